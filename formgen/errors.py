@@ -1,0 +1,74 @@
+"""User-facing errors.
+
+Every problem a user can cause (bad data, bad layout, a missing font, an
+unwritable output folder) is raised as a :class:`FormgenError`. The CLI is the
+only place that turns them into messages and exit codes; nothing else prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem at one place in one input file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class FormgenError(Exception):
+    """Base of all errors a user can cause; carries the process exit code."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        """The message as lines for the terminal."""
+        return [str(self)]
+
+
+class InputError(FormgenError):
+    """One or more problems in an input file (data, layout), all reported at once."""
+
+    exit_code = 2
+
+    def __init__(self, issues: list[Issue]):
+        if not issues:
+            raise ValueError("InputError needs at least one issue")
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+    def lines(self) -> list[str]:
+        return [str(i) for i in self.issues]
+
+    @classmethod
+    def single(cls, file: str | Path, line: int | None, field: str, message: str) -> "InputError":
+        return cls([Issue(str(file), line, field, message)])
+
+
+class DataError(InputError):
+    """A data (record) file is not a valid evaluation sheet."""
+
+
+class LayoutError(InputError):
+    """A layout file is invalid or cannot place the record's content."""
+
+
+class FontError(FormgenError):
+    """A font cannot be used: missing file, CFF outlines, or a character it lacks."""
+
+    exit_code = 2
+
+
+class BuildError(FormgenError):
+    """The build could not produce its outputs (I/O, unsafe names, ...)."""
+
+    exit_code = 1

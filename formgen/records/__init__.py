@@ -1,0 +1,6 @@
+"""Records: the evaluation sheet as validated data (stage 2 of the pipeline)."""
+
+from .load import load_record
+from .model import Evidence, Kpi, LogicModel, Measure, PolicyArea, Project
+
+__all__ = ["Evidence", "Kpi", "LogicModel", "Measure", "PolicyArea", "Project", "load_record"]

@@ -1,0 +1,42 @@
+"""Read one data file into a :class:`PolicyArea`, or explain every problem in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..eras import FiscalYear
+from ..errors import DataError
+from ..validation import validate
+from ..yamlsource import load_yaml
+from .model import PolicyArea
+
+
+def load_record(
+    path: Path,
+    display: str | None = None,
+    *,
+    year: FiscalYear | None = None,
+    area_number: int | None = None,
+) -> PolicyArea:
+    """Load and validate ``path``; raise :class:`DataError` with file:line for each problem.
+
+    ``year`` and ``area_number``, when given, are what the file's folder and
+    name say; the record must agree with them.
+    """
+    source = load_yaml(path, DataError, display)
+    record = validate(PolicyArea, source, DataError)
+    problems = [source.issue(loc, message) for loc, message in record.problems()]
+    if year is not None and record.fiscal_year != year:
+        problems.append(
+            source.issue(
+                ("fiscal_year",),
+                f"is {record.fiscal_year.short} but the file is in the folder for {year.short}",
+            )
+        )
+    if area_number is not None and record.area.number != area_number:
+        problems.append(
+            source.issue(("area", "number"), f"is {record.area.number} but the file is named {path.name}")
+        )
+    if problems:
+        raise DataError(problems)
+    return record

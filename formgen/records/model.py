@@ -1,0 +1,411 @@
+"""The 施策評価票 as pydantic models: one :class:`PolicyArea` per data file.
+
+Field names are English; the docstrings give the form's own labels. Everything
+the form derives (achievement rates, project numbers, era labels) is computed
+here and never typed by the clerk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+
+from ..eras import FiscalYear
+from .narrative import Narrative
+from .types import (
+    Count,
+    Flag,
+    Line,
+    Number,
+    OptionalAmount,
+    OptionalNumber,
+    PositiveInt,
+    SdgGoal,
+    SdgTarget,
+    Text,
+)
+
+Loc = tuple[str | int, ...]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are typos, and records never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, use_attribute_docstrings=True)
+
+
+class Numbered(Model):
+    """A numbered entry of the city's plan: 政策目標5 豊かで魅力ある地域づくり."""
+
+    number: PositiveInt
+    name: Line
+
+
+# --------------------------------------------------------------------------- measures
+
+
+class Measure(Model):
+    """施策: one measure of the policy area."""
+
+    number: PositiveInt
+    """施策番号"""
+    name: Line
+    """名称"""
+    sdgs: list[SdgGoal] = []
+    """関連するSDGs17のゴール (goal numbers 1–17)"""
+    description: Text
+    """施策の内容"""
+    achievements: Narrative = []
+    """主な取組状況と成果"""
+    outlook: Narrative = []
+    """課題認識と今後の方針・改善点"""
+
+    @property
+    def label(self) -> str:
+        """施策1 交流の促進"""
+        return f"施策{self.number} {self.name}"
+
+
+# --------------------------------------------------------------------------- KPIs
+
+Rounding = Literal["half_up", "half_even", "down", "up", "floor", "ceiling"]
+_ROUNDING = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+    "floor": ROUND_FLOOR,
+    "ceiling": ROUND_CEILING,
+}
+
+
+class KpiYear(Model):
+    """目標 and 実績 of one fiscal year; a missing actual prints as 「-」."""
+
+    target: OptionalNumber = None
+    actual: OptionalNumber = None
+
+
+@dataclass(frozen=True)
+class KpiFigures:
+    """What the year matrix prints for one indicator and one year."""
+
+    year: FiscalYear
+    target: Decimal | None
+    actual: Decimal | None
+    rate: Decimal | None
+    """達成率 in percent, already rounded as the indicator prescribes (57.3)."""
+    rate_decimals: int
+
+    @property
+    def rate_fraction(self) -> Decimal | None:
+        """The rate as a fraction (0.573), as a workbook stores percentages."""
+        return None if self.rate is None else self.rate.scaleb(-2)
+
+
+class Kpi(Model):
+    """重要業績評価指標 (KPI) with its yearly targets and actuals."""
+
+    name: Line
+    """指標名"""
+    unit: Line
+    """単位 (人, 件, 世帯)"""
+    description: Text = ""
+    """説明又は計算式"""
+    better: Literal["higher", "lower"] = "higher"
+    """whether a higher or a lower actual is better (decides the rate's direction)"""
+    decimals: Annotated[Count, Field(ge=0, le=4)] = 1
+    """decimals printed in 達成率"""
+    rounding: Rounding = "half_up"
+    """how 達成率 is rounded to its decimals; the form rounds half up (57.25 → 57.3)"""
+    years: dict[FiscalYear, KpiYear] = {}
+    """目標 / 実績 per fiscal year, keyed R5, R6, …"""
+    assessment: Text = ""
+    """検証"""
+
+    def rate(self, year: FiscalYear) -> Decimal | None:
+        """達成率 in percent: actual / target (target / actual when lower is better)."""
+        entry = self.years.get(year)
+        if entry is None or entry.target is None or entry.actual is None:
+            return None
+        numerator, denominator = (
+            (entry.actual, entry.target) if self.better == "higher" else (entry.target, entry.actual)
+        )
+        if denominator == 0:
+            return None
+        exact = numerator * 100 / denominator
+        return exact.quantize(Decimal(1).scaleb(-self.decimals), rounding=_ROUNDING[self.rounding])
+
+    def for_year(self, year: FiscalYear) -> KpiFigures:
+        entry = self.years.get(year) or KpiYear()
+        return KpiFigures(year, entry.target, entry.actual, self.rate(year), self.decimals)
+
+
+# --------------------------------------------------------------------------- projects
+
+NextYearPolicy = Literal["継続", "新規", "拡充", "縮小", "見直し", "統合", "休止", "終了", "廃止", "完了"]
+
+
+class Finance(Model):
+    """One column of 財務内容 (単位: 千円)."""
+
+    cost: OptionalAmount = None
+    """事業費"""
+    general_revenue: OptionalAmount = None
+    """所要一般財源"""
+    personnel: OptionalAmount = None
+    """概算人件費"""
+
+
+class Finances(Model):
+    """財務内容: the budget year and the year after."""
+
+    budget: Finance = Finance()
+    """当該年度(予算), e.g. 令和7年度(予算)"""
+    forecast: Finance = Finance()
+    """翌年度(見込み), e.g. 令和8年度(見込み)"""
+
+
+class Project(Model):
+    """事務事業: one administrative project and its evaluation (事務事業評価)."""
+
+    measure: PositiveInt
+    """the 施策 number this project belongs to"""
+    main: Flag = False
+    """主要事業 (printed ◎)"""
+    population_goal: Annotated[Count, Field(ge=1, le=20)] | None = None
+    """人口減少対策: the basic goal of the population strategy (基本目標2 → 2)"""
+    sdg_target: SdgTarget | None = None
+    """SDGsターゲット, e.g. 11.3"""
+    name: Line
+    """事務事業名"""
+    next_year: NextYearPolicy = "継続"
+    """次年度方針"""
+    department: Line
+    """担当部・課"""
+    basis: Literal["法定", "自主"] = "自主"
+    """法定/自主"""
+    summary: Text = ""
+    """概要(目的・内容)"""
+    finance: Finances = Finances()
+    """財務内容 (千円)"""
+    achievements: Narrative = []
+    """取組状況と成果"""
+    outlook: Narrative = []
+    """課題認識と今後の方針・改善点"""
+
+    _number: int = PrivateAttr(default=0)
+
+    @property
+    def number(self) -> int:
+        """No: position within its measure, starting at 1."""
+        return self._number
+
+
+class Related(Model):
+    """関連する政策分野と事務事業: one row."""
+
+    area: Line
+    """政策分野"""
+    project: Line
+    """事務事業名"""
+    department: Line
+    """担当部・課名"""
+
+
+# --------------------------------------------------------------------------- review
+
+class ReviewGroup(Model):
+    """Bullet points of one measure in the mid-term review (【施策1 交流の促進】)."""
+
+    measure: PositiveInt
+    points: list[Text]
+
+
+class Review(Model):
+    """第7次総合計画の期中総括"""
+
+    results: list[ReviewGroup] = []
+    """○主な成果"""
+    issues: list[ReviewGroup] = []
+    """○課題"""
+
+
+# --------------------------------------------------------------------------- logic model
+
+
+class LogicCell(Model):
+    """A logic-model cell that spans ``rows`` project rows."""
+
+    text: Text
+    rows: PositiveInt = 1
+
+
+def _cell_kind(value: Any) -> str:
+    return "text" if isinstance(value, str) else "cell"
+
+
+LogicEntry = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[LogicCell, Tag("cell")]],
+    Discriminator(_cell_kind),
+]
+
+LOGIC_STAGES: tuple[str, ...] = ("outputs", "short_term", "mid_term", "final")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A placed logic-model cell: first row, number of rows, text."""
+
+    row: int
+    rows: int
+    text: str
+
+
+class LogicModel(Model):
+    """ロジックモデル of one measure: 事業名 → 事業実績 → 短期成果 → 中期成果 → 最終成果.
+
+    ``projects`` has one entry per row; every other column lists its cells top
+    to bottom, each a text (one row) or ``{text, rows}`` spanning several rows.
+    """
+
+    measure: PositiveInt
+    projects: list[Text] = Field(min_length=1)
+    """事業名, one per row"""
+    outputs: list[LogicEntry] = []
+    """事業実績"""
+    short_term: list[LogicEntry] = []
+    """短期成果"""
+    mid_term: list[LogicEntry] = []
+    """中期成果"""
+    final: list[LogicEntry] = []
+    """最終成果"""
+
+    def spans(self, stage: str) -> list[Span]:
+        """The cells of one column with their row positions."""
+        out: list[Span] = []
+        row = 0
+        for entry in getattr(self, stage):
+            cell = LogicCell(text=entry) if isinstance(entry, str) else entry
+            out.append(Span(row, cell.rows, cell.text))
+            row += cell.rows
+        return out
+
+
+# --------------------------------------------------------------------------- outcome evidence
+
+
+class EvidenceYear(Model):
+    """計画 and 実績 of one year."""
+
+    plan: OptionalNumber = None
+    actual: OptionalNumber = None
+
+
+class Evidence(Model):
+    """成果を示す根拠の推移(中期成果): one item of one project."""
+
+    project: Line
+    """事業名"""
+    item: Line
+    """項目, e.g. 移住相談件数(年間)"""
+    years: dict[FiscalYear, EvidenceYear] = {}
+
+    def for_year(self, year: FiscalYear) -> EvidenceYear:
+        return self.years.get(year) or EvidenceYear()
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+class PolicyArea(Model):
+    """施策評価票: one policy area's evaluation sheet for one fiscal year."""
+
+    fiscal_year: FiscalYear
+    """評価年度 (R7 = 令和7年度)"""
+    department: Line
+    """主管部局・課"""
+    policy_goal: Numbered
+    """政策目標"""
+    policy: Numbered
+    """政策"""
+    area: Numbered
+    """政策分野"""
+    vision: Text
+    """めざす姿"""
+    measures: list[Measure] = Field(min_length=1)
+    """施策"""
+    kpis: list[Kpi] = []
+    """重要業績評価指標(KPI)"""
+    related: list[Related] = []
+    """関連する政策分野と事務事業"""
+    review: Review = Review()
+    """第7次総合計画の期中総括"""
+    final_evaluation: Text = ""
+    """最終評価"""
+    projects: list[Project] = []
+    """事務事業一覧 and 事務事業評価"""
+    logic_models: list[LogicModel] = []
+    """ロジックモデル"""
+    outcome_evidence: list[Evidence] = []
+    """成果を示す根拠の推移(中期成果)"""
+
+    def model_post_init(self, context: Any) -> None:
+        counters: dict[int, int] = {}
+        for project in self.projects:
+            counters[project.measure] = counters.get(project.measure, 0) + 1
+            project._number = counters[project.measure]
+
+    # ----- derived views used by layouts
+
+    @property
+    def next_year(self) -> FiscalYear:
+        return self.fiscal_year + 1
+
+    def measure(self, number: int) -> Measure | None:
+        return next((m for m in self.measures if m.number == number), None)
+
+    def projects_of(self, measure: int) -> list[Project]:
+        return [p for p in self.projects if p.measure == measure]
+
+    # ----- cross-field checks
+
+    def problems(self) -> Iterator[tuple[Loc, str]]:
+        """Inconsistencies pydantic cannot see field by field, with the location of each."""
+        numbers = [m.number for m in self.measures]
+        seen: set[int] = set()
+        for i, n in enumerate(numbers):
+            if n in seen:
+                yield ("measures", i, "number"), f"施策{n} is listed twice"
+            seen.add(n)
+        known = ", ".join(str(n) for n in numbers)
+
+        def measure_ref(loc: Loc, n: int) -> Iterator[tuple[Loc, str]]:
+            if n not in seen:
+                yield loc, f"there is no 施策{n} in measures (known: {known})"
+
+        for i, project in enumerate(self.projects):
+            yield from measure_ref(("projects", i, "measure"), project.measure)
+        for part in ("results", "issues"):
+            for i, group in enumerate(getattr(self.review, part)):
+                yield from measure_ref(("review", part, i, "measure"), group.measure)
+        for i, model in enumerate(self.logic_models):
+            yield from measure_ref(("logic_models", i, "measure"), model.measure)
+            rows = len(model.projects)
+            for stage in LOGIC_STAGES:
+                entries = getattr(model, stage)
+                total = sum(s.rows for s in model.spans(stage))
+                if entries and total != rows:
+                    yield (
+                        ("logic_models", i, stage),
+                        f"its cells span {total} rows but there are {rows} projects; "
+                        "each column must cover every project row (use rows: n to span)",
+                    )
+        names = {p.name for p in self.projects}
+        for i, evidence in enumerate(self.outcome_evidence):
+            if evidence.project not in names:
+                yield ("outcome_evidence", i, "project"), f"no project is named {evidence.project!r}"

@@ -1,0 +1,177 @@
+"""Narrative text as the form writes it: numbered items, paragraphs, bullets, history.
+
+The sheet's long texts are not free prose: they are sequences of numbered items
+(【1】 title) holding paragraphs, ○ sub-headings, ・ bullet lines and dated
+history lines (・令和5年度：…). Keeping that structure in the data lets the
+layout indent bullets and number items, so the clerk never types 【3】 by hand
+and never renumbers after deleting an item.
+
+In YAML a narrative is a list whose entries are:
+
+* a string — a paragraph,
+* ``{bullet: text}`` — a ・ bullet line,
+* ``{date: 令和5年度, text: …}`` — a dated history line,
+* ``{heading: text}`` — a ○ sub-heading,
+* ``{title: text, body: [entries]}`` — a numbered item 【n】.
+
+A single string is accepted as a one-paragraph narrative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Tag
+
+from .types import Flag, Line, Text
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Bullet(_Entry):
+    """・ bullet line"""
+
+    bullet: Text
+
+
+class Dated(_Entry):
+    """A history line: 「・令和5年度：…」."""
+
+    date: Line
+    text: Text
+    bullet: Flag = True
+
+
+class Heading(_Entry):
+    """○ sub-heading inside an item."""
+
+    heading: Line
+
+
+def _entry_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "paragraph"
+    if isinstance(value, dict):
+        for key, tag in (("title", "item"), ("bullet", "bullet"), ("date", "dated"), ("heading", "heading")):
+            if key in value:
+                return tag
+        return "unknown"
+    if isinstance(value, BaseModel):
+        return {Item: "item", Bullet: "bullet", Dated: "dated", Heading: "heading"}.get(type(value))
+    return None
+
+
+_ENTRY_HELP = "a paragraph (text), {bullet: …}, {date: …, text: …} or {heading: …}"
+_NARRATIVE_HELP = _ENTRY_HELP + " or a numbered item {title: …, body: […]}"
+
+
+def _kind_or_fail(help_text: str) -> Any:
+    def kind(value: Any) -> str | None:
+        tag = _entry_kind(value)
+        return None if tag in (None, "unknown") else tag
+
+    return Discriminator(
+        kind,
+        custom_error_type="narrative_entry",
+        custom_error_message=f"each entry must be {help_text}",
+        custom_error_context={},
+    )
+
+
+Entry = Annotated[
+    Union[
+        Annotated[Text, Tag("paragraph")],
+        Annotated[Bullet, Tag("bullet")],
+        Annotated[Dated, Tag("dated")],
+        Annotated[Heading, Tag("heading")],
+    ],
+    _kind_or_fail(_ENTRY_HELP),
+]
+
+
+class Item(_Entry):
+    """A numbered item 【n】 with a title and a body; the number comes from its position."""
+
+    title: Line
+    body: list[Entry] = []
+
+
+NarrativeEntry = Annotated[
+    Union[
+        Annotated[Text, Tag("paragraph")],
+        Annotated[Bullet, Tag("bullet")],
+        Annotated[Dated, Tag("dated")],
+        Annotated[Heading, Tag("heading")],
+        Annotated[Item, Tag("item")],
+    ],
+    _kind_or_fail(_NARRATIVE_HELP),
+]
+
+
+def _single_paragraph(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Narrative = Annotated[list[NarrativeEntry], BeforeValidator(_single_paragraph)]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One printable paragraph: ``first`` starts it, ``hang`` prefixes its continuation lines."""
+
+    text: str
+    first: str = ""
+    hang: str = ""
+
+
+def paragraphs(narrative: list[Any] | str | None) -> list[Paragraph]:
+    """Flatten a narrative into printable paragraphs, numbering items 【1】【2】…
+
+    Explicit line breaks inside a text become separate paragraphs with the
+    same indentation, so a clerk's manual breaks are kept.
+    """
+    if narrative is None:
+        return []
+    if isinstance(narrative, str):
+        narrative = [narrative]
+    out: list[Paragraph] = []
+    number = 0
+    for entry in narrative:
+        if isinstance(entry, Item):
+            number += 1
+            out.append(Paragraph(entry.title, first=f"【{number}】"))
+            out.extend(_entry_paragraphs(entry.body))
+        else:
+            out.extend(_entry_paragraphs([entry]))
+    return out
+
+
+def _entry_paragraphs(entries: list[Any]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            out.extend(Paragraph(part) for part in entry.split("\n"))
+        elif isinstance(entry, Bullet):
+            out.extend(_hanging("・", entry.bullet))
+        elif isinstance(entry, Dated):
+            mark = "・" if entry.bullet else ""
+            out.extend(_hanging(mark, f"{entry.date}：{entry.text}"))
+        elif isinstance(entry, Heading):
+            out.append(Paragraph(entry.heading, first="○"))
+        else:  # pragma: no cover - the model admits nothing else
+            raise TypeError(f"unexpected narrative entry {entry!r}")
+    return out
+
+
+def _hanging(mark: str, text: str) -> list[Paragraph]:
+    hang = "\u3000" if mark else ""
+    parts = text.split("\n")
+    return [Paragraph(parts[0], first=mark, hang=hang)] + [Paragraph(p, first=hang, hang=hang) for p in parts[1:]]
+
+
+def plain_text(narrative: list[Any] | str | None) -> str:
+    """The narrative as it reads on paper, one paragraph per line (for tests and search)."""
+    return "\n".join(p.first + p.text for p in paragraphs(narrative))

@@ -1,0 +1,205 @@
+"""Scalar types of the records, with the messages a clerk needs to fix a value.
+
+The YAML loader hands over ints, Decimals, bools, None and str exactly as the
+file spells them (see :mod:`formgen.yamlsource`). These types accept only what
+is unambiguous and explain everything they refuse: a number written as text,
+a YAML 1.1 trap (``0123``, ``1:30``, ``yes``), NaN, a character a workbook
+cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# Excel refuses longer cell values.
+MAX_CELL_CHARS = 32767
+
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
+
+
+def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, ctx)
+
+
+def _number_hint(text: str) -> str:
+    t = text.strip().lower()
+    if t.lstrip("+-") in {".nan", "nan", ".inf", "inf", "infinity"}:
+        return "NaN and infinity are not numbers a form can print"
+    if re.fullmatch(r"[-+]?0[0-9]+", t):
+        return "leading zeros are not allowed (YAML 1.1 would read this as octal); write the number without them"
+    if re.fullmatch(r"[-+]?0[oxb][0-9a-f]+", t):
+        return "only plain decimal numbers are allowed"
+    if re.fullmatch(r"[-+]?[0-9]+(:[0-5]?[0-9])+(\.[0-9]*)?", t):
+        return "this looks like a time; YAML 1.1 would read it as a base-60 number"
+    if "_" in t:
+        return "underscores are not allowed in numbers"
+    return "write digits only, e.g. 4000 or 4,000"
+
+
+def _to_decimal(value: Any) -> Decimal:
+    """The exact value of a number from the loader (int, Decimal) or typed by hand as text."""
+    if isinstance(value, bool):
+        raise _fail("number_type", "must be a number, got {got}", got=str(value).lower())
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _fail("number_finite", "must be a finite number, got {got}", got=str(value))
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if _GROUPED.match(text):
+            return Decimal(text.replace(",", ""))
+        raise _fail("number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text))
+    raise _fail("number_type", "must be a number, got {got}", got=type(value).__name__)
+
+
+def _optional(value: Any) -> Any:
+    """「-」 is how the form prints a missing figure; accept it as missing."""
+    if isinstance(value, str) and value.strip() in {"-", "－", "―", "ー"}:
+        return None
+    return value
+
+
+def _decimal(value: Any) -> Any:
+    return None if value is None else _to_decimal(value)
+
+
+def _amount(value: Any) -> Any:
+    if value is None:
+        return None
+    number = _to_decimal(value)
+    if number != number.to_integral_value():
+        raise _fail("amount_integer", "must be a whole number of thousands of yen, got {got}", got=str(number))
+    if number < 0:
+        raise _fail("amount_negative", "must not be negative, got {got}", got=str(number))
+    return int(number)
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        number = _to_decimal(value)
+        if number != number.to_integral_value():
+            raise _fail("int_type", "must be a whole number, got {got}", got=str(number))
+        value = int(number)
+    return value
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"yes", "no", "on", "off", "y", "n"}:
+        raise _fail(
+            "bool_type",
+            "must be true or false, got {got} (YAML 1.1 would silently read it as a boolean)",
+            got=repr(value),
+        )
+    raise _fail("bool_type", "must be true or false, got {got}", got=repr(value))
+
+
+def check_text(value: Any, *, single_line: bool = False) -> str:
+    """Refuse what a workbook cell or a printed page cannot hold."""
+    if not isinstance(value, str):
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        raise _fail("string_type", "must be text, got {got}; put it in quotes", got=shown)
+    for index, ch in enumerate(value):
+        code = ord(ch)
+        if ch == "\n":
+            if single_line:
+                raise _fail("text_newline", "must be a single line (no line breaks)")
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs", "Zl", "Zp") or (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+            what = "a tab" if ch == "\t" else "a control or non-character"
+            raise _fail(
+                "text_char",
+                "contains {what} U+{code:04X} at character {pos}, which a workbook cell cannot hold",
+                what=what,
+                code=code,
+                pos=index + 1,
+            )
+    if len(value) > MAX_CELL_CHARS:
+        raise _fail(
+            "text_length",
+            "is {n} characters long; a cell holds at most {limit}",
+            n=len(value),
+            limit=MAX_CELL_CHARS,
+        )
+    return value
+
+
+def _text(value: Any) -> str:
+    return check_text(value)
+
+
+def _line(value: Any) -> str:
+    text = check_text(value, single_line=True)
+    if not text.strip():
+        raise _fail("text_empty", "must not be empty")
+    return text
+
+
+_NUMBER_SCHEMA = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"}]
+}
+_MISSING_SCHEMA = {"anyOf": [{"type": "null"}, {"const": "-"}]}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_CELL_CHARS})]
+"""Free text; ``\\n`` separates paragraphs or forced line breaks."""
+
+Line = Annotated[str, BeforeValidator(_line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})]
+"""A single line of text: names, titles, labels."""
+
+Number = Annotated[Decimal, BeforeValidator(_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
+"""An exact decimal figure (KPI targets and actuals)."""
+
+OptionalNumber = Annotated[
+    Decimal | None,
+    BeforeValidator(_decimal),
+    BeforeValidator(_optional),
+    WithJsonSchema({"anyOf": [_NUMBER_SCHEMA, _MISSING_SCHEMA]}),
+]
+"""A figure that may be missing: null, omitted, or 「-」 as the form prints it."""
+
+OptionalAmount = Annotated[
+    int | None,
+    BeforeValidator(_amount),
+    BeforeValidator(_optional),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]{1,3}(,[0-9]{3})+$"}, _MISSING_SCHEMA]}),
+]
+"""Thousands of yen, whole and non-negative; may be missing."""
+
+Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer"})]
+
+PositiveInt = Annotated[Count, Field(ge=1)]
+
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
+
+SdgGoal = Annotated[Count, Field(ge=1, le=17)]
+
+
+def _sdg_target(value: Any) -> Any:
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = str(value)  # the loader keeps the digits as written: 11.10 stays "11.10"
+    text = check_text(value, single_line=True).strip()
+    match = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2}|[a-z])", text)
+    if not match or not 1 <= int(match.group(1)) <= 17:
+        raise _fail("sdg_target", "must be an SDG target such as 11.3 or 4.a, got {got}", got=repr(value))
+    return text
+
+
+SdgTarget = Annotated[
+    str,
+    BeforeValidator(_sdg_target),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,2}\.([0-9]{1,2}|[a-z])$"}, {"type": "number"}]}),
+]
+"""An SDG target, e.g. ``11.3`` (goal 11, target 3)."""
+

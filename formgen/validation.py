@@ -1,0 +1,132 @@
+"""Turn pydantic's validation errors into file:line: field: message issues.
+
+Shared by the data and layout loaders, so both speak the same way:
+``data/R7/37.yaml:42: projects[3].finance.budget.cost: must be a number, got 'abc'``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Issue
+from .yamlsource import Loc, Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], source: Source, error: type[InputError]) -> M:
+    """Validate ``source`` as ``model``; raise ``error`` listing every problem with its line."""
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        raise error([issue_for(model, source, e) for e in exc.errors(include_url=False)]) from None
+
+
+def issue_for(model: type[BaseModel], source: Source, err: dict[str, Any]) -> Issue:
+    loc = data_loc(source.data, err["loc"], keep_last=err["type"] == "missing")
+    return source.issue(loc, message_for(model, loc, err))
+
+
+def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
+    """The part of pydantic's ``loc`` that names places in the file.
+
+    pydantic inserts union tags and validator names into ``loc``; they are
+    dropped here. A missing field keeps its name though it is not in the file.
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif part == "[key]":
+            continue
+        elif keep_last and i == len(loc) - 1:
+            out.append(part)
+    return tuple(out)
+
+
+def message_for(model: type[BaseModel], loc: Loc, err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        allowed = fields_at(model, loc[:-1])
+        name = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        return f"unknown field{hint}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}, got {err.get('input')!r}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a mapping (key: value lines), got {_shown(err.get('input'))}"
+    if kind == "list_type":
+        return f"must be a list (lines starting with '- '), got {_shown(err.get('input'))}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{err['msg'].lower()}, got {err.get('input')!r}"
+    if kind == "too_short":
+        return "must not be empty"
+    message = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the model found at ``loc`` (for 'did you mean' hints)."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    inner = _model_in(current)
+    return list(inner.model_fields) if inner else []
+
+
+def _args(tp: Any) -> tuple:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _args(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: tuple = ()
+        for arg in typing.get_args(tp):
+            out += _args(arg)
+        return out
+    return (tp,)
+
+
+def _model_in(tp: Any) -> type[BaseModel] | None:
+    models = [a for a in _args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if len(models) == 1 else None
+
+
+def _step(tp: Any, part: str | int) -> Any:
+    for arg in _args(tp):
+        if isinstance(arg, type) and issubclass(arg, BaseModel) and isinstance(part, str):
+            field = arg.model_fields.get(part)
+            if field is not None:
+                return field.annotation
+        origin = typing.get_origin(arg)
+        if origin is list and isinstance(part, int):
+            return typing.get_args(arg)[0]
+        if origin is dict and isinstance(part, str):
+            return typing.get_args(arg)[1]
+    return None
+

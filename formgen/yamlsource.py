@@ -1,0 +1,227 @@
+"""Load YAML files as plain values while remembering the line of every node.
+
+Clerks edit the data and layout files by hand, so a mistake must be reported at
+the line where it was made. PyYAML's constructors lose the lines and apply the
+YAML 1.1 scalar rules (``0123`` is octal, ``1:30`` is base 60, ``no`` is false),
+which silently change meaning. This module builds values directly from the
+parser's events with a deliberately small set of scalar rules:
+
+* ``null``/``~``/empty → None, ``true``/``false`` → bool,
+* plain decimal integers (no leading zeros) → int,
+* plain decimal fractions and exponents → :class:`~decimal.Decimal` (exact),
+* everything else, and every quoted scalar, → str, exactly as written.
+
+So ``0123``, ``1:30``, ``yes`` or ``.nan`` stay text; a field that expects a
+number or a boolean then refuses them with a message naming the line.
+Anchors, aliases, explicit tags, duplicate keys, non-text keys and multiple
+documents are errors. All problems found while reading are reported together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import InputError, Issue
+
+try:  # libyaml is much faster on large files; fall back to pure Python
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+Loc = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar under formgen's rules (see module doc)."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return Decimal(text)
+    return text
+
+
+def format_loc(loc: Loc) -> str:
+    """``('projects', 3, 'finance')`` → ``projects[3].finance``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Source:
+    """A parsed YAML file: its values and the 1-based line of every node."""
+
+    path: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of the deepest node on ``loc`` that exists in the file."""
+        best = self.lines.get((), 1)
+        for i in range(1, len(loc) + 1):
+            found = self.lines.get(tuple(loc[:i]))
+            if found is None:
+                break
+            best = found
+        return best
+
+    def issue(self, loc: Loc, message: str) -> Issue:
+        return Issue(self.path, self.line(loc), format_loc(loc), message)
+
+
+class _Reader:
+    """Builds values from a PyYAML event stream, recording lines and problems."""
+
+    def __init__(self, path: str, events: Iterator[yaml.Event]):
+        self.path = path
+        self.events = events
+        self.lines: dict[Loc, int] = {}
+        self.issues: list[Issue] = []
+
+    def problem(self, event: yaml.Event, loc: Loc, message: str) -> None:
+        self.issues.append(Issue(self.path, event.start_mark.line + 1, format_loc(loc), message))
+
+    def check_node(self, event: yaml.NodeEvent, loc: Loc) -> None:
+        if event.anchor is not None:
+            self.problem(event, loc, f"anchors (&{event.anchor}) are not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self.problem(event, loc, f"explicit tags ({tag}) are not allowed")
+
+    def value(self, event: yaml.Event, loc: Loc) -> Any:
+        self.lines[loc] = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(event, loc, f"aliases (*{event.anchor}) are not allowed; write the value out")
+            return None
+        assert isinstance(event, yaml.NodeEvent)
+        self.check_node(event, loc)
+        if isinstance(event, yaml.ScalarEvent):
+            if not event.style and event.tag is None:
+                return resolve_plain(event.value)
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            for item in self.until(yaml.SequenceEndEvent):
+                items.append(self.value(item, loc + (len(items),)))
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(loc)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def mapping(self, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        key_events = self.until(yaml.MappingEndEvent)
+        for key_event in key_events:
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(key_event, loc, "keys must be plain text")
+                self.value(key_event, loc + ("?",))
+                self.value(next(self.events), loc + ("?",))
+                continue
+            key = key_event.value
+            if key_event.anchor is not None or key_event.tag not in (None, "!"):
+                self.check_node(key_event, loc + (key,))
+            if key == "<<":
+                self.problem(key_event, loc, "merge keys (<<) are not allowed; write the values out")
+            value_event = next(self.events)
+            if key in result:
+                first = self.lines.get(loc + (key,))
+                self.problem(key_event, loc + (key,), f"duplicate key (first given on line {first})")
+                self.value(value_event, loc + (f"{key} (duplicate)",))
+                continue
+            line = key_event.start_mark.line + 1
+            result[key] = self.value(value_event, loc + (key,))
+            self.lines[loc + (key,)] = line
+        return result
+
+    def until(self, end: type) -> Iterator[yaml.Event]:
+        for event in self.events:
+            if isinstance(event, end):
+                return
+            yield event
+
+
+def _decode(raw: bytes, path: str, error: type[InputError]) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error.single(path, 1, "", "the file is UTF-16; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error.single(
+            path, line, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02X} at column {col}); save it as UTF-8"
+        ) from None
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Issue:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        ch = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Issue(path, line, "", f"control character U+{ord(ch):04X} is not allowed")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return Issue(path, line, "", message)
+
+
+def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> Source:
+    """Parse ``text`` (the contents of ``path``) into a :class:`Source`."""
+    reader = _Reader(path, iter(()))
+    documents: list[Any] = []
+    try:
+        events = yaml.parse(text, Loader=_Loader)
+        reader.events = events
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                body = next(events)
+                if documents:
+                    reader.problem(body, (), "only one YAML document per file is allowed")
+                documents.append(reader.value(body, ()))
+                reader.lines.setdefault((), body.start_mark.line + 1)
+    except yaml.YAMLError as exc:
+        raise error(reader.issues + [_yaml_problem(exc, text, path)]) from None
+    if reader.issues:
+        raise error(reader.issues)
+    if not documents or documents[0] is None:
+        raise error.single(path, 1, "", "the file is empty")
+    data = documents[0]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+        raise error.single(path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}")
+    return Source(path, data, reader.lines)
+
+
+def load_yaml(path: Path, error: type[InputError] = InputError, display: str | None = None) -> Source:
+    """Read and parse a YAML file; every problem is raised as ``error`` with file and line."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error.single(shown, None, "", "no such file") from None
+    except OSError as exc:
+        raise error.single(shown, None, "", f"cannot read the file: {exc.strerror}") from None
+    return parse_yaml(_decode(raw, shown, error), shown, error)
