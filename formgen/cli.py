@@ -116,5 +116,22 @@ def schema(out_dir: Path) -> None:
         click.echo(str(path))
 
 
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True)
+@click.option("--layouts", "layouts_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("layouts"), show_default=True)
+@click.option("--fonts", "fonts_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("fonts"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True)
+@reports_errors
+def build(data_dir: Path, layouts_dir: Path, fonts_dir: Path, out_dir: Path) -> None:
+    """Build the workbooks and PDFs of the latest year into out/<year>/."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    report = run_build(BuildOptions(data_dir=data_dir, layouts_dir=layouts_dir, fonts_dir=fonts_dir, out_dir=out_dir))
+    for path in report.written:
+        click.echo(str(path))
+    click.echo(f"{report.year.long}: {len(report.written)} files, {report.pages} pages")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

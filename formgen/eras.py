@@ -94,6 +94,11 @@ class FiscalYear:
         """FY2025"""
         return f"FY{self.western}"
 
+    @property
+    def next(self) -> "FiscalYear":
+        """The following fiscal year (令和8年度 after 令和7年度)."""
+        return self + 1
+
     def __add__(self, years: int) -> "FiscalYear":
         return FiscalYear(self.western + years)
 

@@ -72,3 +72,19 @@ class BuildError(FormgenError):
     """The build could not produce its outputs (I/O, unsafe names, ...)."""
 
     exit_code = 1
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something comes from: a file, a line and a field, for messages."""
+
+    file: str
+    line: int | None
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}" if self.field else where
+
+    def issue(self, message: str) -> Issue:
+        return Issue(self.file, self.line, self.field, message)

@@ -13,10 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .layout.model import Layout
 from .records.model import PolicyArea
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "record.schema.json": (PolicyArea, "formgen 施策評価票 record (data/<year>/<area>.yaml)"),
+    "layout.schema.json": (Layout, "formgen layout (layouts/<name>.yaml)"),
 }
 
 

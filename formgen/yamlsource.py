@@ -177,13 +177,20 @@ def _decode(raw: bytes, path: str, error: type[InputError]) -> str:
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Issue:
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text[: exc.position].count("\n") + 1
-        ch = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return Issue(path, line, "", f"control character U+{ord(ch):04X} is not allowed")
+        if isinstance(exc.character, int):  # libyaml counts bytes of the UTF-8 text
+            line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+            code = exc.character
+        else:
+            line = text[: exc.position].count("\n") + 1
+            code = ord(exc.character)
+        return Issue(path, line, "", f"control character U+{code:04X} is not allowed")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != line:
+        context += f" that starts on line {context_mark.line + 1}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Issue(path, line, "", message)
 

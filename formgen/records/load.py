@@ -39,4 +39,5 @@ def load_record(
         )
     if problems:
         raise DataError(problems)
+    record._source = source
     return record

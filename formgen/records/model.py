@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, T
 from ..eras import FiscalYear
 from .narrative import Narrative
 from .types import (
-    Count,
+    int_range,
     Flag,
     Line,
     Number,
@@ -47,6 +47,27 @@ class Numbered(Model):
 
 # --------------------------------------------------------------------------- measures
 
+SDG_GOALS: dict[int, str] = {
+    1: "貧困をなくそう",
+    2: "飢餓をゼロに",
+    3: "すべての人に健康と福祉を",
+    4: "質の高い教育をみんなに",
+    5: "ジェンダー平等を実現しよう",
+    6: "安全な水とトイレを世界中に",
+    7: "エネルギーをみんなに そしてクリーンに",
+    8: "働きがいも経済成長も",
+    9: "産業と技術革新の基盤をつくろう",
+    10: "人や国の不平等をなくそう",
+    11: "住み続けられるまちづくりを",
+    12: "つくる責任 つかう責任",
+    13: "気候変動に具体的な対策を",
+    14: "海の豊かさを守ろう",
+    15: "陸の豊かさも守ろう",
+    16: "平和と公正をすべての人に",
+    17: "パートナーシップで目標を達成しよう",
+}
+"""The Japanese titles of the 17 Sustainable Development Goals."""
+
 
 class Measure(Model):
     """施策: one measure of the policy area."""
@@ -68,6 +89,11 @@ class Measure(Model):
     def label(self) -> str:
         """施策1 交流の促進"""
         return f"施策{self.number} {self.name}"
+
+    @property
+    def sdg_goals(self) -> list[str]:
+        """The goals with their titles, as the form lists them: 「4 質の高い教育をみんなに」."""
+        return [f"{n} {SDG_GOALS[n]}" for n in self.sdgs]
 
 
 # --------------------------------------------------------------------------- KPIs
@@ -91,20 +117,30 @@ class KpiYear(Model):
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A rate already rounded as its indicator prescribes: 57.3 with 1 decimal prints 57.3%."""
+
+    percent: Decimal
+    decimals: int
+
+    @property
+    def fraction(self) -> Decimal:
+        """0.573: how a workbook stores 57.3% (shown with the format 0.0%)."""
+        return self.percent.scaleb(-2)
+
+    def __str__(self) -> str:
+        return f"{self.percent}%"
+
+
+@dataclass(frozen=True)
 class KpiFigures:
     """What the year matrix prints for one indicator and one year."""
 
     year: FiscalYear
     target: Decimal | None
     actual: Decimal | None
-    rate: Decimal | None
-    """達成率 in percent, already rounded as the indicator prescribes (57.3)."""
-    rate_decimals: int
-
-    @property
-    def rate_fraction(self) -> Decimal | None:
-        """The rate as a fraction (0.573), as a workbook stores percentages."""
-        return None if self.rate is None else self.rate.scaleb(-2)
+    rate: Percent | None
+    """達成率"""
 
 
 class Kpi(Model):
@@ -118,7 +154,7 @@ class Kpi(Model):
     """説明又は計算式"""
     better: Literal["higher", "lower"] = "higher"
     """whether a higher or a lower actual is better (decides the rate's direction)"""
-    decimals: Annotated[Count, Field(ge=0, le=4)] = 1
+    decimals: int_range(0, 4) = 1
     """decimals printed in 達成率"""
     rounding: Rounding = "half_up"
     """how 達成率 is rounded to its decimals; the form rounds half up (57.25 → 57.3)"""
@@ -126,6 +162,13 @@ class Kpi(Model):
     """目標 / 実績 per fiscal year, keyed R5, R6, …"""
     assessment: Text = ""
     """検証"""
+
+    _number: int = PrivateAttr(default=0)
+
+    @property
+    def number(self) -> int:
+        """Position in the list of indicators, starting at 1."""
+        return self._number
 
     def rate(self, year: FiscalYear) -> Decimal | None:
         """達成率 in percent: actual / target (target / actual when lower is better)."""
@@ -142,7 +185,8 @@ class Kpi(Model):
 
     def for_year(self, year: FiscalYear) -> KpiFigures:
         entry = self.years.get(year) or KpiYear()
-        return KpiFigures(year, entry.target, entry.actual, self.rate(year), self.decimals)
+        rate = self.rate(year)
+        return KpiFigures(year, entry.target, entry.actual, None if rate is None else Percent(rate, self.decimals))
 
 
 # --------------------------------------------------------------------------- projects
@@ -177,7 +221,7 @@ class Project(Model):
     """the 施策 number this project belongs to"""
     main: Flag = False
     """主要事業 (printed ◎)"""
-    population_goal: Annotated[Count, Field(ge=1, le=20)] | None = None
+    population_goal: int_range(1, 20) | None = None
     """人口減少対策: the basic goal of the population strategy (基本目標2 → 2)"""
     sdg_target: SdgTarget | None = None
     """SDGsターゲット, e.g. 11.3"""
@@ -354,17 +398,18 @@ class PolicyArea(Model):
     outcome_evidence: list[Evidence] = []
     """成果を示す根拠の推移(中期成果)"""
 
+    _source: Any = PrivateAttr(default=None)
+    """the parsed file (:class:`formgen.yamlsource.Source`), to name lines in later errors"""
+
     def model_post_init(self, context: Any) -> None:
+        for index, kpi in enumerate(self.kpis, start=1):
+            kpi._number = index
         counters: dict[int, int] = {}
         for project in self.projects:
             counters[project.measure] = counters.get(project.measure, 0) + 1
             project._number = counters[project.measure]
 
     # ----- derived views used by layouts
-
-    @property
-    def next_year(self) -> FiscalYear:
-        return self.fiscal_year + 1
 
     def measure(self, number: int) -> Measure | None:
         return next((m for m in self.measures if m.number == number), None)

@@ -121,9 +121,9 @@ def check_text(value: Any, *, single_line: bool = False) -> str:
             what = "a tab" if ch == "\t" else "a control or non-character"
             raise _fail(
                 "text_char",
-                "contains {what} U+{code:04X} at character {pos}, which a workbook cell cannot hold",
+                "contains {what} {code} at character {pos}, which a workbook cell cannot hold",
                 what=what,
-                code=code,
+                code=f"U+{code:04X}",
                 pos=index + 1,
             )
     if len(value) > MAX_CELL_CHARS:
@@ -177,13 +177,20 @@ OptionalAmount = Annotated[
 ]
 """Thousands of yen, whole and non-negative; may be missing."""
 
-Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer"})]
+Count = Annotated[int, BeforeValidator(_count)]
+"""A whole number."""
 
-PositiveInt = Annotated[Count, Field(ge=1)]
 
-Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
+def int_range(low: int, high: int | None = None) -> Any:
+    """A whole number within bounds (the bounds also go into the JSON Schema)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_count)]
 
-SdgGoal = Annotated[Count, Field(ge=1, le=17)]
+
+PositiveInt = int_range(1)
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+SdgGoal = int_range(1, 17)
 
 
 def _sdg_target(value: Any) -> Any:

@@ -1,0 +1,154 @@
+"""Bad input gets a clear error naming file, line and field, exit status 2, no traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_RECORD, run_cli
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    def mutate(text: str) -> str:
+        assert old in text, f"test setup: {old!r} not in the record"
+        return text.replace(old, new, 1)
+
+    return mutate
+
+
+def append(extra: str) -> Callable[[str], str]:
+    return lambda text: text + extra
+
+
+# (case id, mutation, expected line, expected field, fragment of the message)
+CASES = [
+    ("yaml-syntax", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "flow sequence that starts on line 10"),
+    ("tab-indent", replace("    description:", "\tdescription:"), 11, "", "YAML syntax error"),
+    ("duplicate-key", append("department: 企画政策部\n"), 24, "department", "duplicate key (first given on line 2)"),
+    ("anchor", replace("policy_goal: {", "policy_goal: &g {"), 3, "policy_goal", "anchors (&g) are not allowed"),
+    ("alias", replace("policy: {number: 9, name: ひとの力を活かした地域活力の創造・再生}", "policy: *x"), 4, "policy", "aliases (*x) are not allowed"),
+    ("explicit-tag", replace("vision: 新しい", "vision: !!str 新しい"), 6, "vision", "explicit tags"),
+    ("unknown-key", replace("    name: 交流の促進", "    nmae: 交流の促進"), 9, "measures[0].nmae", "unknown field; did you mean 'name'?"),
+    ("missing-field", replace("vision: 新しい価値が生まれ続けるまち\n", ""), 1, "vision", "is required but missing"),
+    ("wrong-type-number", replace("cost: 601", "cost: abc"), 23, "projects[0].finance.budget.cost", "must be a number, got 'abc'"),
+    ("wrong-type-list", replace("sdgs: [4, 8]", "sdgs: 4"), 10, "measures[0].sdgs", "must be a list"),
+    ("wrong-type-text", replace("unit: 人", "unit: 12"), 14, "kpis[0].unit", "must be text"),
+    ("literal", append("    next_year: 続行\n"), 24, "projects[0].next_year", "must be one of"),
+    ("yaml11-octal", replace("target: 4000", "target: 0400"), 16, "kpis[0].years.R5.target", "octal"),
+    ("yaml11-base60", replace("personnel: 3691", "personnel: 1:30"), 23, "projects[0].finance.budget.personnel", "base-60"),
+    ("yaml11-boolean", replace("main: true", "main: yes"), 21, "projects[0].main", "must be true or false, got 'yes'"),
+    ("nan", replace("actual: 2290", "actual: .nan"), 16, "kpis[0].years.R5.actual", "NaN and infinity"),
+    ("infinity", replace("actual: 2290", "actual: -.inf"), 16, "kpis[0].years.R5.actual", "NaN and infinity"),
+    ("escaped-control-char", replace("vision: 新しい価値が生まれ続けるまち", 'vision: "新しい\\a価値"'), 6, "vision", "U+0007"),
+    ("raw-control-char", replace("vision: 新しい", "vision: 新\x01しい"), 6, "", "control character U+0001"),
+    ("xlsx-noncharacter", replace("vision: 新しい価値が生まれ続けるまち", 'vision: "価値\\uFFFE"'), 6, "vision", "U+FFFE"),
+    ("line-separator", replace("name: 交流事業", 'name: "交流\\u2028事業"'), 19, "projects[0].name", "U+2028"),
+    ("newline-in-name", replace("name: 交流事業", 'name: "交流\\n事業"'), 19, "projects[0].name", "single line"),
+    ("text-too-long", replace("vision: 新しい価値が生まれ続けるまち", "vision: " + "あ" * 32768), 6, "vision", "at most 32767"),
+    ("bad-fiscal-year", replace("fiscal_year: R7", "fiscal_year: X7"), 1, "fiscal_year", "expected a fiscal year"),
+    ("bad-sdg-goal", replace("sdgs: [4, 8]", "sdgs: [4, 18]"), 10, "measures[0].sdgs[1]", "less than or equal to 17"),
+    ("unknown-measure", replace("  - measure: 1", "  - measure: 3"), 18, "projects[0].measure", "there is no 施策3"),
+    ("year-mismatch", replace("fiscal_year: R7", "fiscal_year: R8"), 1, "fiscal_year", "folder for R7"),
+]
+
+
+@pytest.mark.parametrize("case,mutate,line,field,fragment", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_names_file_line_and_field(
+    record_file: Path, case: str, mutate: Callable[[str], str], line: int, field: str, fragment: str
+) -> None:
+    record_file.write_text(mutate(MINIMAL_RECORD), encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    prefix = f"{record_file}:{line}: " + (f"{field}: " if field else "")
+    matching = [ln for ln in result.stderr.splitlines() if ln.startswith(prefix)]
+    assert matching, f"no error starting with {prefix!r} in:\n{result.stderr}"
+    assert any(fragment in ln for ln in matching), result.stderr
+    assert result.stdout == ""
+
+
+def test_valid_minimal_record_passes(record_file: Path) -> None:
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{record_file}: ok — 令和7年度 政策分野37 交流・移住")
+
+
+def _expect_single_error(path: Path, line: int, fragment: str) -> None:
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"{path}:{line}: "), result.stderr
+    assert fragment in result.stderr
+
+
+def test_non_utf8_file(record_file: Path) -> None:
+    record_file.write_bytes(MINIMAL_RECORD.encode("shift_jis"))
+    _expect_single_error(record_file, 2, "not UTF-8")
+
+
+def test_utf16_file(record_file: Path) -> None:
+    record_file.write_bytes(MINIMAL_RECORD.encode("utf-16"))
+    _expect_single_error(record_file, 1, "UTF-16")
+
+
+def test_utf8_bom_is_accepted(record_file: Path) -> None:
+    record_file.write_bytes(MINIMAL_RECORD.encode("utf-8-sig"))
+    assert run_cli("validate", str(record_file)).exit_code == 0
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n"])
+def test_empty_file(record_file: Path, content: str) -> None:
+    record_file.write_text(content, encoding="utf-8")
+    _expect_single_error(record_file, 1, "the file is empty")
+
+
+@pytest.mark.parametrize("content,what", [("- a\n- b\n", "not a list"), ("just text\n", "not the value 'just text'")])
+def test_document_must_be_a_mapping(record_file: Path, content: str, what: str) -> None:
+    record_file.write_text(content, encoding="utf-8")
+    _expect_single_error(record_file, 1, what)
+
+
+def test_multiple_documents(record_file: Path) -> None:
+    record_file.write_text(MINIMAL_RECORD + "---\nfiscal_year: R8\n", encoding="utf-8")
+    _expect_single_error(record_file, 25, "only one YAML document")
+
+
+def test_every_error_of_a_file_is_reported_at_once(record_file: Path) -> None:
+    text = MINIMAL_RECORD
+    for old, new in [
+        ("cost: 601", "cost: abc"),
+        ("main: true", "main: no"),
+        ("    name: 交流の促進", "    nmae: 交流の促進"),
+        ("target: 4000", "target: 0400"),
+    ]:
+        text = text.replace(old, new)
+    record_file.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    fields = {ln.split(": ")[1] for ln in lines}
+    assert {
+        "projects[0].finance.budget.cost",
+        "projects[0].main",
+        "measures[0].nmae",
+        "measures[0].name",
+        "kpis[0].years.R5.target",
+    } <= fields, result.stderr
+
+
+def test_every_file_is_checked_and_good_files_are_listed(tmp_path: Path, record_file: Path) -> None:
+    bad = record_file.parent / "38.yaml"
+    bad.write_text(MINIMAL_RECORD.replace("number: 37", "number: 38").replace("cost: 601", "cost: x"), encoding="utf-8")
+    result = run_cli("validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"{record_file}: ok" in result.stdout
+    assert f"{bad}:23: projects[0].finance.budget.cost" in result.stderr
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "R7" / "99.yaml"
+    result = run_cli("validate", str(missing))
+    assert result.exit_code == 2
+    assert f"{missing}: no such file" in result.stderr
