@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, GetJsonSchemaHandler, Tag
 
 from .types import Flag, Line, Text
 
@@ -55,7 +55,8 @@ def _entry_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "paragraph"
     if isinstance(value, dict):
-        for key, tag in (("title", "item"), ("bullet", "bullet"), ("date", "dated"), ("heading", "heading")):
+        # "date" before "bullet": a dated line may carry bullet: false
+        for key, tag in (("title", "item"), ("date", "dated"), ("bullet", "bullet"), ("heading", "heading")):
             if key in value:
                 return tag
         return "unknown"
@@ -115,7 +116,15 @@ def _single_paragraph(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Narrative = Annotated[list[NarrativeEntry], BeforeValidator(_single_paragraph)]
+class _OrText:
+    """JSON Schema: a narrative may also be written as one string."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
+
+Narrative = Annotated[list[NarrativeEntry], BeforeValidator(_single_paragraph), _OrText]
 
 
 @dataclass(frozen=True)
