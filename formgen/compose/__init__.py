@@ -1,0 +1,129 @@
+"""compose: layout × record → plan (stage 4 of the pipeline).
+
+All geometry and pagination is decided here, once; see :mod:`formgen.plan`.
+"""
+
+from __future__ import annotations
+
+from ..layout.load import LoadedLayout
+from ..layout.model import MM, HeaderFooter
+from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
+from ..records.model import PolicyArea
+from .bands import BandBuilder, BRow
+from .content import NumberContent, render
+from .context import Context
+from .measure import Measurer, measure_rows
+from .paginate import paginate
+
+SAFETY = 1.5
+"""points kept free at the bottom of each page, so spreadsheets' rounding never adds a page"""
+
+
+def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
+    """Lay out ``record`` with ``loaded``: every line, row height and page break."""
+    layout = loaded.layout
+    ctx = Context.of(record)
+    page = _page_setup(loaded)
+    measurer = Measurer(loaded)
+    sheets: list[SheetPlan] = []
+    for index, sheet in enumerate(layout.sheets):
+        if sheet.skip_if_empty and not ctx.lookup(sheet.skip_if_empty).value:
+            continue
+        built = BandBuilder(loaded, sheet, index, ctx).build()
+        measure_rows(measurer, built.title_rows, built.columns)
+        for band in built.bands:
+            measure_rows(measurer, band.rows, built.columns)
+        title_height = sum(r.height for r in built.title_rows)
+        capacity = page.body_height - title_height - SAFETY
+        paged = paginate(built.bands, capacity, loaded.where(("sheets", index)))
+        rows: list[Row] = []
+        starts: list[int] = []
+        page_offsets: list[int] = []
+        for page_rows in paged.pages:
+            starts.append(len(rows))
+            page_offsets.append(len(rows))
+            rows.extend(_plan_row(r) for r in page_rows)
+        title = render(ctx, sheet.title or sheet.name, loaded.source and _place(loaded, index))
+        outline = [OutlineEntry(0, 0, title)] + [
+            OutlineEntry(page_offsets[p] + r, level, text) for p, r, level, text in paged.outline
+        ]
+        sheets.append(
+            SheetPlan(
+                name=sheet.name,
+                title=title,
+                columns=built.columns,
+                title_rows=[_plan_row(r) for r in built.title_rows],
+                rows=rows,
+                page_starts=starts,
+                outline=outline,
+            )
+        )
+    info = layout.document
+    place = _place(loaded, None)
+    return DocumentPlan(
+        title=render(ctx, info.title, place),
+        subject=render(ctx, info.subject, place),
+        author=render(ctx, info.author, place),
+        keywords=[render(ctx, k, place) for k in info.keywords],
+        language=info.language,
+        page=page,
+        header=_header_footer(ctx, layout.page.header, place),
+        footer=_header_footer(ctx, layout.page.footer, place),
+        fonts=loaded.fonts,
+        styles=loaded.styles,
+        sheets=sheets,
+    )
+
+
+def _place(loaded: LoadedLayout, sheet: int | None):  # noqa: ANN202 - a Place
+    from ..errors import Place
+    from ..yamlsource import format_loc
+
+    loc = ("sheets", sheet) if sheet is not None else ("document",)
+    return Place(loaded.source.path, loaded.source.line(loc), format_loc(loc))
+
+
+def _page_setup(loaded: LoadedLayout) -> PageSetup:
+    page = loaded.layout.page
+    width, height = page.size_mm()
+    m = page.margins
+    return PageSetup(
+        width=width * MM,
+        height=height * MM,
+        top=m.top * MM,
+        bottom=m.bottom * MM,
+        left=m.left * MM,
+        right=m.right * MM,
+        header=m.header * MM,
+        footer=m.footer * MM,
+    )
+
+
+def _header_footer(ctx: Context, spec: HeaderFooter, place) -> HeaderFooterPlan:  # noqa: ANN001
+    return HeaderFooterPlan(
+        left=render(ctx, spec.left, place),
+        center=render(ctx, spec.center, place),
+        right=render(ctx, spec.right, place),
+        style=spec.style,
+    )
+
+
+def _plan_row(row: BRow) -> Row:
+    cells = []
+    for c in row.cells:
+        number = c.content if isinstance(c.content, NumberContent) else None
+        cells.append(
+            Cell(
+                col=c.col,
+                colspan=c.colspan,
+                rowspan=c.rowspan,
+                style=c.style.name,
+                lines=list(c.lines),
+                number=number.value if number and c.lines else None,
+                number_format=number.number_format if number and c.lines else None,
+                align=c.align,
+                open_top=c.open_top,
+                open_bottom=c.open_bottom,
+            )
+        )
+    return Row(height=row.height, cells=cells)

@@ -1,0 +1,345 @@
+"""Blocks of a sheet → bands: groups of grid rows that paginate as units.
+
+A band holds rows whose cells may span rows only within the band, so a page
+break between bands never cuts a merged cell. A table gives a header band and
+one band per item (kept together when it fits on a page); a long text is one
+band that may be split between lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import LayoutError, Place
+from ..layout.load import LoadedLayout
+from ..layout.model import (
+    MM,
+    CellSpec,
+    FieldsBlock,
+    HeadingBlock,
+    LogicModelBlock,
+    NoteBlock,
+    PageBreakBlock,
+    RowSpec,
+    Sheet,
+    SpacerBlock,
+    TableBlock,
+    TextBlock,
+    YearCells,
+)
+from ..plan import CellStyle
+from ..records.model import LOGIC_STAGES, LogicModel
+from ..yamlsource import Loc
+from .content import Content, TextContent, cell_content, render, text_paragraphs, unknown_field
+from .context import Context, UnknownField
+
+
+@dataclass
+class BCell:
+    col: int
+    colspan: int
+    rowspan: int
+    style: CellStyle
+    content: Content
+    align: str | None = None
+    repeat: bool = False
+    """labels: printed again when their row continues on the next page"""
+    lines: list[str] = field(default_factory=list)
+    need: float = 0.0
+    """height the cell's content needs, in points"""
+    open_top: bool = False
+    open_bottom: bool = False
+
+
+@dataclass
+class BRow:
+    cells: list[BCell]
+    height: float = 0.0
+    min_height: float = 0.0
+    fixed: bool = False
+    """a spacer: exactly ``min_height``"""
+
+
+@dataclass
+class Band:
+    rows: list[BRow]
+    keep: bool = True
+    keep_with_next: bool = False
+    header: "Band | None" = None
+    """the table header to repeat when this band starts a page"""
+    outline: list[tuple[int, str]] = field(default_factory=list)
+    """(level, title) bookmarks at the band's first row"""
+    page_break: bool = False
+
+    @property
+    def height(self) -> float:
+        return sum(r.height for r in self.rows)
+
+
+@dataclass
+class SheetBands:
+    sheet: Sheet
+    columns: list[float]
+    """widths in points"""
+    title_rows: list[BRow]
+    bands: list[Band]
+
+
+class BandBuilder:
+    """Builds the bands of one sheet for one record."""
+
+    def __init__(self, loaded: LoadedLayout, sheet: Sheet, sheet_index: int, ctx: Context):
+        self.loaded = loaded
+        self.sheet = sheet
+        self.ctx = ctx
+        self.base_loc: Loc = ("sheets", sheet_index)
+        self.ncols = len(sheet.columns)
+
+    # ----- helpers
+
+    def place(self, loc: Loc) -> Place:
+        src = self.loaded.source
+        from ..yamlsource import format_loc
+
+        return Place(src.path, src.line(loc), format_loc(loc))
+
+    def style(self, name: str) -> CellStyle:
+        return self.loaded.styles[name]
+
+    def rows(self, specs: list[RowSpec], ctx: Context, loc: Loc, *, single_row_loc: bool = False) -> list[BRow]:
+        """Lay the cells of ``specs`` on the grid, left to right, skipping columns covered from above."""
+        occupied: list[set[int]] = [set() for _ in specs]
+        out: list[BRow] = []
+        for r, spec in enumerate(specs):
+            row_loc = loc if single_row_loc else loc + (r,)
+            row = BRow([])
+            col = 0
+            for cell_loc, cell, cell_ctx in self._expand(spec, ctx, row_loc):
+                while col in occupied[r]:
+                    col += 1
+                style = self.style(cell.default_style())
+                content = cell_content(cell, cell_ctx, style.number_format, self.place(cell_loc))
+                row.cells.append(
+                    BCell(col, cell.span, cell.rows, style, content, cell.align, repeat=cell.label is not None)
+                )
+                for below in range(r + 1, min(r + cell.rows, len(specs))):
+                    occupied[below].update(range(col, col + cell.span))
+                col += cell.span
+                row.min_height = max(row.min_height, style.min_height)
+            out.append(row)
+        return out
+
+    def _expand(self, spec: RowSpec, ctx: Context, loc: Loc) -> list[tuple[Loc, CellSpec, Context]]:
+        out: list[tuple[Loc, CellSpec, Context]] = []
+        for i, item in enumerate(spec):
+            if isinstance(item, YearCells):
+                for year in range(item.years[0], item.years[1] + 1):
+                    fy = self.ctx.record.fiscal_year + year
+                    year_ctx = ctx.child({"year": fy}, None)
+                    item_obj = ctx.scopes[0].obj
+                    figures = getattr(item_obj, "for_year", None)
+                    if callable(figures):
+                        year_ctx = year_ctx.child(figures(fy), _year_loc(ctx.scopes[0].loc, fy))
+                    for j, cell in enumerate(item.cells):
+                        out.append((loc + (i, "cells", j), cell, year_ctx))
+            else:
+                out.append((loc + (i,), item, ctx))
+        return out
+
+    def full_width_text(self, text: str, style_name: str, loc: Loc) -> BRow:
+        place = self.place(loc)
+        content = TextContent(text_paragraphs(render(self.ctx, text, place)), place)
+        style = self.style(style_name)
+        return BRow([BCell(0, self.ncols, 1, style, content)], min_height=style.min_height)
+
+    def items(self, path: str, loc: Loc) -> tuple[list[Any], Loc | None]:
+        try:
+            found = self.ctx.lookup(path)
+        except UnknownField as exc:
+            raise unknown_field(self.place(loc), exc) from None
+        value = found.value
+        if value is None:
+            return [], found.loc
+        if not isinstance(value, list):
+            raise LayoutError([self.place(loc).issue(f"{path!r} is not a list")])
+        return value, found.loc
+
+    # ----- blocks
+
+    def build(self) -> SheetBands:
+        columns = pixel_columns([w * MM for w in self.sheet.columns])
+        title_rows = self.rows(self.sheet.title_rows, self.ctx, self.base_loc + ("title_rows",))
+        bands: list[Band] = []
+        for b, block in enumerate(self.sheet.blocks):
+            loc = self.base_loc + ("blocks", b)
+            bands.extend(self.block(block, loc))
+        return SheetBands(self.sheet, columns, title_rows, bands)
+
+    def block(self, block: Any, loc: Loc) -> list[Band]:
+        if isinstance(block, HeadingBlock):
+            row = self.full_width_text(block.text, block.style, loc + ("text",))
+            outline = []
+            if block.bookmark:
+                level = 1 if block.bookmark is True else int(block.bookmark)
+                title = "".join(p.first + p.text for p in row.cells[0].content.paragraphs)  # type: ignore[union-attr]
+                outline.append((level, title))
+            return [Band([row], keep=True, keep_with_next=True, outline=outline)]
+        if isinstance(block, NoteBlock):
+            return [Band([self.full_width_text(block.text, block.style, loc + ("text",))], keep=block.keep_together)]
+        if isinstance(block, SpacerBlock):
+            return [Band([BRow([], min_height=block.height * MM, fixed=True)], keep=True)]
+        if isinstance(block, PageBreakBlock):
+            return [Band([], page_break=True)]
+        if isinstance(block, FieldsBlock):
+            return [Band(self.rows(block.rows, self.ctx, loc + ("rows",)), keep=block.keep_together)]
+        if isinstance(block, TextBlock):
+            return [self.text_block(block, loc)]
+        if isinstance(block, TableBlock):
+            return self.table(block, loc)
+        if isinstance(block, LogicModelBlock):
+            return self.logic_models(block, loc)
+        raise AssertionError(f"unknown block {block!r}")  # pragma: no cover
+
+    def text_block(self, block: TextBlock, loc: Loc) -> Band:
+        cell = CellSpec(value=block.value, text=block.text, style=block.style)
+        place = self.place(loc + ("value" if block.value else "text",))
+        style = self.style(block.style)
+        content = cell_content(cell, self.ctx, style.number_format, place)
+        if block.label is None:
+            return Band([BRow([BCell(0, self.ncols, 1, style, content)])], keep=block.keep_together)
+        label_style = self.style(block.label_style)
+        label = TextContent(text_paragraphs(block.label), self.place(loc + ("label",)))
+        if block.label_position == "top":
+            rows = [
+                BRow([BCell(0, self.ncols, 1, label_style, label, repeat=True)]),
+                BRow([BCell(0, self.ncols, 1, style, content)]),
+            ]
+            return Band(rows, keep=block.keep_together)
+        span = block.label_span
+        row = BRow([BCell(0, span, 1, label_style, label, repeat=True), BCell(span, self.ncols - span, 1, style, content)])
+        return Band([row], keep=block.keep_together)
+
+    def table(self, block: TableBlock, loc: Loc) -> list[Band]:
+        items, items_loc = self.items(block.items, loc + ("items",))
+        bands: list[Band] = []
+        header = Band(self.rows(block.header, self.ctx, loc + ("header",)), keep=True, keep_with_next=True) if block.header else None
+        if header:
+            bands.append(header)
+        if not items:
+            if block.empty:
+                bands.append(Band(self.rows(block.empty, self.ctx, loc + ("empty",)), keep=True, header=header))
+            return bands
+        indexed = list(enumerate(items))
+        if block.group_by:
+            groups = self._groups(indexed, block.group_by, loc + ("group_by",))
+        else:
+            groups = [(None, indexed)]
+        for _, members in groups:
+            if block.group:
+                first_index, first = members[0]
+                gctx = self.ctx.child(first, _item_loc(items_loc, first_index))
+                group_band = Band(self.rows(block.group, gctx, loc + ("group",)), keep=True, keep_with_next=True, header=header)
+                if block.group_bookmark:
+                    level = 2 if block.group_bookmark is True else int(block.group_bookmark)
+                    group_band.outline.append((level, _band_text(group_band)))
+                bands.append(group_band)
+            for index, item in members:
+                ictx = self.ctx.child(item, _item_loc(items_loc, index))
+                bands.append(Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=header))
+        if block.keep_together:
+            for band in bands[:-1]:
+                band.keep_with_next = True
+        return bands
+
+    def _groups(self, indexed: list[tuple[int, Any]], key_path: str, loc: Loc) -> list[tuple[Any, list[tuple[int, Any]]]]:
+        keyed = []
+        for index, item in indexed:
+            try:
+                key = self.ctx.child(item, None).lookup(key_path).value
+            except UnknownField as exc:
+                raise unknown_field(self.place(loc), exc) from None
+            keyed.append((key, (index, item)))
+        order: dict[Any, list[tuple[int, Any]]] = {}
+        for key, entry in keyed:
+            order.setdefault(key, []).append(entry)
+        return list(order.items())
+
+    def logic_models(self, block: LogicModelBlock, loc: Loc) -> list[Band]:
+        models, models_loc = self.items(block.items, loc + ("items",))
+        bands: list[Band] = []
+        for index, model in enumerate(models):
+            if not isinstance(model, LogicModel):
+                raise LayoutError([self.place(loc + ("items",)).issue(f"{block.items!r} is not a list of logic models")])
+            mctx = self.ctx.child(model, _item_loc(models_loc, index))
+            if block.title:
+                bands.append(Band(self.rows(block.title, mctx, loc + ("title",)), keep=True, keep_with_next=True))
+            header = None
+            if block.header:
+                header = Band(self.rows(block.header, mctx, loc + ("header",)), keep=True, keep_with_next=True)
+                bands.append(header)
+            bands.append(Band(self._logic_rows(block, model, mctx, loc), keep=block.keep_together, header=header))
+        return bands
+
+    def _logic_rows(self, block: LogicModelBlock, model: LogicModel, ctx: Context, loc: Loc) -> list[BRow]:
+        nrows = len(model.projects)
+        rows = [BRow([]) for _ in range(nrows)]
+        col = 0
+        for c, spec in enumerate(block.columns):
+            cell_loc = loc + ("columns", c)
+            place = self.place(cell_loc)
+            style = self.style(spec.default_style())
+            stage = spec.value
+            if stage == "projects":
+                spans = [(r, 1, text) for r, text in enumerate(model.projects)]
+            elif stage in LOGIC_STAGES:
+                spans = [(s.row, s.rows, s.text) for s in model.spans(stage)]
+            else:
+                raise LayoutError(
+                    [place.issue(f"a logic-model column is one of projects, {', '.join(LOGIC_STAGES)}; got {stage!r}")]
+                )
+            covered = 0
+            for row, span, text in spans:
+                data_place = ctx.place_of(ctx.scopes[0].loc + (stage,)) if ctx.scopes[0].loc is not None else place
+                content = TextContent(text_paragraphs(text, spec.bullet), data_place)
+                rows[row].cells.append(BCell(col, spec.span, min(span, nrows - row), style, content, spec.align))
+                covered = row + span
+            for row in range(covered, nrows):  # a column left short still gets its grid cells
+                rows[row].cells.append(BCell(col, spec.span, 1, style, TextContent([], place)))
+            col += spec.span
+        for row in rows:
+            row.cells.sort(key=lambda c: c.col)
+        return rows
+
+
+PIXEL = 0.75
+"""one screen pixel at 96 dpi, in points: spreadsheets size columns in whole pixels"""
+
+
+def pixel_columns(widths: list[float]) -> list[float]:
+    """Column widths as whole pixels, rounding the column edges so the total never grows."""
+    out: list[float] = []
+    edge = 0.0
+    placed = 0
+    for width in widths:
+        edge += width
+        right = int(edge / PIXEL + 1e-6)
+        out.append((right - placed) * PIXEL)
+        placed = right
+    return out
+
+
+def _item_loc(items_loc: Loc | None, index: int) -> Loc | None:
+    return None if items_loc is None else items_loc + (index,)
+
+
+def _year_loc(item_loc: Loc | None, fy: Any) -> Loc | None:
+    return None if item_loc is None else item_loc + ("years", fy.short)
+
+
+def _band_text(band: Band) -> str:
+    for row in band.rows:
+        for cell in row.cells:
+            if isinstance(cell.content, TextContent) and cell.content.paragraphs:
+                return " ".join(p.first + p.text for p in cell.content.paragraphs).strip()
+    return ""

@@ -1,0 +1,104 @@
+"""What a layout cell holds for one record: paragraphs of text or a formatted number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..eras import FiscalYear
+from ..errors import LayoutError, Place
+from ..layout.model import CellSpec
+from ..numfmt import default_format, format_number, percent_format
+from ..records.model import Percent
+from ..records.narrative import Paragraph, paragraphs
+from .context import MISSING, Context, UnknownField, public_names
+
+
+@dataclass
+class TextContent:
+    paragraphs: list[Paragraph]
+    place: Place
+    """where the text comes from, for messages"""
+
+
+@dataclass
+class NumberContent:
+    value: int | Decimal
+    number_format: str
+    text: str
+    place: Place
+
+
+Content = TextContent | NumberContent
+
+
+def text_paragraphs(text: str, bullet: str | None = None) -> list[Paragraph]:
+    """Paragraphs of a plain text: one per line, with an optional bullet and hanging indent."""
+    if bullet:
+        hang = "\u3000" * len(bullet)
+        return [Paragraph(part, first=bullet, hang=hang) for part in text.split("\n")]
+    return [Paragraph(part) for part in text.split("\n")]
+
+
+def unknown_field(place: Place, exc: UnknownField) -> LayoutError:
+    shown = ", ".join(exc.available[:40])
+    return LayoutError([place.issue(f"there is no field {exc.path!r} here; available: {shown}")])
+
+
+def render(ctx: Context, template: str, place: Place, missing: str = "") -> str:
+    """A template filled from ``ctx``; an unknown field is a layout error at ``place``."""
+    try:
+        text, was_missing = ctx.render(template)
+    except UnknownField as exc:
+        raise unknown_field(place, exc) from None
+    return missing if was_missing and missing else text
+
+
+def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: Place) -> Content:
+    """The content of ``cell`` in context; ``place`` is the cell's place in the layout."""
+    template = cell.label if cell.label is not None else cell.text
+    if template is not None:
+        try:
+            text, was_missing = ctx.render(template)
+        except UnknownField as exc:
+            raise unknown_field(place, exc) from None
+        if was_missing:
+            text = cell.missing or ""
+        return TextContent(text_paragraphs(text, cell.bullet), place)
+    if cell.value is None:
+        return TextContent([], place)
+    try:
+        found = ctx.lookup(cell.value)
+    except UnknownField as exc:
+        raise unknown_field(place, exc) from None
+    data_place = ctx.place_of(found.loc) if found.loc is not None else place
+    return value_content(found.value, cell, style_format, data_place, place)
+
+
+def value_content(value: Any, cell: CellSpec, style_format: str | None, where: Place, layout_place: Place) -> Content:
+    if value is None or value is MISSING:
+        return TextContent(text_paragraphs("-" if cell.missing is None else cell.missing), where)
+    if isinstance(value, bool):
+        return TextContent(text_paragraphs((cell.mark or "◎") if value else ""), where)
+    if isinstance(value, Percent):
+        fmt = cell.format or percent_format(value.decimals)
+        return NumberContent(value.fraction, fmt, format_number(value.fraction, fmt), where)
+    if isinstance(value, (int, Decimal)):
+        fmt = cell.format or style_format or default_format(value)
+        return NumberContent(value, fmt, format_number(value, fmt), where)
+    if isinstance(value, FiscalYear):
+        return TextContent(text_paragraphs(value.short), where)
+    if isinstance(value, str):
+        return TextContent(text_paragraphs(value, cell.bullet), where)
+    if isinstance(value, list):
+        if cell.bullet and all(isinstance(v, str) for v in value):
+            return TextContent([p for v in value for p in text_paragraphs(v, cell.bullet)], where)
+        try:
+            return TextContent(paragraphs(value), where)
+        except TypeError:
+            pass
+    fields = ", ".join(f"{cell.value}.{n}" for n in public_names(value)[:12])
+    raise LayoutError(
+        [layout_place.issue(f"{cell.value!r} is a group of fields, not something to print; name one of them: {fields}")]
+    )

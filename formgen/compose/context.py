@@ -1,0 +1,169 @@
+"""Looking up record fields named in a layout: paths, templates and their data locations.
+
+A layout names fields as dotted paths (``finance.budget.cost``) and templates
+(``政策分野{area.number} {area.name}``). They are looked up in a chain of
+scopes, innermost first: the year of a year column, the table item, the
+record. Each scope knows where its object is in the data file, so a problem
+with a value (a character the font lacks) can name the data file's line.
+
+Only public attributes are reachable (no names starting with ``_``), methods
+are refused, and a field named ``measure`` holding a number leads on to that
+measure (``measure.name``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..eras import FiscalYear
+from ..errors import Place
+from ..records.model import Percent, PolicyArea
+from ..yamlsource import Loc, format_loc
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+DEFERRED = {"page", "pages"}
+"""placeholders filled by the writers (page numbers)"""
+
+
+class Missing:
+    """The value of a path that leads through an empty field."""
+
+    def __repr__(self) -> str:
+        return "Missing"
+
+
+MISSING = Missing()
+
+
+def _measure_link(record: PolicyArea, value: Any) -> Any:
+    return record.measure(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+LINKS: dict[str, Callable[[PolicyArea, Any], Any]] = {"measure": _measure_link}
+"""fields holding a number that names another part of the record"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    obj: Any
+    loc: Loc | None
+    """where ``obj`` is in the data file, if it comes from there"""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    value: Any
+    loc: Loc | None
+
+
+class UnknownField(Exception):
+    def __init__(self, path: str, available: list[str]):
+        self.path = path
+        self.available = available
+        super().__init__(path)
+
+
+def public_names(obj: Any) -> list[str]:
+    if isinstance(obj, dict):
+        return sorted(str(k) for k in obj)
+    names = set(getattr(type(obj), "model_fields", {}))
+    names |= {n for n in dir(type(obj)) if not n.startswith("_") and isinstance(getattr(type(obj), n, None), property)}
+    names |= set(getattr(type(obj), "__dataclass_fields__", {}))
+    return sorted(n for n in names if not n.startswith("_") and n not in ("model_config", "model_fields"))
+
+
+def _get(obj: Any, name: str) -> Any:
+    """``obj.name`` if it is a public field or property; raise KeyError otherwise."""
+    if not _NAME.match(name):
+        raise KeyError(name)
+    if isinstance(obj, dict):
+        if name in obj:
+            return obj[name]
+        raise KeyError(name)
+    if name not in public_names(obj):
+        raise KeyError(name)
+    return getattr(obj, name)
+
+
+@dataclass(frozen=True)
+class Context:
+    record: PolicyArea
+    scopes: tuple[Scope, ...]
+    """innermost first"""
+
+    @classmethod
+    def of(cls, record: PolicyArea) -> "Context":
+        return cls(record, (Scope(record, ()),))
+
+    def child(self, obj: Any, loc: Loc | None) -> "Context":
+        return Context(self.record, (Scope(obj, loc),) + self.scopes)
+
+    def lookup(self, path: str) -> Lookup:
+        """The value at ``path`` and its data location; raise UnknownField if no scope has it."""
+        first, *rest = path.split(".")
+        for scope in self.scopes:
+            if scope.obj is None:
+                continue
+            try:
+                value = _get(scope.obj, first)
+            except KeyError:
+                continue
+            loc = None if scope.loc is None else scope.loc + (first,)
+            name = first
+            for part in rest:
+                if value is None or value is MISSING:
+                    return Lookup(MISSING, loc)
+                link = LINKS.get(name)
+                if link is not None:
+                    value, loc = link(self.record, value), None
+                try:
+                    value = _get(value, part)
+                except KeyError:
+                    raise UnknownField(path, public_names(value)) from None
+                loc = None if loc is None else loc + (part,)
+                name = part
+            return Lookup(value, loc)
+        available = sorted({n for s in self.scopes if s.obj is not None for n in public_names(s.obj)})
+        raise UnknownField(path, available)
+
+    def place_of(self, loc: Loc) -> Place:
+        """The data file's line for a location in the record."""
+        source = self.record._source
+        if source is None:
+            return Place("(record)", None, format_loc(loc))
+        return Place(source.path, source.line(loc), format_loc(loc))
+
+    def render(self, template: str, *, missing: str = "") -> tuple[str, bool]:
+        """Fill ``{path}`` placeholders; returns (text, whether any value was missing)."""
+        was_missing = False
+
+        def fill(match: re.Match[str]) -> str:
+            nonlocal was_missing
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                return token[0]
+            path = match.group(1).strip()
+            if path in DEFERRED:
+                return token
+            value = self.lookup(path).value
+            if value is None or value is MISSING or value == "":
+                was_missing = True
+                return missing
+            return display(value)
+
+        return _PLACEHOLDER.sub(fill, template), was_missing
+
+
+def display(value: Any) -> str:
+    """How a value reads inside a template."""
+    if isinstance(value, FiscalYear):
+        return value.short
+    if isinstance(value, Percent):
+        return str(value)
+    if isinstance(value, bool):
+        return "○" if value else ""
+    return str(value)
+

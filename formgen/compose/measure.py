@@ -1,0 +1,129 @@
+"""Break every cell's text into lines with the embedded font's widths, and size the rows.
+
+The lines found here are the lines the PDF draws and the workbook stores, so
+the row heights fit the text in both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from ..errors import InputError, LayoutError
+from ..fonts import FontFace, glyph_problem
+from ..layout.load import LoadedLayout
+from ..layout.model import MM
+from ..linebreak import TooNarrow, break_paragraph
+from ..plan import CellStyle
+from .bands import BCell, BRow
+from .content import NumberContent
+
+ROW_STEP = 0.75
+"""row heights are whole screen pixels (0.75 pt), which spreadsheets keep exactly"""
+
+
+def quantize(height: float) -> float:
+    return math.ceil(round(height / ROW_STEP, 6)) * ROW_STEP
+
+
+class Measurer:
+    """Measures cells for one layout; caches advance functions per face and size."""
+
+    def __init__(self, loaded: LoadedLayout):
+        self.loaded = loaded
+        self._advances: dict[tuple[int, float], Callable[[str], float]] = {}
+
+    def advance(self, face: FontFace, size: float) -> Callable[[str], float]:
+        key = (id(face), size)
+        fn = self._advances.get(key)
+        if fn is None:
+            em = face.advance
+            cache: dict[str, float] = {}
+
+            def fn(ch: str) -> float:
+                width = cache.get(ch)
+                if width is None:
+                    width = cache[ch] = em(ch) * size
+                return width
+
+            self._advances[key] = fn
+        return fn
+
+    def cell(self, cell: BCell, width: float) -> None:
+        """Fill ``cell.lines`` and ``cell.need`` for a cell ``width`` points wide (padding included)."""
+        style = cell.style
+        face = self.loaded.face(style)
+        avail = width - 2 * style.pad_h
+        content = cell.content
+        if isinstance(content, NumberContent):
+            text_w = face.width(content.text, style.size)
+            if text_w > avail + 1e-6:
+                raise LayoutError(
+                    [
+                        content.place.issue(
+                            f"the figure {content.text} needs {text_w / MM:.1f} mm but its cell leaves "
+                            f"{avail / MM:.1f} mm; widen the column or use a smaller font"
+                        )
+                    ]
+                )
+            cell.lines = [content.text]
+        else:
+            advance = self.advance(face, style.size)
+            lines: list[str] = []
+            for para in content.paragraphs:
+                for piece in (para.first, para.text, para.hang):
+                    problem = glyph_problem(face, piece) if piece else None
+                    if problem:
+                        raise InputError([content.place.issue(problem)])
+                try:
+                    lines.extend(break_paragraph(para.text, avail, advance, first=para.first, hang=para.hang))
+                except TooNarrow as exc:
+                    raise LayoutError(
+                        [
+                            content.place.issue(
+                                f"its cell leaves {avail / MM:.1f} mm for text, too narrow for {exc.char!r}; "
+                                "widen the column or use a smaller font"
+                            )
+                        ]
+                    ) from None
+            cell.lines = lines
+        cell.need = text_height(style, len(cell.lines))
+
+
+def text_height(style: CellStyle, lines: int, open_top: bool = False, open_bottom: bool = False) -> float:
+    """Height of ``lines`` lines in ``style`` with the padding of the closed edges (at least one line)."""
+    pads = (0 if open_top else style.pad_v) + (0 if open_bottom else style.pad_v)
+    return max(1, lines) * style.leading + pads
+
+
+def lines_fitting(style: CellStyle, height: float, open_top: bool = False) -> int:
+    """How many lines fit in ``height`` points, with bottom padding and room for rounding."""
+    room = height - (0 if open_top else style.pad_v) - style.pad_v - ROW_STEP
+    return max(0, int(math.floor(room / style.leading + 1e-9)))
+
+
+def size_rows(rows: list[BRow]) -> None:
+    """Each row as tall as its tallest cell; cells spanning rows spread what they lack evenly."""
+    for row in rows:
+        if row.fixed:
+            row.height = row.min_height
+            continue
+        row.height = max([row.min_height] + [c.need for c in row.cells if c.rowspan == 1])
+    for r, row in enumerate(rows):
+        for c in row.cells:
+            if c.rowspan > 1:
+                spanned = rows[r : r + c.rowspan]
+                have = sum(x.height for x in spanned)
+                if c.need > have + 1e-6:
+                    extra = (c.need - have) / len(spanned)
+                    for x in spanned:
+                        x.height += extra
+    for row in rows:
+        row.height = quantize(row.height)
+
+
+def measure_rows(measurer: Measurer, rows: list[BRow], columns: list[float]) -> None:
+    for row in rows:
+        for cell in row.cells:
+            measurer.cell(cell, sum(columns[cell.col : cell.col + cell.colspan]))
+    size_rows(rows)

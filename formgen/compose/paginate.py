@@ -1,0 +1,237 @@
+"""Page breaks, decided once for both writers.
+
+Bands are placed top to bottom. A band that must stay together moves to the
+next page when it does not fit; a heading stays with what follows; anything
+taller than the room left is split between lines of text, with labels
+repeated and table headers printed again on the next page. Finally rows
+taller than a spreadsheet row may be (409 pt) are spread over several rows,
+the cells beside them merged across.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ..errors import LayoutError
+from .bands import Band, BCell, BRow
+from .content import NumberContent, TextContent
+from .measure import ROW_STEP, lines_fitting, quantize, size_rows, text_height
+
+EPS = 0.01
+MAX_ROW = 409.0 - ROW_STEP
+"""Excel's limit for a row height, in points (with room for rounding)"""
+ORPHAN_LINES = 2
+"""a text split across pages keeps at least this many lines on the first page, when it can"""
+
+
+@dataclass
+class Paged:
+    pages: list[list[BRow]]
+    outline: list[tuple[int, int, int, str]]
+    """(page, row within the page, level, title)"""
+
+
+def _height(rows: list[BRow]) -> float:
+    return sum(r.height for r in rows)
+
+
+def _copy_rows(rows: list[BRow]) -> list[BRow]:
+    return [replace(r, cells=[replace(c) for c in r.cells]) for r in rows]
+
+
+def _filler(cell: BCell, rowspan: int) -> BCell:
+    """An empty cell keeping the grid's borders where a text has already ended."""
+    return replace(cell, rowspan=rowspan, content=TextContent([], _place(cell)), lines=[], need=0.0)
+
+
+def _place(cell: BCell):  # noqa: ANN202 - a Place
+    return cell.content.place
+
+
+def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float) -> tuple[BCell, BCell]:
+    """Divide a cell crossing a cut: the lines that fit in ``room`` above it, the rest below."""
+    n = lines_fitting(cell.style, room, cell.open_top)
+    if isinstance(cell.content, NumberContent) and n < 1:
+        n = 0
+    if n >= len(cell.lines):
+        head = replace(cell, rowspan=head_span)
+        tail = replace(cell, rowspan=tail_span) if cell.repeat else _filler(cell, tail_span)
+        return head, tail
+    head = replace(cell, rowspan=head_span, lines=cell.lines[:n], need=text_height(cell.style, n) if n else 0.0)
+    rest = cell.lines[n:]
+    tail = replace(cell, rowspan=tail_span, lines=rest, need=text_height(cell.style, len(rest)))
+    return head, tail
+
+
+def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float) -> bool:
+    """Whether cutting inside row ``j`` at ``y`` moves text sensibly (no lone first lines)."""
+    best_total, best_fit = 0, 0
+    for a, row in enumerate(rows[: j + 1]):
+        for c in row.cells:
+            if a + c.rowspan - 1 < j or isinstance(c.content, NumberContent):
+                continue
+            total = len(c.lines)
+            fit = min(total, lines_fitting(c.style, y - tops[a], c.open_top))
+            if fit < total and total > best_total:
+                best_total, best_fit = total, fit
+    if best_total == 0 or best_fit == 0:
+        return False
+    return best_fit >= min(ORPHAN_LINES, best_total) or j == 0
+
+
+def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | None:
+    """Cut ``rows`` so the first part is at most ``y`` tall; None when nothing can go above the cut."""
+    tops = [0.0]
+    for row in rows:
+        tops.append(tops[-1] + row.height)
+    j = next((r for r, row in enumerate(rows) if tops[r] + row.height > y + EPS), None)
+    if j is None:
+        return None
+    inside = not rows[j].fixed and _inside_cut_useful(rows, tops, j, y)
+    if not inside:
+        if j == 0:
+            return None
+        y = tops[j]
+    head: list[BRow] = [BRow([], min_height=r.min_height, fixed=r.fixed) for r in rows[:j]]
+    tail: list[BRow] = [BRow([], min_height=r.min_height, fixed=r.fixed) for r in rows[j:]]
+    if inside:
+        head.append(BRow([]))
+        tail[0] = BRow([])
+    for a, row in enumerate(rows):
+        for c in row.cells:
+            b = a + c.rowspan - 1
+            if b < j:
+                head[a].cells.append(c)
+            elif a > j or (a == j and not inside):
+                tail[a - j].cells.append(c)
+            else:
+                head_span = j - a + (1 if inside else 0)
+                h, t = _split_cell(c, head_span, b - j + 1, y - tops[a])
+                head[a].cells.append(h)
+                tail[0].cells.append(t)
+    for part in (head, tail):
+        for row in part:
+            row.cells.sort(key=lambda c: c.col)
+        size_rows(part)
+    return head, tail
+
+
+def _lead(bands: list[Band], i: int) -> float:
+    """Height a band needs on its page: itself, plus what it must stay with."""
+    band = bands[i]
+    height = band.height
+    if band.keep_with_next and i + 1 < len(bands) and not bands[i + 1].page_break:
+        nxt = bands[i + 1]
+        if nxt.keep_with_next:
+            height += _lead(bands, i + 1)
+        elif nxt.rows:
+            height += nxt.rows[0].height if not nxt.keep else nxt.height
+    return height
+
+
+def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
+    pages: list[list[BRow]] = [[]]
+    outline: list[tuple[int, int, int, str]] = []
+    used = 0.0
+    placed_headers: set[int] = set()
+
+    def place(rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
+        nonlocal used
+        for level, title in band_outline:
+            outline.append((len(pages) - 1, len(pages[-1]), level, title))
+        pages[-1].extend(rows)
+        used += _height(rows)
+
+    def new_page(next_band: Band | None) -> None:
+        nonlocal used
+        pages.append([])
+        used = 0.0
+        if next_band is not None and next_band.header is not None and id(next_band.header) in placed_headers:
+            place(_copy_rows(next_band.header.rows), [])
+
+    i = 0
+    while i < len(bands):
+        band = bands[i]
+        if band.page_break:
+            if pages[-1]:
+                new_page(None)
+            i += 1
+            continue
+        if not band.rows:
+            i += 1
+            continue
+        remaining = capacity - used
+        at_top = not pages[-1]
+        lead = _lead(bands, i)
+        if lead <= remaining + EPS or (not (band.keep or band.keep_with_next) and band.height <= remaining + EPS):
+            place(band.rows, band.outline)
+            placed_headers.add(id(band))
+            i += 1
+            continue
+        if not at_top and (band.keep or band.keep_with_next) and min(lead, band.height) <= capacity + EPS:
+            new_page(band)
+            if lead > capacity - used + EPS and band.height <= capacity - used + EPS:
+                place(band.rows, band.outline)  # its followers cannot join it on any page
+                placed_headers.add(id(band))
+                i += 1
+            continue
+        split = split_rows(band.rows, remaining)
+        if split is None:
+            if at_top:
+                raise LayoutError.single(
+                    where,
+                    None,
+                    "",
+                    f"a row is {band.rows[0].height:.0f} pt tall and cannot be split, but a page holds {capacity:.0f} pt",
+                )
+            new_page(band)
+            continue
+        head, tail = split
+        place(head, band.outline)
+        placed_headers.add(id(band))
+        bands[i] = band = Band(tail, keep=False, header=band.header)
+        new_page(band)
+    if not pages[-1] and len(pages) > 1:
+        pages.pop()
+    return Paged([cap_rows(page) for page in pages], outline)
+
+
+def cap_rows(rows: list[BRow]) -> list[BRow]:
+    """Spread rows taller than a spreadsheet row over several rows, merging the cells beside."""
+    if all(r.height <= MAX_ROW + EPS for r in rows):
+        return rows
+    out: list[BRow] = []
+    for row in rows:
+        if row.height <= MAX_ROW + EPS:
+            out.append(row)
+            continue
+        tall = {id(c): c for c in row.cells if c.rowspan == 1 and c.need > MAX_ROW + EPS}
+        per_row = {key: max(1, lines_fitting(c.style, MAX_ROW, True)) for key, c in tall.items()}
+        parts = max((math.ceil(len(c.lines) / per_row[key]) for key, c in tall.items()), default=1)
+        if parts <= 1:
+            out.append(row)
+            continue
+        new_rows = [BRow([]) for _ in range(parts)]
+        for c in row.cells:
+            if id(c) in tall:
+                k = per_row[id(c)]
+                for p in range(parts):
+                    chunk = c.lines[p * k : (p + 1) * k]
+                    top, bottom = (p > 0 or c.open_top), (p < parts - 1 or c.open_bottom)
+                    need = text_height(c.style, len(chunk), top, bottom) if chunk else 0.0
+                    new_rows[p].cells.append(replace(c, lines=chunk, need=need, open_top=top, open_bottom=bottom))
+            else:
+                new_rows[0].cells.append(replace(c, rowspan=c.rowspan + parts - 1))
+        position = len(out)
+        for p_index, previous in enumerate(out):
+            for c in previous.cells:
+                if p_index + c.rowspan - 1 >= position:
+                    c.rowspan += parts - 1
+        for new in new_rows:
+            new.height = quantize(max([0.0] + [c.need for c in new.cells if c.rowspan == 1]))
+        shortfall = row.height - sum(r.height for r in new_rows)
+        if shortfall > 0:
+            new_rows[-1].height = quantize(new_rows[-1].height + shortfall)
+        out.extend(new_rows)
+    return out

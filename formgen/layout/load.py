@@ -1,0 +1,279 @@
+"""Read a layout file, check it against itself and the fonts folder, resolve its styles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FontError, LayoutError
+from ..fonts import FontFace, read_face
+from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
+from ..validation import validate
+from ..yamlsource import Loc, Source, load_yaml
+from .model import (
+    MM,
+    CellSpec,
+    FieldsBlock,
+    HeadingBlock,
+    Layout,
+    LogicModelBlock,
+    NoteBlock,
+    RowSpec,
+    Style,
+    TableBlock,
+    TextBlock,
+    YearCells,
+)
+
+DEFAULT_STYLE = Style(
+    font=None,
+    size=9,
+    bold=False,
+    color="000000",
+    fill="none",
+    border="none",
+    align="left",
+    valign="top",
+    padding=(0.8, 1.2),
+    line_height=1.3,
+    min_height=0,
+)
+
+
+@dataclass
+class LoadedLayout:
+    """A checked layout with everything the composer needs resolved."""
+
+    path: Path
+    source: Source
+    layout: Layout
+    styles: dict[str, CellStyle]
+    faces: dict[tuple[str, bool], FontFace]
+    """(family, bold) → face"""
+    fonts: dict[str, FontPlan]
+
+    def line(self, loc: Loc) -> int | None:
+        return self.source.line(loc)
+
+    def where(self, loc: Loc) -> str:
+        """``layouts/x.yaml:12`` for messages."""
+        line = self.source.line(loc)
+        return f"{self.source.path}:{line}" if line else self.source.path
+
+    def face(self, style: CellStyle) -> FontFace:
+        return self.faces[(style.font, style.bold)]
+
+
+def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
+    source = load_yaml(path, LayoutError, display)
+    layout = validate(Layout, source, LayoutError)
+    problems: list[tuple[Loc, str]] = []
+    styles = _resolve_styles(layout, problems)
+    faces, fonts = _load_fonts(layout, fonts_dir, problems)
+    problems.extend(_check_references(layout, styles))
+    problems.extend(_check_geometry(layout))
+    if problems:
+        raise LayoutError([source.issue(loc, message) for loc, message in problems])
+    return LoadedLayout(path, source, layout, styles, faces, fonts)
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str, CellStyle]:
+    first_family = next(iter(layout.fonts))
+    resolved: dict[str, Style] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> Style | None:
+        if name in resolved:
+            return resolved[name]
+        spec = layout.styles[name]
+        parent_name = spec.parent or ("base" if name != "base" and "base" in layout.styles else None)
+        if parent_name is None:
+            parent = DEFAULT_STYLE.model_copy(update={"font": first_family})
+        elif parent_name not in layout.styles:
+            problems.append((("styles", name, "parent"), f"there is no style named {parent_name!r}"))
+            return None
+        elif parent_name in chain:
+            problems.append((("styles", name, "parent"), "styles inherit from each other in a circle: " + " → ".join(chain + (parent_name,))))
+            return None
+        else:
+            parent = resolve(parent_name, chain + (parent_name,))
+            if parent is None:
+                return None
+        own = spec.model_dump(exclude_none=True, exclude={"parent"})
+        merged = parent.model_copy(update=own)
+        for edge in ("border_top", "border_right", "border_bottom", "border_left"):
+            if "border" in own and edge not in own:
+                merged = merged.model_copy(update={edge: None})
+        resolved[name] = merged
+        return merged
+
+    out: dict[str, CellStyle] = {}
+    for name, spec in layout.styles.items():
+        style = resolve(name, (name,))
+        if style is None:
+            continue
+        if style.font not in layout.fonts:
+            problems.append(((("styles", name, "font")), f"there is no font family named {style.font!r} in fonts"))
+            continue
+        out[name] = _cell_style(name, style)
+    return out
+
+
+def _cell_style(name: str, s: Style) -> CellStyle:
+    edge = lambda e: getattr(s, f"border_{e}") or s.border or "none"  # noqa: E731
+    pad = s.padding if s.padding is not None else 0
+    pad_v, pad_h = pad if isinstance(pad, tuple) else (pad, pad)
+    size = float(s.size or 9)
+    borders = tuple(edge(e) for e in ("top", "right", "bottom", "left"))
+    return CellStyle(
+        name=name,
+        font=s.font or "",
+        bold=bool(s.bold),
+        size=size,
+        color=s.color or "000000",
+        fill=None if s.fill in (None, "none") else s.fill,
+        borders=borders,  # type: ignore[arg-type]
+        align=s.align or "left",
+        valign=s.valign or "top",
+        pad_v=pad_v * MM + max(BORDER_WIDTH_PT[b] for b in borders) / 2,
+        pad_h=pad_h * MM,
+        leading=size * (s.line_height or 1.3),
+        number_format=s.number_format,
+        min_height=(s.min_height or 0) * MM,
+    )
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def _load_fonts(
+    layout: Layout, fonts_dir: Path, problems: list[tuple[Loc, str]]
+) -> tuple[dict[tuple[str, bool], FontFace], dict[str, FontPlan]]:
+    faces: dict[tuple[str, bool], FontFace] = {}
+    plans: dict[str, FontPlan] = {}
+    for family, spec in layout.fonts.items():
+        loaded: dict[str, FontFace] = {}
+        for key in ("regular", "bold"):
+            filename = getattr(spec, key)
+            if filename is None:
+                continue
+            path = fonts_dir / filename
+            if Path(filename).name != filename:
+                problems.append((("fonts", family, key), "give a file name in the fonts folder, not a path"))
+                continue
+            try:
+                loaded[key] = read_face(path)
+            except FontError as exc:
+                problems.append((("fonts", family, key), str(exc)))
+        if "regular" not in loaded:
+            continue
+        faces[(family, False)] = loaded["regular"]
+        faces[(family, True)] = loaded.get("bold", loaded["regular"])
+        plans[family] = FontPlan(
+            family=loaded["regular"].family,
+            regular=str(loaded["regular"].path),
+            bold=str(loaded["bold"].path) if "bold" in loaded else None,
+        )
+    return faces, plans
+
+
+# --------------------------------------------------------------------------- references and geometry
+
+
+def row_groups(layout: Layout) -> Iterator[tuple[int, Loc, list[RowSpec]]]:
+    """Every list of rows in the layout, with its sheet index and location."""
+    for s, sheet in enumerate(layout.sheets):
+        base: Loc = ("sheets", s)
+        if sheet.title_rows:
+            yield s, base + ("title_rows",), sheet.title_rows
+        for b, block in enumerate(sheet.blocks):
+            loc = base + ("blocks", b)
+            if isinstance(block, FieldsBlock):
+                yield s, loc + ("rows",), block.rows
+            elif isinstance(block, TableBlock):
+                for part in ("header", "group", "row", "empty"):
+                    rows = getattr(block, part)
+                    if rows:
+                        yield s, loc + (part,), rows
+            elif isinstance(block, LogicModelBlock):
+                for part in ("title", "header"):
+                    rows = getattr(block, part)
+                    if rows:
+                        yield s, loc + (part,), rows
+                yield s, loc + ("columns",), [list(block.columns)]
+
+
+def cells_of(row: RowSpec, loc: Loc) -> Iterator[tuple[Loc, CellSpec, int]]:
+    """Cells of a row with their location and how many times they repeat (year cells)."""
+    for i, item in enumerate(row):
+        if isinstance(item, YearCells):
+            count = item.years[1] - item.years[0] + 1
+            for j, cell in enumerate(item.cells):
+                yield loc + (i, "cells", j), cell, count
+        else:
+            yield loc + (i,), item, 1
+
+
+def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[tuple[Loc, str]]:
+    def style_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
+        if name not in layout.styles:
+            yield loc, f"there is no style named {name!r} (styles: {', '.join(layout.styles)})"
+
+    for part in ("header", "footer"):
+        yield from style_ref(("page", part, "style"), getattr(layout.page, part).style)
+    for _, loc, rows in row_groups(layout):
+        for r, row in enumerate(rows):
+            row_loc = loc if loc[-1] == "columns" else loc + (r,)
+            for cell_loc, cell, _ in cells_of(row, row_loc):
+                yield from style_ref(cell_loc + ("style",), cell.default_style())
+    for s, sheet in enumerate(layout.sheets):
+        for b, block in enumerate(sheet.blocks):
+            loc: Loc = ("sheets", s, "blocks", b)
+            if isinstance(block, (HeadingBlock, NoteBlock, TextBlock)):
+                yield from style_ref(loc + ("style",), block.style)
+            if isinstance(block, TextBlock) and block.label is not None:
+                yield from style_ref(loc + ("label_style",), block.label_style)
+                if block.label_position == "left" and block.label_span >= len(sheet.columns):
+                    yield loc + ("label_span",), f"leaves no room for the text: the sheet has {len(sheet.columns)} columns"
+
+
+def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
+    width_mm, height_mm = layout.page.size_mm()
+    m = layout.page.margins
+    body_w = width_mm - m.left - m.right
+    if body_w <= 0 or height_mm - m.top - m.bottom <= 20:
+        yield ("page", "margins"), "the margins leave no room on the page"
+        return
+    for s, sheet in enumerate(layout.sheets):
+        total = sum(sheet.columns)
+        if total > body_w + 0.01:
+            yield (
+                ("sheets", s, "columns"),
+                f"the columns add up to {total:g} mm but the page has {body_w:g} mm between the margins",
+            )
+    for s, loc, rows in row_groups(layout):
+        ncols = len(layout.sheets[s].columns)
+        if loc[-1] == "columns":
+            yield from _check_rows(rows, loc[:-1] + ("columns",), ncols, single=True)
+        else:
+            yield from _check_rows(rows, loc, ncols)
+
+
+def _check_rows(rows: list[RowSpec], loc: Loc, ncols: int, single: bool = False) -> Iterator[tuple[Loc, str]]:
+    """Each row must cover the sheet's columns exactly, counting cells that span down into it."""
+    carried = [0] * len(rows)  # columns covered by cells from rows above
+    for r, row in enumerate(rows):
+        row_loc = loc if single else loc + (r,)
+        width = carried[r]
+        for cell_loc, cell, count in cells_of(row, row_loc):
+            width += cell.span * count
+            if r + cell.rows > len(rows):
+                yield cell_loc + ("rows",), f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
+            else:
+                for below in range(r + 1, r + cell.rows):
+                    carried[below] += cell.span * count
+        if width != ncols:
+            yield row_loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"

@@ -1,0 +1,415 @@
+"""The layout YAML as pydantic models: paper, fonts, styles and blocks bound to record fields.
+
+A layout describes a document of one or more sheets. Each sheet is a grid of
+columns (widths in millimetres, as on the paper form) and an ordered list of
+blocks; every block produces rows of cells that span grid columns. See
+``docs/layouts.md`` for the reference and examples.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from ..numfmt import check_format
+
+Loc = tuple[str | int, ...]
+
+MM = 72 / 25.4
+"""points per millimetre"""
+
+PAPER_MM: dict[str, tuple[float, float]] = {
+    "A3": (297, 420),
+    "A4": (210, 297),
+    "A5": (148, 210),
+    "B4": (257, 364),
+    "B5": (182, 257),
+    "Letter": (215.9, 279.4),
+}
+
+_COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
+_FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*\Z")
+
+
+class Spec(BaseModel):
+    """Strict base of layout models: unknown keys are typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _color(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.removeprefix("#")
+        if not _COLOR.match(text):
+            raise ValueError(f"must be a colour as six hex digits like 'D9E1F2', got {value!r}")
+        return text.upper()
+    return value
+
+
+Color = Annotated[str, BeforeValidator(_color)]
+
+
+def _field_path(value: Any) -> Any:
+    if isinstance(value, str) and not _FIELD_PATH.match(value):
+        raise ValueError(f"must be a field name or dotted path such as 'finance.budget.cost', got {value!r}")
+    return value
+
+
+FieldPath = Annotated[str, BeforeValidator(_field_path)]
+
+
+# --------------------------------------------------------------------------- page
+
+
+class Margins(Spec):
+    """Page margins in millimetres; header and footer are drawn inside the top and bottom margins."""
+
+    top: float = Field(15, ge=0, le=100)
+    bottom: float = Field(15, ge=0, le=100)
+    left: float = Field(12, ge=0, le=100)
+    right: float = Field(12, ge=0, le=100)
+    header: float = Field(6, ge=0, le=100)
+    """distance from the top edge to the header line"""
+    footer: float = Field(6, ge=0, le=100)
+    """distance from the bottom edge to the footer line"""
+
+
+class HeaderFooter(Spec):
+    """Three text slots; placeholders: {page}, {pages} and any record field such as {area.name}."""
+
+    left: str = ""
+    center: str = ""
+    right: str = ""
+    style: str = "page"
+
+
+class Page(Spec):
+    size: Literal["A3", "A4", "A5", "B4", "B5", "Letter"] | tuple[float, float] = "A4"
+    """paper name, or [width, height] in millimetres"""
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    margins: Margins = Margins()
+    header: HeaderFooter = HeaderFooter()
+    footer: HeaderFooter = HeaderFooter(center="{page} / {pages}")
+
+    def size_mm(self) -> tuple[float, float]:
+        w, h = PAPER_MM[self.size] if isinstance(self.size, str) else self.size
+        return (max(w, h), min(w, h)) if self.orientation == "landscape" else (min(w, h), max(w, h))
+
+
+class FontSpec(Spec):
+    """A font family: TrueType files looked up in the fonts folder."""
+
+    regular: str
+    bold: str | None = None
+    """used for bold styles; without it bold text uses the regular file"""
+
+
+# --------------------------------------------------------------------------- styles
+
+BorderKind = Literal["none", "hair", "thin", "medium", "thick", "double"]
+
+
+class Style(Spec):
+    """A named cell style. Unset values come from ``parent`` (default: the style named ``base``)."""
+
+    parent: str | None = None
+    font: str | None = None
+    """a family name from ``fonts``"""
+    size: float | None = Field(None, ge=4, le=72)
+    """font size in points"""
+    bold: bool | None = None
+    color: Color | None = None
+    """text colour, six hex digits"""
+    fill: Color | Literal["none"] | None = None
+    """background colour, six hex digits, or none"""
+    border: BorderKind | None = None
+    """all four edges"""
+    border_top: BorderKind | None = None
+    border_right: BorderKind | None = None
+    border_bottom: BorderKind | None = None
+    border_left: BorderKind | None = None
+    align: Literal["left", "center", "right"] | None = None
+    valign: Literal["top", "middle", "bottom"] | None = None
+    padding: float | tuple[float, float] | None = None
+    """millimetres: one value for all sides, or [vertical, horizontal]"""
+    line_height: float | None = Field(None, ge=1.0, le=3.0)
+    """distance between lines as a multiple of the font size"""
+    number_format: str | None = None
+    """Excel number format for numbers, e.g. '#,##0' or '0.0%'"""
+    min_height: float | None = Field(None, ge=0)
+    """minimum row height in millimetres"""
+
+    @field_validator("number_format")
+    @classmethod
+    def _known_format(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_format(value)
+        return value
+
+
+# --------------------------------------------------------------------------- cells
+
+
+class CellSpec(Spec):
+    """One cell of a row: exactly one of ``label``, ``value`` or ``text``."""
+
+    label: str | None = None
+    """fixed text (style defaults to 'label')"""
+    value: FieldPath | None = None
+    """a record field, e.g. department or finance.budget.cost"""
+    text: str | None = None
+    """a template with {field} placeholders, e.g. '政策分野{area.number} {area.name}'"""
+    span: int = Field(1, ge=1)
+    """columns covered"""
+    rows: int = Field(1, ge=1)
+    """rows covered"""
+    style: str | None = None
+    align: Literal["left", "center", "right"] | None = None
+    format: str | None = None
+    """number format overriding the style's"""
+    mark: str | None = None
+    """for true/false fields: printed when true (default ◎); blank when false"""
+    bullet: str | None = None
+    """put this mark (e.g. ・) before each paragraph of the text, with a hanging indent"""
+    missing: str | None = None
+    """printed when the field is empty (default 「-」 for numbers, blank for text)"""
+
+    @model_validator(mode="after")
+    def _one_content(self) -> "CellSpec":
+        given = [k for k in ("label", "value", "text") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give only one of label, value or text (got {', '.join(given)})")
+        if self.format is not None:
+            check_format(self.format)
+        return self
+
+    def default_style(self) -> str:
+        return self.style or ("label" if self.label is not None else "value")
+
+
+class YearCells(Spec):
+    """Cells repeated for each fiscal year of a range relative to the record's year.
+
+    ``years: [-2, 1]`` on a 令和7年度 record gives R5, R6, R7, R8. Inside,
+    ``{year.short}`` / ``{year.long}`` name the year and ``value`` fields are
+    looked up first in the item's figures for that year (target, actual, rate,
+    plan).
+    """
+
+    years: tuple[int, int]
+    cells: list[CellSpec] = Field(min_length=1)
+
+    @field_validator("years")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            raise ValueError(f"the first year offset must not be after the second, got {list(value)}")
+        if value[1] - value[0] > 20:
+            raise ValueError("at most 21 years")
+        return value
+
+
+def _cell_kind(value: Any) -> str:
+    if isinstance(value, dict) and "years" in value:
+        return "years"
+    if isinstance(value, YearCells):
+        return "years"
+    return "cell"
+
+
+RowItem = Annotated[
+    Union[Annotated[CellSpec, Tag("cell")], Annotated[YearCells, Tag("years")]],
+    Discriminator(_cell_kind),
+]
+RowSpec = list[RowItem]
+"""A row: cells from left to right; together they must cover the sheet's columns."""
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+class BlockBase(Spec):
+    keep_together: bool = True
+    """move the block to the next page rather than split it, when it fits on one page"""
+
+
+class HeadingBlock(BlockBase):
+    """A line of text, kept with what follows; optionally a PDF bookmark."""
+
+    type: Literal["heading"]
+    text: str
+    style: str = "heading"
+    bookmark: bool | int = False
+    """true (level 1) or a level 1–3: add a bookmark to the PDF outline"""
+
+
+class NoteBlock(BlockBase):
+    """A footnote or remark (※…) spanning the sheet."""
+
+    type: Literal["note"]
+    text: str
+    style: str = "note"
+
+
+class SpacerBlock(Spec):
+    """Vertical space."""
+
+    type: Literal["spacer"]
+    height: float = Field(3, gt=0, le=100)
+    """millimetres"""
+
+
+class PageBreakBlock(Spec):
+    """Start a new page."""
+
+    type: Literal["page_break"]
+
+
+class FieldsBlock(BlockBase):
+    """Rows of label / value cells bound to record fields."""
+
+    type: Literal["fields"]
+    rows: list[RowSpec] = Field(min_length=1)
+
+
+class TextBlock(BlockBase):
+    """A labelled narrative: a label cell beside (or above) a long text that may flow across pages."""
+
+    type: Literal["text"]
+    label: str | None = None
+    value: FieldPath | None = None
+    text: str | None = None
+    label_span: int = Field(4, ge=1)
+    label_position: Literal["left", "top"] = "left"
+    style: str = "text"
+    label_style: str = "label"
+    keep_together: bool = False
+
+    @model_validator(mode="after")
+    def _one_content(self) -> "TextBlock":
+        if (self.value is None) == (self.text is None):
+            raise ValueError("give exactly one of value or text")
+        return self
+
+
+class TableBlock(BlockBase):
+    """A table over a list of the record: header rows, then rows per item, optionally grouped.
+
+    Header rows repeat at the top of each page the table continues on.
+    """
+
+    type: Literal["table"]
+    items: FieldPath
+    """the list to iterate, e.g. projects or kpis"""
+    header: list[RowSpec] = []
+    row: list[RowSpec] = Field(min_length=1)
+    """rows for each item; fields are looked up on the item first"""
+    group_by: FieldPath | None = None
+    """a field of the items, e.g. measure; groups keep their first-seen order"""
+    group: list[RowSpec] = []
+    """rows before each group (fields are looked up on the group, e.g. the measure)"""
+    group_bookmark: bool | int = False
+    """add a bookmark per group, titled with the group rows' text"""
+    empty: list[RowSpec] = []
+    """rows printed when the list is empty"""
+    keep_together: bool = False
+    """keep the whole table on one page when it fits (each item is always kept together when it fits)"""
+
+
+class LogicModelBlock(BlockBase):
+    """The logic model: columns of cells whose row spans come from the data."""
+
+    type: Literal["logic_model"]
+    items: FieldPath = "logic_models"
+    title: list[RowSpec] = []
+    """rows before each model (fields looked up on the model's measure)"""
+    header: list[RowSpec] = []
+    columns: list[CellSpec] = Field(min_length=1)
+    """one cell per column: value names the column (projects, outputs, short_term, mid_term, final)"""
+    keep_together: bool = False
+
+
+Block = Annotated[
+    Union[
+        HeadingBlock,
+        NoteBlock,
+        SpacerBlock,
+        PageBreakBlock,
+        FieldsBlock,
+        TextBlock,
+        TableBlock,
+        LogicModelBlock,
+    ],
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- sheets and the document
+
+
+def _columns(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"count", "width"}:
+        count, width = value["count"], value["width"]
+        if isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= 256:
+            return [width] * count
+        raise ValueError("count must be a whole number from 1 to 256")
+    return value
+
+
+class Sheet(Spec):
+    """One worksheet of the workbook and one part of the PDF."""
+
+    name: str = Field(min_length=1, max_length=31)
+    """worksheet name (at most 31 characters, none of : \\ / ? * [ ])"""
+    title: str | None = None
+    """bookmark title of the sheet in the PDF (default: the name)"""
+    columns: Annotated[list[Annotated[float, Field(gt=0, le=500)]], BeforeValidator(_columns)] = Field(min_length=1)
+    """column widths in millimetres, or {count: n, width: mm}"""
+    title_rows: list[RowSpec] = []
+    """rows printed at the top of every page of this sheet (the workbook's print titles)"""
+    blocks: list[Block] = Field(min_length=1)
+    skip_if_empty: FieldPath | None = None
+    """leave the sheet out when this list of the record is empty (e.g. logic_models)"""
+
+    @field_validator("name")
+    @classmethod
+    def _sheet_name(cls, value: str) -> str:
+        bad = sorted(set(value) & set(":\\/?*[]"))
+        if bad:
+            raise ValueError(f"a worksheet name cannot contain {' '.join(bad)}")
+        if value.startswith("'") or value.endswith("'"):
+            raise ValueError("a worksheet name cannot start or end with an apostrophe")
+        return value
+
+
+class DocumentInfo(Spec):
+    """PDF metadata; templates with record fields."""
+
+    title: str = "{fiscal_year.long} 施策評価票 政策分野{area.number} {area.name}"
+    subject: str = "施策評価票"
+    author: str = "{department}"
+    keywords: list[str] = []
+    language: str = "ja-JP"
+
+
+class Layout(Spec):
+    """A layout file: the whole document for one record."""
+
+    document: DocumentInfo = DocumentInfo()
+    page: Page = Page()
+    fonts: dict[str, FontSpec] = Field(min_length=1)
+    """family name → files in the fonts folder"""
+    styles: dict[str, Style] = Field(min_length=1)
+    sheets: list[Sheet] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_sheet_names(self) -> "Layout":
+        seen: set[str] = set()
+        for sheet in self.sheets:
+            key = sheet.name.casefold()
+            if key in seen:
+                raise ValueError(f"two sheets are named {sheet.name!r}; worksheet names must be unique")
+            seen.add(key)
+        return self

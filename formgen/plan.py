@@ -1,0 +1,180 @@
+"""The plan: one record laid out, device-independent, in points.
+
+Everything about geometry and pagination is decided when the plan is made
+(:mod:`formgen.compose`); the xlsx and PDF writers only translate it. Text is
+already broken into lines, rows have their heights, pages their first rows.
+A plan can be dumped as plain data (JSON/YAML) for readable golden tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Border = Literal["none", "hair", "thin", "medium", "thick", "double"]
+BORDER_WIDTH_PT: dict[str, float] = {"none": 0.0, "hair": 0.25, "thin": 0.5, "medium": 1.0, "thick": 1.5, "double": 1.5}
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """A resolved style: nothing inherited, everything in points."""
+
+    name: str
+    font: str
+    """font family key of the plan's fonts"""
+    bold: bool
+    size: float
+    color: str
+    fill: str | None
+    borders: tuple[Border, Border, Border, Border]
+    """top, right, bottom, left"""
+    align: Literal["left", "center", "right"]
+    valign: Literal["top", "middle", "bottom"]
+    pad_v: float
+    pad_h: float
+    leading: float
+    """distance between baselines"""
+    number_format: str | None
+    min_height: float
+
+
+@dataclass
+class Cell:
+    """A cell anchored at (its row, ``col``) covering ``colspan`` × ``rowspan`` grid cells."""
+
+    col: int
+    colspan: int
+    rowspan: int
+    style: str
+    lines: list[str]
+    """the text as drawn, one entry per line (numbers: their formatted text)"""
+    number: int | Decimal | None = None
+    """set when the cell holds a number; the workbook stores it with ``number_format``"""
+    number_format: str | None = None
+    align: str | None = None
+    """overrides the style's alignment"""
+    open_top: bool = False
+    """continues a text from the cell above: no border, no top padding"""
+    open_bottom: bool = False
+    """continues in the cell below"""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class Row:
+    height: float
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A PDF bookmark pointing at the top of ``row``."""
+
+    row: int
+    level: int
+    title: str
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    title: str
+    columns: list[float]
+    """widths in points"""
+    title_rows: list[Row]
+    """printed at the top of every page"""
+    rows: list[Row]
+    page_starts: list[int]
+    """index of the first row of each page"""
+    outline: list[OutlineEntry] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts)
+
+    def page_rows(self, page: int) -> range:
+        end = self.page_starts[page + 1] if page + 1 < len(self.page_starts) else len(self.rows)
+        return range(self.page_starts[page], end)
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    width: float
+    height: float
+    top: float
+    bottom: float
+    left: float
+    right: float
+    header: float
+    footer: float
+
+    @property
+    def body_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    @property
+    def body_width(self) -> float:
+        return self.width - self.left - self.right
+
+
+@dataclass(frozen=True)
+class HeaderFooterPlan:
+    """Text templates with only {page} and {pages} left to fill."""
+
+    left: str
+    center: str
+    right: str
+    style: str
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    family: str
+    """the family name a workbook uses"""
+    regular: str
+    """path of the regular TrueType file"""
+    bold: str | None
+
+
+@dataclass
+class DocumentPlan:
+    title: str
+    subject: str
+    author: str
+    keywords: list[str]
+    language: str
+    page: PageSetup
+    header: HeaderFooterPlan
+    footer: HeaderFooterPlan
+    fonts: dict[str, FontPlan]
+    styles: dict[str, CellStyle]
+    sheets: list[SheetPlan]
+
+    @property
+    def pages(self) -> int:
+        return sum(s.pages for s in self.sheets)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for JSON/YAML dumps (numbers as strings to keep them exact)."""
+
+        def clean(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items() if v is not None and v is not False}
+            if isinstance(value, (list, tuple)):
+                return [clean(v) for v in value]
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, float):
+                return round(value, 2)
+            return value
+
+        data = asdict(self)
+        for font in data["fonts"].values():
+            for key in ("regular", "bold"):
+                if font[key]:
+                    font[key] = font[key].rsplit("/", 1)[-1]
+        return clean(data)
