@@ -1,0 +1,1 @@
+"""Layouts: the layout YAML as a checked model (stage 3 of the pipeline)."""
