@@ -116,11 +116,52 @@ def schema(out_dir: Path) -> None:
         click.echo(str(path))
 
 
+def folder_option(name: str, help_text: str) -> Callable[[F], F]:
+    """``--name DIR`` defaulting to ./name, passed as ``name_dir``."""
+    return click.option(
+        f"--{name}",
+        f"{name}_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path(name),
+        show_default=True,
+        help=help_text,
+    )
+
+
+DATA_OPTION = folder_option("data", "Folder of data files, one subfolder per fiscal year.")
+LAYOUTS_OPTION = folder_option("layouts", "Folder of layout files.")
+FONTS_OPTION = folder_option("fonts", "Folder of TrueType font files.")
+OUT_OPTION = folder_option("out", "Folder for the outputs.")
+
+
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"), show_default=True)
-@click.option("--layouts", "layouts_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("layouts"), show_default=True)
-@click.option("--fonts", "fonts_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("fonts"), show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True)
+@click.argument("datafile", type=click.Path(path_type=Path, dir_okay=False))
+@LAYOUTS_OPTION
+@FONTS_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def plan(datafile: Path, layouts_dir: Path, fonts_dir: Path, fmt: str) -> None:
+    """Print the plan of one data file: every row, cell, line and page break (for review and golden tests)."""
+    import json
+
+    from .build import LAYOUT_FILE
+    from .compose import compose
+    from .datafiles import describe, load
+    from .layout.load import load_layout
+
+    layout = load_layout(layouts_dir / LAYOUT_FILE, fonts_dir)
+    document = compose(layout, load(describe(datafile)))
+    if fmt == "json":
+        click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(document.to_text(), nl=False)
+
+
+@main.command()
+@DATA_OPTION
+@LAYOUTS_OPTION
+@FONTS_OPTION
+@OUT_OPTION
 @reports_errors
 def build(data_dir: Path, layouts_dir: Path, fonts_dir: Path, out_dir: Path) -> None:
     """Build the workbooks and PDFs of the latest year into out/<year>/."""

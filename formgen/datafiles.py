@@ -70,7 +70,6 @@ def area_sort_key(area_id: str) -> tuple[int, int | str]:
     return (0, int(area_id)) if area_id.isdigit() else (1, area_id)
 
 
-
 def load(datafile: DataFile) -> PolicyArea:
     """Load a record and check that its folder and file name agree with it."""
     if not IDENTIFIER.match(datafile.area_id):

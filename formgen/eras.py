@@ -42,7 +42,7 @@ class FiscalYear:
             raise ValueError(f"fiscal year {self.western} is outside {_FIRST_YEAR}–{_LAST_YEAR}")
 
     @classmethod
-    def parse(cls, value: Any) -> "FiscalYear":
+    def parse(cls, value: Any) -> FiscalYear:
         """Read R7, r7, 令和7年度, 令和元年度, H30, FY2025, 2025 or the int 2025."""
         if isinstance(value, FiscalYear):
             return value
@@ -95,14 +95,14 @@ class FiscalYear:
         return f"FY{self.western}"
 
     @property
-    def next(self) -> "FiscalYear":
+    def next(self) -> FiscalYear:
         """The following fiscal year (令和8年度 after 令和7年度)."""
         return self + 1
 
-    def __add__(self, years: int) -> "FiscalYear":
+    def __add__(self, years: int) -> FiscalYear:
         return FiscalYear(self.western + years)
 
-    def __sub__(self, years: int) -> "FiscalYear":
+    def __sub__(self, years: int) -> FiscalYear:
         return FiscalYear(self.western - years)
 
     def __str__(self) -> str:
@@ -124,7 +124,10 @@ class FiscalYear:
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
         return {
             "anyOf": [
-                {"type": "string", "pattern": r"^(令和|平成|昭和|[RHSrhs])\s*(元|[0-9]{1,3})\s*(年度?)?$|^(FY)?[0-9]{4}(年度)?$"},
+                {
+                    "type": "string",
+                    "pattern": r"^(令和|平成|昭和|[RHSrhs])\s*(元|[0-9]{1,3})\s*(年度?)?$|^(FY)?[0-9]{4}(年度)?$",
+                },
                 {"type": "integer", "minimum": _FIRST_YEAR, "maximum": _LAST_YEAR},
             ],
             "description": f"Fiscal year: {LABEL_HELP}",

@@ -50,7 +50,7 @@ class InputError(FormgenError):
         return [str(i) for i in self.issues]
 
     @classmethod
-    def single(cls, file: str | Path, line: int | None, field: str, message: str) -> "InputError":
+    def single(cls, file: str | Path, line: int | None, field: str, message: str) -> InputError:
         return cls([Issue(str(file), line, field, message)])
 
 

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 
 __all__ = ["NO_LINE_END", "NO_LINE_START", "TooNarrow", "break_paragraph", "text_width"]
@@ -44,26 +44,117 @@ NO_LINE_START: frozenset[str] = frozenset(
 )
 
 #: Characters that must not end a line (行末禁則).
-NO_LINE_END: frozenset[str] = frozenset("（「『【〔〈《〘〖［｛([{〝‘“｢" "＄￥$£€#＃")
+NO_LINE_END: frozenset[str] = frozenset("（「『【〔〈《〘〖［｛([{〝‘“｢＄￥$£€#＃")
 
 # Characters that belong inside a run of Latin letters and digits
 # (URLs, numbers such as 4,000 or 57.3%, e-mail addresses, dates like 2025/4/1).
-_JOINERS = frozenset(".,:;/\\-_~%&?!=#@+*$^|'\"" "，．／－")
+_JOINERS = frozenset(".,:;/\\-_~%&?!=#@+*$^|'\"，．／－")
 
 # Inside an unbreakable run, emergency breaks preferably go after these.
-_SOFT_AFTER = frozenset("/?&-.,=_~" "／－，．")
+_SOFT_AFTER = frozenset("/?&-.,=_~／－，．")
 
 # Units and counters that stay attached to a preceding number (longest match).
 _UNITS: tuple[str, ...] = (
-    "人", "件", "年", "円", "名", "回", "歳", "日", "月", "時", "分", "秒",
-    "世帯", "千円", "万円", "億円", "百万円", "兆円", "周年", "年度", "年間",
-    "件数", "人数", "団体", "地区", "事業", "施設", "校", "社", "個", "台",
-    "箇所", "か所", "ヶ所", "ヵ所", "カ所", "か月", "ヶ月", "ヵ月", "カ月", "ケ月", "箇月",
-    "週", "週間", "時間", "分間", "日間", "年目", "回目", "人目", "番目", "番",
-    "倍", "割", "点", "本", "枚", "冊", "部", "階", "号", "条", "項", "期", "次",
-    "区", "棟", "戸", "床", "頭", "匹", "位", "万", "千", "億", "兆", "万人", "千人",
-    "万件", "千件", "％", "%", "‰", "℃", "°", "km", "kg", "m", "cm", "mm", "ha", "t",
-    "ｍ", "㎞", "㎏", "㎡", "㎥", "㎝", "㎜", "ℓ",
+    "人",
+    "件",
+    "年",
+    "円",
+    "名",
+    "回",
+    "歳",
+    "日",
+    "月",
+    "時",
+    "分",
+    "秒",
+    "世帯",
+    "千円",
+    "万円",
+    "億円",
+    "百万円",
+    "兆円",
+    "周年",
+    "年度",
+    "年間",
+    "件数",
+    "人数",
+    "団体",
+    "地区",
+    "事業",
+    "施設",
+    "校",
+    "社",
+    "個",
+    "台",
+    "箇所",
+    "か所",
+    "ヶ所",
+    "ヵ所",
+    "カ所",
+    "か月",
+    "ヶ月",
+    "ヵ月",
+    "カ月",
+    "ケ月",
+    "箇月",
+    "週",
+    "週間",
+    "時間",
+    "分間",
+    "日間",
+    "年目",
+    "回目",
+    "人目",
+    "番目",
+    "番",
+    "倍",
+    "割",
+    "点",
+    "本",
+    "枚",
+    "冊",
+    "部",
+    "階",
+    "号",
+    "条",
+    "項",
+    "期",
+    "次",
+    "区",
+    "棟",
+    "戸",
+    "床",
+    "頭",
+    "匹",
+    "位",
+    "万",
+    "千",
+    "億",
+    "兆",
+    "万人",
+    "千人",
+    "万件",
+    "千件",
+    "％",
+    "%",
+    "‰",
+    "℃",
+    "°",
+    "km",
+    "kg",
+    "m",
+    "cm",
+    "mm",
+    "ha",
+    "t",
+    "ｍ",
+    "㎞",
+    "㎏",
+    "㎡",
+    "㎥",
+    "㎝",
+    "㎜",
+    "ℓ",
 )
 _UNITS_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _u in sorted(_UNITS, key=len, reverse=True):
@@ -118,7 +209,7 @@ def text_width(s: str, advance: Advance) -> float:
     return sum(map(advance, s))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_flags(c: str) -> int:
     """The line-breaking properties of one character as a bit set."""
     o = ord(c)

@@ -16,7 +16,7 @@ from functools import lru_cache
 _LITERAL = r'(?:"[^"]*"|\\.)*'
 _FORMAT = re.compile(rf"({_LITERAL})(#,##0|0)(\.0+)?(%?)({_LITERAL})\Z")
 
-SUPPORTED_HELP = "formats like 0, #,##0, #,##0.0, 0.0%, 0% with optional quoted text before or after, e.g. #,##0\"人\""
+SUPPORTED_HELP = 'formats like 0, #,##0, #,##0.0, 0.0%, 0% with optional quoted text before or after, e.g. #,##0"人"'
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,38 @@ class DocumentPlan:
                 if font[key]:
                     font[key] = font[key].rsplit("/", 1)[-1]
         return clean(data)
+
+    def to_text(self) -> str:
+        """A readable dump for golden tests: one line per row and per cell, text as drawn."""
+        out = [
+            f"document: {self.title}",
+            f"page: {self.page.width:.2f} x {self.page.height:.2f} pt, "
+            f"body {self.page.body_width:.2f} x {self.page.body_height:.2f}",
+        ]
+        for sheet in self.sheets:
+            out.append(f"sheet {sheet.name}: {sheet.pages} pages, columns {' '.join(f'{w:g}' for w in sheet.columns)}")
+            for entry in sheet.outline:
+                out.append(f"  bookmark row {entry.row} level {entry.level}: {entry.title}")
+            if sheet.title_rows:
+                out.append("  title rows (every page)")
+                out.extend(_rows_text(sheet.title_rows, 0))
+            for page in range(sheet.pages):
+                rows = sheet.page_rows(page)
+                out.append(f"  page {page + 1}: rows {rows.start}-{rows.stop - 1}")
+                out.extend(_rows_text([sheet.rows[i] for i in rows], rows.start))
+        return "\n".join(out) + "\n"
+
+
+def _rows_text(rows: list[Row], first: int) -> list[str]:
+    out = []
+    for index, row in enumerate(rows, start=first):
+        out.append(f"    row {index} h={row.height:g}")
+        for cell in row.cells:
+            span = f"{cell.col}+{cell.colspan}" + (f" x{cell.rowspan}" if cell.rowspan > 1 else "")
+            flags = "".join(f for f, on in (("^", cell.open_top), ("v", cell.open_bottom)) if on)
+            if cell.number is not None:
+                content = f"{cell.number} [{cell.number_format}] {cell.lines[0]}"
+            else:
+                content = " / ".join(cell.lines)
+            out.append(f"      [{span}] {cell.style}{flags}: {content}")
+    return out

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import BuildError
+
+
+def document_time() -> datetime:
+    """The date written into documents: SOURCE_DATE_EPOCH when set, else a fixed date,
+    so that building twice gives the same bytes (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

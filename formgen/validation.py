@@ -96,8 +96,10 @@ def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
         current = _step(current, part)
         if current is None:
             return []
-    inner = _model_in(current)
-    return list(inner.model_fields) if inner else []
+    names: list[str] = []
+    for model_type in _models_in(current):
+        names += [n for n in model_type.model_fields if n not in names]
+    return names
 
 
 def _args(tp: Any) -> tuple:
@@ -112,9 +114,8 @@ def _args(tp: Any) -> tuple:
     return (tp,)
 
 
-def _model_in(tp: Any) -> type[BaseModel] | None:
-    models = [a for a in _args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
-    return models[0] if len(models) == 1 else None
+def _models_in(tp: Any) -> list[type[BaseModel]]:
+    return [a for a in _args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
 
 
 def _step(tp: Any, part: str | int) -> Any:
@@ -129,4 +130,3 @@ def _step(tp: Any, part: str | int) -> Any:
         if origin is dict and isinstance(part, str):
             return typing.get_args(arg)[1]
     return None
-

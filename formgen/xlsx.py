@@ -6,26 +6,31 @@ scale, print area, print titles, a manual break at every page of the plan).
 Numbers are stored as numbers with their formats; text is stored with the
 line breaks the composer chose, so a spreadsheet wraps it exactly there.
 
-openpyxl's ``merge_cells`` rebuilds every covered cell and its borders, which
-dominated the write time; merges are registered directly here and the edge
-borders are written with the cells, as Excel expects.
+openpyxl's ``merge_cells`` rebuilds every covered cell and its borders, and
+its style setters hash style objects for every cell; both dominated the write
+time. Merges are registered directly here, the edge borders are written with
+the cells (as Excel expects), and each distinct style is registered once.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from .plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
+from .publish import document_time
 
 DEFAULT_FONT_SIZE = 10.5
 """The workbook's default font size. At 10.5 pt BIZ UD fonts have digits exactly
@@ -43,61 +48,71 @@ def column_width_chars(points: float) -> float:
 
 
 class _Styles:
-    """openpyxl style objects, made once per distinct need (style creation is slow)."""
+    """Style ids, made once per distinct need.
 
-    def __init__(self, plan: DocumentPlan):
+    Assigning openpyxl style objects cell by cell hashes them every time, which
+    dominated the write; here each combination is registered with the workbook
+    once and cells get a copy of the resulting style array.
+    """
+
+    def __init__(self, wb: Workbook, plan: DocumentPlan):
+        self.wb = wb
         self.plan = plan
-        self._fonts: dict[str, Font] = {}
-        self._fills: dict[str, PatternFill | None] = {}
-        self._aligns: dict[tuple[str, str], Alignment] = {}
-        self._borders: dict[tuple[str, str, str, str], Border] = {}
+        self._arrays: dict[tuple, StyleArray] = {}
 
-    def font(self, style: CellStyle) -> Font:
-        font = self._fonts.get(style.name)
-        if font is None:
+    def array(
+        self, style: CellStyle, align: str, edges: tuple[str, str, str, str], number_format: str | None, quote: bool
+    ) -> StyleArray:
+        key = (style.name, align, edges, number_format, quote)
+        found = self._arrays.get(key)
+        if found is None:
+            wb = self.wb
             family = self.plan.fonts[style.font].family
-            font = self._fonts[style.name] = Font(name=family, size=style.size, bold=style.bold, color="FF" + style.color)
-        return font
-
-    def fill(self, style: CellStyle) -> PatternFill | None:
-        if style.name not in self._fills:
-            self._fills[style.name] = (
-                PatternFill(fill_type="solid", fgColor="FF" + style.fill, bgColor="FF" + style.fill) if style.fill else None
+            font = Font(name=family, size=style.size, bold=style.bold, color="FF" + style.color)
+            fill = (
+                PatternFill(fill_type="solid", fgColor="FF" + style.fill, bgColor="FF" + style.fill)
+                if style.fill
+                else PatternFill()
             )
-        return self._fills[style.name]
-
-    def alignment(self, horizontal: str, vertical: str) -> Alignment:
-        key = (horizontal, vertical)
-        align = self._aligns.get(key)
-        if align is None:
-            align = self._aligns[key] = Alignment(
-                horizontal=horizontal, vertical="center" if vertical == "middle" else vertical, wrap_text=True
-            )
-        return align
-
-    def border(self, top: str, right: str, bottom: str, left: str) -> Border:
-        key = (top, right, bottom, left)
-        border = self._borders.get(key)
-        if border is None:
             side = lambda kind: Side(style=None if kind == "none" else kind)  # noqa: E731
-            border = self._borders[key] = Border(top=side(top), right=side(right), bottom=side(bottom), left=side(left))
-        return border
+            border = Border(top=side(edges[0]), right=side(edges[1]), bottom=side(edges[2]), left=side(edges[3]))
+            alignment = Alignment(
+                horizontal=align, vertical="center" if style.valign == "middle" else style.valign, wrap_text=True
+            )
+            fmt = number_format or "General"
+            fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
+            if fmt_id is None:
+                fmt_id = wb._number_formats.add(fmt) + BUILTIN_FORMATS_MAX_SIZE
+            found = self._arrays[key] = StyleArray(
+                [
+                    wb._fonts.add(font),
+                    wb._fills.add(fill),
+                    wb._borders.add(border),
+                    fmt_id,
+                    0,
+                    wb._alignments.add(alignment),
+                    0,
+                    1 if quote else 0,
+                    0,
+                ]
+            )
+        return found
 
 
 def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     """The workbook for ``plan`` as bytes; ``timestamp`` fixes every date inside (reproducible builds)."""
-    when = timestamp or datetime(2000, 1, 1, tzinfo=timezone.utc)
+    when = timestamp or document_time()
     wb = Workbook()
     _set_default_font(wb, plan)
     wb.remove(wb.active)
-    styles = _Styles(plan)
+    styles = _Styles(wb, plan)
     first_page = 1
     for sheet in plan.sheets:
         ws = wb.create_sheet(sheet.name)
         _write_sheet(ws, plan, sheet, styles)
         _print_setup(ws, plan, sheet, first_page)
         first_page += sheet.pages
-    naive = when.astimezone(timezone.utc).replace(tzinfo=None)
+    naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.creator = plan.author
     wb.properties.lastModifiedBy = plan.author
     wb.properties.title = plan.title
@@ -107,8 +122,9 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     wb.properties.created = naive
     wb.properties.modified = naive
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return _fix_zip_times(buffer.getvalue(), naive)
+    # ExcelWriter rather than wb.save(): save() stamps 'modified' with the clock
+    ExcelWriter(wb, _FixedTimeZip(buffer, naive)).save()
+    return buffer.getvalue()
 
 
 def _set_default_font(wb: Workbook, plan: DocumentPlan) -> None:
@@ -140,32 +156,34 @@ def _write_cell(ws: Worksheet, plan: DocumentPlan, r: int, cell: Cell, styles: _
         bottom = "none"
     c0, r0 = cell.col + 1, r
     c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
-    font = styles.font(style)
-    fill = styles.fill(style)
-    align = styles.alignment(cell.align or style.align, style.valign)
+    align = cell.align or style.align
+    text = None if cell.number is not None else cell.text
+    quote = bool(text) and text.startswith(_FORMULA_START)
     for rr in range(r0, r1 + 1):
         for cc in range(c0, c1 + 1):
-            edge = (top if rr == r0 else "none", right if cc == c1 else "none", bottom if rr == r1 else "none", left if cc == c0 else "none")
-            if rr != r0 and cc != c0 and rr != r1 and cc != c1 and fill is None:
+            if r0 < rr < r1 and c0 < cc < c1 and style.fill is None:
                 continue  # an inner cell of a merge with nothing to show
+            edges = (
+                top if rr == r0 else "none",
+                right if cc == c1 else "none",
+                bottom if rr == r1 else "none",
+                left if cc == c0 else "none",
+            )
             target = ws.cell(row=rr, column=cc)
-            target.border = styles.border(*edge)
-            if fill is not None:
-                target.fill = fill
+            first = rr == r0 and cc == c0
+            target._style = StyleArray(
+                styles.array(style, align, edges, cell.number_format if first else None, quote and first)
+            )
     target = ws.cell(row=r0, column=c0)
-    target.font = font
-    target.alignment = align
     if cell.number is not None:
         target.value = cell.number
-        target.number_format = cell.number_format or "General"
-    elif cell.lines:
-        text = cell.text
+    elif text:
         target.value = text
         target.data_type = "s"  # never a formula, whatever the text starts with
-        if text.startswith(_FORMULA_START):
-            target.quotePrefix = True
     if cell.colspan > 1 or cell.rowspan > 1:
-        ws.merged_cells.add(CellRange(min_col=c0, min_row=r0, max_col=c1, max_row=r1))
+        # registered directly: MultiCellRange.add scans every range (quadratic) and
+        # merge_cells rebuilds the covered cells, which this function already wrote
+        ws.merged_cells.ranges.add(CellRange(min_col=c0, min_row=r0, max_col=c1, max_row=r1))
 
 
 def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page: int) -> None:
@@ -216,15 +234,22 @@ def _header_footer(target, plan: DocumentPlan, spec: HeaderFooterPlan) -> None: 
         item.size = style.size
 
 
-def _fix_zip_times(data: bytes, when: datetime) -> bytes:
-    """Rewrite the archive with one fixed time on every entry, so equal inputs give equal bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry one fixed time (reproducible builds)."""
+
+    def __init__(self, target: io.BytesIO, when: datetime):
+        super().__init__(target, "w", compression=zipfile.ZIP_DEFLATED)
+        self._stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+
+    def writestr(self, name, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        if isinstance(name, str):
+            info = zipfile.ZipInfo(name, date_time=self._stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            name = info
+        return super().writestr(name, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        # openpyxl writes worksheets through temporary files, whose time would leak in
+        with open(filename, "rb") as handle:
+            return self.writestr(arcname or str(filename), handle.read())

@@ -20,10 +20,11 @@ documents are errors. All problems found while reading are reported together.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -218,7 +219,9 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> So
     data = documents[0]
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the value {data!r}"
-        raise error.single(path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}")
+        raise error.single(
+            path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}"
+        )
     return Source(path, data, reader.lines)
 
 

@@ -2,15 +2,81 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from formgen.cli import main
+from formgen.compose import compose
+from formgen.layout.load import load_layout
+from formgen.plan import DocumentPlan
+from formgen.records import PolicyArea, load_record
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DATA = ROOT / "data" / "R7" / "37.yaml"
+LAYOUTS = ROOT / "layouts"
+FONTS = ROOT / "fonts"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        help="rewrite the golden files under tests/golden from the current output (review the diff!)",
+    )
+
+
+@dataclass
+class Built:
+    """Area 37 built by `formgen build` into a temporary project."""
+
+    project: Path
+    xlsx: Path
+    pdf: Path
+    record: PolicyArea
+    plan: DocumentPlan
+
+
+def make_project(target: Path) -> Path:
+    """A project folder with the shipped layouts and fonts and the seed data."""
+    shutil.copytree(LAYOUTS, target / "layouts")
+    (target / "fonts").symlink_to(FONTS)
+    (target / "data" / "R7").mkdir(parents=True)
+    shutil.copy(SEED_DATA, target / "data" / "R7" / "37.yaml")
+    return target
+
+
+def build_project(project: Path, *extra: str) -> Result:
+    return run_cli(
+        "build",
+        "--data",
+        str(project / "data"),
+        "--layouts",
+        str(project / "layouts"),
+        "--fonts",
+        str(project / "fonts"),
+        "--out",
+        str(project / "out"),
+        *extra,
+    )
+
+
+def plan_of(project: Path, record: PolicyArea) -> DocumentPlan:
+    return compose(load_layout(project / "layouts" / "policy_area.yaml", project / "fonts"), record)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    project = make_project(tmp_path_factory.mktemp("project"))
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    record = load_record(project / "data" / "R7" / "37.yaml")
+    out = project / "out" / "R7"
+    return Built(project, out / "37.xlsx", out / "37.pdf", record, plan_of(project, record))
+
 
 MINIMAL_RECORD = """\
 fiscal_year: R7
@@ -51,3 +117,77 @@ def record_file(tmp_path: Path) -> Path:
     path.parent.mkdir()
     path.write_text(MINIMAL_RECORD, encoding="utf-8")
     return path
+
+
+def squash(text: str) -> str:
+    """Text without any white space (line breaks fall anywhere in printed output)."""
+    return "".join(text.split())
+
+
+def narrative_sentences(record: PolicyArea) -> list[str]:
+    """Every sentence of every narrative field of the record, as it must be printed."""
+    from formgen.records.narrative import plain_text
+
+    texts: list[str] = [record.vision, record.final_evaluation]
+    for measure in record.measures:
+        texts += [measure.description, plain_text(measure.achievements), plain_text(measure.outlook)]
+    texts += [kpi.assessment for kpi in record.kpis] + [kpi.description for kpi in record.kpis]
+    for group in record.review.results + record.review.issues:
+        texts += group.points
+    for project in record.projects:
+        texts += [project.summary, plain_text(project.achievements), plain_text(project.outlook)]
+    for model in record.logic_models:
+        texts += list(model.projects)
+        for stage in ("outputs", "short_term", "mid_term", "final"):
+            texts += [span.text for span in model.spans(stage)]
+    sentences: list[str] = []
+    for text in texts:
+        for line in text.split("\n"):
+            for part in line.split("。"):
+                part = squash(part)
+                if len(part) >= 2:
+                    sentences.append(part)
+    return sentences
+
+
+def pdf_text(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def printed(sentence: str, text: str, max_pieces: int = 4, max_gap: int = 400) -> bool:
+    """Whether ``sentence`` is in ``text`` (both squashed), allowing it to be interrupted
+    by page furniture (footer, header, a label printed beside the line) where the
+    extraction interleaves them: every character must be there, in order, in at most
+    ``max_pieces`` runs separated by at most ``max_gap`` characters."""
+    if sentence in text:
+        return True
+
+    def match(rest: str, low: int, high: int, pieces: int) -> bool:
+        if not rest:
+            return True
+        if pieces == 0:
+            return False
+        seed = rest[:4]
+        at = text.find(seed, low)
+        while 0 <= at <= high:
+            length = len(seed)
+            while length < len(rest) and at + length < len(text) and text[at + length] == rest[length]:
+                length += 1
+            end = at + length
+            if match(rest[length:], end, end + max_gap, pieces - 1):
+                return True
+            at = text.find(seed, at + 1)
+        return False
+
+    return match(sentence, 0, len(text), max_pieces)

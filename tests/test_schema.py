@@ -50,7 +50,11 @@ def test_schema_refuses_what_the_loader_refuses(generated: Path) -> None:
     validator = _validator(generated, "record.schema.json")
     good = parse_yaml(MINIMAL_RECORD, "min.yaml").data
     assert not list(validator.iter_errors(good))
-    for old, new in [("cost: 601", "cost: abc"), ("    name: 交流の促進", "    nmae: 交流の促進"), ("sdgs: [4, 8]", "sdgs: [4, 18]")]:
+    for old, new in [
+        ("cost: 601", "cost: abc"),
+        ("    name: 交流の促進", "    nmae: 交流の促進"),
+        ("sdgs: [4, 8]", "sdgs: [4, 18]"),
+    ]:
         bad = parse_yaml(MINIMAL_RECORD.replace(old, new), "bad.yaml").data
         assert list(validator.iter_errors(bad)), f"schema accepted {new!r}"
 

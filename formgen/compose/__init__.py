@@ -15,8 +15,10 @@ from .context import Context
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
-SAFETY = 1.5
-"""points kept free at the bottom of each page, so spreadsheets' rounding never adds a page"""
+SAFETY = 6.0
+"""points kept free at the bottom of each page. LibreOffice grows the header and footer
+areas of a printed workbook by a point or two beyond their margins when their text is
+taller than it estimates, which would push the last row of a full page onto a new one."""
 
 
 def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:

@@ -66,7 +66,7 @@ class Band:
     rows: list[BRow]
     keep: bool = True
     keep_with_next: bool = False
-    header: "Band | None" = None
+    header: Band | None = None
     """the table header to repeat when this band starts a page"""
     outline: list[tuple[int, str]] = field(default_factory=list)
     """(level, title) bookmarks at the band's first row"""
@@ -217,13 +217,19 @@ class BandBuilder:
             ]
             return Band(rows, keep=block.keep_together)
         span = block.label_span
-        row = BRow([BCell(0, span, 1, label_style, label, repeat=True), BCell(span, self.ncols - span, 1, style, content)])
+        row = BRow(
+            [BCell(0, span, 1, label_style, label, repeat=True), BCell(span, self.ncols - span, 1, style, content)]
+        )
         return Band([row], keep=block.keep_together)
 
     def table(self, block: TableBlock, loc: Loc) -> list[Band]:
         items, items_loc = self.items(block.items, loc + ("items",))
         bands: list[Band] = []
-        header = Band(self.rows(block.header, self.ctx, loc + ("header",)), keep=True, keep_with_next=True) if block.header else None
+        header = (
+            Band(self.rows(block.header, self.ctx, loc + ("header",)), keep=True, keep_with_next=True)
+            if block.header
+            else None
+        )
         if header:
             bands.append(header)
         if not items:
@@ -239,7 +245,9 @@ class BandBuilder:
             if block.group:
                 first_index, first = members[0]
                 gctx = self.ctx.child(first, _item_loc(items_loc, first_index))
-                group_band = Band(self.rows(block.group, gctx, loc + ("group",)), keep=True, keep_with_next=True, header=header)
+                group_band = Band(
+                    self.rows(block.group, gctx, loc + ("group",)), keep=True, keep_with_next=True, header=header
+                )
                 if block.group_bookmark:
                     level = 2 if block.group_bookmark is True else int(block.group_bookmark)
                     group_band.outline.append((level, _band_text(group_band)))
@@ -252,7 +260,9 @@ class BandBuilder:
                 band.keep_with_next = True
         return bands
 
-    def _groups(self, indexed: list[tuple[int, Any]], key_path: str, loc: Loc) -> list[tuple[Any, list[tuple[int, Any]]]]:
+    def _groups(
+        self, indexed: list[tuple[int, Any]], key_path: str, loc: Loc
+    ) -> list[tuple[Any, list[tuple[int, Any]]]]:
         keyed = []
         for index, item in indexed:
             try:
@@ -270,7 +280,9 @@ class BandBuilder:
         bands: list[Band] = []
         for index, model in enumerate(models):
             if not isinstance(model, LogicModel):
-                raise LayoutError([self.place(loc + ("items",)).issue(f"{block.items!r} is not a list of logic models")])
+                raise LayoutError(
+                    [self.place(loc + ("items",)).issue(f"{block.items!r} is not a list of logic models")]
+                )
             mctx = self.ctx.child(model, _item_loc(models_loc, index))
             if block.title:
                 bands.append(Band(self.rows(block.title, mctx, loc + ("title",)), keep=True, keep_with_next=True))

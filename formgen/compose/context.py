@@ -14,8 +14,9 @@ measure (``measure.name``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..eras import FiscalYear
 from ..errors import Place
@@ -95,10 +96,10 @@ class Context:
     """innermost first"""
 
     @classmethod
-    def of(cls, record: PolicyArea) -> "Context":
+    def of(cls, record: PolicyArea) -> Context:
         return cls(record, (Scope(record, ()),))
 
-    def child(self, obj: Any, loc: Loc | None) -> "Context":
+    def child(self, obj: Any, loc: Loc | None) -> Context:
         return Context(self.record, (Scope(obj, loc),) + self.scopes)
 
     def lookup(self, path: str) -> Lookup:
@@ -166,4 +167,3 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return "○" if value else ""
     return str(value)
-

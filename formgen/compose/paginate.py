@@ -117,16 +117,17 @@ def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | No
     return head, tail
 
 
-def _lead(bands: list[Band], i: int) -> float:
+def _lead(bands: list[Band], i: int, capacity: float) -> float:
     """Height a band needs on its page: itself, plus what it must stay with."""
     band = bands[i]
     height = band.height
     if band.keep_with_next and i + 1 < len(bands) and not bands[i + 1].page_break:
         nxt = bands[i + 1]
         if nxt.keep_with_next:
-            height += _lead(bands, i + 1)
+            height += _lead(bands, i + 1, capacity)
         elif nxt.rows:
-            height += nxt.rows[0].height if not nxt.keep else nxt.height
+            whole = nxt.keep and nxt.height <= capacity
+            height += nxt.height if whole else nxt.rows[0].height
     return height
 
 
@@ -150,6 +151,7 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
         if next_band is not None and next_band.header is not None and id(next_band.header) in placed_headers:
             place(_copy_rows(next_band.header.rows), [])
 
+    glued = False  # the last band placed must stay with the next one: never move it away
     i = 0
     while i < len(bands):
         band = bands[i]
@@ -163,17 +165,21 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
             continue
         remaining = capacity - used
         at_top = not pages[-1]
-        lead = _lead(bands, i)
+        lead = _lead(bands, i, capacity)
         if lead <= remaining + EPS or (not (band.keep or band.keep_with_next) and band.height <= remaining + EPS):
             place(band.rows, band.outline)
             placed_headers.add(id(band))
+            glued = band.keep_with_next
             i += 1
             continue
-        if not at_top and (band.keep or band.keep_with_next) and min(lead, band.height) <= capacity + EPS:
+        movable = not at_top and not glued and (band.keep or band.keep_with_next)
+        glued = False
+        if movable and min(lead, band.height) <= capacity + EPS:
             new_page(band)
             if lead > capacity - used + EPS and band.height <= capacity - used + EPS:
                 place(band.rows, band.outline)  # its followers cannot join it on any page
                 placed_headers.add(id(band))
+                glued = band.keep_with_next
                 i += 1
             continue
         split = split_rows(band.rows, remaining)
@@ -183,7 +189,8 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
                     where,
                     None,
                     "",
-                    f"a row is {band.rows[0].height:.0f} pt tall and cannot be split, but a page holds {capacity:.0f} pt",
+                    f"a row is {band.rows[0].height:.0f} pt tall and cannot be split, "
+                    f"but a page holds {capacity:.0f} pt",
                 )
             new_page(band)
             continue

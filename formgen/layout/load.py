@@ -96,7 +96,12 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
             problems.append((("styles", name, "parent"), f"there is no style named {parent_name!r}"))
             return None
         elif parent_name in chain:
-            problems.append((("styles", name, "parent"), "styles inherit from each other in a circle: " + " → ".join(chain + (parent_name,))))
+            problems.append(
+                (
+                    ("styles", name, "parent"),
+                    "styles inherit from each other in a circle: " + " → ".join(chain + (parent_name,)),
+                )
+            )
             return None
         else:
             parent = resolve(parent_name, chain + (parent_name,))
@@ -111,7 +116,7 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
         return merged
 
     out: dict[str, CellStyle] = {}
-    for name, spec in layout.styles.items():
+    for name in layout.styles:
         style = resolve(name, (name,))
         if style is None:
             continue
@@ -237,7 +242,10 @@ def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[
             if isinstance(block, TextBlock) and block.label is not None:
                 yield from style_ref(loc + ("label_style",), block.label_style)
                 if block.label_position == "left" and block.label_span >= len(sheet.columns):
-                    yield loc + ("label_span",), f"leaves no room for the text: the sheet has {len(sheet.columns)} columns"
+                    yield (
+                        loc + ("label_span",),
+                        f"leaves no room for the text: the sheet has {len(sheet.columns)} columns",
+                    )
 
 
 def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:

@@ -9,9 +9,19 @@ blocks; every block produces rows of cells that span grid columns. See
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from ..numfmt import check_format
 
@@ -177,7 +187,7 @@ class CellSpec(Spec):
     """printed when the field is empty (default 「-」 for numbers, blank for text)"""
 
     @model_validator(mode="after")
-    def _one_content(self) -> "CellSpec":
+    def _one_content(self) -> CellSpec:
         given = [k for k in ("label", "value", "text") if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give only one of label, value or text (got {', '.join(given)})")
@@ -220,7 +230,7 @@ def _cell_kind(value: Any) -> str:
 
 
 RowItem = Annotated[
-    Union[Annotated[CellSpec, Tag("cell")], Annotated[YearCells, Tag("years")]],
+    Annotated[CellSpec, Tag("cell")] | Annotated[YearCells, Tag("years")],
     Discriminator(_cell_kind),
 ]
 RowSpec = list[RowItem]
@@ -288,7 +298,7 @@ class TextBlock(BlockBase):
     keep_together: bool = False
 
     @model_validator(mode="after")
-    def _one_content(self) -> "TextBlock":
+    def _one_content(self) -> TextBlock:
         if (self.value is None) == (self.text is None):
             raise ValueError("give exactly one of value or text")
         return self
@@ -332,16 +342,7 @@ class LogicModelBlock(BlockBase):
 
 
 Block = Annotated[
-    Union[
-        HeadingBlock,
-        NoteBlock,
-        SpacerBlock,
-        PageBreakBlock,
-        FieldsBlock,
-        TextBlock,
-        TableBlock,
-        LogicModelBlock,
-    ],
+    HeadingBlock | NoteBlock | SpacerBlock | PageBreakBlock | FieldsBlock | TextBlock | TableBlock | LogicModelBlock,
     Field(discriminator="type"),
 ]
 
@@ -365,7 +366,30 @@ class Sheet(Spec):
     """worksheet name (at most 31 characters, none of : \\ / ? * [ ])"""
     title: str | None = None
     """bookmark title of the sheet in the PDF (default: the name)"""
-    columns: Annotated[list[Annotated[float, Field(gt=0, le=500)]], BeforeValidator(_columns)] = Field(min_length=1)
+    columns: Annotated[
+        list[Annotated[float, Field(gt=0, le=500)]],
+        BeforeValidator(_columns),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {
+                        "type": "array",
+                        "items": {"type": "number", "exclusiveMinimum": 0, "maximum": 500},
+                        "minItems": 1,
+                    },
+                    {
+                        "type": "object",
+                        "properties": {
+                            "count": {"type": "integer", "minimum": 1, "maximum": 256},
+                            "width": {"type": "number", "exclusiveMinimum": 0},
+                        },
+                        "required": ["count", "width"],
+                        "additionalProperties": False,
+                    },
+                ]
+            }
+        ),
+    ] = Field(min_length=1)
     """column widths in millimetres, or {count: n, width: mm}"""
     title_rows: list[RowSpec] = []
     """rows printed at the top of every page of this sheet (the workbook's print titles)"""
@@ -405,7 +429,7 @@ class Layout(Spec):
     sheets: list[Sheet] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_sheet_names(self) -> "Layout":
+    def _unique_sheet_names(self) -> Layout:
         seen: set[str] = set()
         for sheet in self.sheets:
             key = sheet.name.casefold()

@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import FontFace, read_face
-from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
+from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, HeaderFooterPlan, SheetPlan
 from .embed import EmbeddedFont
 
 
@@ -220,7 +220,9 @@ class PdfRenderer:
         parts.append("ET")
         texts.append(" ".join(parts))
 
-    def _header_footer(self, plan: DocumentPlan, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> list[str]:
+    def _header_footer(
+        self, plan: DocumentPlan, spec: HeaderFooterPlan, number: int, total: int, top: bool
+    ) -> list[str]:
         style = plan.styles[spec.style]
         face = self.face(plan, style)
         font = self.font(face)
@@ -243,7 +245,8 @@ class PdfRenderer:
             else:
                 x = (setup.width - width) / 2
             ops.append(
-                f"BT /{font.resource} {_n(size)} Tf {_rgb(style.color)} rg 1 0 0 1 {_n(x)} {_n(baseline)} Tm <{font.encode(text)}> Tj ET"
+                f"BT /{font.resource} {_n(size)} Tf {_rgb(style.color)} rg "
+                f"1 0 0 1 {_n(x)} {_n(baseline)} Tm <{font.encode(text)}> Tj ET"
             )
         return ops
 

@@ -34,9 +34,7 @@ def load_record(
             )
         )
     if area_number is not None and record.area.number != area_number:
-        problems.append(
-            source.issue(("area", "number"), f"is {record.area.number} but the file is named {path.name}")
-        )
+        problems.append(source.issue(("area", "number"), f"is {record.area.number} but the file is named {path.name}"))
     if problems:
         raise DataError(problems)
     record._source = source

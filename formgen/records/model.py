@@ -10,23 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 
 from ..eras import FiscalYear
 from .narrative import Narrative
 from .types import (
-    int_range,
     Flag,
     Line,
-    Number,
     OptionalAmount,
     OptionalNumber,
     PositiveInt,
     SdgGoal,
     SdgTarget,
     Text,
+    int_range,
 )
 
 Loc = tuple[str | int, ...]
@@ -263,6 +262,7 @@ class Related(Model):
 
 # --------------------------------------------------------------------------- review
 
+
 class ReviewGroup(Model):
     """Bullet points of one measure in the mid-term review (【施策1 交流の促進】)."""
 
@@ -294,7 +294,7 @@ def _cell_kind(value: Any) -> str:
 
 
 LogicEntry = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[LogicCell, Tag("cell")]],
+    Annotated[Text, Tag("text")] | Annotated[LogicCell, Tag("cell")],
     Discriminator(_cell_kind),
 ]
 

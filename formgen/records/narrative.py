@@ -20,7 +20,7 @@ A single string is accepted as a one-paragraph narrative.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, GetJsonSchemaHandler, Tag
 
@@ -83,12 +83,10 @@ def _kind_or_fail(help_text: str) -> Any:
 
 
 Entry = Annotated[
-    Union[
-        Annotated[Text, Tag("paragraph")],
-        Annotated[Bullet, Tag("bullet")],
-        Annotated[Dated, Tag("dated")],
-        Annotated[Heading, Tag("heading")],
-    ],
+    Annotated[Text, Tag("paragraph")]
+    | Annotated[Bullet, Tag("bullet")]
+    | Annotated[Dated, Tag("dated")]
+    | Annotated[Heading, Tag("heading")],
     _kind_or_fail(_ENTRY_HELP),
 ]
 
@@ -101,13 +99,11 @@ class Item(_Entry):
 
 
 NarrativeEntry = Annotated[
-    Union[
-        Annotated[Text, Tag("paragraph")],
-        Annotated[Bullet, Tag("bullet")],
-        Annotated[Dated, Tag("dated")],
-        Annotated[Heading, Tag("heading")],
-        Annotated[Item, Tag("item")],
-    ],
+    Annotated[Text, Tag("paragraph")]
+    | Annotated[Bullet, Tag("bullet")]
+    | Annotated[Dated, Tag("dated")]
+    | Annotated[Heading, Tag("heading")]
+    | Annotated[Item, Tag("item")],
     _kind_or_fail(_NARRATIVE_HELP),
 ]
 

@@ -155,7 +155,9 @@ _MISSING_SCHEMA = {"anyOf": [{"type": "null"}, {"const": "-"}]}
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_CELL_CHARS})]
 """Free text; ``\\n`` separates paragraphs or forced line breaks."""
 
-Line = Annotated[str, BeforeValidator(_line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})]
+Line = Annotated[
+    str, BeforeValidator(_line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})
+]
 """A single line of text: names, titles, labels."""
 
 Number = Annotated[Decimal, BeforeValidator(_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
@@ -173,7 +175,15 @@ OptionalAmount = Annotated[
     int | None,
     BeforeValidator(_amount),
     BeforeValidator(_optional),
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]{1,3}(,[0-9]{3})+$"}, _MISSING_SCHEMA]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": r"^[0-9]{1,3}(,[0-9]{3})+$"},
+                _MISSING_SCHEMA,
+            ]
+        }
+    ),
 ]
 """Thousands of yen, whole and non-negative; may be missing."""
 
@@ -209,4 +219,3 @@ SdgTarget = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,2}\.([0-9]{1,2}|[a-z])$"}, {"type": "number"}]}),
 ]
 """An SDG target, e.g. ``11.3`` (goal 11, target 3)."""
-

@@ -1,0 +1,191 @@
+"""Layouts: a user changes the form by editing YAML only; mistakes are reported with file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import Built, build_project, make_project, run_cli
+
+SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
+
+
+def edit_layout(project: Path, old: str, new: str, count: int = 1) -> Path:
+    path = project / "layouts" / "policy_area.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"test setup: {old!r} not in the layout"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def column_texts(xlsx: Path, sheet: str) -> list[str]:
+    ws = openpyxl.load_workbook(xlsx)[sheet]
+    return [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+# --------------------------------------------------------------------------- edits in YAML only
+
+
+def test_width_label_and_block_order_change_by_editing_yaml(built: Built, tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    # a width: the outcome-evidence sheet's first column from 42 mm to 50 mm (and the next from 36 to 28)
+    edit_layout(project, "columns: [42, 36, 14,", "columns: [50, 28, 14,")
+    # a label
+    edit_layout(project, "{label: 主管部局・課, span: 7}", "{label: 担当部局, span: 7}")
+    # the order of two blocks: 5 最終評価 (heading + text) before 4 第7次総合計画の期中総括
+    path = project / "layouts" / "policy_area.yaml"
+    text = path.read_text(encoding="utf-8")
+    review_start = text.index("      - type: heading\n        text: 4 第7次総合計画の期中総括")
+    final_start = text.index("      - type: heading\n        text: 5 最終評価")
+    final_end = text.index("      - type: heading\n        text: 6 事務事業一覧")
+    text = text[:review_start] + text[final_start:final_end] + text[review_start:final_start] + text[final_end:]
+    path.write_text(text, encoding="utf-8")
+
+    assert build_project(project).exit_code == 0
+    xlsx = project / "out" / "R7" / "37.xlsx"
+    before = openpyxl.load_workbook(built.xlsx)["成果根拠"].column_dimensions["A"].width
+    after_ws = openpyxl.load_workbook(xlsx)["成果根拠"]
+    assert before * 7 * 0.75 == pytest.approx(42 * 72 / 25.4, abs=0.75)
+    assert after_ws.column_dimensions["A"].width * 7 * 0.75 == pytest.approx(50 * 72 / 25.4, abs=0.75)
+    assert after_ws.column_dimensions["B"].width * 7 * 0.75 == pytest.approx(28 * 72 / 25.4, abs=0.75)
+
+    old_texts, new_texts = column_texts(built.xlsx, "施策評価票"), column_texts(xlsx, "施策評価票")
+    assert "主管部局・課" in old_texts and "主管部局・課" not in new_texts and "担当部局" in new_texts
+    assert old_texts.index("4 第7次総合計画の期中総括") < old_texts.index("5 最終評価")
+    assert new_texts.index("5 最終評価") < new_texts.index("4 第7次総合計画の期中総括")
+
+
+def test_font_size_changes_by_editing_yaml(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "  base: {font: gothic, size: 8,", "  base: {font: gothic, size: 9,")
+    assert build_project(project).exit_code == 0
+    ws = openpyxl.load_workbook(project / "out" / "R7" / "37.xlsx")["施策評価票"]
+    assert ws["H2"].value == "総務部・総務課"
+    assert ws["H2"].font.sz == 9
+
+
+# --------------------------------------------------------------------------- mistakes
+
+
+def _expect(project: Path, needle: str, field: str, fragment: str) -> None:
+    path = project / "layouts" / "policy_area.yaml"
+    result = build_project(project)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    line = line_of(path, needle)
+    prefix = f"{path}:{line}: {field}"
+    assert any(ln.startswith(prefix) and fragment in ln for ln in result.stderr.splitlines()), result.stderr
+    assert not (project / "out").exists(), "nothing may be written when the layout is wrong"
+
+
+def test_unknown_style(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "{value: department, span: 31}", "{value: department, span: 31, style: vallue}")
+    _expect(project, "style: vallue", "sheets[0].blocks[1].rows[0][1].style", "there is no style named 'vallue'")
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "{value: department, span: 31}", "{value: department, spam: 31}")
+    _expect(project, "spam: 31", "sheets[0].blocks[1].rows[0][1].spam", "did you mean 'span'?")
+
+
+def test_unknown_record_field(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "{value: department, span: 31}", "{value: departmnt, span: 31}")
+    _expect(project, "value: departmnt", "sheets[0].blocks[1].rows[0][1]", "there is no field 'departmnt' here")
+
+
+def test_row_must_cover_the_columns(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(
+        project,
+        "{label: めざす姿, span: 7}, {value: vision, span: 31}",
+        "{label: めざす姿, span: 7}, {value: vision, span: 30}",
+    )
+    _expect(project, "{value: vision, span: 30}", "sheets[0].blocks[1].rows[3]", "cover 37 columns; the sheet has 38")
+
+
+def test_columns_wider_than_the_page(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "columns: [42, 36, 14,", "columns: [62, 36, 14,")
+    _expect(project, "columns: [62, 36", "sheets[3].columns", "add up to 210 mm but the page has 190 mm")
+
+
+def test_bad_number_format(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, 'number_format: "#,##0"', 'number_format: "yyyy/mm/dd"')
+    _expect(project, "yyyy/mm/dd", "styles.figure.number_format", "unsupported number format")
+
+
+def test_missing_font_file(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: BIZUDMincho.ttf}")
+    _expect(project, "BIZUDMincho.ttf", "fonts.mincho.regular", "font file not found")
+
+
+def test_cff_font_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    project = make_project(tmp_path)
+    (project / "fonts").unlink()
+    (project / "fonts").mkdir()
+    for name in ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf", "BIZUDMincho-Regular.ttf"):
+        (project / "fonts" / name).symlink_to(SHIPPED.parents[1] / "fonts" / name)
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({65: "A"})
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0)), pen.lineTo((500, 0)), pen.lineTo((250, 700)), pen.closePath()
+    builder.setupCFF("TestCFF", {"FullName": "TestCFF"}, {".notdef": pen.getCharString(), "A": pen.getCharString()}, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "TestCFF", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(project / "fonts" / "TestCFF.otf"))
+    edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: TestCFF.otf}")
+    _expect(
+        project,
+        "TestCFF.otf",
+        "fonts.mincho.regular",
+        "CFF (PostScript) outlines; formgen embeds TrueType (glyf) fonts only",
+    )
+
+
+def test_every_layout_error_is_reported_at_once(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "{value: department, span: 31}", "{value: department, span: 31, style: nope}")
+    edit_layout(project, "columns: [42, 36, 14,", "columns: [62, 36, 14,")
+    edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: missing.ttf}")
+    result = build_project(project)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 3, result.stderr
+
+
+def test_shipped_layout_validates_against_its_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from formgen.yamlsource import load_yaml
+
+    out = run_cli("schema", "--out", str(SHIPPED.parents[1] / "schema"))
+    assert out.exit_code == 0
+    schema = json.loads((SHIPPED.parents[1] / "schema" / "layout.schema.json").read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(load_yaml(SHIPPED).data))
+    assert not errors, [e.message for e in errors]
+    assert re.match(
+        r"# yaml-language-server: \$schema=\.\./schema/layout\.schema\.json", SHIPPED.read_text(encoding="utf-8")
+    )

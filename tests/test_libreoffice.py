@@ -1,0 +1,99 @@
+"""The workbook printed by LibreOffice: nothing clipped, the same pages as formgen's PDF.
+
+A spreadsheet never grows a merged, wrapped cell: if formgen sized a row too
+small, LibreOffice cuts the text off and the cut words are missing from the
+printed PDF. Every sentence of every narrative field must be there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Built, narrative_sentences, pdf_pages, pdf_text, printed, squash
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+
+
+def print_with_libreoffice(source: Path, work: Path) -> Path:
+    """The PDF LibreOffice prints from ``source`` (a private profile, so runs never collide)."""
+    profile = (work / "profile").as_uri()
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return work / f"{source.stem}.pdf"
+
+
+@pytest.fixture(scope="module")
+def printed_pdf(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("soffice")
+    source = work / "37.xlsx"
+    shutil.copy(built.xlsx, source)
+    return print_with_libreoffice(source, work)
+
+
+def test_every_narrative_sentence_is_printed(built: Built, printed_pdf: Path) -> None:
+    text = squash(pdf_text(printed_pdf))
+    sentences = narrative_sentences(built.record)
+    assert len(sentences) > 200
+    missing = [s for s in sentences if not printed(s, text)]
+    assert not missing, f"{len(missing)} sentences clipped or lost, e.g. {missing[:3]}"
+
+
+def test_every_figure_is_printed(built: Built, printed_pdf: Path) -> None:
+    text = squash(pdf_text(printed_pdf))
+    for figure in [
+        "4,000",
+        "2,290",
+        "57.3%",
+        "62.0%",
+        "107%",
+        "108%",
+        "90.8%",
+        "71.8%",
+        "122.9%",
+        "130.9%",
+        "22,309",
+        "3,691",
+        "36,000",
+    ]:
+        assert figure in text, figure
+
+
+def test_libreoffice_prints_as_many_pages_as_formgen(built: Built, printed_pdf: Path) -> None:
+    assert pdf_pages(printed_pdf) == pdf_pages(built.pdf) == built.plan.pages
+
+
+def test_a_row_too_small_is_caught(built: Built, tmp_path: Path) -> None:
+    """The check above can fail: shrink the tallest text row and LibreOffice cuts it off."""
+    from dataclasses import replace
+
+    from formgen.xlsx import write_xlsx
+
+    sheet = built.plan.sheets[0]
+    tallest = max(range(len(sheet.rows)), key=lambda i: sheet.rows[i].height)
+    rows = list(sheet.rows)
+    rows[tallest] = replace(rows[tallest], height=rows[tallest].height / 3)
+    shrunk = replace(built.plan, sheets=[replace(sheet, rows=rows)])
+    source = tmp_path / "shrunk.xlsx"
+    source.write_bytes(write_xlsx(shrunk))
+    text = squash(pdf_text(print_with_libreoffice(source, tmp_path)))
+    lines = [squash(line) for cell in rows[tallest].cells for line in cell.lines if len(squash(line)) > 10]
+    assert lines, "the tallest row should hold text"
+    assert any(not printed(line, text) for line in lines), "clipped lines were not detected"

@@ -1,0 +1,180 @@
+"""The workbook read back with openpyxl: figures are numbers, geometry and print setup are the plan's."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from conftest import MINIMAL_RECORD, Built, build_project, make_project
+from formgen.eras import FiscalYear
+from formgen.plan import Row
+
+YEARS = [FiscalYear.parse(f"R{n}") for n in range(5, 9)]
+
+
+@pytest.fixture(scope="module")
+def workbook(built: Built) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(built.xlsx)
+
+
+def numeric_cells(ws) -> Counter:  # noqa: ANN001
+    found: Counter = Counter()
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                found[(Decimal(str(cell.value)), cell.number_format)] += 1
+    return found
+
+
+def test_every_kpi_figure_is_a_number_with_its_format(built: Built, workbook: openpyxl.Workbook) -> None:
+    found = numeric_cells(workbook["施策評価票"])
+    expected: Counter = Counter()
+    for kpi in built.record.kpis:
+        for year in YEARS:
+            entry = kpi.years.get(year)
+            for value in (entry.target, entry.actual) if entry else ():
+                if value is not None:
+                    expected[(Decimal(value), "#,##0")] += 1
+    assert sum(expected.values()) == 24  # 4 indicators × 4 targets + 8 actuals
+    assert not expected - found, f"missing numeric KPI cells: {expected - found}"
+    rates = {(v, f) for (v, f) in found if f.endswith("%")}
+    assert rates == {
+        (Decimal("0.573"), "0.0%"),
+        (Decimal("0.62"), "0.0%"),
+        (Decimal("1.07"), "0%"),
+        (Decimal("1.08"), "0%"),
+        (Decimal("0.908"), "0.0%"),
+        (Decimal("0.718"), "0.0%"),
+        (Decimal("1.229"), "0.0%"),
+        (Decimal("1.309"), "0.0%"),
+    }
+
+
+def test_every_finance_figure_is_a_number_in_thousands_format(built: Built, workbook: openpyxl.Workbook) -> None:
+    found = numeric_cells(workbook["事務事業評価"])
+    expected: Counter = Counter()
+    for project in built.record.projects:
+        for column in (project.finance.budget, project.finance.forecast):
+            for value in (column.cost, column.general_revenue, column.personnel):
+                if value is not None:
+                    expected[(Decimal(value), "#,##0")] += 1
+    assert sum(expected.values()) == 87  # 16 projects × 6 figures, 9 of them printed 「-」
+    assert not expected - found, f"missing numeric finance cells: {expected - found}"
+    assert (Decimal(22309), "#,##0") in found  # printed 22,309
+
+
+def _sheet_rows(built: Built, name: str) -> tuple[list[Row], int]:
+    sheet = next(s for s in built.plan.sheets if s.name == name)
+    return sheet.title_rows + sheet.rows, len(sheet.title_rows)
+
+
+@pytest.mark.parametrize("name", ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"])
+def test_cells_merges_widths_and_heights_are_the_plans(built: Built, workbook: openpyxl.Workbook, name: str) -> None:
+    ws = workbook[name]
+    sheet = next(s for s in built.plan.sheets if s.name == name)
+    rows, _ = _sheet_rows(built, name)
+    for index, width in enumerate(sheet.columns, start=1):
+        stored = ws.column_dimensions[get_column_letter(index)].width
+        assert stored * 7 * 0.75 == pytest.approx(width, abs=0.01), f"column {index}"
+    merges = set()
+    for r, row in enumerate(rows, start=1):
+        assert ws.row_dimensions[r].height == pytest.approx(row.height), f"row {r}"
+        for cell in row.cells:
+            target = ws.cell(row=r, column=cell.col + 1)
+            if cell.number is not None:
+                assert Decimal(str(target.value)) == Decimal(cell.number)
+                assert target.number_format == cell.number_format
+            else:
+                assert (target.value or "") == cell.text, f"row {r} col {cell.col + 1}"
+            if cell.colspan > 1 or cell.rowspan > 1:
+                merges.add(
+                    str(
+                        CellRange(
+                            min_col=cell.col + 1,
+                            min_row=r,
+                            max_col=cell.col + cell.colspan,
+                            max_row=r + cell.rowspan - 1,
+                        )
+                    )
+                )
+    assert {str(m) for m in ws.merged_cells.ranges} == merges
+    assert len(merges) > 5
+
+
+@pytest.mark.parametrize("name", ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"])
+def test_print_setup_is_the_plans(built: Built, workbook: openpyxl.Workbook, name: str) -> None:
+    ws = workbook[name]
+    sheet = next(s for s in built.plan.sheets if s.name == name)
+    page = built.plan.page
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
+    assert int(ws.page_setup.scale) == 100
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    for side in ("left", "right", "top", "bottom", "header", "footer"):
+        assert getattr(ws.page_margins, side) * 72 == pytest.approx(getattr(page, side), abs=0.01)
+    rows, titles = _sheet_rows(built, name)
+    last = get_column_letter(len(sheet.columns))
+    assert ws.print_area == f"'{name}'!$A$1:${last}${len(rows)}"
+    if titles:
+        assert ws.print_title_rows == f"$1:${titles}"
+    else:
+        assert ws.print_title_rows is None
+    assert [b.id for b in ws.row_breaks.brk] == [titles + start for start in sheet.page_starts[1:]]
+    first = 1 + sum(s.pages for s in built.plan.sheets[: built.plan.sheets.index(sheet)])
+    assert int(ws.page_setup.firstPageNumber) == first
+    assert "&P" in ws.oddFooter.center.text and f"/ {built.plan.pages}" in ws.oddFooter.center.text
+
+
+def test_project_sheet_repeats_its_title_on_every_page(built: Built, workbook: openpyxl.Workbook) -> None:
+    ws = workbook["事務事業評価"]
+    assert ws.print_title_rows == "$1:$1"
+    assert ws["A1"].value == "令和7年度行政評価 事務事業評価 政策分野37 交流・移住"
+    assert len(ws.row_breaks.brk) >= 4
+
+
+def test_default_font_is_the_embedded_family(built: Built) -> None:
+    with zipfile.ZipFile(built.xlsx) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert "Calibri" not in styles
+    first_font = styles.split("<font>", 1)[1].split("</font>", 1)[0]
+    assert 'val="BIZ UDGothic"' in first_font and 'val="10.5"' in first_font
+    assert "<scheme" not in first_font  # a theme font would override the name
+
+
+def test_sheet_names_are_unique_and_valid(workbook: openpyxl.Workbook) -> None:
+    names = workbook.sheetnames
+    assert names == ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"]
+    assert len({n.casefold() for n in names}) == len(names)
+    assert all(len(n) <= 31 and not set(n) & set(":\\/?*[]") for n in names)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    risky = ["=SUM(A1:A3)", "+81-3-1234", "-1+1", "@cmd"]
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f'vision: "{risky[0]}"')
+    text = text.replace("name: 交流事業", f'name: "{risky[1]}"')
+    text = text.replace("description: 交流を促進します。", f'description: "{risky[2]}"')
+    text = text.replace("department: 総務部・総務課\n    main", f'department: "{risky[3]}"\n    main')
+    (project / "data" / "R7" / "37.yaml").write_text(text, encoding="utf-8")
+    assert build_project(project).exit_code == 0
+    path = project / "out" / "R7" / "37.xlsx"
+    wb = openpyxl.load_workbook(path)
+    values = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if c.value in risky}
+    assert set(values) == set(risky)
+    assert all(c.data_type == "s" for c in values.values())
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in s or "<f " in s for s in sheets)
+
+
+def test_workbook_bytes_do_not_depend_on_the_clock(built: Built, tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    assert build_project(project).exit_code == 0
+    assert (project / "out" / "R7" / "37.xlsx").read_bytes() == built.xlsx.read_bytes()
