@@ -5,10 +5,13 @@ All geometry and pagination is decided here, once; see :mod:`formgen.plan`.
 
 from __future__ import annotations
 
+from ..errors import InputError, Place
+from ..fonts import glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
+from ..yamlsource import format_loc
 from .bands import BandBuilder, BRow
 from .content import NumberContent, render
 from .context import Context
@@ -45,7 +48,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
             starts.append(len(rows))
             page_offsets.append(len(rows))
             rows.extend(_plan_row(r) for r in page_rows)
-        title = render(ctx, sheet.title or sheet.name, loaded.source and _place(loaded, index))
+        title = render(ctx, sheet.title or sheet.name, _place(loaded, index))
         outline = [OutlineEntry(0, 0, title)] + [
             OutlineEntry(page_offsets[p] + r, level, text) for p, r, level, text in paged.outline
         ]
@@ -69,20 +72,17 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         keywords=[render(ctx, k, place) for k in info.keywords],
         language=info.language,
         page=page,
-        header=_header_footer(ctx, layout.page.header, place),
-        footer=_header_footer(ctx, layout.page.footer, place),
+        header=_header_footer(loaded, ctx, layout.page.header, _place(loaded, None, "page", "header")),
+        footer=_header_footer(loaded, ctx, layout.page.footer, _place(loaded, None, "page", "footer")),
         fonts=loaded.fonts,
         styles=loaded.styles,
         sheets=sheets,
     )
 
 
-def _place(loaded: LoadedLayout, sheet: int | None):  # noqa: ANN202 - a Place
-    from ..errors import Place
-    from ..yamlsource import format_loc
-
-    loc = ("sheets", sheet) if sheet is not None else ("document",)
-    return Place(loaded.source.path, loaded.source.line(loc), format_loc(loc))
+def _place(loaded: LoadedLayout, sheet: int | None, *loc: str) -> Place:
+    where: tuple = ("sheets", sheet) if sheet is not None else (loc or ("document",))
+    return Place(loaded.source.path, loaded.source.line(where), format_loc(where))
 
 
 def _page_setup(loaded: LoadedLayout) -> PageSetup:
@@ -101,13 +101,16 @@ def _page_setup(loaded: LoadedLayout) -> PageSetup:
     )
 
 
-def _header_footer(ctx: Context, spec: HeaderFooter, place) -> HeaderFooterPlan:  # noqa: ANN001
-    return HeaderFooterPlan(
-        left=render(ctx, spec.left, place),
-        center=render(ctx, spec.center, place),
-        right=render(ctx, spec.right, place),
-        style=spec.style,
-    )
+def _header_footer(loaded: LoadedLayout, ctx: Context, spec: HeaderFooter, place: Place) -> HeaderFooterPlan:
+    face = loaded.face(loaded.styles[spec.style])
+    texts = {}
+    for slot in ("left", "center", "right"):
+        text = render(ctx, getattr(spec, slot), place)
+        problem = glyph_problem(face, text.replace("{page}", "1").replace("{pages}", "1"))
+        if problem:
+            raise InputError([place.issue(problem)])
+        texts[slot] = text
+    return HeaderFooterPlan(style=spec.style, **texts)
 
 
 def _plan_row(row: BRow) -> Row:

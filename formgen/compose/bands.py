@@ -254,7 +254,11 @@ class BandBuilder:
                 bands.append(group_band)
             for index, item in members:
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
-                bands.append(Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=header))
+                band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=header)
+                if block.item_bookmark:
+                    title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
+                    band.outline.append((2, title))
+                bands.append(band)
         if block.keep_together:
             for band in bands[:-1]:
                 band.keep_with_next = True

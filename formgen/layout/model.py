@@ -321,7 +321,9 @@ class TableBlock(BlockBase):
     group: list[RowSpec] = []
     """rows before each group (fields are looked up on the group, e.g. the measure)"""
     group_bookmark: bool | int = False
-    """add a bookmark per group, titled with the group rows' text"""
+    """add a bookmark per group (level 2, or the level given), titled with the group rows' text"""
+    item_bookmark: str | None = None
+    """add a bookmark per item with this title template, e.g. '{label}' (level 2)"""
     empty: list[RowSpec] = []
     """rows printed when the list is empty"""
     keep_together: bool = False

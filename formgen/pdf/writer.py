@@ -147,11 +147,10 @@ class PdfRenderer:
             tops.append(y)
             y -= row.height
         tops.append(y)
-        marks = {entry.row: entry for entry in sheet.outline if entry.row in page_rows}
-        for index in sorted(marks):
-            entry = marks[index]
-            row_top = tops[first_index + index - page_rows.start] if entry.level else setup.height
-            self.bookmark(entry.title, level + entry.level, row_top)
+        for entry in sheet.outline:
+            if entry.row in page_rows:
+                row_top = tops[first_index + entry.row - page_rows.start] if entry.level else setup.height
+                self.bookmark(entry.title, level + entry.level, row_top)
         lefts = [setup.left]
         for width in sheet.columns:
             lefts.append(lefts[-1] + width)

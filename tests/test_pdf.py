@@ -1,0 +1,326 @@
+"""The PDF: embedded subset fonts, every figure and sentence searchable, safe text, reproducible bytes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    MINIMAL_RECORD,
+    SEED_DATA,
+    Built,
+    build_project,
+    make_project,
+    narrative_sentences,
+    pdf_pages,
+    pdf_text,
+    plan_of,
+    printed,
+    squash,
+)
+from formgen.fonts import read_face
+from formgen.linebreak import NO_LINE_START
+from formgen.records import load_record
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), capture_output=True, text=True)
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    lines = run("pdffonts", str(path)).stdout.splitlines()[2:]
+    return [line.split() for line in lines]
+
+
+def outline_titles(path: Path) -> list[str]:
+    data = json.loads(run("qpdf", "--json=2", "--json-key=outlines", str(path)).stdout)
+
+    def walk(entries: list[dict]) -> list[str]:
+        out = []
+        for entry in entries:
+            out.append(entry["title"])
+            out.extend(walk(entry["kids"]))
+        return out
+
+    return walk(data["outlines"])
+
+
+def project_with(tmp_path: Path, record_text: str) -> Path:
+    project = make_project(tmp_path)
+    (project / "data" / "R7" / "37.yaml").write_text(record_text, encoding="utf-8")
+    return project
+
+
+# --------------------------------------------------------------------------- fonts and structure
+
+
+def test_only_embedded_subset_fonts(built: Built) -> None:
+    fonts = pdffonts(built.pdf)
+    assert len(fonts) == 2  # BIZ UDGothic regular and bold, one CID font each
+    for row in fonts:
+        name, emb, sub, uni = row[0], row[-5], row[-4], row[-3]
+        assert re.fullmatch(r"[A-Z]{6}\+BIZUDGothic-(Regular|Bold)", name), row
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+    assert "Helvetica" not in run("pdffonts", str(built.pdf)).stdout
+
+
+def test_qpdf_check_passes(built: Built) -> None:
+    result = run("qpdf", "--check", str(built.pdf))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors" in result.stdout
+
+
+def test_metadata(built: Built) -> None:
+    info = run("pdfinfo", str(built.pdf)).stdout
+    assert "Title:           令和7年度行政評価 施策評価票 政策分野37 交流・移住" in info
+    assert "Author:          総務部・総務課" in info
+    assert "Subject:         施策評価票" in info
+    assert "Keywords:        行政評価, 施策評価票, 令和7年度, 政策分野37, 交流・移住" in info
+    root = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", str(built.pdf)).stdout)
+    objects = root["qpdf"][1]
+    catalog = next(
+        v["value"]
+        for v in objects.values()
+        if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Catalog"
+    )
+    assert catalog["/Lang"] == "u:ja-JP"
+
+
+def test_bookmarks_for_every_sheet_section_and_measure(built: Built) -> None:
+    titles = outline_titles(built.pdf)
+    for title in [
+        "施策評価票",
+        "1 政策分野の進捗状況",
+        "2 施策の取組状況",
+        "施策1 交流の促進",
+        "施策2 定住・二地域居住の推進",
+        "3 関連する政策分野と事務事業",
+        "4 第7次総合計画の期中総括",
+        "5 最終評価",
+        "6 事務事業一覧",
+        "事務事業評価",
+        "ロジックモデル",
+        "成果を示す根拠の推移(中期成果)",
+    ]:
+        assert title in titles, title
+    assert titles.count("施策1 交流の促進") == 2  # section 2 and the project sheets
+
+
+def test_page_numbers(built: Built) -> None:
+    pages = built.plan.pages
+    for page in (1, pages):
+        text = run("pdftotext", "-f", str(page), "-l", str(page), str(built.pdf), "-").stdout
+        assert f"{page} / {pages}" in text
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_every_figure_and_sentence_is_searchable(built: Built) -> None:
+    text = squash(pdf_text(built.pdf))
+    record = built.record
+    from formgen.numfmt import format_number
+
+    figures = []
+    for kpi in record.kpis:
+        for entry in kpi.years.values():
+            figures += [format_number(v, "#,##0") for v in (entry.target, entry.actual) if v is not None]
+    for project in record.projects:
+        for column in (project.finance.budget, project.finance.forecast):
+            figures += [
+                format_number(v, "#,##0")
+                for v in (column.cost, column.general_revenue, column.personnel)
+                if v is not None
+            ]
+    assert len(figures) == 24 + 87
+    missing = [f for f in figures if f not in text]
+    assert not missing, missing
+    for rate in ["57.3%", "62.0%", "107%", "108%", "90.8%", "71.8%", "122.9%", "130.9%"]:
+        assert rate in text
+    sentences = narrative_sentences(record)
+    lost = [s for s in sentences if not printed(s, text)]
+    assert not lost, f"{len(lost)} of {len(sentences)} sentences not found, e.g. {lost[:2]}"
+
+
+def test_pdf_draws_exactly_the_plans_lines(built: Built) -> None:
+    text = squash(pdf_text(built.pdf))
+    lines = [
+        squash(line) for sheet in built.plan.sheets for row in sheet.rows for cell in row.cells for line in cell.lines
+    ]
+    assert len(lines) > 1000
+    assert all(line in text for line in lines if line)
+
+
+def test_no_line_starts_with_a_closing_mark(built: Built) -> None:
+    """Every continuation line of every text in the plan obeys 行頭禁則."""
+    for sheet in built.plan.sheets:
+        for row in sheet.rows:
+            for cell in row.cells:
+                for previous, line in zip(cell.lines, cell.lines[1:], strict=False):
+                    body = line.lstrip("\u3000")
+                    starts_paragraph = body[:1] in "・○【※" or not previous
+                    if body and not starts_paragraph:
+                        assert body[0] not in NO_LINE_START, (previous, line)
+
+
+def test_text_is_never_parsed_as_markup(tmp_path: Path) -> None:
+    hostile = '<b>太字</b> & <img src="x.png"/> &amp; <font color=red>赤</font>'
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: '{hostile}'")
+    project = project_with(tmp_path, text)
+    assert build_project(project).exit_code == 0
+    extracted = pdf_text(project / "out" / "R7" / "37.pdf")
+    assert squash(hostile) in squash(extracted)
+
+
+def test_characters_outside_the_bmp_come_back_from_pdftotext(tmp_path: Path) -> None:
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", "vision: 𩸽（ほっけ）と𡈽と𠀋")
+    project = project_with(tmp_path, text)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    extracted = pdf_text(project / "out" / "R7" / "37.pdf")
+    assert "𩸽（ほっけ）と𡈽と𠀋" in extracted
+
+
+@pytest.mark.parametrize(
+    "bad,code,why",
+    [
+        ("\U0001f600", "U+1F600", "not in the font BIZ UDGothic"),
+        ("葛\U000e0100", "U+E0100", "variation selector"),
+        ("a\u200bb", "U+200B", "invisible formatting character"),
+    ],
+)
+def test_a_character_the_font_cannot_print_is_an_error_naming_it(tmp_path: Path, bad: str, code: str, why: str) -> None:
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: 新しい{bad}まち")
+    project = project_with(tmp_path, text)
+    result = build_project(project)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    path = project / "data" / "R7" / "37.yaml"
+    assert f"{path}:6: vision: the character" in result.stderr
+    assert code in result.stderr and why in result.stderr
+    assert not (project / "out").exists()
+
+
+# --------------------------------------------------------------------------- long text
+
+
+def _longest_paragraph(record_path: Path) -> str:
+    from formgen.records.narrative import paragraphs
+
+    record = load_record(record_path)
+    texts = [p.text for m in record.measures for n in (m.achievements, m.outlook) for p in paragraphs(n)]
+    texts += [p.text for pr in record.projects for n in (pr.achievements, pr.outlook) for p in paragraphs(n)]
+    return max(texts, key=len)
+
+
+def test_a_narrative_ten_times_the_longest_flows_across_pages(tmp_path: Path) -> None:
+    longest = _longest_paragraph(SEED_DATA)
+    huge = "\n".join(f"{i}. {longest}" for i in range(10))
+    assert len(huge) > 10 * len(longest)
+    record = MINIMAL_RECORD.replace(
+        "    description: 交流を促進します。",
+        "    description: 交流を促進します。\n    achievements: |-\n"
+        + "\n".join("      " + line for line in huge.split("\n")),
+    )
+    project = project_with(tmp_path, record)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    pdf = project / "out" / "R7" / "37.pdf"
+    assert pdf_pages(pdf) >= 3
+    text = squash(pdf_text(pdf))
+    sentences = [squash(s) for line in huge.split("\n") for s in line.split("。") if len(squash(s)) > 2]
+    lost = [s for s in sentences if not printed(s, text)]
+    assert not lost, lost[:2]
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    heights = [r.height for s in plan.sheets for r in s.rows]
+    assert max(heights) <= 409, "a spreadsheet row cannot be taller than 409 pt"
+    page_body = plan.page.body_height
+    for sheet in plan.sheets:
+        for page in range(sheet.pages):
+            used = sum(sheet.rows[i].height for i in sheet.page_rows(page)) + sum(r.height for r in sheet.title_rows)
+            assert used <= page_body
+
+
+def test_a_long_url_stays_inside_its_cell(tmp_path: Path) -> None:
+    url = (
+        "https://www.city.example.lg.jp/"
+        + "/".join(f"section{i:02d}" for i in range(30))
+        + "/index.html?lang=ja&amp;view=print"
+    )
+    record = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: 詳細は{url}を参照。")
+    project = project_with(tmp_path, record)
+    assert build_project(project).exit_code == 0
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    sheet = plan.sheets[0]
+    row = next(r for r in sheet.rows if any("https" in line for c in r.cells for line in c.lines))
+    cell = next(c for c in row.cells if any("https" in line for line in c.lines))
+    style = plan.styles[cell.style]
+    face = read_face(Path(plan.fonts[style.font].regular))
+    room = sum(sheet.columns[cell.col : cell.col + cell.colspan]) - 2 * style.pad_h
+    assert len(cell.lines) >= 2
+    assert all(face.width(line, style.size) <= room + 1e-6 for line in cell.lines)
+    assert "".join(cell.lines) == f"詳細は{url}を参照。"
+    # and in the PDF: every word of the URL ends before the cell's right edge
+    right_edge = plan.page.left + sum(sheet.columns[: cell.col + cell.colspan])
+    bbox = run("pdftotext", "-bbox", "-f", "1", "-l", "1", str(project / "out" / "R7" / "37.pdf"), "-").stdout
+    words = re.findall(
+        r'<word xMin="[0-9.]+" yMin="[0-9.]+" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*section[^<]*)</word>', bbox
+    )
+    assert words
+    assert all(float(x) <= right_edge + 0.5 for x, _ in words), (right_edge, words)
+
+
+def test_table_header_repeats_on_every_page_it_continues(tmp_path: Path) -> None:
+    project_entry = MINIMAL_RECORD.split("projects:\n", 1)[1]
+    many = "".join(project_entry.replace("name: 交流事業", f"name: 交流事業{i:02d}") for i in range(80))
+    project = project_with(tmp_path, MINIMAL_RECORD.split("projects:\n", 1)[0] + "projects:\n" + many)
+    assert build_project(project).exit_code == 0
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    sheet = plan.sheets[0]
+    header_pages = [
+        p
+        for p in range(sheet.pages)
+        if any(c.lines == ["事務事業名"] for i in sheet.page_rows(p) for c in sheet.rows[i].cells)
+    ]
+    project_pages = [
+        p
+        for p in range(sheet.pages)
+        if any(c.lines and c.lines[0].startswith("交流事業") for i in sheet.page_rows(p) for c in sheet.rows[i].cells)
+    ]
+    assert len(project_pages) >= 2
+    assert header_pages == project_pages
+    pdf = project / "out" / "R7" / "37.pdf"
+    for page in project_pages:
+        text = squash(run("pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf), "-").stdout)
+        assert "事務事業名" in text and "次年度方針" in text
+
+
+# --------------------------------------------------------------------------- size and reproducibility
+
+
+def test_at_most_25_kb_per_page(built: Built) -> None:
+    size = built.pdf.stat().st_size
+    assert size / 1024 / built.plan.pages <= 25, f"{size / 1024 / built.plan.pages:.1f} KB per page"
+
+
+def test_two_builds_give_identical_bytes(built: Built, tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    assert build_project(project).exit_code == 0
+    assert (project / "out" / "R7" / "37.pdf").read_bytes() == built.pdf.read_bytes()
+
+
+def test_source_date_epoch_sets_the_document_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01 00:00:00 UTC
+    project = make_project(tmp_path)
+    assert build_project(project).exit_code == 0
+    info = run("pdfinfo", "-isodates", str(project / "out" / "R7" / "37.pdf")).stdout
+    assert re.search(r"CreationDate:\s+2025-12-01T00:00:00", info), info
+    import zipfile
+
+    with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
+        assert "2025-12-01T00:00:00Z" in archive.read("docProps/core.xml").decode()
+        assert all(i.date_time[:3] == (2025, 12, 1) for i in archive.infolist())
