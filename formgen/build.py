@@ -1,34 +1,54 @@
-"""formgen build: data × layout → workbooks and PDFs in out/<year>/.
+"""formgen build: the whole year in one command (stage 6 of the pipeline).
 
-The pipeline, per area: load the record, compose the plan, write the
-workbook and the PDF. Every area is rendered before anything is written: if
-one fails, the build reports its errors and leaves every earlier output as it
-was.
+For every selected area: load the record, compose the plan, write the
+workbook and the PDF; then the year's book and the manifest. Areas run in a
+process pool. Every output is staged first and committed only when the whole
+build succeeded, so an area that fails leaves every earlier output exactly as
+it was. Outputs whose inputs (data, layout, fonts, formgen version) have not
+changed since the last build are not rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import __version__
+from .book import BOOK_LAYOUT_FILE, render_book
 from .compose import compose
-from .datafiles import DataFile, area_sort_key, describe, load, year_folders
+from .datafiles import IDENTIFIER, IDENTIFIER_HELP, DataFile, area_sort_key, describe, load, year_folders
 from .eras import FiscalYear
-from .errors import BuildError, FormgenError, InputError
+from .errors import BuildError, FormgenError, InputError, Issue, ManyErrors
 from .layout.load import LoadedLayout, load_layout
 from .pdf import write_pdf
 from .plan import DocumentPlan
-from .publish import inside, write_atomic
+from .publish import Staged, commit, discard, inside, sha256_of, stage, write_atomic
+from .records.model import PolicyArea
 from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "pdf")
 LAYOUT_FILE = "policy_area.yaml"
+BOOK_FILE = "book.pdf"
+MANIFEST_FILE = "manifest.json"
+RESERVED = {"book", "manifest"}
+"""area identifiers that would clash with the book and the manifest"""
+
+Progress = Callable[[int, int, str], None]
+"""called with (areas done, areas to do, the area just done)"""
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildOptions:
     data_dir: Path = Path("data")
     layouts_dir: Path = Path("layouts")
@@ -37,20 +57,29 @@ class BuildOptions:
     year: FiscalYear | None = None
     areas: tuple[str, ...] = ()
     formats: tuple[str, ...] = FORMATS
-
-
-@dataclass
-class AreaOutput:
-    datafile: DataFile
-    plan: DocumentPlan
-    files: dict[str, bytes] = field(default_factory=dict)
+    jobs: int | None = None
+    """worker processes; None = the number of cores"""
+    book: bool = True
+    force: bool = False
 
 
 @dataclass
 class BuildReport:
     year: FiscalYear
-    written: list[Path]
-    pages: int
+    out_dir: Path
+    areas: int
+    built: list[str] = field(default_factory=list)
+    """areas rendered in this build"""
+    unchanged: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    pages: int = 0
+    """pages of the area PDFs or workbooks of the year"""
+    book_pages: int | None = None
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------- inputs
 
 
 def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
@@ -63,6 +92,17 @@ def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
         known = ", ".join(y.short for y in sorted(folders))
         raise InputError.single(str(options.data_dir), None, "", f"there is no folder for {year.short} (found {known})")
     files = [describe(p) for p in sorted(folders[year].glob("*.yaml")) if not p.name.startswith(".")]
+    problems = [
+        Issue(f.display, None, "", f"the file name must be {IDENTIFIER_HELP}")
+        for f in files
+        if not IDENTIFIER.match(f.area_id)
+    ] + [
+        Issue(f.display, None, "", f"'{f.area_id}' is reserved for the year's {f.area_id}; rename the file")
+        for f in files
+        if f.area_id in RESERVED
+    ]
+    if problems:
+        raise InputError(problems)
     if options.areas:
         wanted = set(options.areas)
         missing = sorted(wanted - {f.area_id for f in files}, key=area_sort_key)
@@ -74,50 +114,237 @@ def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
     return year, sorted(files, key=lambda f: area_sort_key(f.area_id))
 
 
-def render_area(layout: LoadedLayout, datafile: DataFile, formats: tuple[str, ...]) -> AreaOutput:
-    """load → compose → write, for one area, in memory."""
-    record = load(datafile)
-    plan = compose(layout, record)
-    output = AreaOutput(datafile, plan)
-    if "xlsx" in formats:
-        output.files["xlsx"] = write_xlsx(plan)
-    if "pdf" in formats:
-        output.files["pdf"] = write_pdf(plan)
-    return output
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
 
 
-def build(options: BuildOptions) -> BuildReport:
+def _layout_digest(layout: LoadedLayout) -> str:
+    """Everything of a layout that shapes the output: its text and its font files."""
+    fonts = sorted({p for plan in layout.fonts.values() for p in (plan.regular, plan.bold) if p})
+    return _digest(layout.path.read_bytes(), *(sha256_of(Path(p)) or "" for p in fonts))
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """Files of the last build, by name; empty when there is none (or it is unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = data["files"]
+        return files if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def manifest_bytes(year: FiscalYear, files: dict[str, dict[str, Any]]) -> bytes:
+    data = {"generator": f"formgen {__version__}", "fiscal_year": year.short, "files": files}
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _current(entry: dict[str, Any] | None, inputs: str, path: Path) -> bool:
+    """Whether ``path`` is the output the last build made from the same inputs, untouched since."""
+    return bool(entry) and entry.get("inputs") == inputs and entry.get("sha256") == sha256_of(path)
+
+
+# --------------------------------------------------------------------------- rendering one area
+
+
+@dataclass(frozen=True)
+class AreaTask:
+    datafile: DataFile
+    targets: dict[str, Path]
+    """format → output path, for the formats to write"""
+    want_plan: bool
+
+
+@dataclass
+class AreaResult:
+    area_id: str
+    staged: dict[str, Staged] = field(default_factory=dict)
+    pages: int = 0
+    record: PolicyArea | None = None
+    plan: DocumentPlan | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+_WORKER_LAYOUT: LoadedLayout | None = None
+
+
+def _init_worker(layout_path: Path, fonts_dir: Path) -> None:
+    """Read the layout and fonts once per worker process."""
+    global _WORKER_LAYOUT
+    _WORKER_LAYOUT = load_layout(layout_path, fonts_dir)
+
+
+def _render_in_worker(task: AreaTask) -> AreaResult:
+    assert _WORKER_LAYOUT is not None, "worker not initialised"
+    return render_area(_WORKER_LAYOUT, task)
+
+
+def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
+    """load → compose → write, for one area; outputs are staged, not yet in place."""
+    result = AreaResult(task.datafile.area_id)
+    try:
+        record = load(task.datafile)
+        plan = compose(layout, record)
+        writers = {"xlsx": write_xlsx, "pdf": write_pdf}
+        for fmt, target in task.targets.items():
+            result.staged[fmt] = stage(target, writers[fmt](plan))
+    except FormgenError as exc:
+        discard(list(result.staged.values()))
+        result.staged.clear()
+        result.errors = exc.lines()
+        return result
+    except BaseException:
+        discard(list(result.staged.values()))
+        raise
+    result.pages = plan.pages
+    if task.want_plan:
+        record._source = None  # line numbers are not needed any more; keep the result small
+        result.record, result.plan = record, plan
+    return result
+
+
+def _run(
+    tasks: list[AreaTask], layout: LoadedLayout, options: BuildOptions, progress: Progress | None
+) -> list[AreaResult]:
+    jobs = max(1, options.jobs or os.cpu_count() or 1)
+    results: list[AreaResult] = []
+
+    def done(result: AreaResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(tasks), result.area_id)
+
+    try:
+        if jobs == 1 or len(tasks) <= 1:
+            for task in tasks:
+                done(render_area(layout, task))
+        else:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(tasks)),
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(layout.path, options.fonts_dir),
+            ) as pool:
+                futures = [pool.submit(_render_in_worker, task) for task in tasks]
+                for future in as_completed(futures):
+                    done(future.result())
+    except BaseException:
+        discard([s for r in results for s in r.staged.values()])
+        raise
+    order = {task.datafile.area_id: i for i, task in enumerate(tasks)}
+    return sorted(results, key=lambda r: order[r.area_id])
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the selected areas of one year, their book and manifest, into out/<year>/."""
+    started = time.perf_counter()
     year, datafiles = select_inputs(options)
     layout = load_layout(options.layouts_dir / LAYOUT_FILE, options.fonts_dir)
-    outputs: list[AreaOutput] = []
-    failures: list[str] = []
-    for datafile in datafiles:
-        try:
-            outputs.append(render_area(layout, datafile, options.formats))
-        except FormgenError as exc:
-            failures.extend(exc.lines())
-    if failures:
-        raise BuildFailed(failures)
+    front = load_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir) if options.book else None
     out_dir = options.out_dir / year.short
-    written: list[Path] = []
-    for output in outputs:
-        for fmt, data in output.files.items():
-            path = out_dir / f"{output.datafile.area_id}.{fmt}"
-            if not inside(options.out_dir, path):
-                raise BuildError(f"{path}: would be written outside {options.out_dir}")
-            write_atomic(path, data)
-            written.append(path)
-    return BuildReport(year, written, sum(o.plan.pages for o in outputs))
+    if not inside(options.out_dir, out_dir):
+        raise BuildError(f"{out_dir}: would be outside {options.out_dir}")
+    manifest_path = out_dir / MANIFEST_FILE
+    old = read_manifest(manifest_path)
+    report = BuildReport(year, out_dir, len(datafiles))
+
+    layout_digest = _layout_digest(layout)
+    area_inputs = {f.area_id: _digest(__version__, layout_digest, f.path.read_bytes()) for f in datafiles}
+    book_inputs = (
+        _digest(__version__, _layout_digest(front), *(f"{a}:{d}" for a, d in area_inputs.items())) if front else ""
+    )
+    book_path = out_dir / BOOK_FILE
+    book_stale = front is not None and (options.force or not _current(old.get(BOOK_FILE), book_inputs, book_path))
+
+    tasks: list[AreaTask] = []
+    for datafile in datafiles:
+        area = datafile.area_id
+        targets = {}
+        for fmt in options.formats:
+            path = out_dir / f"{area}.{fmt}"
+            inputs = _digest(area_inputs[area], fmt)
+            if options.force or not _current(old.get(path.name), inputs, path):
+                targets[fmt] = path
+        if targets or book_stale:
+            tasks.append(AreaTask(datafile, targets, want_plan=book_stale))
+        if not targets:
+            report.unchanged.append(area)
+
+    results = _run(tasks, layout, options, progress)
+    staged = [s for r in results for s in r.staged.values()]
+    failures = [line for r in results for line in r.errors]
+    if failures:
+        discard(staged)
+        raise ManyErrors(failures, "build failed: nothing was written; earlier outputs are unchanged")
+
+    files = {name: entry for name, entry in old.items() if (out_dir / name).exists()}
+    try:
+        for result in results:
+            for fmt, item in result.staged.items():
+                files[item.target.name] = {
+                    "area": result.area_id,
+                    "format": fmt,
+                    "pages": result.pages,
+                    "bytes": item.size,
+                    "sha256": item.sha256,
+                    "inputs": _digest(area_inputs[result.area_id], fmt),
+                }
+            if result.staged:
+                report.built.append(result.area_id)
+        if book_stale and front is not None:
+            areas = [(r.record, r.plan) for r in results if r.record is not None and r.plan is not None]
+            data, book_pages = render_book(front, year, areas)  # type: ignore[arg-type]
+            item = stage(book_path, data)
+            staged.append(item)
+            files[BOOK_FILE] = {
+                "format": "book",
+                "pages": book_pages,
+                "bytes": item.size,
+                "sha256": item.sha256,
+                "inputs": book_inputs,
+            }
+        for item in staged:
+            commit(item)
+            report.written.append(item.target)
+    except BaseException:
+        discard(staged)
+        raise
+    if not options.areas:
+        _remove_orphans(out_dir, files, set(area_inputs), report)
+    write_atomic(manifest_path, manifest_bytes(year, files))
+    report.pages = sum(
+        entry["pages"]
+        for name, entry in files.items()
+        if entry.get("format") == "pdf" and entry.get("area") in area_inputs
+    )
+    if BOOK_FILE in files:
+        report.book_pages = files[BOOK_FILE]["pages"]
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-class BuildFailed(FormgenError):
-    """Some areas could not be built; nothing was written."""
-
-    exit_code = 2
-
-    def __init__(self, lines: list[str]):
-        self.messages = lines
-        super().__init__("\n".join(lines))
-
-    def lines(self) -> list[str]:
-        return self.messages + ["build failed: nothing was written; earlier outputs are unchanged"]
+def _remove_orphans(out_dir: Path, files: dict[str, dict[str, Any]], areas: set[str], report: BuildReport) -> None:
+    """Outputs of areas whose data file is gone: remove them, so the folder holds this year only."""
+    for name in sorted(files):
+        area = files[name].get("area")
+        if area is not None and area not in areas:
+            path = out_dir / name
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            del files[name]
+            report.removed.append(path)

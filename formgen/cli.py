@@ -7,19 +7,23 @@ Exit codes: 0 success, 1 build failure (I/O, an area failed), 2 invalid input
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import FormgenError
+
+if TYPE_CHECKING:
+    from .eras import FiscalYear
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +47,9 @@ def reports_errors(command: F) -> F:
             _fail(exc.lines(), exc.exit_code)
         except KeyboardInterrupt:
             _fail(["interrupted"], 130)
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except click.exceptions.Exit:
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
@@ -157,21 +164,141 @@ def plan(datafile: Path, layouts_dir: Path, fonts_dir: Path, fmt: str) -> None:
         click.echo(document.to_text(), nl=False)
 
 
+def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> FiscalYear | None:
+    from .eras import FiscalYear
+
+    if value is None:
+        return None
+    try:
+        return FiscalYear.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
+@click.option(
+    "--year", callback=_year, help="Fiscal year to build, e.g. R7 or 令和7年度 (default: the latest in --data)."
+)
+@click.option("--area", "areas", multiple=True, help="Build only this area (repeatable), e.g. --area 37.")
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(["xlsx", "pdf"]), help="Only this format (repeatable)."
+)
 @DATA_OPTION
 @LAYOUTS_OPTION
 @FONTS_OPTION
 @OUT_OPTION
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
+)
+@click.option(
+    "--book/--no-book", default=None, help="Also make the year's book (default: yes, unless --area is given)."
+)
+@click.option("--force", is_flag=True, help="Rebuild every output even if its inputs have not changed.")
 @reports_errors
-def build(data_dir: Path, layouts_dir: Path, fonts_dir: Path, out_dir: Path) -> None:
-    """Build the workbooks and PDFs of the latest year into out/<year>/."""
-    from .build import BuildOptions
-    from .build import build as run_build
+def build(
+    year: FiscalYear | None,
+    areas: tuple[str, ...],
+    formats: tuple[str, ...],
+    data_dir: Path,
+    layouts_dir: Path,
+    fonts_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    book: bool | None,
+    force: bool,
+) -> None:
+    """Build the workbooks, PDFs, book and manifest of a year into out/<year>/.
 
-    report = run_build(BuildOptions(data_dir=data_dir, layouts_dir=layouts_dir, fonts_dir=fonts_dir, out_dir=out_dir))
+    Without options: every area of the latest year in data/. Outputs whose
+    inputs have not changed since the last build are kept as they are.
+    """
+    from .build import FORMATS, BuildOptions
+    from .build import build as run_build
+    from .errors import InputError
+
+    if book and areas:
+        raise InputError.single("--book", None, "", "the book holds every area of the year; leave out --area")
+    options = BuildOptions(
+        data_dir=data_dir,
+        layouts_dir=layouts_dir,
+        fonts_dir=fonts_dir,
+        out_dir=out_dir,
+        year=year,
+        areas=areas,
+        formats=tuple(f for f in FORMATS if f in formats) if formats else FORMATS,
+        jobs=jobs,
+        book=not areas if book is None else book,
+        force=force,
+    )
+    with _progress_bar() as progress:
+        report = run_build(options, progress)
     for path in report.written:
-        click.echo(str(path))
-    click.echo(f"{report.year.long}: {len(report.written)} files, {report.pages} pages")
+        log.info("wrote %s", path)
+    for path in report.removed:
+        click.echo(f"removed {path} (its data file is gone)")
+    book_text = f", book {report.book_pages} pages" if report.book_pages is not None else ""
+    click.echo(
+        f"{report.year.long}: {report.areas} areas ({len(report.built)} built, {len(report.unchanged)} unchanged), "
+        f"{len(report.written)} files written, {report.pages} pages{book_text}, "
+        f"{report.seconds:.1f} s → {report.out_dir}"
+    )
+
+
+@main.command("new-year")
+@DATA_OPTION
+@click.option("--from", "source", callback=_year, help="Year to roll forward (default: the latest in --data).")
+@click.option("--force", is_flag=True, help="Replace data files already in the next year's folder.")
+@reports_errors
+def new_year(data_dir: Path, source: FiscalYear | None, force: bool) -> None:
+    """Start next year's data from this year's: data/R7 → data/R8.
+
+    Targets, projects and texts are kept for editing; the year just ended
+    waits for its actuals. Prints, with file and line, what must be updated
+    (the same notes are written as comments in the new files).
+    """
+    from .newyear import new_year as roll
+
+    report = roll(data_dir, source, force)
+    for path in report.files:
+        click.echo(f"wrote {path}")
+    click.echo(f"{report.source.long} → {report.target.long}: {len(report.files)} areas; to update:")
+    for issue in report.todo:
+        click.echo(f"  {issue}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@reports_errors
+def init(directory: Path) -> None:
+    """Create a new project folder with layouts, fonts and a sample area."""
+    from .skeleton import init_project
+
+    for path in init_project(directory):
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {directory} && formgen build")
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal; nothing when the output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = None
+
+    def update(done: int, total: int, area: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.label = f"area {area}"
+        bar.update(1)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 if __name__ == "__main__":  # pragma: no cover

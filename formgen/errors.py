@@ -68,6 +68,20 @@ class FontError(FormgenError):
     exit_code = 2
 
 
+class ManyErrors(FormgenError):
+    """Problems gathered from several files (or areas), reported together with a closing line."""
+
+    exit_code = 2
+
+    def __init__(self, messages: list[str], closing: str):
+        self.messages = messages
+        self.closing = closing
+        super().__init__("\n".join(messages + [closing]))
+
+    def lines(self) -> list[str]:
+        return self.messages + [self.closing]
+
+
 class BuildError(FormgenError):
     """The build could not produce its outputs (I/O, unsafe names, ...)."""
 

@@ -1,14 +1,18 @@
-"""Writing outputs so that a reader never sees a half-written file.
+"""Writing outputs so that a reader never sees a half-written file, and a failed build changes nothing.
 
-Each file is written to a temporary file in its own folder, flushed to disk,
-given ordinary permissions (0644) and renamed over the old one: the rename
-is atomic, so the old file stays whole until the new one is complete.
+Each file is first *staged*: written to a temporary file in its own folder,
+flushed to disk and given ordinary permissions (0644). Only when every file
+of a build is staged are they *committed*, each by an atomic rename over the
+old one. A build that fails discards its staged files, so every earlier
+output stays exactly as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,23 +28,62 @@ def document_time() -> datetime:
     return datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temporary file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+@dataclass(frozen=True)
+class Staged:
+    """A complete file waiting to replace ``target``."""
+
+    target: Path
+    temporary: Path
+    sha256: str
+    size: int
+
+
+def stage(target: Path, data: bytes) -> Staged:
+    """Write ``data`` next to ``target`` under a temporary name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise BuildError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        _remove(Path(tmp))
+        raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return Staged(target, Path(tmp), hashlib.sha256(data).hexdigest(), len(data))
+
+
+def commit(staged: Staged) -> None:
+    """Put a staged file in place (atomic rename)."""
+    try:
+        os.replace(staged.temporary, staged.target)
+    except OSError as exc:
+        raise BuildError(f"{staged.target}: cannot write: {exc.strerror or exc}") from None
+
+
+def discard(staged: list[Staged]) -> None:
+    for item in staged:
+        _remove(item.temporary)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (temporary file + rename)."""
+    commit(stage(path, data))
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def inside(folder: Path, path: Path) -> bool:

@@ -49,19 +49,18 @@ def make_project(target: Path) -> Path:
     return target
 
 
+def folder_args(project: Path, out: Path | None = None) -> list[str]:
+    """--data, --layouts, --fonts and --out pointing into ``project`` (or ``out``)."""
+    return [
+        *("--data", str(project / "data")),
+        *("--layouts", str(project / "layouts")),
+        *("--fonts", str(project / "fonts")),
+        *("--out", str(out or project / "out")),
+    ]
+
+
 def build_project(project: Path, *extra: str) -> Result:
-    return run_cli(
-        "build",
-        "--data",
-        str(project / "data"),
-        "--layouts",
-        str(project / "layouts"),
-        "--fonts",
-        str(project / "fonts"),
-        "--out",
-        str(project / "out"),
-        *extra,
-    )
+    return run_cli("build", *folder_args(project), *extra)
 
 
 def plan_of(project: Path, record: PolicyArea) -> DocumentPlan:

@@ -95,6 +95,7 @@ class PdfRenderer:
         self._fonts: dict[str, EmbeddedFont] = {}
         self._bookmarks = 0
         self._last_level = -1
+        self._pending_title: tuple[str, int] | None = None
 
     # ----- fonts
 
@@ -124,9 +125,17 @@ class PdfRenderer:
 
     # ----- documents
 
-    def document(self, plan: DocumentPlan, first_page: int, total_pages: int, level: int = 0) -> None:
-        """Draw every page of ``plan``, numbered from ``first_page`` of ``total_pages``."""
+    def document(
+        self, plan: DocumentPlan, first_page: int, total_pages: int, level: int = 0, title: str | None = None
+    ) -> None:
+        """Draw every page of ``plan``, numbered from ``first_page`` of ``total_pages``.
+
+        With ``title``, the document gets an outline entry of its own (one level
+        above ``level``) holding its sheets and sections, as areas do in the book.
+        """
         number = first_page
+        if title is not None:
+            self._pending_title = (title, level - 1)
         for sheet in plan.sheets:
             for page in range(sheet.pages):
                 self.page(plan, sheet, page, number, total_pages, level)
@@ -136,6 +145,10 @@ class PdfRenderer:
         setup = plan.page
         canvas = self.canvas
         canvas.setPageSize((setup.width, setup.height))
+        if self._pending_title is not None:
+            title, title_level = self._pending_title
+            self._pending_title = None
+            self.bookmark(title, title_level, setup.height)
         top = setup.height - setup.top
         rows = list(sheet.title_rows)
         first_index = len(rows)

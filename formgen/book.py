@@ -1,0 +1,71 @@
+"""The year's book: a cover and a table of contents, then every area, numbered through.
+
+The front matter is an ordinary layout (``layouts/book.yaml``) composed over
+the list of areas, so a city changes its cover and contents in YAML like any
+other form. Pages are numbered across the whole book and the PDF outline
+has one entry per area, holding that area's own sheets and sections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .compose import compose
+from .eras import FiscalYear
+from .layout.load import LoadedLayout
+from .pdf import PdfRenderer
+from .plan import DocumentPlan
+from .records.model import Numbered, PolicyArea
+
+BOOK_LAYOUT_FILE = "book.yaml"
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """One line of the table of contents."""
+
+    area: Numbered
+    policy_goal: Numbered
+    policy: Numbered
+    department: str
+    page: int
+    """first page of the area in the book"""
+
+
+@dataclass
+class BookContents:
+    """What the front-matter layout can name: the year and the areas with their pages."""
+
+    fiscal_year: FiscalYear
+    entries: list[BookEntry]
+    _source: Any = None  # not from a data file
+
+    @property
+    def area_count(self) -> int:
+        return len(self.entries)
+
+
+def _contents(year: FiscalYear, areas: list[tuple[PolicyArea, DocumentPlan]], first_page: int) -> BookContents:
+    entries = []
+    page = first_page
+    for record, plan in areas:
+        entries.append(BookEntry(record.area, record.policy_goal, record.policy, record.department, page))
+        page += plan.pages
+    return BookContents(year, entries)
+
+
+def render_book(
+    front_layout: LoadedLayout, year: FiscalYear, areas: list[tuple[PolicyArea, DocumentPlan]]
+) -> tuple[bytes, int]:
+    """The book's PDF and its page count. ``areas`` are in book order."""
+    draft = compose(front_layout, _contents(year, areas, 0))  # type: ignore[arg-type]
+    front = compose(front_layout, _contents(year, areas, draft.pages + 1))  # type: ignore[arg-type]
+    total = front.pages + sum(plan.pages for _, plan in areas)
+    renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
+    renderer.document(front, 1, total)
+    page = front.pages + 1
+    for record, plan in areas:
+        renderer.document(plan, page, total, level=1, title=f"政策分野{record.area.number} {record.area.name}")
+        page += plan.pages
+    return renderer.save(), total

@@ -1,0 +1,178 @@
+"""formgen new-year: roll the latest year's records forward (R7 → R8) for the clerks to update.
+
+Every area of the year is copied into the next year's folder with the fiscal
+year advanced; indicator targets, projects and texts are kept for editing;
+the year that just ended waits for its actuals, a new year is opened at the
+far end of each indicator and evidence table, and each project's budget
+starts from last year's estimate. A report lists, with file and line, every
+figure and text the clerk must now fill in or review, and the same notes are
+written as comments beside those lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .datafiles import DataFile, area_sort_key, describe, load, year_folders
+from .eras import FiscalYear
+from .errors import BuildError, FormgenError, InputError, Issue, ManyErrors
+from .publish import commit, discard, stage
+from .records.model import PolicyArea
+from .yamlsource import Loc, parse_yaml
+from .yamlwrite import dump
+
+ENDING = {"終了", "廃止", "完了"}
+
+
+@dataclass
+class RolloverReport:
+    source: FiscalYear
+    target: FiscalYear
+    files: list[Path] = field(default_factory=list)
+    todo: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class _Note:
+    loc: Loc
+    message: str
+
+
+def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
+    """The next year's record as YAML-ready data, and what the clerk must do."""
+    old, new = record.fiscal_year, record.fiscal_year + 1
+    data = record.model_dump(mode="python", exclude_defaults=True)
+    data["fiscal_year"] = new
+    notes: list[_Note] = [_Note(("fiscal_year",), f"rolled forward from {old.long}; review every text of the sheet")]
+
+    for i, kpi in enumerate(record.kpis):
+        years = _by_year(data["kpis"][i].get("years", {}))
+        horizon = max([y for y in kpi.years if y >= old], default=new)
+        last = FiscalYear(max(horizon.western + 1, new.western))
+        for year in _span(old, last):
+            entry = dict(years.get(year, {}))
+            if year == old and entry.get("actual") is None:
+                entry["actual"] = None
+                notes.append(_Note(("kpis", i, "years", year.short, "actual"), f"enter the {old.long} actual"))
+            if year > horizon and entry.get("target") is None:
+                entry["target"] = None
+                notes.append(_Note(("kpis", i, "years", year.short, "target"), f"enter the {year.long} target"))
+            years[year] = entry
+        data["kpis"][i]["years"] = dict(sorted(years.items()))
+        notes.append(_Note(("kpis", i, "assessment"), f"update 検証 with the {old.long} result"))
+
+    for i, project in enumerate(record.projects):
+        finance = data["projects"][i].setdefault("finance", {})
+        finance["budget"] = project.finance.forecast.model_dump(mode="python")
+        finance["forecast"] = {"cost": None, "general_revenue": None, "personnel": None}
+        loc: Loc = ("projects", i, "finance")
+        notes.append(
+            _Note(loc + ("budget",), f"copied from last year's {new.long}(見込み): confirm the {new.long} budget")
+        )
+        notes.append(_Note(loc + ("forecast",), f"enter the {new.next.long}(見込み) figures"))
+        if project.next_year in ENDING:
+            notes.append(
+                _Note(
+                    ("projects", i, "next_year"),
+                    f"was to end after {old.long} ({project.next_year}): remove the project if it has",
+                )
+            )
+
+    for i, evidence in enumerate(record.outcome_evidence):
+        years = _by_year(data["outcome_evidence"][i].get("years", {}))
+        if old in evidence.years and evidence.years[old].actual is None:
+            years.setdefault(old, {})["actual"] = None
+            notes.append(_Note(("outcome_evidence", i, "years", old.short, "actual"), f"enter the {old.long} actual"))
+        if evidence.years:
+            last = max(evidence.years) + 1
+            if last not in years:
+                years[last] = {"plan": None}
+                notes.append(_Note(("outcome_evidence", i, "years", last.short, "plan"), f"enter the {last.long} plan"))
+        data["outcome_evidence"][i]["years"] = dict(sorted(years.items()))
+
+    for part in ("final_evaluation",):
+        if part in data:
+            notes.append(_Note((part,), "update for the new year"))
+    return data, notes
+
+
+def _by_year(years: dict[Any, Any]) -> dict[FiscalYear, Any]:
+    """Year entries keyed by FiscalYear (a model dump keys them R5, R6, …)."""
+    return {FiscalYear.parse(key): value for key, value in years.items()}
+
+
+def _span(first: FiscalYear, last: FiscalYear) -> list[FiscalYear]:
+    return [FiscalYear(y) for y in range(first.western, last.western + 1)]
+
+
+HEADER = """\
+# yaml-language-server: $schema=../../schema/record.schema.json
+#
+# {target} — rolled forward from {source} by `formgen new-year`.
+# Lines marked 「要更新」 need new figures or a review; `formgen new-year` printed
+# the same list. Comments of last year's file are not carried over.
+"""
+
+
+def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Issue]]:
+    """Put each note as a comment at the end of its line; return the text and the notes as issues."""
+    source = parse_yaml(text, display)
+    lines = text.split("\n")
+    issues = []
+    for note in notes:
+        line = source.line(note.loc)
+        issues.append(source.issue(note.loc, note.message))
+        if line is not None and not lines[line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-")):
+            lines[line - 1] += f"  # 要更新: {note.message}"
+    return "\n".join(lines), issues
+
+
+def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = False) -> RolloverReport:
+    folders = year_folders(data_dir)
+    if not folders:
+        raise InputError.single(str(data_dir), None, "", "no fiscal-year folders (such as R7) with data files")
+    old = source or max(folders)
+    if old not in folders:
+        raise InputError.single(str(data_dir), None, "", f"there is no folder for {old.short}")
+    new = old + 1
+    target_dir = data_dir / new.short
+    if target_dir.exists() and any(target_dir.glob("*.yaml")) and not force:
+        raise BuildError(f"{target_dir} already holds data files; use --force to replace them")
+    files: list[DataFile] = sorted(
+        (describe(p) for p in folders[old].glob("*.yaml") if not p.name.startswith(".")),
+        key=lambda f: area_sort_key(f.area_id),
+    )
+    if not files:
+        raise InputError.single(str(folders[old]), None, "", "no data files (*.yaml)")
+    report = RolloverReport(old, new)
+    problems: list[str] = []
+    staged = []
+    try:
+        for datafile in files:
+            try:
+                record = load(datafile)
+            except FormgenError as exc:
+                problems.extend(exc.lines())
+                continue
+            data, notes = roll_record(record)
+            target = target_dir / datafile.path.name
+            body, issues = annotate(dump(data), notes, str(target))
+            text = HEADER.format(target=new.long, source=old.long) + body
+            staged.append(stage(target, text.encode("utf-8")))
+            report.files.append(target)
+            report.todo.extend(_shift(issues, HEADER.count("\n")))
+        if problems:
+            raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
+        for item in staged:
+            commit(item)
+        report.todo.sort(key=lambda issue: (issue.file, issue.line or 0))
+    except BaseException:
+        discard(staged)
+        raise
+    return report
+
+
+def _shift(issues: list[Issue], lines: int) -> list[Issue]:
+    return [Issue(i.file, None if i.line is None else i.line + lines, i.field, i.message) for i in issues]

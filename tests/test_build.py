@@ -1,0 +1,265 @@
+"""formgen build: every option, nothing lost on failure, reproducible, incremental."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_DATA, build_project, folder_args, make_project, pdf_pages, run_cli
+
+
+def add_area(project: Path, number: int, year: str = "R7") -> Path:
+    text = SEED_DATA.read_text(encoding="utf-8").replace(
+        "area: {number: 37, name: 交流・移住}", f"area: {{number: {number}, name: 分野{number}}}"
+    )
+    assert f"number: {number}, name: 分野{number}" in text
+    path = project / "data" / year / f"{number}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def outputs(project: Path, year: str = "R7") -> dict[str, bytes]:
+    folder = project / "out" / year
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "city")
+
+
+def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_area(project, 3)
+    monkeypatch.chdir(project)
+    result = run_cli("build")
+    assert result.exit_code == 0, result.output
+    files = outputs(project)
+    assert set(files) == {"3.xlsx", "3.pdf", "37.xlsx", "37.pdf", "book.pdf", "manifest.json"}
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["fiscal_year"] == "R7"
+    import hashlib
+
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256(files[name]).hexdigest(), name
+        if name.endswith(".pdf"):
+            assert entry["pages"] == pdf_pages(project / "out" / "R7" / name), name
+    area_pages = manifest["files"]["3.pdf"]["pages"] + manifest["files"]["37.pdf"]["pages"]
+    assert manifest["files"]["book.pdf"]["pages"] == area_pages + 2  # cover and contents
+    assert "令和7年度: 2 areas (2 built, 0 unchanged), 5 files written" in result.stdout
+    assert "█" not in result.output and "#" not in result.stderr  # no progress bar when not on a terminal
+    for path in (project / "out" / "R7").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_book_has_contents_with_page_numbers_and_an_outline_per_area(project: Path) -> None:
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    import subprocess
+
+    book = project / "out" / "R7" / "book.pdf"
+    contents = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(book), "-"], capture_output=True, text=True
+    ).stdout
+    pages_3 = json.loads((project / "out" / "R7" / "manifest.json").read_text())["files"]["3.pdf"]["pages"]
+    assert "目次" in contents
+    assert "政策分野3 分野3" in contents and "政策分野37 交流・移住" in contents
+    numbers = [int(n) for n in contents.split() if n.isdigit()]
+    assert 3 in numbers and 3 + pages_3 in numbers  # area 3 starts on page 3, area 37 after it
+    outline = subprocess.run(
+        ["qpdf", "--json=2", "--json-key=outlines", str(book)], capture_output=True, text=True
+    ).stdout
+    titles = [e["title"] for e in json.loads(outline)["outlines"]]
+    assert titles == ["表紙", "目次", "政策分野3 分野3", "政策分野37 交流・移住"]
+    last = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(book), "-"], capture_output=True, text=True).stdout
+    total = pdf_pages(book)
+    assert f"3 / {total}" in last  # page numbers run through the book
+
+
+def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    add_area(project, 3)
+    add_area(project, 5, year="R6")
+    (project / "data" / "R6" / "5.yaml").write_text(
+        (project / "data" / "R6" / "5.yaml").read_text(encoding="utf-8").replace("fiscal_year: R7", "fiscal_year: R6"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "elsewhere"
+    common = folder_args(project, out)
+    result = run_cli("build", *common, "--year", "令和6年度", "--format", "pdf", "--no-book")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "R6").iterdir()) == ["5.pdf", "manifest.json"]
+    result = run_cli("build", *common, "--area", "37", "--format", "xlsx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "R7").iterdir()) == ["37.xlsx", "manifest.json"]  # --area: no book
+    result = run_cli("build", *common, "--area", "37", "--book")
+    assert result.exit_code == 2 and "leave out --area" in result.stderr
+    result = run_cli("build", *common, "--area", "99")
+    assert result.exit_code == 2 and "no data file for area 99" in result.stderr
+    result = run_cli("build", *common, "--year", "R5")
+    assert result.exit_code == 2 and "there is no folder for R5 (found R6, R7)" in result.stderr
+    result = run_cli("build", *common, "--year", "X9")
+    assert result.exit_code == 2 and "expected a fiscal year" in result.stderr
+
+
+def test_jobs_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    one, two = make_project(tmp_path / "one"), make_project(tmp_path / "two")
+    for project in (one, two):
+        add_area(project, 3)
+        add_area(project, 5)
+    assert build_project(one, "--jobs", "1").exit_code == 0
+    result = build_project(two, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert outputs(one) == outputs(two)
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first, second = make_project(tmp_path / "a"), make_project(tmp_path / "b")
+    assert build_project(first).exit_code == 0
+    assert build_project(second).exit_code == 0
+    assert outputs(first) == outputs(second)
+
+
+def test_unchanged_inputs_skip_every_area_and_force_rebuilds(project: Path) -> None:
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in (project / "out" / "R7").iterdir()}
+    result = build_project(project)
+    assert result.exit_code == 0
+    assert "2 areas (0 built, 2 unchanged), 0 files written" in result.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in (project / "out" / "R7").iterdir() if p.name != "manifest.json"}
+    assert all(after[name] == before[name] for name in after)
+    result = build_project(project, "--force")
+    assert "2 areas (2 built, 0 unchanged), 5 files written" in result.stdout
+
+
+def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    old = outputs(project)
+    path = project / "data" / "R7" / "3.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "department: 総務部・総務課", "department: 企画政策部・企画調整課", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    result = build_project(project)
+    assert "2 areas (1 built, 1 unchanged), 3 files written" in result.stdout
+    new = outputs(project)
+    assert new["37.pdf"] == old["37.pdf"] and new["37.xlsx"] == old["37.xlsx"]
+    assert new["3.pdf"] != old["3.pdf"] and new["book.pdf"] != old["book.pdf"]
+
+
+def test_changing_the_layout_or_a_tampered_output_rebuilds(project: Path) -> None:
+    assert build_project(project).exit_code == 0
+    (project / "out" / "R7" / "37.pdf").write_bytes(b"tampered")
+    result = build_project(project)
+    assert "1 files written" in result.stdout and (project / "out" / "R7" / "37.pdf").read_bytes().startswith(b"%PDF")
+    layout = project / "layouts" / "policy_area.yaml"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("{label: 主管部局・課", "{label: 主管部局"), encoding="utf-8"
+    )
+    result = build_project(project)
+    assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout
+
+
+def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    before = outputs(project)
+    path = project / "data" / "R7" / "3.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("budget: {cost: 601,", "budget: {cost: abc,"), encoding="utf-8")
+    add_area(project, 5)  # a new, good area must not appear either
+    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "cost: abc" in ln)
+    result = build_project(project)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"{path}:{line}: projects[0].finance.budget.cost: must be a number, got 'abc'" in result.stderr
+    assert "nothing was written; earlier outputs are unchanged" in result.stderr
+    assert outputs(project) == before
+    assert not [p for p in (project / "out" / "R7").iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def test_file_names_are_checked_identifiers(project: Path) -> None:
+    bad = project / "data" / "R7" / "b@d.yaml"
+    bad.write_text(SEED_DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and f"{bad}: the file name must be letters, digits" in result.stderr
+    bad.unlink()
+    reserved = project / "data" / "R7" / "book.yaml"
+    reserved.write_text(SEED_DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and "'book' is reserved" in result.stderr
+    assert not (project / "out").exists()
+
+
+def test_outputs_of_a_removed_area_are_removed(project: Path) -> None:
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    (project / "data" / "R7" / "3.yaml").unlink()
+    result = build_project(project)
+    assert result.exit_code == 0
+    assert set(outputs(project)) == {"37.xlsx", "37.pdf", "book.pdf", "manifest.json"}
+    assert "removed" in result.stdout
+
+
+# --------------------------------------------------------------------------- new-year and init
+
+
+def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> None:
+    result = run_cli("new-year", "--data", str(project / "data"))
+    assert result.exit_code == 0, result.output
+    new = project / "data" / "R8" / "37.yaml"
+    assert new.exists()
+    assert run_cli("validate", str(new)).exit_code == 0
+    from formgen.eras import FiscalYear
+    from formgen.records import load_record
+
+    record = load_record(new)
+    r7, r8, r9 = (FiscalYear.parse(y) for y in ("R7", "R8", "R9"))
+    assert record.fiscal_year == r8
+    old = load_record(SEED_DATA)
+    assert [k.years[r8].target for k in record.kpis] == [k.years[r8].target for k in old.kpis]  # targets kept
+    assert all(k.years[r7].actual is None and k.years[r8].actual is None for k in record.kpis)
+    assert all(r9 in k.years and k.years[r9].target is None for k in record.kpis)
+    first = record.projects[0].finance
+    assert (first.budget.cost, first.forecast.cost) == (1186, None)  # last year's estimate becomes the budget
+    assert record.measures[0].achievements == old.measures[0].achievements  # texts kept for editing
+    text = new.read_text(encoding="utf-8").splitlines()
+    todo = [line for line in result.stdout.splitlines() if line.startswith(f"  {new}:")]
+    assert len(todo) >= 4 * 3 + 16 * 2
+    for line in todo:  # each reported line is marked in the file
+        number = int(line.split(":")[1])
+        assert "要更新" in text[number - 1] or text[number - 1].rstrip().endswith("|-"), line
+    assert any("kpis[0].years.R7.actual: enter the 令和7年度 actual" in line for line in todo)
+    assert any("projects[7].next_year: was to end" in line for line in todo)
+    again = run_cli("new-year", "--data", str(project / "data"), "--from", "R7")
+    assert again.exit_code == 1 and "already holds data files" in again.stderr
+    assert run_cli("new-year", "--data", str(project / "data"), "--from", "R7", "--force").exit_code == 0
+    # the rolled-forward year builds
+    assert build_project(project, "--year", "R8").exit_code == 0
+
+
+def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "newcity"
+    result = run_cli("init", str(target))
+    assert result.exit_code == 0, result.output
+    for part in (
+        "layouts/policy_area.yaml",
+        "layouts/book.yaml",
+        "fonts/BIZUDGothic-Regular.ttf",
+        "fonts/OFL-BIZUDGothic.txt",
+        "schema/record.schema.json",
+        "data/R7/37.yaml",
+        ".gitignore",
+    ):
+        assert (target / part).exists(), part
+    monkeypatch.chdir(target)
+    result = run_cli("build")
+    assert result.exit_code == 0, result.output
+    assert (target / "out" / "R7" / "book.pdf").exists()
+    again = run_cli("init", str(target))
+    assert again.exit_code == 1 and "is not empty" in again.stderr

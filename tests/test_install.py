@@ -1,0 +1,65 @@
+"""A non-editable install carries everything `formgen init` and `formgen build` need."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("install")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(work / "wheel"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next((work / "wheel").glob("formgen-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for part in (
+        "formgen/skeleton/layouts/policy_area.yaml",
+        "formgen/skeleton/layouts/book.yaml",
+        "formgen/skeleton/fonts/BIZUDGothic-Regular.ttf",
+        "formgen/skeleton/fonts/OFL-BIZUDGothic.txt",
+        "formgen/skeleton/schema/record.schema.json",
+        "formgen/skeleton/data/R7/37.yaml",
+    ):
+        assert part in names, part
+    target = work / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
+def formgen(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(site))
+    code = "import sys; from formgen.cli import main; sys.argv[0] = 'formgen'; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_installed_package_inits_and_builds_a_project(installed: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(installed))
+    where = subprocess.run(
+        [sys.executable, "-c", "import formgen; print(formgen.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.startswith(str(installed)), "the test must run the installed copy, not the source tree"
+    result = formgen(installed, tmp_path, "init", "city")
+    assert result.returncode == 0, result.stderr
+    result = formgen(installed, tmp_path / "city", "build")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "city" / "out" / "R7"
+    assert sorted(p.name for p in out.iterdir()) == ["37.pdf", "37.xlsx", "book.pdf", "manifest.json"]
