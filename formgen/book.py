@@ -14,8 +14,7 @@ from typing import Any
 from .compose import compose
 from .eras import FiscalYear
 from .layout.load import LoadedLayout
-from .pdf import PdfRenderer
-from .plan import DocumentPlan
+from .pdf import Drawn, PdfRenderer
 from .records.model import Numbered, PolicyArea
 
 BOOK_LAYOUT_FILE = "book.yaml"
@@ -46,26 +45,27 @@ class BookContents:
         return len(self.entries)
 
 
-def _contents(year: FiscalYear, areas: list[tuple[PolicyArea, DocumentPlan]], first_page: int) -> BookContents:
+def _contents(year: FiscalYear, areas: list[tuple[PolicyArea, Drawn]], first_page: int) -> BookContents:
     entries = []
     page = first_page
-    for record, plan in areas:
+    for record, drawn in areas:
         entries.append(BookEntry(record.area, record.policy_goal, record.policy, record.department, page))
-        page += plan.pages
+        page += len(drawn.pages)
     return BookContents(year, entries)
 
 
 def render_book(
-    front_layout: LoadedLayout, year: FiscalYear, areas: list[tuple[PolicyArea, DocumentPlan]]
+    front_layout: LoadedLayout, year: FiscalYear, areas: list[tuple[PolicyArea, Drawn]]
 ) -> tuple[bytes, int]:
-    """The book's PDF and its page count. ``areas`` are in book order."""
+    """The book's PDF and its page count. ``areas`` are in book order, with their pages as drawn
+    for their own PDFs: the book numbers and embeds them again without laying anything out twice."""
     draft = compose(front_layout, _contents(year, areas, 0))  # type: ignore[arg-type]
     front = compose(front_layout, _contents(year, areas, draft.pages + 1))  # type: ignore[arg-type]
-    total = front.pages + sum(plan.pages for _, plan in areas)
+    total = front.pages + sum(len(drawn.pages) for _, drawn in areas)
     renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
     renderer.document(front, 1, total)
     page = front.pages + 1
-    for record, plan in areas:
-        renderer.document(plan, page, total, level=1, title=f"政策分野{record.area.number} {record.area.name}")
-        page += plan.pages
+    for record, drawn in areas:
+        renderer.pages(drawn, page, total, level=1, title=f"政策分野{record.area.number} {record.area.name}")
+        page += len(drawn.pages)
     return renderer.save(), total

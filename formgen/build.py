@@ -29,8 +29,7 @@ from .datafiles import IDENTIFIER, IDENTIFIER_HELP, DataFile, area_sort_key, des
 from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, Issue, ManyErrors
 from .layout.load import LoadedLayout, load_layout
-from .pdf import write_pdf
-from .plan import DocumentPlan
+from .pdf import Drawn, render_pdf
 from .publish import Staged, commit, discard, inside, sha256_of, stage, write_atomic
 from .records.model import PolicyArea
 from .xlsx import write_xlsx
@@ -160,7 +159,7 @@ class AreaTask:
     datafile: DataFile
     targets: dict[str, Path]
     """format → output path, for the formats to write"""
-    want_plan: bool
+    want_pages: bool
 
 
 @dataclass
@@ -169,7 +168,8 @@ class AreaResult:
     staged: dict[str, Staged] = field(default_factory=dict)
     pages: int = 0
     record: PolicyArea | None = None
-    plan: DocumentPlan | None = None
+    drawn: Drawn | None = None
+    """the area's PDF pages as drawn, for the book"""
     errors: list[str] = field(default_factory=list)
 
 
@@ -193,9 +193,12 @@ def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
     try:
         record = load(task.datafile)
         plan = compose(layout, record)
-        writers = {"xlsx": write_xlsx, "pdf": write_pdf}
-        for fmt, target in task.targets.items():
-            result.staged[fmt] = stage(target, writers[fmt](plan))
+        if "xlsx" in task.targets:
+            result.staged["xlsx"] = stage(task.targets["xlsx"], write_xlsx(plan))
+        if "pdf" in task.targets or task.want_pages:
+            pdf, drawn = render_pdf(plan)
+            if "pdf" in task.targets:
+                result.staged["pdf"] = stage(task.targets["pdf"], pdf)
     except FormgenError as exc:
         discard(list(result.staged.values()))
         result.staged.clear()
@@ -205,9 +208,9 @@ def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
         discard(list(result.staged.values()))
         raise
     result.pages = plan.pages
-    if task.want_plan:
+    if task.want_pages:
         record._source = None  # line numbers are not needed any more; keep the result small
-        result.record, result.plan = record, plan
+        result.record, result.drawn = record, drawn
     return result
 
 
@@ -279,7 +282,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             if options.force or not _current(old.get(path.name), inputs, path):
                 targets[fmt] = path
         if targets or book_stale:
-            tasks.append(AreaTask(datafile, targets, want_plan=book_stale))
+            tasks.append(AreaTask(datafile, targets, want_pages=book_stale))
         if not targets:
             report.unchanged.append(area)
 
@@ -305,7 +308,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             if result.staged:
                 report.built.append(result.area_id)
         if book_stale and front is not None:
-            areas = [(r.record, r.plan) for r in results if r.record is not None and r.plan is not None]
+            areas = [(r.record, r.drawn) for r in results if r.record is not None and r.drawn is not None]
             data, book_pages = render_book(front, year, areas)  # type: ignore[arg-type]
             item = stage(book_path, data)
             staged.append(item)

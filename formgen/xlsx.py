@@ -15,6 +15,7 @@ the cells (as Excel expects), and each distinct style is registered once.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -106,10 +107,12 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     _set_default_font(wb, plan)
     wb.remove(wb.active)
     styles = _Styles(wb, plan)
+    sheet_data: dict[str, bytes] = {}
+    """worksheet part name → its cells"""
     first_page = 1
     for sheet in plan.sheets:
         ws = wb.create_sheet(sheet.name)
-        _write_sheet(ws, plan, sheet, styles)
+        sheet_data[f"xl/worksheets/sheet{len(sheet_data) + 1}.xml"] = _sheet_data(ws, plan, sheet, styles)
         _print_setup(ws, plan, sheet, first_page)
         first_page += sheet.pages
     naive = when.astimezone(UTC).replace(tzinfo=None)
@@ -123,7 +126,7 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     wb.properties.modified = naive
     buffer = io.BytesIO()
     # ExcelWriter rather than wb.save(): save() stamps 'modified' with the clock
-    ExcelWriter(wb, _FixedTimeZip(buffer, naive)).save()
+    ExcelWriter(wb, _FixedTimeZip(buffer, naive, sheet_data)).save()
     return buffer.getvalue()
 
 
@@ -137,28 +140,57 @@ def _set_default_font(wb: Workbook, plan: DocumentPlan) -> None:
     normal.font = font
 
 
-def _write_sheet(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _Styles) -> None:
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _Styles) -> bytes:
+    """The worksheet's <sheetData> and merge list.
+
+    Cells are written here as XML rather than as openpyxl cell objects: a sheet
+    holds thousands of styled cells (the edges of every merged range carry its
+    borders, as Excel expects), and building and serialising a cell object each
+    was most of the time spent writing a workbook. openpyxl still writes every
+    other part of the workbook.
+    """
     for index, width in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column_width_chars(width)
+    letters = [get_column_letter(c) for c in range(1, len(sheet.columns) + 1)]
     rows: list[Row] = sheet.title_rows + sheet.rows
+    cells: list[dict[int, str]] = [{} for _ in rows]
     for r, row in enumerate(rows, start=1):
-        ws.row_dimensions[r].height = row.height
         for cell in row.cells:
-            _write_cell(ws, plan, r, cell, styles)
+            _cell_xml(ws, plan, r, cell, styles, letters, cells)
+    out = ["<sheetData>"]
+    for r, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
+        out.append(f'<row r="{r}" ht="{row.height:g}" customHeight="1">')
+        out.extend(row_cells[c] for c in sorted(row_cells))
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out).encode("utf-8")
 
 
-def _write_cell(ws: Worksheet, plan: DocumentPlan, r: int, cell: Cell, styles: _Styles) -> None:
+def _cell_xml(
+    ws: Worksheet,
+    plan: DocumentPlan,
+    r: int,
+    cell: Cell,
+    styles: _Styles,
+    letters: list[str],
+    out: list[dict[int, str]],
+) -> None:
     style = plan.styles[cell.style]
     top, right, bottom, left = style.borders
     if cell.open_top:
         top = "none"
     if cell.open_bottom:
         bottom = "none"
-    c0, r0 = cell.col + 1, r
+    c0, r0 = cell.col, r
     c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
     align = cell.align or style.align
     text = None if cell.number is not None else cell.text
     quote = bool(text) and text.startswith(_FORMULA_START)
+    cell_styles = ws.parent._cell_styles
     for rr in range(r0, r1 + 1):
         for cc in range(c0, c1 + 1):
             if r0 < rr < r1 and c0 < cc < c1 and style.fill is None:
@@ -169,21 +201,26 @@ def _write_cell(ws: Worksheet, plan: DocumentPlan, r: int, cell: Cell, styles: _
                 bottom if rr == r1 else "none",
                 left if cc == c0 else "none",
             )
-            target = ws.cell(row=rr, column=cc)
             first = rr == r0 and cc == c0
-            target._style = StyleArray(
+            sid = cell_styles.add(
                 styles.array(style, align, edges, cell.number_format if first else None, quote and first)
             )
-    target = ws.cell(row=r0, column=c0)
-    if cell.number is not None:
-        target.value = cell.number
-    elif text:
-        target.value = text
-        target.data_type = "s"  # never a formula, whatever the text starts with
+            ref = f"{letters[cc]}{rr}"
+            if first and cell.number is not None:
+                value = cell.number if isinstance(cell.number, int) else format(cell.number, "f")
+                out[rr - 1][cc] = f'<c r="{ref}" s="{sid}" t="n"><v>{value}</v></c>'
+            elif first and text:
+                # an inline string: never a formula, whatever the text starts with
+                body = _escape(text)
+                out[rr - 1][cc] = (
+                    f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
+                )
+            else:
+                out[rr - 1][cc] = f'<c r="{ref}" s="{sid}"/>'
     if cell.colspan > 1 or cell.rowspan > 1:
-        # registered directly: MultiCellRange.add scans every range (quadratic) and
-        # merge_cells rebuilds the covered cells, which this function already wrote
-        ws.merged_cells.ranges.add(CellRange(min_col=c0, min_row=r0, max_col=c1, max_row=r1))
+        # registered directly: MultiCellRange.add scans every range (quadratic)
+        # and merge_cells creates the covered cells, which are written above
+        ws.merged_cells.ranges.add(CellRange(min_col=c0 + 1, min_row=r0, max_col=c1 + 1, max_row=r1))
 
 
 def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page: int) -> None:
@@ -235,11 +272,13 @@ def _header_footer(target, plan: DocumentPlan, spec: HeaderFooterPlan) -> None: 
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A zip archive whose entries all carry one fixed time (reproducible builds)."""
+    """A zip archive whose entries all carry one fixed time (reproducible builds),
+    and which puts formgen's cell data into the worksheets openpyxl writes."""
 
-    def __init__(self, target: io.BytesIO, when: datetime):
+    def __init__(self, target: io.BytesIO, when: datetime, sheet_data: dict[str, bytes]):
         super().__init__(target, "w", compression=zipfile.ZIP_DEFLATED)
         self._stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+        self._sheet_data = sheet_data
 
     def writestr(self, name, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         if isinstance(name, str):
@@ -252,4 +291,11 @@ class _FixedTimeZip(zipfile.ZipFile):
     def write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         # openpyxl writes worksheets through temporary files, whose time would leak in
         with open(filename, "rb") as handle:
-            return self.writestr(arcname or str(filename), handle.read())
+            data = handle.read()
+        cells = self._sheet_data.get(arcname or "")
+        if cells is not None:
+            data = _EMPTY_SHEET_DATA.sub(lambda _: cells, data, count=1)
+        return self.writestr(arcname or str(filename), data)
+
+
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..eras import FiscalYear
@@ -70,10 +71,20 @@ class UnknownField(Exception):
 def public_names(obj: Any) -> list[str]:
     if isinstance(obj, dict):
         return sorted(str(k) for k in obj)
-    names = set(getattr(type(obj), "model_fields", {}))
-    names |= {n for n in dir(type(obj)) if not n.startswith("_") and isinstance(getattr(type(obj), n, None), property)}
-    names |= set(getattr(type(obj), "__dataclass_fields__", {}))
+    return _type_names(type(obj))
+
+
+@lru_cache(maxsize=256)
+def _type_names(cls: type) -> list[str]:
+    names = set(getattr(cls, "model_fields", {}))
+    names |= {n for n in dir(cls) if not n.startswith("_") and isinstance(getattr(cls, n, None), property)}
+    names |= set(getattr(cls, "__dataclass_fields__", {}))
     return sorted(n for n in names if not n.startswith("_") and n not in ("model_config", "model_fields"))
+
+
+@lru_cache(maxsize=256)
+def _type_name_set(cls: type) -> frozenset[str]:
+    return frozenset(_type_names(cls))
 
 
 def _get(obj: Any, name: str) -> Any:
@@ -84,7 +95,7 @@ def _get(obj: Any, name: str) -> Any:
         if name in obj:
             return obj[name]
         raise KeyError(name)
-    if name not in public_names(obj):
+    if name not in _type_name_set(type(obj)):
         raise KeyError(name)
     return getattr(obj, name)
 

@@ -5,22 +5,20 @@ encodes text character by character, and writes a ToUnicode map that
 truncates characters outside the Basic Multilingual Plane (𩸽 U+29E3D comes
 back from pdftotext as U+29E3). Here each face becomes one font: text is
 encoded as two-byte glyph ids, the ToUnicode map holds UTF-16 (surrogate
-pairs included), and the embedded program is a subset without hinting,
-which halves the size of Japanese outlines.
+pairs included), and the embedded program is a subset without hinting
+(:mod:`formgen.pdf.subset`), which halves the size of Japanese outlines.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import string
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from reportlab.pdfbase import pdfdoc
 
 from ..fonts import FontFace
+from .subset import subset
 
 log = logging.getLogger(__name__)
 
@@ -34,32 +32,38 @@ class EmbeddedFont:
         """PDF resource name without the slash, e.g. FG1"""
         self.unicode_of: dict[int, str] = {}
         """glyph id → the text it stands for (for ToUnicode)"""
-        self._hex: dict[str, str] = {}
+        self._hex: dict[int, str] = {}
+        """code point → its glyph id as four hex digits (a str.translate table)"""
 
     def encode(self, text: str) -> str:
         """``text`` as a hex string of two-byte glyph ids (characters are checked by the composer)."""
-        cache = self._hex
-        out = []
-        for ch in text:
-            code = cache.get(ch)
-            if code is None:
-                gid = self.face.cmap.get(ord(ch), 0)
-                code = cache[ch] = f"{gid:04X}"
+        table = self._hex
+        for ch in set(text):
+            code = ord(ch)
+            if code not in table:
+                gid = self.face.cmap.get(code, 0)
+                table[code] = f"{gid:04X}"
                 self.unicode_of.setdefault(gid, ch)
-            out.append(code)
-        return "".join(out)
+        return text.translate(table)
 
     # reportlab calls this when the document is saved (doc.delayedFonts)
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - reportlab's name
         gids = sorted(set(self.unicode_of) | {0})
         tag = _subset_tag(self.face.postscript_name, gids)
         base_name = f"{tag}+{self.face.postscript_name}"
-        program = subset_program(self.face, gids)
+        program, new_id = subset(self.face.path, gids)
 
         font_file = pdfdoc.PDFStream()
         font_file.content = program
         font_file.dictionary["Length1"] = len(program)
         font_file.filters = [pdfdoc.PDFZCompress]
+        cid_to_gid = pdfdoc.PDFStream()
+        mapping = bytearray(2 * (max(gids) + 1))
+        for old, new in new_id.items():
+            if old <= max(gids):
+                mapping[2 * old : 2 * old + 2] = new.to_bytes(2, "big")
+        cid_to_gid.content = bytes(mapping)
+        cid_to_gid.filters = [pdfdoc.PDFZCompress]
         face = self.face
         scale = 1000 / face.units_per_em
         descriptor = pdfdoc.PDFDictionary(
@@ -87,7 +91,7 @@ class EmbeddedFont:
                 "FontDescriptor": doc.Reference(descriptor, f"FontDescriptor:{self.resource}"),
                 "DW": 1000,
                 "W": pdfdoc.PDFArray(_widths(face, gids, scale)),
-                "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+                "CIDToGIDMap": doc.Reference(cid_to_gid, f"CIDToGIDMap:{self.resource}"),
             }
         )
         to_unicode = pdfdoc.PDFStream()
@@ -153,22 +157,3 @@ def _to_unicode_cmap(unicode_of: dict[int, str]) -> str:
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines) + "\n"
-
-
-def subset_program(face: FontFace, gids: list[int]) -> bytes:
-    """The TrueType program holding ``gids`` at their original ids, without hinting."""
-    options = subset.Options()
-    options.retain_gids = True
-    options.hinting = False
-    options.layout_features = []
-    options.notdef_outline = True
-    options.glyph_names = False
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.drop_tables += ["DSIG", "vhea", "vmtx", "meta", "gasp", "GSUB", "GPOS", "kern"]
-    font = TTFont(str(face.path), lazy=True, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=gids)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=True)
-    return buffer.getvalue()

@@ -8,14 +8,17 @@ reportlab's invariant mode, dates from SOURCE_DATE_EPOCH when it is set.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import FontFace, read_face
-from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, HeaderFooterPlan, SheetPlan
+from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup, SheetPlan
 from .embed import EmbeddedFont
 
 
@@ -27,6 +30,7 @@ class _Canvas(Canvas):
         self._preamble = "1 0 0 1 0 0 cm"
 
 
+@lru_cache(maxsize=64)
 def _rgb(hex_color: str) -> str:
     r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return f"{r:.3g} {g:.3g} {b:.3g}"
@@ -80,11 +84,35 @@ def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in merged]
 
 
+@dataclass
+class PageBody:
+    """A page as drawn, without header and footer: PDF operators and bookmarks (title, level, y)."""
+
+    ops: str
+    marks: list[tuple[str, int, float]]
+
+
+@dataclass
+class Drawn:
+    """A document's pages as drawn, and what is needed to number and embed them elsewhere."""
+
+    page: PageSetup
+    header: HeaderFooterPlan
+    footer: HeaderFooterPlan
+    styles: dict[str, CellStyle]
+    fonts: dict[str, FontPlan]
+    pages: list[PageBody] = field(default_factory=list)
+    glyphs: dict[str, dict[int, str]] = field(default_factory=dict)
+    """font file → glyph id → text, for the glyphs the pages use"""
+
+
 class PdfRenderer:
     """Draws one or more plans into one PDF (a single area, or the year's book)."""
 
     def __init__(self, title: str, author: str, subject: str, keywords: list[str], language: str):
         self.buffer = io.BytesIO()
+        # Flate only: reportlab's default adds ASCII85 on top, 25 % more bytes, encoded in pure Python
+        rl_config.useA85 = 0
         self.canvas = _Canvas(self.buffer, invariant=1, pageCompression=1, lang=language)
         self.canvas.setTitle(title)
         self.canvas.setAuthor(author)
@@ -93,9 +121,9 @@ class PdfRenderer:
         self.canvas.setCreator("formgen")
         self.canvas.setProducer("formgen")
         self._fonts: dict[str, EmbeddedFont] = {}
+        self._faces: dict[str, FontFace] = {}
         self._bookmarks = 0
         self._last_level = -1
-        self._pending_title: tuple[str, int] | None = None
 
     # ----- fonts
 
@@ -103,14 +131,17 @@ class PdfRenderer:
         key = str(face.path)
         embedded = self._fonts.get(key)
         if embedded is None:
-            embedded = self._fonts[key] = EmbeddedFont(face, f"FG{len(self._fonts) + 1}")
+            embedded = self._fonts[key] = EmbeddedFont(face, resource_name(face))
             self.canvas._doc.delayedFonts.append(embedded)
         return embedded
 
-    def face(self, plan: DocumentPlan, style: CellStyle) -> FontFace:
+    def face(self, plan: DocumentPlan | Drawn, style: CellStyle) -> FontFace:
         spec = plan.fonts[style.font]
         path = spec.bold if style.bold and spec.bold else spec.regular
-        return read_face(Path(path))
+        face = self._faces.get(path)
+        if face is None:
+            face = self._faces[path] = read_face(Path(path))
+        return face
 
     # ----- outline
 
@@ -127,28 +158,42 @@ class PdfRenderer:
 
     def document(
         self, plan: DocumentPlan, first_page: int, total_pages: int, level: int = 0, title: str | None = None
-    ) -> None:
+    ) -> Drawn:
         """Draw every page of ``plan``, numbered from ``first_page`` of ``total_pages``.
 
         With ``title``, the document gets an outline entry of its own (one level
         above ``level``) holding its sheets and sections, as areas do in the book.
+        Returns the pages as drawn, so that the book can reuse them.
         """
-        number = first_page
-        if title is not None:
-            self._pending_title = (title, level - 1)
+        drawn = Drawn(plan.page, plan.header, plan.footer, plan.styles, plan.fonts)
         for sheet in plan.sheets:
             for page in range(sheet.pages):
-                self.page(plan, sheet, page, number, total_pages, level)
-                number += 1
+                drawn.pages.append(self._body(plan, sheet, page))
+        self.pages(drawn, first_page, total_pages, level, title)
+        drawn.glyphs = {path: dict(font.unicode_of) for path, font in self._fonts.items()}
+        return drawn
 
-    def page(self, plan: DocumentPlan, sheet: SheetPlan, page: int, number: int, total: int, level: int) -> None:
+    def pages(self, drawn: Drawn, first_page: int, total: int, level: int = 0, title: str | None = None) -> None:
+        """Put pages drawn before (by this or another renderer) into this PDF, with page numbers."""
+        setup = drawn.page
+        for path, glyphs in drawn.glyphs.items():
+            self.font(read_face(Path(path))).unicode_of.update(glyphs)
+        for index, body in enumerate(drawn.pages):
+            canvas = self.canvas
+            canvas.setPageSize((setup.width, setup.height))
+            if index == 0 and title is not None:
+                self.bookmark(title, level - 1, setup.height)
+            for mark_title, mark_level, y in body.marks:
+                self.bookmark(mark_title, level + mark_level, y)
+            number = first_page + index
+            furniture = self._header_footer(drawn, drawn.header, number, total, top=True)
+            furniture += self._header_footer(drawn, drawn.footer, number, total, top=False)
+            canvas.addLiteral(body.ops + "\n" + "\n".join(furniture))
+            canvas.showPage()
+
+    def _body(self, plan: DocumentPlan, sheet: SheetPlan, page: int) -> PageBody:
+        """One page without its header and footer: fills, text, borders, and its bookmarks."""
         setup = plan.page
-        canvas = self.canvas
-        canvas.setPageSize((setup.width, setup.height))
-        if self._pending_title is not None:
-            title, title_level = self._pending_title
-            self._pending_title = None
-            self.bookmark(title, title_level, setup.height)
         top = setup.height - setup.top
         rows = list(sheet.title_rows)
         first_index = len(rows)
@@ -160,10 +205,11 @@ class PdfRenderer:
             tops.append(y)
             y -= row.height
         tops.append(y)
+        marks = []
         for entry in sheet.outline:
             if entry.row in page_rows:
                 row_top = tops[first_index + entry.row - page_rows.start] if entry.level else setup.height
-                self.bookmark(entry.title, level + entry.level, row_top)
+                marks.append((entry.title, entry.level, row_top))
         lefts = [setup.left]
         for width in sheet.columns:
             lefts.append(lefts[-1] + width)
@@ -173,11 +219,7 @@ class PdfRenderer:
         for r, row in enumerate(rows):
             for cell in row.cells:
                 self._cell(plan, cell, lefts, tops, r, fills, texts, edges)
-        ops = fills + texts + edges.ops()
-        ops += self._header_footer(plan, plan.header, number, total, top=True)
-        ops += self._header_footer(plan, plan.footer, number, total, top=False)
-        canvas.addLiteral("\n".join(ops))
-        canvas.showPage()
+        return PageBody("\n".join(fills + texts + edges.ops()), marks)
 
     def _cell(
         self,
@@ -270,6 +312,16 @@ class PdfRenderer:
 
 def write_pdf(plan: DocumentPlan) -> bytes:
     """The PDF of one record's plan."""
+    return render_pdf(plan)[0]
+
+
+def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
+    """The PDF of one record's plan, and its pages as drawn (for the year's book)."""
     renderer = PdfRenderer(plan.title, plan.author, plan.subject, plan.keywords, plan.language)
-    renderer.document(plan, 1, plan.pages)
-    return renderer.save()
+    drawn = renderer.document(plan, 1, plan.pages)
+    return renderer.save(), drawn
+
+
+def resource_name(face: FontFace) -> str:
+    """The PDF resource name of a face: the same in every PDF, so drawn pages can move between them."""
+    return "F" + hashlib.sha256(str(face.path).encode()).hexdigest()[:10]

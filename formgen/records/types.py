@@ -105,27 +105,33 @@ def _flag(value: Any) -> Any:
     raise _fail("bool_type", "must be true or false, got {got}", got=repr(value))
 
 
+# Control characters (but the line break), surrogates, line/paragraph
+# separators and the non-characters U+FDD0–FDEF and U+xxFFFE/xxFFFF.
+_UNHOLDABLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
 def check_text(value: Any, *, single_line: bool = False) -> str:
     """Refuse what a workbook cell or a printed page cannot hold."""
     if not isinstance(value, str):
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         raise _fail("string_type", "must be text, got {got}; put it in quotes", got=shown)
-    for index, ch in enumerate(value):
-        code = ord(ch)
-        if ch == "\n":
-            if single_line:
-                raise _fail("text_newline", "must be a single line (no line breaks)")
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs", "Zl", "Zp") or (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
-            what = "a tab" if ch == "\t" else "a control or non-character"
-            raise _fail(
-                "text_char",
-                "contains {what} {code} at character {pos}, which a workbook cell cannot hold",
-                what=what,
-                code=f"U+{code:04X}",
-                pos=index + 1,
-            )
+    if single_line and "\n" in value:
+        raise _fail("text_newline", "must be a single line (no line breaks)")
+    match = _UNHOLDABLE.search(value)
+    if match:
+        index, ch = match.start(), match.group()
+        what = "a tab" if ch == "\t" else "a control or non-character"
+        raise _fail(
+            "text_char",
+            "contains {what} {code} at character {pos}, which a workbook cell cannot hold",
+            what=what,
+            code=f"U+{ord(ch):04X}",
+            pos=index + 1,
+        )
     if len(value) > MAX_CELL_CHARS:
         raise _fail(
             "text_length",
