@@ -25,7 +25,6 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -59,13 +58,14 @@ class _Styles:
     def __init__(self, wb: Workbook, plan: DocumentPlan):
         self.wb = wb
         self.plan = plan
-        self._arrays: dict[tuple, StyleArray] = {}
+        self._ids: dict[tuple, int] = {}
 
-    def array(
+    def style_id(
         self, style: CellStyle, align: str, edges: tuple[str, str, str, str], number_format: str | None, quote: bool
-    ) -> StyleArray:
+    ) -> int:
+        """The index of the cell format (xf) for this combination, registered once per workbook."""
         key = (style.name, align, edges, number_format, quote)
-        found = self._arrays.get(key)
+        found = self._ids.get(key)
         if found is None:
             wb = self.wb
             family = self.plan.fonts[style.font].family
@@ -84,7 +84,7 @@ class _Styles:
             fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
             if fmt_id is None:
                 fmt_id = wb._number_formats.add(fmt) + BUILTIN_FORMATS_MAX_SIZE
-            found = self._arrays[key] = StyleArray(
+            array = StyleArray(
                 [
                     wb._fonts.add(font),
                     wb._fills.add(fill),
@@ -97,6 +97,7 @@ class _Styles:
                     0,
                 ]
             )
+            found = self._ids[key] = wb._cell_styles.add(array)
         return found
 
 
@@ -145,7 +146,7 @@ def _escape(text: str) -> str:
 
 
 def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _Styles) -> bytes:
-    """The worksheet's <sheetData> and merge list.
+    """The worksheet's <sheetData> and <mergeCells>.
 
     Cells are written here as XML rather than as openpyxl cell objects: a sheet
     holds thousands of styled cells (the edges of every merged range carry its
@@ -158,15 +159,18 @@ def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _St
     letters = [get_column_letter(c) for c in range(1, len(sheet.columns) + 1)]
     rows: list[Row] = sheet.title_rows + sheet.rows
     cells: list[dict[int, str]] = [{} for _ in rows]
+    merges: list[str] = []
     for r, row in enumerate(rows, start=1):
         for cell in row.cells:
-            _cell_xml(ws, plan, r, cell, styles, letters, cells)
+            _cell_xml(ws, plan, r, cell, styles, letters, cells, merges)
     out = ["<sheetData>"]
     for r, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
         out.append(f'<row r="{r}" ht="{row.height:g}" customHeight="1">')
         out.extend(row_cells[c] for c in sorted(row_cells))
         out.append("</row>")
     out.append("</sheetData>")
+    if merges:  # the element that follows sheetData in these worksheets
+        out.append(f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>')
     return "".join(out).encode("utf-8")
 
 
@@ -178,6 +182,7 @@ def _cell_xml(
     styles: _Styles,
     letters: list[str],
     out: list[dict[int, str]],
+    merges: list[str],
 ) -> None:
     style = plan.styles[cell.style]
     top, right, bottom, left = style.borders
@@ -190,7 +195,6 @@ def _cell_xml(
     align = cell.align or style.align
     text = None if cell.number is not None else cell.text
     quote = bool(text) and text.startswith(_FORMULA_START)
-    cell_styles = ws.parent._cell_styles
     for rr in range(r0, r1 + 1):
         for cc in range(c0, c1 + 1):
             if r0 < rr < r1 and c0 < cc < c1 and style.fill is None:
@@ -202,9 +206,7 @@ def _cell_xml(
                 left if cc == c0 else "none",
             )
             first = rr == r0 and cc == c0
-            sid = cell_styles.add(
-                styles.array(style, align, edges, cell.number_format if first else None, quote and first)
-            )
+            sid = styles.style_id(style, align, edges, cell.number_format if first else None, quote and first)
             ref = f"{letters[cc]}{rr}"
             if first and cell.number is not None:
                 value = cell.number if isinstance(cell.number, int) else format(cell.number, "f")
@@ -218,9 +220,7 @@ def _cell_xml(
             else:
                 out[rr - 1][cc] = f'<c r="{ref}" s="{sid}"/>'
     if cell.colspan > 1 or cell.rowspan > 1:
-        # registered directly: MultiCellRange.add scans every range (quadratic)
-        # and merge_cells creates the covered cells, which are written above
-        ws.merged_cells.ranges.add(CellRange(min_col=c0 + 1, min_row=r0, max_col=c1 + 1, max_row=r1))
+        merges.append(f'<mergeCell ref="{letters[c0]}{r0}:{letters[c1]}{r1}"/>')
 
 
 def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page: int) -> None:

@@ -18,10 +18,11 @@ from .context import Context
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
-SAFETY = 6.0
-"""points kept free at the bottom of each page. LibreOffice grows the header and footer
-areas of a printed workbook by a point or two beyond their margins when their text is
-taller than it estimates, which would push the last row of a full page onto a new one."""
+SAFETY = 12.0
+"""points kept free at the bottom of each page. LibreOffice prints a workbook's body about
+7 pt shorter than its margins say (its header and footer areas grow beyond the margins to
+fit their text) and rounds row heights a little; without this room the last row of a full
+page moves onto a page of its own."""
 
 
 def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:

@@ -1,0 +1,135 @@
+"""Build a synthetic year with formgen and compare with LibreOffice printing the same workbooks.
+
+    python benchmarks/run.py --areas 42 --jobs 2
+
+1. writes N synthetic areas (benchmarks/synth.py) into a work folder;
+2. runs `formgen build` (workbooks, PDFs and the book) in a fresh Python
+   process and measures its wall time, start-up and imports included, and the
+   peak memory of the main process and of each worker;
+3. has LibreOffice convert the same workbooks to PDF in one `soffice` call
+   (after a warm-up conversion, so its one-off profile creation is not
+   counted) and reports the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import write_year  # noqa: E402
+
+# Runs formgen's build in a child process and reports the peak memory of that
+# process (the main one) and of its direct children (the pool workers).
+CHILD = """
+import json, resource, sys
+from pathlib import Path
+from formgen.build import BuildOptions, build
+data, layouts, fonts, out, jobs = sys.argv[1:6]
+report = build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts),
+                            out_dir=Path(out), jobs=int(jobs), force=True))
+print(json.dumps({
+    "main_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "pages": report.pages, "book_pages": report.book_pages, "files": len(report.written),
+}))
+"""
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def run_formgen(work: Path, jobs: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
+    env["PYTHONPATH"] = str(ROOT)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
+    args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["seconds"] = seconds
+    pdfs = [p for p in (work / "out" / "R7").glob("*.pdf") if p.name != "book.pdf"]
+    result["pdf_bytes"] = sum(p.stat().st_size for p in pdfs)
+    result["book_bytes"] = (work / "out" / "R7" / "book.pdf").stat().st_size
+    return result
+
+
+def run_libreoffice(work: Path) -> dict:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is not installed")
+    books = work / "lo"
+    books.mkdir()
+    for path in sorted((work / "out" / "R7").glob("*.xlsx")):
+        shutil.copy(path, books / path.name)
+    profile = (work / "lo-profile").as_uri()
+    warm = work / "warm"
+    warm.mkdir()
+    shutil.copy(next(books.glob("*.xlsx")), warm / "warm.xlsx")
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run([*command, "--outdir", str(warm), str(warm / "warm.xlsx")], check=True, capture_output=True)
+    files = sorted(str(p) for p in books.glob("*.xlsx"))
+    start = time.perf_counter()
+    subprocess.run([*command, "--outdir", str(work / "lo-pdf"), *files], check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    pages = {p.stem: pdf_pages(p) for p in (work / "lo-pdf").glob("*.pdf")}
+    ours = {p.stem: pdf_pages(p) for p in (work / "out" / "R7").glob("*.pdf") if p.name != "book.pdf"}
+    differ = sorted(area for area in ours if pages.get(area) != ours[area])
+    return {"seconds": seconds, "pages": sum(pages.values()), "files": len(files), "differ": differ}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--areas", type=int, default=42)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-libreoffice", action="store_true", help="only time formgen")
+    parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="formgen-bench-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        write_year(args.areas, work / "data")
+        fg = run_formgen(work, args.jobs)
+        print(f"areas                  {args.areas}")
+        print(f"cores                  {os.cpu_count()}")
+        print(f"formgen jobs           {args.jobs}")
+        print(f"pages                  {fg['pages']} (each as xlsx and PDF) + book {fg['book_pages']}")
+        print(f"formgen wall           {fg['seconds']:.2f} s (whole process: start, imports, xlsx, PDF, book)")
+        print(f"formgen pages/s        {fg['pages'] / fg['seconds']:.0f}")
+        print(f"peak RSS main          {fg['main_rss_kb'] / 1024:.0f} MB")
+        print(f"peak RSS per worker    {fg['worker_rss_kb'] / 1024:.0f} MB")
+        per_page = fg["pdf_bytes"] / 1024 / fg["pages"]
+        book_per_page = fg["book_bytes"] / 1024 / fg["book_pages"]
+        print(f"KB per PDF page        {per_page:.1f} (book {book_per_page:.1f})")
+        if not args.no_libreoffice:
+            lo = run_libreoffice(work)
+            what = f"PDF only, {lo['files']} workbooks, {lo['pages']} pages, one call"
+            print(f"LibreOffice wall       {lo['seconds']:.2f} s ({what})")
+            print(f"LibreOffice pages/s    {lo['pages'] / lo['seconds']:.0f}")
+            same = "yes" if not lo["differ"] else f"no, areas {', '.join(lo['differ'])}"
+            print(f"same page count        {same} (LibreOffice's print of each workbook vs formgen's PDF)")
+            print(f"ratio                  {lo['seconds'] / fg['seconds']:.1f}x (LibreOffice time / formgen time)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
