@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -230,8 +231,9 @@ def _run(
             for task in tasks:
                 done(render_area(layout, task))
         else:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            # fork on Linux: workers start at once and share the fonts already read;
+            # elsewhere fork is unsafe or missing, and each worker reads its own
+            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(tasks)),
                 mp_context=context,

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -69,16 +70,8 @@ class _Styles:
         if found is None:
             wb = self.wb
             family = self.plan.fonts[style.font].family
-            font = Font(name=family, size=style.size, bold=style.bold, color="FF" + style.color)
-            fill = (
-                PatternFill(fill_type="solid", fgColor="FF" + style.fill, bgColor="FF" + style.fill)
-                if style.fill
-                else PatternFill()
-            )
-            side = lambda kind: Side(style=None if kind == "none" else kind)  # noqa: E731
-            border = Border(top=side(edges[0]), right=side(edges[1]), bottom=side(edges[2]), left=side(edges[3]))
-            alignment = Alignment(
-                horizontal=align, vertical="center" if style.valign == "middle" else style.valign, wrap_text=True
+            font, fill, border, alignment = _style_objects(
+                family, style.size, style.bold, style.color, style.fill, edges, align, style.valign
             )
             fmt = number_format or "General"
             fmt_id = BUILTIN_FORMATS_REVERSE.get(fmt)
@@ -99,6 +92,33 @@ class _Styles:
             )
             found = self._ids[key] = wb._cell_styles.add(array)
         return found
+
+
+@lru_cache(maxsize=4096)
+def _style_objects(
+    family: str,
+    size: float,
+    bold: bool,
+    color: str,
+    fill_color: str | None,
+    edges: tuple[str, str, str, str],
+    align: str,
+    valign: str,
+) -> tuple[Font, PatternFill, Border, Alignment]:
+    """openpyxl style objects, made once per process (they are slow to build and never changed)."""
+    font = Font(name=family, size=size, bold=bold, color="FF" + color)
+    fill = (
+        PatternFill(fill_type="solid", fgColor="FF" + fill_color, bgColor="FF" + fill_color)
+        if fill_color
+        else PatternFill()
+    )
+
+    def side(kind: str) -> Side:
+        return Side(style=None if kind == "none" else kind)
+
+    border = Border(top=side(edges[0]), right=side(edges[1]), bottom=side(edges[2]), left=side(edges[3]))
+    alignment = Alignment(horizontal=align, vertical="center" if valign == "middle" else valign, wrap_text=True)
+    return font, fill, border, alignment
 
 
 def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:

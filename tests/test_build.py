@@ -263,3 +263,24 @@ def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.
     assert (target / "out" / "R7" / "book.pdf").exists()
     again = run_cli("init", str(target))
     assert again.exit_code == 1 and "is not empty" in again.stderr
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from formgen import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", terminal)
+    with cli._progress_bar() as progress:
+        assert progress is not None
+        for done, area in enumerate(["3", "37"], start=1):
+            progress(done, 2, area)
+    assert "area 37" in terminal.getvalue() and "2/2" in terminal.getvalue()
+    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
+    with cli._progress_bar() as progress:
+        assert progress is None

@@ -30,7 +30,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
     layout = loaded.layout
     ctx = Context.of(record)
     page = _page_setup(loaded)
-    measurer = Measurer(loaded)
+    measurer = loaded.cache.setdefault("measurer", Measurer(loaded))
     sheets: list[SheetPlan] = []
     for index, sheet in enumerate(layout.sheets):
         if sheet.skip_if_empty and not ctx.lookup(sheet.skip_if_empty).value:

@@ -32,6 +32,7 @@ class Measurer:
     def __init__(self, loaded: LoadedLayout):
         self.loaded = loaded
         self._advances: dict[tuple[int, float], Callable[[str], float]] = {}
+        self._lines: dict[tuple, list[str]] = {}
 
     def advance(self, face: FontFace, size: float) -> Callable[[str], float]:
         key = (id(face), size)
@@ -48,6 +49,21 @@ class Measurer:
 
             self._advances[key] = fn
         return fn
+
+    def lines(self, face: FontFace, size: float, avail: float, first: str, text: str, hang: str) -> list[str]:
+        """The lines of one paragraph. Labels and short values repeat throughout a year's
+        forms, so results are remembered; a paragraph that fits needs no breaking at all."""
+        key = (id(face), size, avail, first, text, hang)
+        found = self._lines.get(key)
+        if found is None:
+            whole = first + text
+            if "\n" not in whole and face.width(whole, size) <= avail:
+                found = [whole]
+            else:
+                found = break_paragraph(text, avail, self.advance(face, size), first=first, hang=hang)
+            if len(self._lines) < 50_000:
+                self._lines[key] = found
+        return found
 
     def cell(self, cell: BCell, width: float) -> None:
         """Fill ``cell.lines`` and ``cell.need`` for a cell ``width`` points wide (padding included)."""
@@ -68,7 +84,6 @@ class Measurer:
                 )
             cell.lines = [content.text]
         else:
-            advance = self.advance(face, style.size)
             lines: list[str] = []
             for para in content.paragraphs:
                 for piece in (para.first, para.text, para.hang):
@@ -76,7 +91,7 @@ class Measurer:
                     if problem:
                         raise InputError([content.place.issue(problem)])
                 try:
-                    lines.extend(break_paragraph(para.text, avail, advance, first=para.first, hang=para.hang))
+                    lines.extend(self.lines(face, style.size, avail, para.first, para.text, para.hang))
                 except TooNarrow as exc:
                     raise LayoutError(
                         [

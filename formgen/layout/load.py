@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import FontError, LayoutError
 from ..fonts import FontFace, read_face
@@ -52,6 +53,8 @@ class LoadedLayout:
     faces: dict[tuple[str, bool], FontFace]
     """(family, bold) → face"""
     fonts: dict[str, FontPlan]
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    """the composer's memory for this layout (measured lines), kept for every record it lays out"""
 
     def line(self, loc: Loc) -> int | None:
         return self.source.line(loc)

@@ -58,9 +58,10 @@ class EmbeddedFont:
         font_file.dictionary["Length1"] = len(program)
         font_file.filters = [pdfdoc.PDFZCompress]
         cid_to_gid = pdfdoc.PDFStream()
-        mapping = bytearray(2 * (max(gids) + 1))
+        last = max(gids)
+        mapping = bytearray(2 * (last + 1))
         for old, new in new_id.items():
-            if old <= max(gids):
+            if old <= last:  # components of composite glyphs need no CID of their own
                 mapping[2 * old : 2 * old + 2] = new.to_bytes(2, "big")
         cid_to_gid.content = bytes(mapping)
         cid_to_gid.filters = [pdfdoc.PDFZCompress]
