@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,7 @@ def _run(
         if progress is not None:
             progress(len(results), len(tasks), result.area_id)
 
+    futures: list[Future[AreaResult]] = []
     try:
         if jobs == 1 or len(tasks) <= 1:
             for task in tasks:
@@ -241,10 +242,15 @@ def _run(
                 initargs=(layout.path, options.fonts_dir),
             ) as pool:
                 futures = [pool.submit(_render_in_worker, task) for task in tasks]
-                for future in as_completed(futures):
-                    done(future.result())
+                try:
+                    for future in as_completed(futures):
+                        done(future.result())
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
     except BaseException:
-        discard([s for r in results for s in r.staged.values()])
+        finished = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+        discard([s for r in results + finished for s in r.staged.values()])
         raise
     order = {task.datafile.area_id: i for i, task in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.area_id])
