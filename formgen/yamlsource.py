@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, Place
 
 try:  # libyaml is much faster on large files; fall back to pure Python
     _Loader: type = yaml.CSafeLoader
@@ -89,7 +89,11 @@ class Source:
         return best
 
     def issue(self, loc: Loc, message: str) -> Issue:
-        return Issue(self.path, self.line(loc), format_loc(loc), message)
+        return self.place(loc).issue(message)
+
+    def place(self, loc: Loc) -> Place:
+        """Where ``loc`` is: this file, its line, the field path."""
+        return Place(self.path, self.line(loc), format_loc(loc))
 
 
 class _Reader:

@@ -11,7 +11,6 @@ from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
-from ..yamlsource import format_loc
 from .bands import BandBuilder, BRow
 from .content import NumberContent, render
 from .context import Context
@@ -85,8 +84,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
 
 
 def _place(loaded: LoadedLayout, sheet: int | None, *loc: str) -> Place:
-    where: tuple = ("sheets", sheet) if sheet is not None else (loc or ("document",))
-    return Place(loaded.source.path, loaded.source.line(where), format_loc(where))
+    return loaded.source.place(("sheets", sheet) if sheet is not None else (loc or ("document",)))
 
 
 def _page_setup(loaded: LoadedLayout) -> PageSetup:

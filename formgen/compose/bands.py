@@ -99,10 +99,7 @@ class BandBuilder:
     # ----- helpers
 
     def place(self, loc: Loc) -> Place:
-        src = self.loaded.source
-        from ..yamlsource import format_loc
-
-        return Place(src.path, src.line(loc), format_loc(loc))
+        return self.loaded.source.place(loc)
 
     def style(self, name: str) -> CellStyle:
         return self.loaded.styles[name]

@@ -146,7 +146,7 @@ class Context:
         source = self.record._source
         if source is None:
             return Place("(record)", None, format_loc(loc))
-        return Place(source.path, source.line(loc), format_loc(loc))
+        return source.place(loc)
 
     def render(self, template: str, *, missing: str = "") -> tuple[str, bool]:
         """Fill ``{path}`` placeholders; returns (text, whether any value was missing)."""
