@@ -324,3 +324,35 @@ def test_source_date_epoch_sets_the_document_dates(tmp_path: Path, monkeypatch: 
     with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
         assert "2025-12-01T00:00:00Z" in archive.read("docProps/core.xml").decode()
         assert all(i.date_time[:3] == (2025, 12, 1) for i in archive.infolist())
+
+
+def test_headings_chained_before_a_long_text_do_not_stop_the_build(tmp_path: Path) -> None:
+    """Empty sections (headings only) before a text longer than a page: the text is split."""
+    text = MINIMAL_RECORD + "final_evaluation: " + "あいうえお、かきくけこ。" * 600 + "\n"
+    project = project_with(tmp_path, text)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    assert max(r.height for s in plan.sheets for r in s.rows) <= 409
+
+
+def test_logic_model_cells_spanning_rows_longer_than_a_row_can_be(tmp_path: Path) -> None:
+    logic = (
+        "logic_models:\n"
+        "  - measure: 1\n"
+        f"    projects: ['{'事業' * 250}', 'b']\n"
+        f"    outputs: [{{text: '{'実績' * 400}', rows: 2}}]\n"
+        "    short_term: [{text: 短期, rows: 2}]\n"
+        "    mid_term: [{text: 中期, rows: 2}]\n"
+        "    final: [{text: 最終, rows: 2}]\n"
+    )
+    project = project_with(tmp_path, MINIMAL_RECORD + logic)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    import openpyxl
+
+    ws = openpyxl.load_workbook(project / "out" / "R7" / "37.xlsx")["ロジックモデル"]
+    heights = [d.height for d in ws.row_dimensions.values() if d.height]
+    assert heights and max(heights) <= 409
+    text = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert "実績" * 30 in text and "事業" * 30 in text

@@ -166,21 +166,19 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
         remaining = capacity - used
         at_top = not pages[-1]
         lead = _lead(bands, i, capacity)
-        if lead <= remaining + EPS or (not (band.keep or band.keep_with_next) and band.height <= remaining + EPS):
+        fits = band.height <= remaining + EPS
+        # may the band go to the next page? Not from the top of one, not away from a
+        # heading it must stay with, and only to keep it (or it and its followers) whole.
+        movable = not at_top and not glued and (band.keep or band.keep_with_next)
+        if fits and (lead <= remaining + EPS or not movable or lead > capacity + EPS):
             place(band.rows, band.outline)
             placed_headers.add(id(band))
             glued = band.keep_with_next
             i += 1
             continue
-        movable = not at_top and not glued and (band.keep or band.keep_with_next)
         glued = False
-        if movable and min(lead, band.height) <= capacity + EPS:
+        if movable and (lead <= capacity + EPS or band.height <= capacity + EPS):
             new_page(band)
-            if lead > capacity - used + EPS and band.height <= capacity - used + EPS:
-                place(band.rows, band.outline)  # its followers cannot join it on any page
-                placed_headers.add(id(band))
-                glued = band.keep_with_next
-                i += 1
             continue
         split = split_rows(band.rows, remaining)
         if split is None:
@@ -189,8 +187,8 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
                     where,
                     None,
                     "",
-                    f"a row is {band.rows[0].height:.0f} pt tall and cannot be split, "
-                    f"but a page holds {capacity:.0f} pt",
+                    f"a row is {band.rows[0].height:.0f} pt tall and holds nothing that can be split "
+                    f"between pages, but a page holds {capacity:.0f} pt",
                 )
             new_page(band)
             continue
@@ -217,8 +215,10 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
         per_row = {key: max(1, lines_fitting(c.style, MAX_ROW, True)) for key, c in tall.items()}
         parts = max((math.ceil(len(c.lines) / per_row[key]) for key, c in tall.items()), default=1)
         if parts <= 1:
-            out.append(row)
-            continue
+            # tall because of text in cells spanning several rows: divide the row
+            # into equal rows and merge every cell of it over them
+            parts = math.ceil(row.height / MAX_ROW)
+            tall = {}
         new_rows = [BRow([]) for _ in range(parts)]
         for c in row.cells:
             if id(c) in tall:
@@ -238,7 +238,8 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
         for new in new_rows:
             new.height = quantize(max([0.0] + [c.need for c in new.cells if c.rowspan == 1]))
         shortfall = row.height - sum(r.height for r in new_rows)
-        if shortfall > 0:
-            new_rows[-1].height = quantize(new_rows[-1].height + shortfall)
+        if shortfall > 0:  # what cells spanning the rows need: spread it evenly
+            for new in new_rows:
+                new.height = quantize(new.height + shortfall / parts)
         out.extend(new_rows)
     return out
