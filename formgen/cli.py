@@ -50,6 +50,9 @@ def reports_errors(command: F) -> F:
         except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
+        except OSError as exc:  # a folder or file the user named cannot be read or written
+            where = exc.filename or ""
+            _fail([f"{where}: {exc.strerror or exc}" if where else f"{exc.strerror or exc}"], 1)
         except click.exceptions.Exit:
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask

@@ -124,7 +124,11 @@ def test_columns_wider_than_the_page(tmp_path: Path) -> None:
 
 def test_bad_number_format(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    edit_layout(project, 'number_format: "#,##0"', 'number_format: "yyyy/mm/dd"')
+    edit_layout(
+        project,
+        "  figure: {align: right, valign: middle}",
+        '  figure: {align: right, valign: middle, number_format: "yyyy/mm/dd"}',
+    )
     _expect(project, "yyyy/mm/dd", "styles.figure.number_format", "unsupported number format")
 
 
@@ -189,3 +193,30 @@ def test_shipped_layout_validates_against_its_schema() -> None:
     assert re.match(
         r"# yaml-language-server: \$schema=\.\./schema/layout\.schema\.json", SHIPPED.read_text(encoding="utf-8")
     )
+
+
+def test_unknown_list_to_skip_a_sheet_on(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, "skip_if_empty: logic_models", "skip_if_empty: logic_modles")
+    _expect(project, "skip_if_empty: logic_modles", "sheets[2].skip_if_empty", "there is no field 'logic_modles'")
+
+
+def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(
+        project,
+        "  center: {align: center, valign: middle}",
+        "  center: {align: center, valign: middle, padding: [0.7, 40]}",
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "leaves no room for text" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "out").mkdir()
+    (project / "out" / "R7").write_text("a file where the year's folder should be", encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "out/R7: cannot write there: File exists" in result.stderr

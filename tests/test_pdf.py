@@ -356,3 +356,16 @@ def test_logic_model_cells_spanning_rows_longer_than_a_row_can_be(tmp_path: Path
     assert heights and max(heights) <= 409
     text = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
     assert "実績" * 30 in text and "事業" * 30 in text
+
+
+def test_figures_keep_the_decimals_they_were_written_with(tmp_path: Path) -> None:
+    text = MINIMAL_RECORD.replace("R5: {target: 4000, actual: 2290}", "R5: {target: 12.5, actual: 1000.25}")
+    project = project_with(tmp_path, text)
+    assert build_project(project).exit_code == 0
+    extracted = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert "12.5" in extracted and "1,000.25" in extracted and "8002.0%" in extracted
+    import openpyxl
+
+    ws = openpyxl.load_workbook(project / "out" / "R7" / "37.xlsx")["施策評価票"]
+    formats = {c.value: c.number_format for row in ws.iter_rows() for c in row if isinstance(c.value, float)}
+    assert formats[12.5] == "#,##0.0" and formats[1000.25] == "#,##0.00"

@@ -194,3 +194,26 @@ def test_missing_file(tmp_path: Path) -> None:
     result = run_cli("validate", str(missing))
     assert result.exit_code == 2
     assert f"{missing}: no such file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "old,new,line,field,fragment",
+    [
+        ("target: 4000", "target: 1e30", 16, "kpis[0].years.R5.target", "more than 15 digits"),
+        ("cost: 601", "cost: 12345678901234567", 23, "projects[0].finance.budget.cost", "more than 15 digits"),
+        ("actual: 2290", "actual: 0.1234567", 16, "kpis[0].years.R5.actual", "more than 6 decimals"),
+    ],
+)
+def test_figures_a_workbook_cannot_keep(
+    record_file: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    record_file.write_text(MINIMAL_RECORD.replace(old, new), encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{record_file}:{line}: {field}: " in result.stderr and fragment in result.stderr
+
+
+def test_figures_written_as_text_are_read_as_numbers(record_file: Path) -> None:
+    text = MINIMAL_RECORD.replace("target: 4000", 'target: "4000"').replace("cost: 601", "cost: ６０１")
+    record_file.write_text(text, encoding="utf-8")
+    assert run_cli("validate", str(record_file)).exit_code == 0

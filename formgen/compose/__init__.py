@@ -12,8 +12,8 @@ from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
 from .bands import BandBuilder, BRow
-from .content import NumberContent, render
-from .context import Context
+from .content import NumberContent, render, unknown_field
+from .context import Context, UnknownField
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
@@ -32,8 +32,13 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
     measurer = loaded.cache.setdefault("measurer", Measurer(loaded))
     sheets: list[SheetPlan] = []
     for index, sheet in enumerate(layout.sheets):
-        if sheet.skip_if_empty and not ctx.lookup(sheet.skip_if_empty).value:
-            continue
+        if sheet.skip_if_empty:
+            try:
+                empty = not ctx.lookup(sheet.skip_if_empty).value
+            except UnknownField as exc:
+                raise unknown_field(loaded.source.place(("sheets", index, "skip_if_empty")), exc) from None
+            if empty:
+                continue
         built = BandBuilder(loaded, sheet, index, ctx).build()
         measure_rows(measurer, built.title_rows, built.columns)
         for band in built.bands:

@@ -71,6 +71,16 @@ class Measurer:
         face = self.loaded.face(style)
         avail = width - 2 * style.pad_h
         content = cell.content
+        if avail < style.size * 0.5:
+            raise LayoutError(
+                [
+                    content.place.issue(
+                        f"its cell is {width / MM:.1f} mm wide and the style '{style.name}' pads it by "
+                        f"{style.pad_h / MM:.1f} mm on each side, which leaves no room for text; "
+                        "widen the column or reduce the padding"
+                    )
+                ]
+            )
         if isinstance(content, NumberContent):
             text_w = face.width(content.text, style.size)
             if text_w > avail + 1e-6:

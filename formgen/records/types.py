@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 MAX_CELL_CHARS = 32767
 
 _GROUPED = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
+_PLAIN = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 
 
 def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -39,7 +40,7 @@ def _number_hint(text: str) -> str:
         return "this looks like a time; YAML 1.1 would read it as a base-60 number"
     if "_" in t:
         return "underscores are not allowed in numbers"
-    return "write digits only, e.g. 4000 or 4,000"
+    return "write a number such as 4000, 4,000 or 12.5"
 
 
 def _to_decimal(value: Any) -> Decimal:
@@ -47,19 +48,35 @@ def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise _fail("number_type", "must be a number, got {got}", got=str(value).lower())
     if isinstance(value, int):
-        return Decimal(value)
+        return _within_reach(Decimal(value))
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise _fail("number_finite", "must be a finite number, got {got}", got=str(value))
-        return value
+        return _within_reach(value)
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
-        if _GROUPED.match(text):
-            return Decimal(text.replace(",", ""))
+        if _GROUPED.match(text) or _PLAIN.match(text):
+            return _within_reach(Decimal(text.replace(",", "")))
         raise _fail("number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text))
     raise _fail("number_type", "must be a number, got {got}", got=type(value).__name__)
+
+
+MAX_DIGITS = 15
+"""significant digits a workbook keeps"""
+MAX_DECIMALS = 6
+
+
+def _within_reach(number: Decimal) -> Decimal:
+    """Refuse figures a workbook would change: more than 15 digits, or more than 6 decimals."""
+    sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) + max(exponent, 0) > MAX_DIGITS:
+        raise _fail("number_size", "has more than {n} digits, more than a workbook keeps", n=MAX_DIGITS)
+    if -exponent > MAX_DECIMALS:
+        raise _fail("number_size", "has more than {n} decimals", n=MAX_DECIMALS)
+    return number
 
 
 def _optional(value: Any) -> Any:
