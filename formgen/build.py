@@ -26,9 +26,9 @@ from typing import Any
 from . import __version__
 from .book import BOOK_LAYOUT_FILE, render_book
 from .compose import compose
-from .datafiles import IDENTIFIER, IDENTIFIER_HELP, DataFile, area_sort_key, describe, load, year_folders
+from .datafiles import DataFile, area_sort_key, load, select_year, year_files
 from .eras import FiscalYear
-from .errors import BuildError, FormgenError, InputError, Issue, ManyErrors
+from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, render_pdf
 from .publish import Staged, commit, discard, inside, sha256_of, stage, write_atomic
@@ -41,8 +41,6 @@ FORMATS = ("xlsx", "pdf")
 LAYOUT_FILE = "policy_area.yaml"
 BOOK_FILE = "book.pdf"
 MANIFEST_FILE = "manifest.json"
-RESERVED = {"book", "manifest"}
-"""area identifiers that would clash with the book and the manifest"""
 
 Progress = Callable[[int, int, str], None]
 """called with (areas done, areas to do, the area just done)"""
@@ -84,34 +82,15 @@ class BuildReport:
 
 def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
     """The year to build (latest unless given) and its data files, in area order."""
-    folders = year_folders(options.data_dir)
-    if not folders:
-        raise InputError.single(str(options.data_dir), None, "", "no fiscal-year folders (such as R7) with data files")
-    year = options.year or max(folders)
-    if year not in folders:
-        known = ", ".join(y.short for y in sorted(folders))
-        raise InputError.single(str(options.data_dir), None, "", f"there is no folder for {year.short} (found {known})")
-    files = [describe(p) for p in sorted(folders[year].glob("*.yaml")) if not p.name.startswith(".")]
-    problems = [
-        Issue(f.display, None, "", f"the file name must be {IDENTIFIER_HELP}")
-        for f in files
-        if not IDENTIFIER.match(f.area_id)
-    ] + [
-        Issue(f.display, None, "", f"'{f.area_id}' is reserved for the year's {f.area_id}; rename the file")
-        for f in files
-        if f.area_id in RESERVED
-    ]
-    if problems:
-        raise InputError(problems)
+    year, folder = select_year(options.data_dir, options.year)
+    files = year_files(folder)
     if options.areas:
         wanted = set(options.areas)
         missing = sorted(wanted - {f.area_id for f in files}, key=area_sort_key)
         if missing:
-            raise InputError.single(str(folders[year]), None, "", f"no data file for area {', '.join(missing)}")
+            raise InputError.single(str(folder), None, "", f"no data file for area {', '.join(missing)}")
         files = [f for f in files if f.area_id in wanted]
-    if not files:
-        raise InputError.single(str(folders[year]), None, "", "no data files (*.yaml)")
-    return year, sorted(files, key=lambda f: area_sort_key(f.area_id))
+    return year, files
 
 
 def _digest(*parts: bytes | str) -> str:

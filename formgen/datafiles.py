@@ -17,6 +17,8 @@ from .records import PolicyArea, load_record
 
 IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}\Z")
 IDENTIFIER_HELP = "letters, digits, '-' and '_' (at most 64, not starting with '-' or '_')"
+RESERVED = {"book", "manifest"}
+"""area identifiers that would clash with the year's book and manifest"""
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,67 @@ def describe(path: Path) -> DataFile:
 
 
 def year_folders(data_dir: Path) -> dict[FiscalYear, Path]:
-    """The fiscal-year folders under ``data_dir`` (R6, R7, …)."""
+    """The fiscal-year folders under ``data_dir`` (R6, R7, …); two folders for one year are an error."""
     found: dict[FiscalYear, Path] = {}
+    clashes: list[Issue] = []
     if data_dir.is_dir():
         for child in sorted(data_dir.iterdir()):
             year = year_of_folder(child.name)
-            if child.is_dir() and year is not None:
-                found[year] = child
+            if not child.is_dir() or year is None:
+                continue
+            if year in found:
+                message = f"names the same fiscal year ({year.long}) as {found[year]}; merge them"
+                clashes.append(Issue(str(child), None, "", message))
+            found[year] = child
+    if clashes:
+        raise DataError(clashes)
     return found
 
 
+def select_year(data_dir: Path, year: FiscalYear | None = None) -> tuple[FiscalYear, Path]:
+    """The folder of ``year``, or of the latest year when none is given."""
+    folders = year_folders(data_dir)
+    if not folders:
+        raise DataError.single(str(data_dir), None, "", "no fiscal-year folders (such as R7) with data files")
+    chosen = year or max(folders)
+    if chosen not in folders:
+        known = ", ".join(y.short for y in sorted(folders))
+        raise DataError.single(str(data_dir), None, "", f"there is no folder for {chosen.short} (found {known})")
+    return chosen, folders[chosen]
+
+
+def year_files(folder: Path) -> list[DataFile]:
+    """The data files of one year, in area order, their names checked (they name the outputs)."""
+    problems = [
+        Issue(str(p), None, "", f"formgen reads *.yaml files; rename it to {p.stem}.yaml")
+        for p in sorted(folder.glob("*.yml"))
+        if not p.name.startswith(".")
+    ]
+    files = [describe(p) for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")]
+    for datafile in files:
+        if not IDENTIFIER.match(datafile.area_id):
+            problems.append(Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}"))
+        elif datafile.area_id in RESERVED:
+            problems.append(Issue(datafile.display, None, "", f"'{datafile.area_id}' is reserved; rename the file"))
+    if problems:
+        raise DataError(problems)
+    if not files:
+        raise DataError.single(str(folder), None, "", "no data files (*.yaml)")
+    return sorted(files, key=lambda f: area_sort_key(f.area_id))
+
+
 def expand(paths: list[Path]) -> list[DataFile]:
-    """Files named on the command line; folders contribute their ``*.yaml`` files, recursively."""
+    """Files named on the command line; folders contribute the *.yaml files of their fiscal-year folders."""
     files: list[DataFile] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(describe(p) for p in sorted(path.rglob("*.yaml")) if not p.name.startswith("."))
-        else:
+        if not path.is_dir():
             files.append(describe(path))
+            continue
+        folders = [path] if year_of_folder(path.name) else list(year_folders(path).values())
+        if not folders:  # a project folder: look for its data folder
+            folders = list(year_folders(path / "data").values())
+        for folder in folders:
+            files.extend(year_files(folder))
     return files
 
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import DataFile, area_sort_key, describe, load, year_folders
+from .datafiles import DataFile, load, select_year, year_files
 from .eras import FiscalYear
-from .errors import BuildError, FormgenError, InputError, Issue, ManyErrors
+from .errors import FormgenError, InputError, Issue, ManyErrors
 from .publish import commit, discard, stage
 from .records.model import PolicyArea
 from .yamlsource import Loc, parse_yaml
 from .yamlwrite import dump
 
 ENDING = {"終了", "廃止", "完了"}
+MARK = "要更新"
+"""the comment marking a line the clerk must update"""
 
 
 @dataclass
@@ -49,18 +51,18 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
 
     for i, kpi in enumerate(record.kpis):
         years = _by_year(data["kpis"][i].get("years", {}))
-        horizon = max([y for y in kpi.years if y >= old], default=new)
-        last = FiscalYear(max(horizon.western + 1, new.western))
-        for year in _span(old, last):
-            entry = dict(years.get(year, {}))
-            if year == old and entry.get("actual") is None:
-                entry["actual"] = None
-                notes.append(_Note(("kpis", i, "years", year.short, "actual"), f"enter the {old.long} actual"))
-            if year > horizon and entry.get("target") is None:
+        if old in years and years[old].get("actual") is None:
+            years[old]["actual"] = None
+            notes.append(_Note(("kpis", i, "years", old.short, "actual"), f"enter the {old.long} actual"))
+        # keep as many future years as last year had, and at least the new year itself
+        last = max([new + 1] + [y + 1 for y in years if y > old])
+        for year in _span(new, last):
+            entry = years.setdefault(year, {})
+            if entry.get("target") is None:
                 entry["target"] = None
                 notes.append(_Note(("kpis", i, "years", year.short, "target"), f"enter the {year.long} target"))
-            years[year] = entry
         data["kpis"][i]["years"] = dict(sorted(years.items()))
+        data["kpis"][i]["assessment"] = kpi.assessment  # kept even when empty, so the note has its line
         notes.append(_Note(("kpis", i, "assessment"), f"update 検証 with the {old.long} result"))
 
     for i, project in enumerate(record.projects):
@@ -125,27 +127,30 @@ def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Iss
         line = source.line(note.loc)
         issues.append(source.issue(note.loc, note.message))
         if line is not None and not lines[line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-")):
-            lines[line - 1] += f"  # 要更新: {note.message}"
+            lines[line - 1] += f"  # {MARK}: {note.message}"
     return "\n".join(lines), issues
 
 
 def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = False) -> RolloverReport:
-    folders = year_folders(data_dir)
-    if not folders:
-        raise InputError.single(str(data_dir), None, "", "no fiscal-year folders (such as R7) with data files")
-    old = source or max(folders)
-    if old not in folders:
-        raise InputError.single(str(data_dir), None, "", f"there is no folder for {old.short}")
+    old, folder = select_year(data_dir, source)
     new = old + 1
     target_dir = data_dir / new.short
     if target_dir.exists() and any(target_dir.glob("*.yaml")) and not force:
-        raise BuildError(f"{target_dir} already holds data files; use --force to replace them")
-    files: list[DataFile] = sorted(
-        (describe(p) for p in folders[old].glob("*.yaml") if not p.name.startswith(".")),
-        key=lambda f: area_sort_key(f.area_id),
-    )
-    if not files:
-        raise InputError.single(str(folders[old]), None, "", "no data files (*.yaml)")
+        raise InputError.single(str(target_dir), None, "", "already holds data files; use --force to replace them")
+    files: list[DataFile] = year_files(folder)
+    unfinished = [f for f in files if MARK in f.path.read_text(encoding="utf-8", errors="replace")]
+    if unfinished and not force:
+        raise InputError(
+            [
+                Issue(
+                    f.display,
+                    None,
+                    "",
+                    f"still has lines marked {MARK}; update them before rolling {old.short} forward",
+                )
+                for f in unfinished
+            ]
+        )
     report = RolloverReport(old, new)
     problems: list[str] = []
     staged = []

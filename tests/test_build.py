@@ -237,7 +237,9 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     assert any("kpis[0].years.R7.actual: enter the 令和7年度 actual" in line for line in todo)
     assert any("projects[7].next_year: was to end" in line for line in todo)
     again = run_cli("new-year", "--data", str(project / "data"), "--from", "R7")
-    assert again.exit_code == 1 and "already holds data files" in again.stderr
+    assert again.exit_code == 2 and "already holds data files" in again.stderr
+    unfinished = run_cli("new-year", "--data", str(project / "data"))
+    assert unfinished.exit_code == 2 and "still has lines marked 要更新" in unfinished.stderr
     assert run_cli("new-year", "--data", str(project / "data"), "--from", "R7", "--force").exit_code == 0
     # the rolled-forward year builds
     assert build_project(project, "--year", "R8").exit_code == 0

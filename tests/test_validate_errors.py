@@ -93,6 +93,13 @@ CASES = [
     ("bad-sdg-goal", replace("sdgs: [4, 8]", "sdgs: [4, 18]"), 10, "measures[0].sdgs[1]", "less than or equal to 17"),
     ("unknown-measure", replace("  - measure: 1", "  - measure: 3"), 18, "projects[0].measure", "there is no 施策3"),
     ("year-mismatch", replace("fiscal_year: R7", "fiscal_year: R8"), 1, "fiscal_year", "folder for R7"),
+    (
+        "year-given-twice",
+        replace("R5: {target: 4000, actual: 2290}", "R5: {target: 4000, actual: 2290}\n      令和5年度: {target: 1}"),
+        15,
+        "kpis[0].years",
+        "令和5年度 is given twice (as 'R5' and '令和5年度')",
+    ),
 ]
 
 

@@ -126,6 +126,9 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
         if style.font not in layout.fonts:
             problems.append(((("styles", name, "font")), f"there is no font family named {style.font!r} in fonts"))
             continue
+        if style.bold and layout.fonts[style.font].bold is None:
+            # without a bold file the PDF draws regular; the workbook must not embolden either
+            style = style.model_copy(update={"bold": False})
         out[name] = _cell_style(name, style)
     return out
 

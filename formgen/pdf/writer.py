@@ -323,5 +323,11 @@ def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
 
 
 def resource_name(face: FontFace) -> str:
-    """The PDF resource name of a face: the same in every PDF, so drawn pages can move between them."""
-    return "F" + hashlib.sha256(str(face.path).encode()).hexdigest()[:10]
+    """The PDF resource name of a face: the same in every PDF, so drawn pages can move between
+    them, and derived from the font itself, so a project in another folder gives the same bytes."""
+    return _content_name(face.path)
+
+
+@lru_cache(maxsize=32)
+def _content_name(path: Path) -> str:
+    return "F" + hashlib.sha256(path.read_bytes()).hexdigest()[:10]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+from pydantic_core import PydanticCustomError
 
 from ..eras import FiscalYear
 from .narrative import Narrative
@@ -108,6 +109,25 @@ _ROUNDING = {
 }
 
 
+def _years_once(value: Any) -> Any:
+    """R5 and 令和5年度 name the same year: giving both is a mistake, not a merge."""
+    if isinstance(value, dict):
+        seen: dict[FiscalYear, Any] = {}
+        for key in value:
+            try:
+                year = FiscalYear.parse(key)
+            except ValueError:
+                continue  # reported by the key's own validation
+            if year in seen:
+                raise PydanticCustomError(
+                    "year_twice",
+                    "{year} is given twice (as {a} and {b})",
+                    {"year": year.long, "a": repr(seen[year]), "b": repr(key)},
+                )
+            seen[year] = key
+    return value
+
+
 class KpiYear(Model):
     """目標 and 実績 of one fiscal year; a missing actual prints as 「-」."""
 
@@ -157,7 +177,7 @@ class Kpi(Model):
     """decimals printed in 達成率"""
     rounding: Rounding = "half_up"
     """how 達成率 is rounded to its decimals; the form rounds half up (57.25 → 57.3)"""
-    years: dict[FiscalYear, KpiYear] = {}
+    years: Annotated[dict[FiscalYear, KpiYear], BeforeValidator(_years_once)] = {}
     """目標 / 実績 per fiscal year, keyed R5, R6, …"""
     assessment: Text = ""
     """検証"""
@@ -357,7 +377,7 @@ class Evidence(Model):
     """事業名"""
     item: Line
     """項目, e.g. 移住相談件数(年間)"""
-    years: dict[FiscalYear, EvidenceYear] = {}
+    years: Annotated[dict[FiscalYear, EvidenceYear], BeforeValidator(_years_once)] = {}
 
     def for_year(self, year: FiscalYear) -> EvidenceYear:
         return self.years.get(year) or EvidenceYear()
