@@ -129,6 +129,8 @@ class HeaderFooterPlan:
     center: str
     right: str
     style: str
+    size: float
+    """font size in points: the style's, or smaller when the texts are too long for the page"""
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,7 @@ def _header_footer(target, plan: DocumentPlan, spec: HeaderFooterPlan) -> None: 
         item = getattr(target, slot)
         item.text = text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", str(plan.pages))
         item.font = f"{family},{'Bold' if style.bold else 'Regular'}"
-        item.size = style.size
+        item.size = spec.size
 
 
 class _FixedTimeZip(zipfile.ZipFile):

@@ -380,3 +380,17 @@ def test_the_same_project_in_another_folder_gives_the_same_bytes(built: Built, t
     assert build_project(project).exit_code == 0
     for name in ("37.pdf", "37.xlsx", "book.pdf"):
         assert (project / "out" / "R7" / name).read_bytes() == (built.project / "out" / "R7" / name).read_bytes(), name
+
+
+def test_a_long_area_name_shrinks_the_header_to_fit(tmp_path: Path) -> None:
+    long_name = "地域資源を活用した観光交流と移住定住の促進及び関係人口の創出拡大による持続可能な地域づくりの推進と連携による総合的な施策の展開と推進体制の整備"
+    text = MINIMAL_RECORD.replace("area: {number: 37, name: 交流・移住}", f"area: {{number: 37, name: {long_name}}}")
+    project = project_with(tmp_path, text)
+    assert build_project(project).exit_code == 0
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    assert plan.header.size < plan.styles[plan.header.style].size
+    bbox = run("pdftotext", "-bbox", "-f", "1", "-l", "1", str(project / "out" / "R7" / "37.pdf"), "-").stdout
+    xs = [float(x) for x in re.findall(r'xMin="([0-9.]+)"', bbox)] + [
+        float(x) for x in re.findall(r'xMax="([0-9.]+)"', bbox)
+    ]
+    assert min(xs) >= plan.page.left - 0.5 and max(xs) <= plan.page.width - plan.page.right + 0.5

@@ -5,7 +5,9 @@ All geometry and pagination is decided here, once; see :mod:`formgen.plan`.
 
 from __future__ import annotations
 
-from ..errors import InputError, Place
+from dataclasses import replace
+
+from ..errors import InputError, LayoutError, Place
 from ..fonts import glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
@@ -44,6 +46,15 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         for band in built.bands:
             measure_rows(measurer, band.rows, built.columns)
         title_height = sum(r.height for r in built.title_rows)
+        if title_height > page.body_height / 2:
+            raise LayoutError(
+                [
+                    _place(loaded, index).issue(
+                        f"its title rows are {title_height:.0f} pt tall and would fill most of every page "
+                        f"({page.body_height:.0f} pt); shorten them"
+                    )
+                ]
+            )
         capacity = page.body_height - title_height - SAFETY
         paged = paginate(built.bands, capacity, loaded.where(("sheets", index)))
         rows: list[Row] = []
@@ -80,8 +91,8 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         keywords=[render(ctx, k, place) for k in info.keywords],
         language=info.language,
         page=page,
-        header=_header_footer(loaded, ctx, layout.page.header, _place(loaded, None, "page", "header")),
-        footer=_header_footer(loaded, ctx, layout.page.footer, _place(loaded, None, "page", "footer")),
+        header=_header_footer(loaded, ctx, layout.page.header, _place(loaded, None, "page", "header"), page),
+        footer=_header_footer(loaded, ctx, layout.page.footer, _place(loaded, None, "page", "footer"), page),
         fonts=loaded.fonts,
         styles=loaded.styles,
         sheets=sheets,
@@ -108,16 +119,43 @@ def _page_setup(loaded: LoadedLayout) -> PageSetup:
     )
 
 
-def _header_footer(loaded: LoadedLayout, ctx: Context, spec: HeaderFooter, place: Place) -> HeaderFooterPlan:
-    face = loaded.face(loaded.styles[spec.style])
+MIN_HEADER_SIZE = 5.0
+"""points: a header or footer too long for the page is set smaller, down to this"""
+HEADER_GAP = 12.0
+"""points between the header's (or footer's) left, centre and right texts"""
+
+
+def _header_footer(
+    loaded: LoadedLayout, ctx: Context, spec: HeaderFooter, place: Place, page: PageSetup
+) -> HeaderFooterPlan:
+    """The texts of a header or footer, set small enough to fit between the margins side by side."""
+    style = loaded.styles[spec.style]
+    face = loaded.face(style)
     texts = {}
     for slot in ("left", "center", "right"):
-        text = render(ctx, getattr(spec, slot), place)
-        problem = glyph_problem(face, text.replace("{page}", "1").replace("{pages}", "1"))
+        slot_place = replace(place, field=f"{place.field}.{slot}")
+        text = render(ctx, getattr(spec, slot), slot_place)
+        sample = text.replace("{page}", "9999").replace("{pages}", "9999")
+        problem = glyph_problem(face, sample)
         if problem:
-            raise InputError([place.issue(problem)])
-        texts[slot] = text
-    return HeaderFooterPlan(style=spec.style, **texts)
+            raise InputError([slot_place.issue(problem)])
+        texts[slot] = (text, face.width(sample, 1.0))
+    # the centre text is centred on the page, so it needs room on both sides
+    left, center, right = (texts[s][1] for s in ("left", "center", "right"))
+    needed = max(left + center / 2, right + center / 2) * 2 if center else left + right
+    gaps = HEADER_GAP * (sum(1 for s in texts.values() if s[0]) - 1)
+    room = page.body_width - max(gaps, 0)
+    size = style.size if needed * style.size <= room else room / needed
+    if size < MIN_HEADER_SIZE:
+        raise LayoutError(
+            [
+                place.issue(
+                    f"its texts need {needed * MIN_HEADER_SIZE / MM:.0f} mm even at {MIN_HEADER_SIZE:g} pt; "
+                    "shorten them"
+                )
+            ]
+        )
+    return HeaderFooterPlan(style=spec.style, size=round(size, 2), **{s: t for s, (t, _) in texts.items()})
 
 
 def _plan_row(row: BRow) -> Row:

@@ -281,7 +281,7 @@ class PdfRenderer:
         face = self.face(plan, style)
         font = self.font(face)
         setup = plan.page
-        size = style.size
+        size = spec.size
         if top:
             baseline = setup.height - setup.header - face.ascent * size
         else:
