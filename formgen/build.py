@@ -157,9 +157,10 @@ _WORKER_LAYOUT: LoadedLayout | None = None
 
 
 def _init_worker(layout_path: Path, fonts_dir: Path) -> None:
-    """Read the layout and fonts once per worker process."""
+    """Give the worker its layout: a forked worker has the parent's already; another reads it once."""
     global _WORKER_LAYOUT
-    _WORKER_LAYOUT = load_layout(layout_path, fonts_dir)
+    if _WORKER_LAYOUT is None:
+        _WORKER_LAYOUT = load_layout(layout_path, fonts_dir)
 
 
 def _render_in_worker(task: AreaTask) -> AreaResult:
@@ -213,7 +214,10 @@ def _run(
         else:
             # fork on Linux: workers start at once and share the fonts already read;
             # elsewhere fork is unsafe or missing, and each worker reads its own
-            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            fork = sys.platform.startswith("linux")
+            context = multiprocessing.get_context("fork" if fork else "spawn")
+            global _WORKER_LAYOUT
+            _WORKER_LAYOUT = layout if fork else None  # inherited by forked workers
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(tasks)),
                 mp_context=context,
@@ -320,7 +324,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         for name, entry in files.items()
         if entry.get("format") == "pdf" and entry.get("area") in area_inputs
     )
-    if BOOK_FILE in files:
+    if front is not None and BOOK_FILE in files:
         report.book_pages = files[BOOK_FILE]["pages"]
     report.seconds = time.perf_counter() - started
     return report

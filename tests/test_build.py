@@ -286,3 +286,24 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
     with cli._progress_bar() as progress:
         assert progress is None
+
+
+def test_two_folders_for_one_year_and_yml_files_are_named(project: Path) -> None:
+    twin = project / "data" / "2025"
+    twin.mkdir()
+    (twin / "38.yaml").write_text(SEED_DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and "names the same fiscal year (令和7年度) as" in result.stderr
+    assert run_cli("validate", str(project / "data")).exit_code == 2
+    (twin / "38.yaml").unlink()
+    twin.rmdir()
+    (project / "data" / "R7" / "2.yml").write_text("x: 1\n", encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and "2.yml: formgen reads *.yaml files; rename it to 2.yaml" in result.stderr
+
+
+def test_validate_a_project_folder_reads_its_data_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    result = run_cli("validate", ".")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": ok") == 1 and "layouts" not in result.stdout

@@ -220,3 +220,63 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "out/R7: cannot write there: File exists" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,field,fragment",
+    [
+        (
+            "columns: [42, 36, 14,",
+            "columns: {count: 10, width: x} #",
+            "width: x",
+            "sheets[3].columns",
+            "width must be a number",
+        ),
+        (
+            "columns: [42, 36, 14,",
+            "columns: {count: 10} #",
+            "count: 10} #",
+            "sheets[3].columns",
+            "as {count: 38, width: 5}",
+        ),
+        (
+            "{value: department, span: 31}",
+            "{value: department.x, span: 31}",
+            "department.x",
+            "sheets[0].blocks[1].rows[0][1]",
+            "'department' is a single value",
+        ),
+        (
+            "text: 1 政策分野の進捗状況\n        bookmark: true",
+            "text: 1 政策分野の進捗状況\n        bookmark: 9",
+            "bookmark: 9",
+            "sheets[0].blocks[4].bookmark",
+            "less than or equal to 3",
+        ),
+        (
+            "padding: [0.7, 1.0]",
+            "padding: [0.7, -1.0]",
+            "padding: [0.7, -1.0]",
+            "styles.base.padding",
+            "greater than or equal to 0",
+        ),
+        (
+            "- {value: final, span: 7, style: center}",
+            "- {text: x, span: 7, style: center}",
+            "{text: x, span: 7",
+            "sheets[2].blocks[1].columns",
+            "names its list with value:",
+        ),
+    ],
+)
+def test_layout_mistakes_get_one_clear_message(
+    tmp_path: Path, old: str, new: str, needle: str, field: str, fragment: str
+) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, old, new)
+    path = project / "layouts" / "policy_area.yaml"
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = [ln for ln in result.stderr.splitlines() if fragment in ln]
+    assert len(lines) == 1, result.stderr
+    assert f"{path}:" in lines[0] and f": {field}" in lines[0], lines[0]

@@ -383,7 +383,10 @@ def test_the_same_project_in_another_folder_gives_the_same_bytes(built: Built, t
 
 
 def test_a_long_area_name_shrinks_the_header_to_fit(tmp_path: Path) -> None:
-    long_name = "地域資源を活用した観光交流と移住定住の促進及び関係人口の創出拡大による持続可能な地域づくりの推進と連携による総合的な施策の展開と推進体制の整備"
+    long_name = (
+        "地域資源を活用した観光交流と移住定住の促進及び関係人口の創出拡大による"
+        "持続可能な地域づくりの推進と連携による総合的な施策の展開と推進体制の整備"
+    )
     text = MINIMAL_RECORD.replace("area: {number: 37, name: 交流・移住}", f"area: {{number: 37, name: {long_name}}}")
     project = project_with(tmp_path, text)
     assert build_project(project).exit_code == 0

@@ -56,20 +56,18 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
                 ]
             )
         capacity = page.body_height - title_height - SAFETY
-        paged = paginate(built.bands, capacity, loaded.where(("sheets", index)))
+        paged = paginate(built.bands, capacity, _place(loaded, index))
         rows: list[Row] = []
         starts: list[int] = []
-        page_offsets: list[int] = []
         for page_rows in paged.pages:
             starts.append(len(rows))
-            page_offsets.append(len(rows))
             rows.extend(_plan_row(r) for r in page_rows)
         title = render(ctx, sheet.title or sheet.name, _place(loaded, index))
         # bookmark levels as the layout gives them may skip (a sheet whose only
         # bookmarks are level-2 groups): number them densely under the sheet's own
         levels = {level: rank for rank, level in enumerate(sorted({e[2] for e in paged.outline}), start=1)}
         outline = [OutlineEntry(0, 0, title)] + [
-            OutlineEntry(page_offsets[p] + r, levels[level], text) for p, r, level, text in paged.outline
+            OutlineEntry(starts[p] + r, levels[level], text) for p, r, level, text in paged.outline
         ]
         sheets.append(
             SheetPlan(

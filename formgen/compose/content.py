@@ -42,6 +42,8 @@ def text_paragraphs(text: str, bullet: str | None = None) -> list[Paragraph]:
 
 
 def unknown_field(place: Place, exc: UnknownField) -> LayoutError:
+    if exc.why:
+        return LayoutError([place.issue(f"there is no field {exc.path!r}: {exc.why}")])
     shown = ", ".join(exc.available[:40])
     return LayoutError([place.issue(f"there is no field {exc.path!r} here; available: {shown}")])
 

@@ -62,9 +62,10 @@ class Lookup:
 
 
 class UnknownField(Exception):
-    def __init__(self, path: str, available: list[str]):
+    def __init__(self, path: str, available: list[str], why: str = ""):
         self.path = path
         self.available = available
+        self.why = why
         super().__init__(path)
 
 
@@ -79,7 +80,7 @@ def _type_names(cls: type) -> list[str]:
     names = set(getattr(cls, "model_fields", {}))
     names |= {n for n in dir(cls) if not n.startswith("_") and isinstance(getattr(cls, n, None), property)}
     names |= set(getattr(cls, "__dataclass_fields__", {}))
-    return sorted(n for n in names if not n.startswith("_") and n not in ("model_config", "model_fields"))
+    return sorted(n for n in names if not n.startswith(("_", "model_")))
 
 
 @lru_cache(maxsize=256)
@@ -134,7 +135,10 @@ class Context:
                 try:
                     value = _get(value, part)
                 except KeyError:
-                    raise UnknownField(path, public_names(value)) from None
+                    available = public_names(value)
+                    if not available:
+                        raise UnknownField(path, [], f"'{name}' is a single value, not a group of fields") from None
+                    raise UnknownField(path, available) from None
                 loc = None if loc is None else loc + (part,)
                 name = part
             return Lookup(value, loc)
@@ -176,5 +180,5 @@ def display(value: Any) -> str:
     if isinstance(value, Percent):
         return str(value)
     if isinstance(value, bool):
-        return "○" if value else ""
+        return "◎" if value else ""
     return str(value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..errors import LayoutError
+from ..errors import LayoutError, Place
 from .bands import Band, BCell, BRow
 from .content import NumberContent, TextContent
 from .measure import ROW_STEP, lines_fitting, quantize, size_rows, text_height
@@ -131,7 +131,7 @@ def _lead(bands: list[Band], i: int, capacity: float) -> float:
     return height
 
 
-def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
+def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     pages: list[list[BRow]] = [[]]
     outline: list[tuple[int, int, int, str]] = []
     used = 0.0
@@ -183,12 +183,13 @@ def paginate(bands: list[Band], capacity: float, where: str) -> Paged:
         split = split_rows(band.rows, remaining)
         if split is None:
             if at_top:
-                raise LayoutError.single(
-                    where,
-                    None,
-                    "",
-                    f"a row is {band.rows[0].height:.0f} pt tall and holds nothing that can be split "
-                    f"between pages, but a page holds {capacity:.0f} pt",
+                raise LayoutError(
+                    [
+                        where.issue(
+                            f"a row is {band.rows[0].height:.0f} pt tall and holds nothing that can be split "
+                            f"between pages, but a page holds {capacity:.0f} pt"
+                        )
+                    ]
                 )
             new_page(band)
             continue

@@ -56,14 +56,6 @@ class LoadedLayout:
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """the composer's memory for this layout (measured lines), kept for every record it lays out"""
 
-    def line(self, loc: Loc) -> int | None:
-        return self.source.line(loc)
-
-    def where(self, loc: Loc) -> str:
-        """``layouts/x.yaml:12`` for messages."""
-        line = self.source.line(loc)
-        return f"{self.source.path}:{line}" if line else self.source.path
-
     def face(self, style: CellStyle) -> FontFace:
         return self.faces[(style.font, style.bold)]
 

@@ -9,6 +9,7 @@ blocks; every block produces rows of cells that span grid columns. See
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -121,6 +122,9 @@ class FontSpec(Spec):
 BorderKind = Literal["none", "hair", "thin", "medium", "thick", "double"]
 
 
+Millimetres = Annotated[float, Field(ge=0, le=50)]
+
+
 class Style(Spec):
     """A named cell style. Unset values come from ``parent`` (default: the style named ``base``)."""
 
@@ -142,7 +146,7 @@ class Style(Spec):
     border_left: BorderKind | None = None
     align: Literal["left", "center", "right"] | None = None
     valign: Literal["top", "middle", "bottom"] | None = None
-    padding: float | tuple[float, float] | None = None
+    padding: Millimetres | tuple[Millimetres, Millimetres] | None = None
     """millimetres: one value for all sides, or [vertical, horizontal]"""
     line_height: float | None = Field(None, ge=1.0, le=3.0)
     """distance between lines as a multiple of the font size"""
@@ -251,7 +255,7 @@ class HeadingBlock(BlockBase):
     type: Literal["heading"]
     text: str
     style: str = "heading"
-    bookmark: bool | int = False
+    bookmark: bool | Annotated[int, Field(ge=1, le=3)] = False
     """true (level 1) or a level 1–3: add a bookmark to the PDF outline"""
 
 
@@ -319,8 +323,9 @@ class TableBlock(BlockBase):
     group_by: FieldPath | None = None
     """a field of the items, e.g. measure; groups keep their first-seen order"""
     group: list[RowSpec] = []
-    """rows before each group (fields are looked up on the group, e.g. the measure)"""
-    group_bookmark: bool | int = False
+    """rows before each group; fields are those of the group's first item (grouped by measure,
+    ``measure.label`` names the measure)"""
+    group_bookmark: bool | Annotated[int, Field(ge=1, le=3)] = False
     """add a bookmark per group (level 2, or the level given), titled with the group rows' text"""
     item_bookmark: str | None = None
     """add a bookmark per item with this title template, e.g. '{label}' (level 2)"""
@@ -336,11 +341,21 @@ class LogicModelBlock(BlockBase):
     type: Literal["logic_model"]
     items: FieldPath = "logic_models"
     title: list[RowSpec] = []
-    """rows before each model (fields looked up on the model's measure)"""
+    """rows before each model; fields are the model's (``measure.label`` names its measure)"""
     header: list[RowSpec] = []
     columns: list[CellSpec] = Field(min_length=1)
     """one cell per column: value names the column (projects, outputs, short_term, mid_term, final)"""
     keep_together: bool = False
+
+    @field_validator("columns")
+    @classmethod
+    def _named(cls, columns: list[CellSpec]) -> list[CellSpec]:
+        for column in columns:
+            if column.value is None:
+                raise ValueError(
+                    "each column names its list with value: (projects, outputs, short_term, mid_term or final)"
+                )
+        return columns
 
 
 Block = Annotated[
@@ -353,11 +368,15 @@ Block = Annotated[
 
 
 def _columns(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"count", "width"}:
+    if isinstance(value, dict):
+        if set(value) != {"count", "width"}:
+            raise ValueError("write the columns as a list of widths, or as {count: 38, width: 5}")
         count, width = value["count"], value["width"]
-        if isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= 256:
-            return [width] * count
-        raise ValueError("count must be a whole number from 1 to 256")
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
+            raise ValueError(f"count must be a whole number from 1 to 256, got {count!r}")
+        if isinstance(width, bool) or not isinstance(width, (int, float, Decimal)) or not 0 < width <= 500:
+            raise ValueError(f"width must be a number of millimetres (more than 0, at most 500), got {width!r}")
+        return [width] * count
     return value
 
 

@@ -183,9 +183,6 @@ Line = Annotated[
 ]
 """A single line of text: names, titles, labels."""
 
-Number = Annotated[Decimal, BeforeValidator(_decimal), WithJsonSchema(_NUMBER_SCHEMA)]
-"""An exact decimal figure (KPI targets and actuals)."""
-
 OptionalNumber = Annotated[
     Decimal | None,
     BeforeValidator(_decimal),
@@ -209,9 +206,6 @@ OptionalAmount = Annotated[
     ),
 ]
 """Thousands of yen, whole and non-negative; may be missing."""
-
-Count = Annotated[int, BeforeValidator(_count)]
-"""A whole number."""
 
 
 def int_range(low: int, high: int | None = None) -> Any:
