@@ -190,7 +190,12 @@ class Kpi(Model):
         return self._number
 
     def rate(self, year: FiscalYear) -> Decimal | None:
-        """達成率 in percent: actual / target (target / actual when lower is better)."""
+        """達成率 in percent: actual / target (target / actual when lower is better).
+
+        None (printed 「-」) when the target or the actual is missing, or when the
+        divisor is 0: a target of 0, or an actual of 0 where lower is better, has no
+        finite rate, and the form prints none rather than inventing one.
+        """
         entry = self.years.get(year)
         if entry is None or entry.target is None or entry.actual is None:
             return None
