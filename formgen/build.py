@@ -104,8 +104,8 @@ def _digest(*parts: bytes | str) -> str:
 
 def _layout_digest(layout: LoadedLayout) -> str:
     """Everything of a layout that shapes the output: its text and its font files."""
-    fonts = sorted({p for plan in layout.fonts.values() for p in (plan.regular, plan.bold) if p})
-    return _digest(layout.path.read_bytes(), *(sha256_of(Path(p)) or "" for p in fonts))
+    fonts = sorted({face.digest for face in layout.faces.values()})
+    return _digest(layout.path.read_bytes(), *fonts)
 
 
 # --------------------------------------------------------------------------- the manifest

@@ -8,6 +8,7 @@ font before anything is drawn.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import struct
 import unicodedata
@@ -42,6 +43,8 @@ class FontFace:
     """code point → glyph id"""
     glyph_advances: list[int]
     """glyph id → advance in font units"""
+    digest: str
+    """sha256 of the file: names the font in PDFs and in build fingerprints"""
     _advance_cache: dict[str, float] = field(default_factory=dict, repr=False)
     _printable: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
@@ -69,8 +72,22 @@ def read_face(path: Path) -> FontFace:
     return _read_face(path.resolve())
 
 
+@dataclass(frozen=True)
+class FontFile:
+    """A font file's tables by tag, and the digest of its bytes."""
+
+    tables: dict[str, bytes]
+    digest: str
+
+
 def read_tables(path: Path) -> dict[str, bytes]:
-    """The tables of a TrueType/OpenType file by tag (read once per process, see callers)."""
+    """The tables of a TrueType/OpenType file by tag."""
+    return read_font_file(path.resolve()).tables
+
+
+@lru_cache(maxsize=32)
+def read_font_file(path: Path) -> FontFile:
+    """Read and split a font file, once per process: metrics, subsetting and digests share it."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -92,12 +109,13 @@ def read_tables(path: Path) -> dict[str, bytes]:
             tables[tag.decode("latin-1")] = data[offset : offset + length]
     except (struct.error, ValueError):
         raise FontError(f"{path}: the font file is damaged") from None
-    return tables
+    return FontFile(tables, hashlib.sha256(data).hexdigest())
 
 
 @lru_cache(maxsize=32)
 def _read_face(path: Path) -> FontFace:
-    tables = read_tables(path)
+    file = read_font_file(path)
+    tables = file.tables
     if "CFF " in tables or "CFF2" in tables:
         raise FontError(
             f"{path}: this font has CFF (PostScript) outlines; formgen embeds TrueType (glyf) fonts only. "
@@ -128,6 +146,7 @@ def _read_face(path: Path) -> FontFace:
         descent=win_descent / upm,
         cmap=cmap,
         glyph_advances=advances,
+        digest=file.digest,
     )
     log.debug("read font %s (%s, %d characters)", path, face.family, len(face.cmap))
     return face

@@ -8,7 +8,6 @@ reportlab's invariant mode, dates from SOURCE_DATE_EPOCH when it is set.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -325,9 +324,4 @@ def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
 def resource_name(face: FontFace) -> str:
     """The PDF resource name of a face: the same in every PDF, so drawn pages can move between
     them, and derived from the font itself, so a project in another folder gives the same bytes."""
-    return _content_name(face.path)
-
-
-@lru_cache(maxsize=32)
-def _content_name(path: Path) -> str:
-    return "F" + hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return "F" + face.digest[:10]
