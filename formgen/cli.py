@@ -87,19 +87,14 @@ def validate(paths: tuple[Path, ...]) -> None:
     Prints one line per valid file; lists every problem of every invalid file
     as file:line: field: message and exits with status 2.
     """
-    from .datafiles import expand, load
+    from .datafiles import expand, load_all
     from .errors import InputError
 
     files = expand(list(paths) or [Path("data")])
     if not files:
         raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
-    failed: list[str] = []
-    for datafile in files:
-        try:
-            record = load(datafile)
-        except InputError as exc:
-            failed.extend(exc.lines())
-            continue
+    loaded, failed = load_all(files)
+    for datafile, record in loaded:
         click.echo(
             f"{datafile.display}: ok — {record.fiscal_year.long} 政策分野{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects"

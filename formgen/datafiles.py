@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .eras import FiscalYear
-from .errors import DataError, Issue
+from .errors import DataError, InputError, Issue
 from .records import PolicyArea, load_record
 
 IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}\Z")
@@ -113,6 +113,18 @@ def expand(paths: list[Path]) -> list[DataFile]:
 def area_sort_key(area_id: str) -> tuple[int, int | str]:
     """Numeric areas in numeric order (2 before 10), then the others by name."""
     return (0, int(area_id)) if area_id.isdigit() else (1, area_id)
+
+
+def load_all(files: list[DataFile]) -> tuple[list[tuple[DataFile, PolicyArea]], list[str]]:
+    """Every file loaded, or the problems of those that would not load (all of them, not the first)."""
+    loaded: list[tuple[DataFile, PolicyArea]] = []
+    problems: list[str] = []
+    for datafile in files:
+        try:
+            loaded.append((datafile, load(datafile)))
+        except InputError as exc:
+            problems.extend(exc.lines())
+    return loaded, problems
 
 
 def load(datafile: DataFile) -> PolicyArea:

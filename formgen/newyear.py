@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import DataFile, load, select_year, year_files
+from .datafiles import DataFile, load_all, select_year, year_files
 from .eras import FiscalYear
-from .errors import FormgenError, InputError, Issue, ManyErrors
+from .errors import InputError, Issue, ManyErrors
 from .publish import commit, discard, stage
 from .records.model import PolicyArea
 from .yamlsource import Loc, parse_yaml
@@ -151,16 +151,13 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
                 for f in unfinished
             ]
         )
+    loaded, problems = load_all(files)
+    if problems:
+        raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
     report = RolloverReport(old, new)
-    problems: list[str] = []
     staged = []
     try:
-        for datafile in files:
-            try:
-                record = load(datafile)
-            except FormgenError as exc:
-                problems.extend(exc.lines())
-                continue
+        for datafile, record in loaded:
             data, notes = roll_record(record)
             target = target_dir / datafile.path.name
             body, issues = annotate(dump(data), notes, str(target))
@@ -168,14 +165,12 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
             staged.append(stage(target, text.encode("utf-8")))
             report.files.append(target)
             report.todo.extend(_shift(issues, HEADER.count("\n")))
-        if problems:
-            raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
         for item in staged:
             commit(item)
-        report.todo.sort(key=lambda issue: (issue.file, issue.line or 0))
     except BaseException:
         discard(staged)
         raise
+    report.todo.sort(key=lambda issue: (issue.file, issue.line or 0))
     return report
 
 
