@@ -180,15 +180,41 @@ def _decode(raw: bytes, path: str, error: type[InputError]) -> str:
         ) from None
 
 
-def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Issue:
+# the characters YAML does not allow in a stream (YAML 1.1, 5.1), as PyYAML's reader checks them
+_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _control_characters(text: str, path: str) -> list[Issue]:
+    """Every character YAML refuses, each with its line and, where the rest parses, its field.
+
+    The reader stops at the first such character without saying which field
+    holds it; parsing a copy with the characters replaced finds the fields.
+    """
+    found = [(text.count("\n", 0, m.start()) + 1, ord(m.group())) for m in _UNPRINTABLE.finditer(text)]
+    try:
+        lines = parse_yaml(_UNPRINTABLE.sub("\ufffd", text), path).lines
+    except InputError:
+        lines = {}
+    issues = []
+    for line, code in found:
+        before = [loc for loc, at in lines.items() if at <= line and loc]
+        field = format_loc(max(before, key=lambda loc: (lines[loc], len(loc)))) if before else ""
+        issues.append(Issue(path, line, field, f"control character U+{code:04X} is not allowed"))
+    return issues
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     if isinstance(exc, yaml.reader.ReaderError):
+        found = _control_characters(text, path)
+        if found:
+            return found
         if isinstance(exc.character, int):  # libyaml counts bytes of the UTF-8 text
             line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
             code = exc.character
         else:
             line = text[: exc.position].count("\n") + 1
             code = ord(exc.character)
-        return Issue(path, line, "", f"control character U+{code:04X} is not allowed")
+        return [Issue(path, line, "", f"control character U+{code:04X} is not allowed")]
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
@@ -197,7 +223,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Issue:
     if context and context_mark is not None and context_mark.line + 1 != line:
         context += f" that starts on line {context_mark.line + 1}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    return Issue(path, line, "", message)
+    return [Issue(path, line, "", message)]
 
 
 def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> Source:
@@ -215,7 +241,7 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> So
                 documents.append(reader.value(body, ()))
                 reader.lines.setdefault((), body.start_mark.line + 1)
     except yaml.YAMLError as exc:
-        raise error(reader.issues + [_yaml_problem(exc, text, path)]) from None
+        raise error(reader.issues + _yaml_problem(exc, text, path)) from None
     if reader.issues:
         raise error(reader.issues)
     if not documents or documents[0] is None:

@@ -72,7 +72,7 @@ CASES = [
         "vision",
         "U+0007",
     ),
-    ("raw-control-char", replace("vision: 新しい", "vision: 新\x01しい"), 6, "", "control character U+0001"),
+    ("raw-control-char", replace("vision: 新しい", "vision: 新\x01しい"), 6, "vision", "control character U+0001"),
     (
         "xlsx-noncharacter",
         replace("vision: 新しい価値が生まれ続けるまち", 'vision: "価値\\uFFFE"'),
@@ -185,6 +185,20 @@ def test_every_error_of_a_file_is_reported_at_once(record_file: Path) -> None:
         "measures[0].name",
         "kpis[0].years.R5.target",
     } <= fields, result.stderr
+
+
+def test_every_raw_control_character_is_reported_with_its_field(record_file: Path) -> None:
+    text = MINIMAL_RECORD.replace("vision: 新しい", "vision: 新\x01しい").replace(
+        "    description: 交流を促進します。", "    description: |\n      交流を\n      促進\x1bします。"
+    )
+    record_file.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"{record_file}:6: vision: control character U+0001 is not allowed",
+        f"{record_file}:13: measures[0].description: control character U+001B is not allowed",
+    ]
 
 
 def test_every_file_is_checked_and_good_files_are_listed(tmp_path: Path, record_file: Path) -> None:
