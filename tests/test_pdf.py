@@ -274,7 +274,7 @@ def test_a_long_url_stays_inside_its_cell(tmp_path: Path) -> None:
     assert all(float(x) <= right_edge + 0.5 for x, _ in words), (right_edge, words)
 
 
-def test_table_header_repeats_on_every_page_it_continues(tmp_path: Path) -> None:
+def test_table_header_and_group_heading_repeat_on_every_page_they_continue(tmp_path: Path) -> None:
     project_entry = MINIMAL_RECORD.split("projects:\n", 1)[1]
     many = "".join(project_entry.replace("name: 交流事業", f"name: 交流事業{i:02d}") for i in range(80))
     project = project_with(tmp_path, MINIMAL_RECORD.split("projects:\n", 1)[0] + "projects:\n" + many)
@@ -294,9 +294,14 @@ def test_table_header_repeats_on_every_page_it_continues(tmp_path: Path) -> None
     assert len(project_pages) >= 2
     assert header_pages == project_pages
     pdf = project / "out" / "R7" / "37.pdf"
-    for page in project_pages:
+    for k, page in enumerate(project_pages):
         text = squash(run("pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf), "-").stdout)
         assert "事務事業名" in text and "次年度方針" in text
+        # the measure's heading comes first, then the header again with 「（続き）」 on every later page
+        heading = "施策1交流の促進（続き）" if k else "施策1交流の促進"
+        header_at = text.index("事務事業名")
+        assert text.index(heading, header_at) < text.index("交流事業", header_at), text
+        assert ("（続き）" in text) == (k > 0)
 
 
 # --------------------------------------------------------------------------- size and reproducibility

@@ -13,7 +13,7 @@ from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
-from .bands import BandBuilder, BRow
+from .bands import Band, BandBuilder, BRow
 from .content import NumberContent, render, unknown_field
 from .context import Context, UnknownField
 from .measure import Measurer, measure_rows
@@ -43,8 +43,13 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
                 continue
         built = BandBuilder(loaded, sheet, index, ctx).build()
         measure_rows(measurer, built.title_rows, built.columns)
+        measured: set[int] = set()
         for band in built.bands:
-            measure_rows(measurer, band.rows, built.columns)
+            repeated: Band | None = band
+            while repeated is not None and id(repeated) not in measured:  # rows repeated on continued pages too
+                measure_rows(measurer, repeated.rows, built.columns)
+                measured.add(id(repeated))
+                repeated = repeated.header
         title_height = sum(r.height for r in built.title_rows)
         if title_height > page.body_height / 2:
             raise LayoutError(

@@ -67,7 +67,8 @@ class Band:
     keep: bool = True
     keep_with_next: bool = False
     header: Band | None = None
-    """the table header to repeat when this band starts a page"""
+    """rows to repeat when this band starts a page (a table's header, a group's heading), after
+    their own ``header``"""
     outline: list[tuple[int, str]] = field(default_factory=list)
     """(level, title) bookmarks at the band's first row"""
     page_break: bool = False
@@ -239,6 +240,7 @@ class BandBuilder:
         else:
             groups = [(None, indexed)]
         for _, members in groups:
+            item_header = header
             if block.group:
                 first_index, first = members[0]
                 gctx = self.ctx.child(first, _item_loc(items_loc, first_index))
@@ -249,9 +251,14 @@ class BandBuilder:
                     level = 2 if block.group_bookmark is True else int(block.group_bookmark)
                     group_band.outline.append((level, _band_text(group_band)))
                 bands.append(group_band)
+                if block.group_continued is None:
+                    item_header = group_band
+                elif block.group_continued:
+                    rows = self.rows(block.group_continued, gctx, loc + ("group_continued",))
+                    item_header = Band(rows, keep=True, header=header)
             for index, item in members:
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
-                band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=header)
+                band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
                 if block.item_bookmark:
                     title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
                     band.outline.append((2, title))

@@ -3,7 +3,7 @@
 Bands are placed top to bottom. A band that must stay together moves to the
 next page when it does not fit; a heading stays with what follows; anything
 taller than the room left is split between lines of text, with labels
-repeated and table headers printed again on the next page. Finally rows
+repeated and table headers and group headings printed again on the next page. Finally rows
 taller than a spreadsheet row may be (409 pt) are spread over several rows,
 the cells beside them merged across.
 """
@@ -135,7 +135,6 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     pages: list[list[BRow]] = [[]]
     outline: list[tuple[int, int, int, str]] = []
     used = 0.0
-    placed_headers: set[int] = set()
 
     def place(rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
         nonlocal used
@@ -148,8 +147,13 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         nonlocal used
         pages.append([])
         used = 0.0
-        if next_band is not None and next_band.header is not None and id(next_band.header) in placed_headers:
-            place(_copy_rows(next_band.header.rows), [])
+        repeated: list[Band] = []
+        header = next_band.header if next_band is not None else None
+        while header is not None:
+            repeated.insert(0, header)
+            header = header.header
+        for header in repeated:
+            place(_copy_rows(header.rows), [])
 
     glued = False  # the last band placed must stay with the next one: never move it away
     i = 0
@@ -172,7 +176,6 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         movable = not at_top and not glued and (band.keep or band.keep_with_next)
         if fits and (lead <= remaining + EPS or not movable or lead > capacity + EPS):
             place(band.rows, band.outline)
-            placed_headers.add(id(band))
             glued = band.keep_with_next
             i += 1
             continue
@@ -195,7 +198,6 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
             continue
         head, tail = split
         place(head, band.outline)
-        placed_headers.add(id(band))
         bands[i] = band = Band(tail, keep=False, header=band.header)
         new_page(band)
     if not pages[-1] and len(pages) > 1:

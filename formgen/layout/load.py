@@ -197,7 +197,7 @@ def row_groups(layout: Layout) -> Iterator[tuple[int, Loc, list[RowSpec]]]:
             if isinstance(block, FieldsBlock):
                 yield s, loc + ("rows",), block.rows
             elif isinstance(block, TableBlock):
-                for part in ("header", "group", "row", "empty"):
+                for part in ("header", "group", "group_continued", "row", "empty"):
                     rows = getattr(block, part)
                     if rows:
                         yield s, loc + (part,), rows

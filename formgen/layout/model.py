@@ -325,6 +325,9 @@ class TableBlock(BlockBase):
     group: list[RowSpec] = []
     """rows before each group; fields are those of the group's first item (grouped by measure,
     ``measure.label`` names the measure)"""
+    group_continued: list[RowSpec] | None = None
+    """rows printed instead of ``group`` at the top of each page a group continues on, after the
+    header rows, e.g. ``{measure.label}（続き）``; default: the group rows again; ``[]``: none"""
     group_bookmark: bool | Annotated[int, Field(ge=1, le=3)] = False
     """add a bookmark per group (level 2, or the level given), titled with the group rows' text"""
     item_bookmark: str | None = None
