@@ -6,7 +6,8 @@ the year that just ended waits for its actuals, a new year is opened at the
 far end of each indicator and evidence table, and each project's budget
 starts from last year's estimate. A report lists, with file and line, every
 figure and text the clerk must now fill in or review, and the same notes are
-written as comments beside those lines.
+written as comments beside those lines. The clerk's own comments are carried
+over beside the fields they explain.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .eras import FiscalYear
 from .errors import InputError, Issue, ManyErrors
 from .publish import commit, discard, stage
 from .records.model import PolicyArea
+from .yamlcomments import Comment, carry_comments, find_comments
 from .yamlsource import Loc, parse_yaml
 from .yamlwrite import dump
 
@@ -114,8 +116,30 @@ HEADER = """\
 #
 # {target} — rolled forward from {source} by `formgen new-year`.
 # Lines marked 「要更新」 need new figures or a review; `formgen new-year` printed
-# the same list. Comments of last year's file are not carried over.
+# the same list. Comments of last year's file stand beside the same fields.
 """
+
+
+def _own_comments(text: str, year: FiscalYear) -> list[Comment]:
+    """The clerk's comments of a file: not the schema modeline, this tool's header or its marks."""
+    generated = set(HEADER.format(target=year.long, source=(year - 1).long).splitlines()) - {"#"}
+    return [
+        c
+        for c in find_comments(text)
+        if c.text not in generated and not c.text.startswith(("# yaml-language-server:", f"# {MARK}"))
+    ]
+
+
+def _rename(loc: Loc) -> Loc:
+    """A field of last year's file as the new file names it (year keys are written R7)."""
+    parts = list(loc)
+    for i in range(1, len(parts)):
+        if parts[i - 1] == "years" and isinstance(parts[i], str):
+            try:
+                parts[i] = FiscalYear.parse(parts[i]).short
+            except ValueError:
+                pass
+    return tuple(parts)
 
 
 def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Issue]]:
@@ -160,7 +184,10 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
         for datafile, record in loaded:
             data, notes = roll_record(record)
             target = target_dir / datafile.path.name
-            body, issues = annotate(dump(data), notes, str(target))
+            old_text = datafile.path.read_text(encoding="utf-8-sig")
+            comments = _own_comments(old_text, old)
+            body = carry_comments(parse_yaml(old_text, datafile.display), comments, dump(data), str(target), _rename)
+            body, issues = annotate(body, notes, str(target))
             text = HEADER.format(target=new.long, source=old.long) + body
             staged.append(stage(target, text.encode("utf-8")))
             report.files.append(target)

@@ -88,6 +88,16 @@ class Source:
             best = found
         return best
 
+    def loc_at(self, line: int) -> Loc | None:
+        """The deepest field written on ``line``, or else the last one begun above it."""
+        before = [loc for loc, at in self.lines.items() if at <= line and loc]
+        return max(before, key=lambda loc: (self.lines[loc], len(loc))) if before else None
+
+    def locs_below(self, line: int) -> list[Loc]:
+        """The fields that begin below ``line``, nearest first (outermost first on one line)."""
+        below = [loc for loc, at in self.lines.items() if at > line and loc]
+        return sorted(below, key=lambda loc: (self.lines[loc], len(loc)))
+
     def issue(self, loc: Loc, message: str) -> Issue:
         return self.place(loc).issue(message)
 
@@ -192,13 +202,13 @@ def _control_characters(text: str, path: str) -> list[Issue]:
     """
     found = [(text.count("\n", 0, m.start()) + 1, ord(m.group())) for m in _UNPRINTABLE.finditer(text)]
     try:
-        lines = parse_yaml(_UNPRINTABLE.sub("\ufffd", text), path).lines
+        source: Source | None = parse_yaml(_UNPRINTABLE.sub("\ufffd", text), path)
     except InputError:
-        lines = {}
+        source = None
     issues = []
     for line, code in found:
-        before = [loc for loc, at in lines.items() if at <= line and loc]
-        field = format_loc(max(before, key=lambda loc: (lines[loc], len(loc)))) if before else ""
+        loc = source.loc_at(line) if source is not None else None
+        field = format_loc(loc) if loc is not None else ""
         issues.append(Issue(path, line, field, f"control character U+{code:04X} is not allowed"))
     return issues
 

@@ -245,6 +245,43 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     assert build_project(project, "--year", "R8").exit_code == 0
 
 
+def test_new_year_keeps_every_comment_beside_its_field(project: Path) -> None:
+    from collections import Counter
+
+    from formgen.yamlcomments import find_comments
+    from formgen.yamlsource import parse_yaml
+
+    old = project / "data" / "R7" / "37.yaml"
+    text = old.read_text(encoding="utf-8")
+    for before, after in [
+        ("      R6: {target: 4000, actual: 2481}", "      令和6年度: {target: 4000, actual: 2481}  # 実績は速報値"),
+        ("    unit: 人\n    description: 参加人数", "    unit: 人  # 延べ人数\n    description: 参加人数"),
+        ("    assessment: 目標達成には", "    # 検証は担当課と協議済み\n    assessment: 目標達成には"),
+    ]:
+        assert before in text
+        text = text.replace(before, after, 1)
+    old.write_text(text, encoding="utf-8")
+    assert run_cli("new-year", "--data", str(project / "data")).exit_code == 0
+    new_text = (project / "data" / "R8" / "37.yaml").read_text(encoding="utf-8")
+    new = parse_yaml(new_text, "R8/37.yaml")
+    carried = Counter(c.text for c in find_comments(new_text))
+    for comment, count in Counter(c.text for c in find_comments(text)).items():
+        assert carried[comment] >= count, comment
+    lines = new_text.splitlines()
+
+    def field_of(comment: str) -> tuple:
+        (number,) = [i for i, line in enumerate(lines, start=1) if comment in line]
+        if lines[number - 1].lstrip().startswith("#"):  # a comment of its own line: the field below it
+            return new.locs_below(number)[0]
+        return new.loc_at(number)
+
+    assert field_of("# 実績は速報値")[:4] == ("kpis", 0, "years", "R6")
+    assert field_of("# 延べ人数") == ("kpis", 0, "unit")
+    assert field_of("# 検証は担当課と協議済み") == ("kpis", 0, "assessment")
+    assert field_of("# seed: 「国際交流協 民会活動参加 人数」 (「民」 is noise)") == ("kpis", 0)
+    assert run_cli("validate", str(project / "data" / "R8")).exit_code == 0
+
+
 def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "newcity"
     result = run_cli("init", str(target))
