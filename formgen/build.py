@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,9 +226,16 @@ def _run(
                 initargs=(layout.path, options.fonts_dir),
             ) as pool:
                 futures = [pool.submit(_render_in_worker, task) for task in tasks]
+                task_of = {id(future): task for future, task in zip(futures, tasks, strict=True)}
                 try:
                     for future in as_completed(futures):
-                        done(future.result())
+                        try:
+                            done(future.result())
+                        except BrokenProcessPool:
+                            raise BuildError(
+                                f"{task_of[id(future)].datafile.display}: the worker process building it ended "
+                                "abruptly (out of memory, or killed); nothing was written"
+                            ) from None
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -181,6 +182,28 @@ def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
     assert "nothing was written; earlier outputs are unchanged" in result.stderr
     assert outputs(project) == before
     assert not [p for p in (project / "out" / "R7").iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def _die(task: object) -> None:
+    os._exit(9)  # a worker killed, e.g. by the out-of-memory killer
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_message_and_loses_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import formgen.build
+
+    add_area(project, 3)
+    assert build_project(project).exit_code == 0
+    before = outputs(project)
+    (project / "data" / "R7" / "3.yaml").write_text(
+        (project / "data" / "R7" / "3.yaml").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(formgen.build, "_render_in_worker", _die)
+    result = build_project(project, "--jobs", "2", "--force")
+    assert result.exit_code == 1, result.output
+    assert "ended abruptly" in result.stderr and "Traceback" not in result.output
+    assert outputs(project) == before
 
 
 def test_file_names_are_checked_identifiers(project: Path) -> None:

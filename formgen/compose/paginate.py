@@ -131,6 +131,16 @@ def _lead(bands: list[Band], i: int, capacity: float) -> float:
     return height
 
 
+def _repeated(band: Band | None) -> list[Band]:
+    """The headers printed above ``band`` when it starts a page, outermost first."""
+    repeated: list[Band] = []
+    header = band.header if band is not None else None
+    while header is not None:
+        repeated.insert(0, header)
+        header = header.header
+    return repeated
+
+
 def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     pages: list[list[BRow]] = [[]]
     outline: list[tuple[int, int, int, str]] = []
@@ -144,16 +154,14 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         used += _height(rows)
 
     def new_page(next_band: Band | None) -> None:
-        nonlocal used
+        nonlocal used, top_rows
         pages.append([])
         used = 0.0
-        repeated: list[Band] = []
-        header = next_band.header if next_band is not None else None
-        while header is not None:
-            repeated.insert(0, header)
-            header = header.header
-        for header in repeated:
+        for header in _repeated(next_band):
             place(_copy_rows(header.rows), [])
+        top_rows = len(pages[-1])
+
+    top_rows = 0  # rows at the top of the page that repeat a header: the page holds nothing else yet
 
     glued = False  # the last band placed must stay with the next one: never move it away
     i = 0
@@ -168,19 +176,20 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
             i += 1
             continue
         remaining = capacity - used
-        at_top = not pages[-1]
+        at_top = len(pages[-1]) == top_rows
         lead = _lead(bands, i, capacity)
         fits = band.height <= remaining + EPS
         # may the band go to the next page? Not from the top of one, not away from a
         # heading it must stay with, and only to keep it (or it and its followers) whole.
         movable = not at_top and not glued and (band.keep or band.keep_with_next)
-        if fits and (lead <= remaining + EPS or not movable or lead > capacity + EPS):
+        room = capacity - sum(header.height for header in _repeated(band))  # below the repeated headers
+        if fits and (lead <= remaining + EPS or not movable or lead > room + EPS):
             place(band.rows, band.outline)
             glued = band.keep_with_next
             i += 1
             continue
         glued = False
-        if movable and (lead <= capacity + EPS or band.height <= capacity + EPS):
+        if movable and (lead <= room + EPS or band.height <= room + EPS):
             new_page(band)
             continue
         split = split_rows(band.rows, remaining)

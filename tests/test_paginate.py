@@ -1,0 +1,48 @@
+"""Page breaks around repeated table headers and group headings (bands of known heights)."""
+
+from __future__ import annotations
+
+import pytest
+
+from formgen.compose.bands import Band, BRow
+from formgen.compose.paginate import paginate
+from formgen.errors import LayoutError, Place
+
+WHERE = Place("layouts/policy_area.yaml", 1, "sheets[0]")
+HEADER, GROUP, CONTINUED = 10.0, 11.0, 12.0
+"""heights that tell the rows apart in the pages"""
+
+
+def band(height: float, **options: object) -> Band:
+    return Band([BRow([], height=height, min_height=height)], **options)  # type: ignore[arg-type]
+
+
+def table(*heights: float) -> list[Band]:
+    """A table header, a group heading and its （続き） rows, and items of the given heights."""
+    header = band(HEADER, keep_with_next=True)
+    group = band(GROUP, keep_with_next=True, header=header)
+    continued = band(CONTINUED, header=header)
+    return [header, group, *(band(h, header=continued) for h in heights)]
+
+
+def heights(bands: list[Band], capacity: float) -> list[list[float]]:
+    return [[row.height for row in page] for page in paginate(bands, capacity, WHERE).pages]
+
+
+def test_an_item_moves_below_the_repeated_header_and_group_heading() -> None:
+    assert heights(table(30, 75), 100) == [[HEADER, GROUP, 30], [HEADER, CONTINUED, 75]]
+
+
+def test_items_fill_each_page_under_the_repeated_rows() -> None:
+    assert heights(table(*[25] * 8), 100) == [
+        [HEADER, GROUP, 25, 25, 25],
+        [HEADER, CONTINUED, 25, 25, 25],
+        [HEADER, CONTINUED, 25, 25],
+    ]
+
+
+def test_an_item_that_fits_a_page_but_not_below_the_repeated_rows_is_an_error_not_a_hang() -> None:
+    # 85 pt fits a 100 pt page but not the 78 pt under the header and the group heading, and it
+    # holds no text to split. Moving it on for ever used to fill memory until the worker died.
+    with pytest.raises(LayoutError, match="holds nothing that can be split"):
+        paginate(table(30, 85), 100, WHERE)
