@@ -1,12 +1,20 @@
-"""Page breaks around repeated table headers and group headings (bands of known heights)."""
+"""Page breaks: repeated table headers and group headings, and cuts through rows."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
+from formgen.compose import compose
 from formgen.compose.bands import Band, BRow
 from formgen.compose.paginate import paginate
 from formgen.errors import LayoutError, Place
+from formgen.layout.load import load_layout
+from formgen.records import load_record
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WHERE = Place("layouts/policy_area.yaml", 1, "sheets[0]")
 HEADER, GROUP, CONTINUED = 10.0, 11.0, 12.0
@@ -46,3 +54,21 @@ def test_an_item_that_fits_a_page_but_not_below_the_repeated_rows_is_an_error_no
     # holds no text to split. Moving it on for ever used to fill memory until the worker died.
     with pytest.raises(LayoutError, match="holds nothing that can be split"):
         paginate(table(30, 85), 100, WHERE)
+
+
+def test_synthetic_year_pages_have_no_empty_rows_and_fit_their_page(tmp_path: Path) -> None:
+    """42 areas shaped like the sample, some five times longer: splits everywhere."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.pop(0)
+    layout = load_layout(ROOT / "layouts" / "policy_area.yaml", ROOT / "fonts")
+    for path in synth.write_year(42, tmp_path / "data"):
+        plan = compose(layout, load_record(path))
+        for sheet in plan.sheets:
+            title = sum(row.height for row in sheet.title_rows)
+            for page in range(sheet.pages):
+                rows = [sheet.rows[i] for i in sheet.page_rows(page)]
+                assert all(row.height > 0 for row in rows), (path.name, sheet.name, page)
+                assert title + sum(row.height for row in rows) <= plan.page.body_height, (path.name, sheet.name, page)

@@ -114,7 +114,24 @@ def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | No
         for row in part:
             row.cells.sort(key=lambda c: c.col)
         size_rows(part)
+        _drop_empty_rows(part)
     return head, tail
+
+
+def _drop_empty_rows(rows: list[BRow]) -> None:
+    """Remove rows a cut left with no height (a workbook would hide them, or LibreOffice print them
+    at the default height); cells spanning them span one row fewer."""
+    k = 0
+    while k < len(rows):
+        if rows[k].height > EPS or rows[k].fixed or len(rows) == 1:
+            k += 1
+            continue
+        for a in range(k):
+            rows[a].cells = [replace(c, rowspan=c.rowspan - 1) if a + c.rowspan > k else c for c in rows[a].cells]
+        moved = [replace(c, rowspan=c.rowspan - 1) for c in rows[k].cells if c.rowspan > 1]
+        del rows[k]
+        if k < len(rows):
+            rows[k].cells = sorted(rows[k].cells + moved, key=lambda c: c.col)
 
 
 def _lead(bands: list[Band], i: int, capacity: float) -> float:
