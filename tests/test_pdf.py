@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import (
+    FONTS,
     MINIMAL_RECORD,
     SEED_DATA,
     Built,
@@ -66,6 +68,24 @@ def test_only_embedded_subset_fonts(built: Built) -> None:
         assert re.fullmatch(r"[A-Z]{6}\+BIZUDGothic-(Regular|Bold)", name), row
         assert (emb, sub, uni) == ("yes", "yes", "yes"), row
     assert "Helvetica" not in run("pdffonts", str(built.pdf)).stdout
+
+
+def test_two_font_files_with_the_same_bytes_are_embedded_once(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "fonts").unlink()
+    shutil.copytree(FONTS, project / "fonts")
+    shutil.copy(FONTS / "BIZUDGothic-Regular.ttf", project / "fonts" / "MyGothic.ttf")
+    layout = project / "layouts" / "policy_area.yaml"
+    text = layout.read_text(encoding="utf-8")
+    text = text.replace("mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: MyGothic.ttf}")
+    text = text.replace("  heading: {size: 10,", "  heading: {font: mincho, size: 10,")
+    layout.write_text(text, encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    fonts = pdffonts(project / "out" / "R7" / "37.pdf")
+    names = [row[0].split("+", 1)[1] for row in fonts]
+    assert sorted(names) == ["BIZUDGothic-Bold", "BIZUDGothic-Regular"], fonts
+    assert "1政策分野の進捗状況" in squash(pdf_text(project / "out" / "R7" / "37.pdf"))
 
 
 def test_qpdf_check_passes(built: Built) -> None:

@@ -127,10 +127,10 @@ class PdfRenderer:
     # ----- fonts
 
     def font(self, face: FontFace) -> EmbeddedFont:
-        key = str(face.path)
+        key = resource_name(face)  # one font however many files or styles name the same bytes
         embedded = self._fonts.get(key)
         if embedded is None:
-            embedded = self._fonts[key] = EmbeddedFont(face, resource_name(face))
+            embedded = self._fonts[key] = EmbeddedFont(face, key)
             self.canvas._doc.delayedFonts.append(embedded)
         return embedded
 
@@ -169,7 +169,7 @@ class PdfRenderer:
             for page in range(sheet.pages):
                 drawn.pages.append(self._body(plan, sheet, page))
         self.pages(drawn, first_page, total_pages, level, title)
-        drawn.glyphs = {path: dict(font.unicode_of) for path, font in self._fonts.items()}
+        drawn.glyphs = {str(font.face.path): dict(font.unicode_of) for font in self._fonts.values()}
         return drawn
 
     def pages(self, drawn: Drawn, first_page: int, total: int, level: int = 0, title: str | None = None) -> None:
