@@ -32,7 +32,7 @@ from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, render_pdf
-from .publish import Staged, commit, discard, inside, sha256_of, stage, write_atomic
+from .publish import Staged, commit, discard, document_time, inside, sha256_of, stage, write_atomic
 from .records.model import PolicyArea
 from .xlsx import write_xlsx
 
@@ -263,7 +263,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     old = read_manifest(manifest_path)
     report = BuildReport(year, out_dir, len(datafiles))
 
-    layout_digest = _layout_digest(layout)
+    # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
+    layout_digest = _layout_digest(layout) + document_time().isoformat()
     area_inputs = {f.area_id: _digest(__version__, layout_digest, f.path.read_bytes()) for f in datafiles}
     book_inputs = (
         _digest(__version__, _layout_digest(front), *(f"{a}:{d}" for a, d in area_inputs.items())) if front else ""

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, InputError
 
 
 def document_time() -> datetime:
     """The date written into documents: SOURCE_DATE_EPOCH when set, else a fixed date,
     so that building twice gives the same bytes (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return datetime(2000, 1, 1, tzinfo=UTC)
+    try:
         return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime(2000, 1, 1, tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError.single(
+            "SOURCE_DATE_EPOCH", None, "", f"must be a whole number of seconds since 1970-01-01, got {epoch!r}"
+        ) from None
 
 
 @dataclass(frozen=True)

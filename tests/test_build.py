@@ -137,6 +137,24 @@ def test_unchanged_inputs_skip_every_area_and_force_rebuilds(project: Path) -> N
     assert "2 areas (2 built, 0 unchanged), 5 files written" in result.stdout
 
 
+def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build_project(project).exit_code == 0
+    pdf = project / "out" / "R7" / "37.pdf"
+    assert b"D:20000101" in pdf.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
+    result = build_project(project)
+    assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout, result.output
+    assert b"D:20251201" in pdf.read_bytes() and b"D:20000101" not in pdf.read_bytes()
+    before = outputs(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "next monday")
+    result = build_project(project, "--force")
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH: must be a whole number of seconds" in result.stderr
+    assert outputs(project) == before
+
+
 def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
