@@ -27,7 +27,7 @@ from typing import Any
 from . import __version__
 from .book import BOOK_LAYOUT_FILE, render_book
 from .compose import compose
-from .datafiles import DataFile, area_sort_key, load, select_year, year_files
+from .datafiles import DataFile, area_line, area_sort_key, load, same_area_twice, select_year, year_files
 from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.load import LoadedLayout, load_layout
@@ -148,6 +148,8 @@ class AreaResult:
     area_id: str
     staged: dict[str, Staged] = field(default_factory=dict)
     pages: int = 0
+    area_number: int | None = None
+    area_line: int | None = None
     record: PolicyArea | None = None
     drawn: Drawn | None = None
     """the area's PDF pages as drawn, for the book"""
@@ -174,6 +176,8 @@ def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
     result = AreaResult(task.datafile.area_id)
     try:
         record = load(task.datafile)
+        result.area_number = record.area.number
+        result.area_line = area_line(record)
         plan = compose(layout, record)
         if "xlsx" in task.targets:
             result.staged["xlsx"] = stage(task.targets["xlsx"], write_xlsx(plan))
@@ -289,6 +293,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     results = _run(tasks, layout, options, progress)
     staged = [s for r in results for s in r.staged.values()]
     failures = [line for r in results for line in r.errors]
+    datafile_of = {task.datafile.area_id: task.datafile for task in tasks}
+    failures += same_area_twice(
+        [(datafile_of[r.area_id], r.area_number, r.area_line) for r in results if r.area_number is not None]
+    )
     if failures:
         discard(staged)
         raise ManyErrors(failures, "build failed: nothing was written; earlier outputs are unchanged")

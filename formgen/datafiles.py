@@ -88,6 +88,19 @@ def year_files(folder: Path) -> list[DataFile]:
             problems.append(Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}"))
         elif datafile.area_id in RESERVED:
             problems.append(Issue(datafile.display, None, "", f"'{datafile.area_id}' is reserved; rename the file"))
+    first_of: dict[int, DataFile] = {}
+    for datafile in files:
+        if datafile.area_id.isdigit():
+            first = first_of.setdefault(int(datafile.area_id), datafile)
+            if first is not datafile:
+                problems.append(
+                    Issue(
+                        datafile.display,
+                        None,
+                        "",
+                        f"area {int(datafile.area_id)} is also {first.path.name}; keep one file per area",
+                    )
+                )
     if problems:
         raise DataError(problems)
     if not files:
@@ -124,7 +137,28 @@ def load_all(files: list[DataFile]) -> tuple[list[tuple[DataFile, PolicyArea]], 
             loaded.append((datafile, load(datafile)))
         except InputError as exc:
             problems.extend(exc.lines())
-    return loaded, problems
+    entries = [(datafile, record.area.number, area_line(record)) for datafile, record in loaded]
+    return loaded, problems + same_area_twice(entries)
+
+
+def area_line(record: PolicyArea) -> int | None:
+    """The line of the record's area number, for messages about the area as a whole."""
+    return record._source.line(("area", "number")) if record._source is not None else None
+
+
+def same_area_twice(entries: list[tuple[DataFile, int, int | None]]) -> list[str]:
+    """Two files of one year describing the same policy area (e.g. 37.yaml and kikaku.yaml).
+
+    ``entries``: each file with its record's area number and that number's line.
+    """
+    first_of: dict[tuple[FiscalYear | None, int], DataFile] = {}
+    problems = []
+    for datafile, number, line in entries:
+        first = first_of.setdefault((datafile.year, number), datafile)
+        if first is not datafile:
+            message = f"area {number} is also {first.path.name}; keep one file per area"
+            problems.append(str(Issue(datafile.display, line, "area.number", message)))
+    return problems
 
 
 def load(datafile: DataFile) -> PolicyArea:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -235,6 +236,20 @@ def test_file_names_are_checked_identifiers(project: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2 and "'book' is reserved" in result.stderr
     assert not (project / "out").exists()
+
+
+@pytest.mark.parametrize("name,line", [("037.yaml", None), ("kikaku.yaml", 27)])
+def test_two_files_for_one_area_are_refused(project: Path, name: str, line: int | None) -> None:
+    assert build_project(project).exit_code == 0
+    before = outputs(project)
+    shutil.copy(SEED_DATA, project / "data" / "R7" / name)
+    result = build_project(project)
+    assert result.exit_code == 2
+    files = sorted(["37.yaml", name])
+    where = f"{project / 'data' / 'R7' / files[1]}" + (f":{line}: area.number" if line else "")
+    assert f"{where}: area 37 is also {files[0]}; keep one file per area" in result.stderr, result.stderr
+    assert outputs(project) == before
+    assert run_cli("validate", str(project / "data")).exit_code == 2
 
 
 def test_outputs_of_a_removed_area_are_removed(project: Path) -> None:
