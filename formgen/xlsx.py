@@ -161,8 +161,17 @@ def _set_default_font(wb: Workbook, plan: DocumentPlan) -> None:
     normal.font = font
 
 
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _ooxml_text(text: str) -> str:
+    """Text as a workbook stores it: Excel reads ``_x000D_`` as an escaped character, so an
+    underscore that starts such a sequence is itself escaped (``_x005F_``) to stay literal."""
+    return _OOXML_ESCAPE.sub("_x005F_", text)
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _ooxml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _Styles) -> bytes:
@@ -286,7 +295,7 @@ def _header_footer(target, plan: DocumentPlan, spec: HeaderFooterPlan) -> None: 
         if not text:
             continue
         item = getattr(target, slot)
-        item.text = text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", str(plan.pages))
+        item.text = _ooxml_text(text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", str(plan.pages)))
         item.font = f"{family},{'Bold' if style.bold else 'Regular'}"
         item.size = spec.size
 

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import Built, narrative_sentences, pdf_pages, pdf_text, printed, squash
+from conftest import (
+    MINIMAL_RECORD,
+    Built,
+    build_project,
+    make_project,
+    narrative_sentences,
+    pdf_pages,
+    pdf_text,
+    printed,
+    squash,
+)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
@@ -97,3 +108,15 @@ def test_a_row_too_small_is_caught(built: Built, tmp_path: Path) -> None:
     lines = [squash(line) for cell in rows[tallest].cells for line in cell.lines if len(squash(line)) > 10]
     assert lines, "the tallest row should hold text"
     assert any(not printed(line, text) for line in lines), "clipped lines were not detected"
+
+
+def test_text_that_looks_like_an_excel_escape_prints_literally(tmp_path: Path) -> None:
+    # a workbook reader takes _x000D_ in a cell for a carriage return and _x0041_ for 「A」
+    project = make_project(tmp_path / "project")
+    vision = "記号_x000D_と_x0041_の表記"
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: {vision}")
+    (project / "data" / "R7" / "37.yaml").write_text(text, encoding="utf-8")
+    assert build_project(project).exit_code == 0
+    with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
+        assert "記号_x005F_x000D_と_x005F_x0041_の表記" in archive.read("xl/worksheets/sheet1.xml").decode()
+    assert vision in pdf_text(print_with_libreoffice(project / "out" / "R7" / "37.xlsx", tmp_path))
