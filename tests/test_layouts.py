@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import Built, build_project, make_project, run_cli
+from conftest import Built, build_project, make_project
 
 SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
 
@@ -176,23 +175,6 @@ def test_every_layout_error_is_reported_at_once(tmp_path: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 3, result.stderr
-
-
-def test_shipped_layout_validates_against_its_schema() -> None:
-    import json
-
-    import jsonschema
-
-    from formgen.yamlsource import load_yaml
-
-    out = run_cli("schema", "--out", str(SHIPPED.parents[1] / "schema"))
-    assert out.exit_code == 0
-    schema = json.loads((SHIPPED.parents[1] / "schema" / "layout.schema.json").read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(load_yaml(SHIPPED).data))
-    assert not errors, [e.message for e in errors]
-    assert re.match(
-        r"# yaml-language-server: \$schema=\.\./schema/layout\.schema\.json", SHIPPED.read_text(encoding="utf-8")
-    )
 
 
 def test_unknown_list_to_skip_a_sheet_on(tmp_path: Path) -> None:

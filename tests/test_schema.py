@@ -65,3 +65,11 @@ def test_data_files_carry_the_schema_modeline() -> None:
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1].strip()).resolve()
         assert target == ROOT / "schema" / "record.schema.json", f"{path}: modeline points at {target}"
+
+
+def test_shipped_layout_is_valid_against_its_schema(generated: Path) -> None:
+    layout = ROOT / "layouts" / "policy_area.yaml"
+    errors = list(_validator(generated, "layout.schema.json").iter_errors(load_yaml(layout).data))
+    assert not errors, [e.message for e in errors]
+    first = layout.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/layout.schema.json"
