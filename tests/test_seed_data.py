@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from formgen.cli import main
 from formgen.eras import FiscalYear
 from formgen.records import PolicyArea, load_record
+from formgen.records.model import Kpi
 from formgen.records.narrative import Item, plain_text
 
 DATA = Path(__file__).resolve().parents[1] / "data/R7/37.yaml"
@@ -167,6 +168,45 @@ def test_kpi_rounding(record: PolicyArea) -> None:
     assert record.kpis[1].rounding == "down"
     assert record.kpis[1].rate(R6) == Decimal("108")
     assert all(k.rounding == "half_up" for k in record.kpis if k is not record.kpis[1])
+
+
+@pytest.mark.parametrize(
+    "better,target,actual,decimals,rounding,expected",
+    [
+        ("higher", 4000, 2290, 1, "half_up", "57.3"),  # 57.25
+        ("higher", 4000, 2290, 1, "half_even", "57.2"),
+        ("higher", 4000, 2290, 1, "down", "57.2"),
+        ("higher", 4000, 2290, 1, "up", "57.3"),
+        ("higher", 4000, 2290, 1, "floor", "57.2"),
+        ("higher", 4000, 2290, 1, "ceiling", "57.3"),
+        ("higher", 58, 63, 0, "half_up", "109"),  # 108.62…
+        ("higher", 58, 63, 2, "half_up", "108.62"),
+        ("lower", 100, 80, 1, "half_up", "125.0"),  # fewer is better: target / actual
+        ("lower", 80, 100, 1, "half_up", "80.0"),
+        ("lower", 3, 7, 3, "half_up", "42.857"),
+        ("lower", 3, 7, 3, "down", "42.857"),
+        ("lower", 2, 3, 1, "ceiling", "66.7"),
+        ("lower", 2, 3, 1, "floor", "66.6"),
+        ("higher", 0, 5, 1, "half_up", None),  # no finite rate: printed 「-」
+        ("lower", 5, 0, 1, "half_up", None),
+        ("higher", Decimal("2.5"), Decimal("1.25"), 1, "half_up", "50.0"),
+    ],
+)
+def test_kpi_rate_directions_and_rounding_modes(
+    better: str, target: Decimal, actual: Decimal, decimals: int, rounding: str, expected: str | None
+) -> None:
+    kpi = Kpi.model_validate(
+        {
+            "name": "指標",
+            "unit": "件",
+            "better": better,
+            "decimals": decimals,
+            "rounding": rounding,
+            "years": {"R6": {"target": target, "actual": actual}},
+        }
+    )
+    rate = kpi.rate(R6)
+    assert (None if rate is None else str(rate)) == expected
 
 
 def test_kpi_assessments(record: PolicyArea) -> None:

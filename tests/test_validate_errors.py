@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_RECORD, run_cli
+from conftest import MINIMAL_RECORD, folder_args, make_project, run_cli
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -238,3 +240,19 @@ def test_figures_written_as_text_are_read_as_numbers(record_file: Path) -> None:
     text = MINIMAL_RECORD.replace("target: 4000", 'target: "4000"').replace("cost: 601", "cost: ６０１")
     record_file.write_text(text, encoding="utf-8")
     assert run_cli("validate", str(record_file)).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_the_installed_command_reports_bad_input_without_a_traceback(tmp_path: Path, command: str) -> None:
+    """The same, through the real console script in its own process (not the in-process runner)."""
+    project = make_project(tmp_path / "project")
+    record = project / "data" / "R7" / "37.yaml"
+    record.write_text(MINIMAL_RECORD.replace("cost: 601", "cost: abc").replace("main: true", "main: yes"), "utf-8")
+    script = Path(sys.executable).with_name("formgen")
+    args = [str(script), command] + ([str(record)] if command == "validate" else folder_args(project))
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{record}:23: projects[0].finance.budget.cost: must be a number, got 'abc'" in done.stderr
+    assert f"{record}:21: projects[0].main: must be true or false, got 'yes'" in done.stderr
+    assert not (project / "out" / "R7" / "37.pdf").exists()
