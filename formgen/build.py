@@ -27,7 +27,16 @@ from typing import Any
 from . import __version__
 from .book import BOOK_LAYOUT_FILE, render_book
 from .compose import compose
-from .datafiles import DataFile, area_line, area_sort_key, load, same_area_twice, select_year, year_files
+from .datafiles import (
+    DataFile,
+    area_line,
+    area_sort_key,
+    load,
+    read_all,
+    same_area_twice,
+    select_year,
+    year_files,
+)
 from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.load import LoadedLayout, load_layout
@@ -269,7 +278,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
     # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
     layout_digest = _layout_digest(layout) + document_time().isoformat()
-    area_inputs = {f.area_id: _digest(__version__, layout_digest, f.path.read_bytes()) for f in datafiles}
+    area_inputs = {area: _digest(__version__, layout_digest, data) for area, data in read_all(datafiles).items()}
     book_inputs = (
         _digest(__version__, _layout_digest(front), *(f"{a}:{d}" for a, d in area_inputs.items())) if front else ""
     )

@@ -1,8 +1,9 @@
 """Command line: the one place where errors become messages and exit codes.
 
-Exit codes: 0 success, 1 build failure (I/O, an area failed), 2 invalid input
-(data, layout, fonts, options), 70 internal error (a bug: please report it),
-130 interrupted.
+Exit codes: 0 success, 2 invalid input (data, layout, fonts, options: an
+area that fails to build fails for its input), 1 the outputs could not be
+written (disk, permissions, a worker process killed), 70 internal error (a
+bug: please report it), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def main(verbose: int) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # reported as file errors
 @reports_errors
 def validate(paths: tuple[Path, ...]) -> None:
     """Check data files (default: everything under data/).

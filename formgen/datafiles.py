@@ -84,7 +84,9 @@ def year_files(folder: Path) -> list[DataFile]:
     ]
     files = [describe(p) for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")]
     for datafile in files:
-        if not IDENTIFIER.match(datafile.area_id):
+        if datafile.path.is_dir():
+            problems.append(Issue(datafile.display, None, "", "is a folder; a data file must be a file"))
+        elif not IDENTIFIER.match(datafile.area_id):
             problems.append(Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}"))
         elif datafile.area_id in RESERVED:
             problems.append(Issue(datafile.display, None, "", f"'{datafile.area_id}' is reserved; rename the file"))
@@ -121,6 +123,20 @@ def expand(paths: list[Path]) -> list[DataFile]:
         for folder in folders:
             files.extend(year_files(folder))
     return files
+
+
+def read_all(files: list[DataFile]) -> dict[str, bytes]:
+    """The bytes of every file by area, or every file that cannot be read as one error."""
+    contents: dict[str, bytes] = {}
+    problems = []
+    for datafile in files:
+        try:
+            contents[datafile.area_id] = datafile.path.read_bytes()
+        except OSError as exc:
+            problems.append(Issue(datafile.display, None, "", f"cannot read the file: {exc.strerror or exc}"))
+    if problems:
+        raise DataError(problems)
+    return contents
 
 
 def area_sort_key(area_id: str) -> tuple[int, int | str]:

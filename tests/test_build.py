@@ -236,6 +236,13 @@ def test_file_names_are_checked_identifiers(project: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2 and "'book' is reserved" in result.stderr
     assert not (project / "out").exists()
+    reserved.unlink()
+    folder = project / "data" / "R7" / "38.yaml"
+    folder.mkdir()
+    for command in (["build", *folder_args(project)], ["validate", str(project / "data")]):
+        result = run_cli(*command)
+        assert result.exit_code == 2 and f"{folder}: is a folder; a data file must be a file" in result.stderr
+    assert not (project / "out").exists()
 
 
 @pytest.mark.parametrize("name,line", [("037.yaml", None), ("kikaku.yaml", 27)])
