@@ -422,3 +422,15 @@ def test_a_long_area_name_shrinks_the_header_to_fit(tmp_path: Path) -> None:
         float(x) for x in re.findall(r'xMax="([0-9.]+)"', bbox)
     ]
     assert min(xs) >= plan.page.left - 0.5 and max(xs) <= plan.page.width - plan.page.right + 0.5
+
+
+def test_an_area_name_too_long_for_the_header_is_blamed_on_the_data(tmp_path: Path) -> None:
+    name = "交流・移住" * 20
+    text = MINIMAL_RECORD.replace("area: {number: 37, name: 交流・移住}", f"area: {{number: 37, name: {name}}}")
+    project = project_with(tmp_path, text)
+    result = build_project(project)
+    assert result.exit_code == 2
+    record, layout = project / "data" / "R7" / "37.yaml", project / "layouts" / "policy_area.yaml"
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{record}:5: area.name: too long: with it the page.header needs ")
+    assert lines[1].startswith(f"{layout}:18: page.header: its texts need ")

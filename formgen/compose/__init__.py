@@ -13,9 +13,10 @@ from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
+from ..yamlsource import Loc
 from .bands import Band, BandBuilder, BRow
 from .content import NumberContent, render, unknown_field
-from .context import Context, UnknownField
+from .context import Context, UnknownField, placeholders
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
@@ -150,15 +151,28 @@ def _header_footer(
     room = page.body_width - max(gaps, 0)
     size = style.size if needed * style.size <= room else room / needed
     if size < MIN_HEADER_SIZE:
-        raise LayoutError(
-            [
-                place.issue(
-                    f"its texts need {needed * MIN_HEADER_SIZE / MM:.0f} mm even at {MIN_HEADER_SIZE:g} pt; "
-                    "shorten them"
-                )
-            ]
-        )
+        need = f"{needed * MIN_HEADER_SIZE / MM:.0f} mm even at {MIN_HEADER_SIZE:g} pt"
+        issues = [place.issue(f"its texts need {need}; shorten them")]
+        longest = _longest_field(ctx, [getattr(spec, slot) for slot in ("left", "center", "right")])
+        if longest is not None:  # most likely the data's doing: say which value made it so long
+            issues.insert(0, ctx.place_of(longest).issue(f"too long: with it the {place.field} needs {need}"))
+        raise InputError(issues)
     return HeaderFooterPlan(style=spec.style, size=round(size, 2), **{s: t for s, (t, _) in texts.items()})
+
+
+def _longest_field(ctx: Context, templates: list[str]) -> Loc | None:
+    """The data field with the longest text among those the templates print."""
+    best: tuple[int, Loc] | None = None
+    for template in templates:
+        for path in placeholders(template):
+            try:
+                found = ctx.lookup(path)
+            except UnknownField:
+                continue
+            if found.loc is not None and isinstance(found.value, str):
+                if best is None or len(found.value) > best[0]:
+                    best = (len(found.value), found.loc)
+    return None if best is None else best[1]
 
 
 def _plan_row(row: BRow) -> Row:

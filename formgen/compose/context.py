@@ -101,6 +101,11 @@ def _get(obj: Any, name: str) -> Any:
     return getattr(obj, name)
 
 
+def placeholders(template: str) -> list[str]:
+    """The field paths a template prints, e.g. ``['area.number', 'area.name']``."""
+    return [m.group(1).strip() for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
+
+
 @dataclass(frozen=True)
 class Context:
     record: PolicyArea
