@@ -20,11 +20,23 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], source: Source, error: type[InputError]) -> M:
-    """Validate ``source`` as ``model``; raise ``error`` listing every problem with its line."""
+    """Validate ``source`` as ``model``; raise ``error`` listing every problem with its line,
+    those found while reading the file (``source.problems``) first."""
     try:
-        return model.model_validate(source.data)
+        result = model.model_validate(source.data)
     except ValidationError as exc:
-        raise error([issue_for(model, source, e) for e in exc.errors(include_url=False)]) from None
+        found = [issue_for(model, source, e) for e in exc.errors(include_url=False)]
+        # a value already reported (an alias read as empty) is not reported again
+        known = [p.field for p in source.problems if p.field]
+        found = [i for i in found if not any(_within(i.field, field) for field in known)]
+        raise error(source.problems + found) from None
+    if source.problems:
+        raise error(source.problems)
+    return result
+
+
+def _within(field: str, parent: str) -> bool:
+    return field == parent or field.startswith((parent + ".", parent + "["))
 
 
 def issue_for(model: type[BaseModel], source: Source, err: dict[str, Any]) -> Issue:

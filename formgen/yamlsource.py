@@ -77,6 +77,9 @@ class Source:
     path: str
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Issue] = field(default_factory=list)
+    """what is wrong in a file read with ``partial`` (duplicate keys, anchors, tags), to be
+    reported with the problems found in its values, all at once"""
 
     def line(self, loc: Loc) -> int | None:
         """The line of the deepest node on ``loc`` that exists in the file."""
@@ -236,8 +239,13 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     return [Issue(path, line, "", message)]
 
 
-def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> Source:
-    """Parse ``text`` (the contents of ``path``) into a :class:`Source`."""
+def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, partial: bool = False) -> Source:
+    """Parse ``text`` (the contents of ``path``) into a :class:`Source`.
+
+    Problems that leave the values readable (a duplicate key keeps its first
+    value; an alias reads as empty) are raised at once, or with ``partial``
+    kept in ``Source.problems`` so that the values can be checked too.
+    """
     reader = _Reader(path, iter(()))
     documents: list[Any] = []
     try:
@@ -252,7 +260,7 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> So
                 reader.lines.setdefault((), body.start_mark.line + 1)
     except yaml.YAMLError as exc:
         raise error(reader.issues + _yaml_problem(exc, text, path)) from None
-    if reader.issues:
+    if reader.issues and not partial:
         raise error(reader.issues)
     if not documents or documents[0] is None:
         raise error.single(path, 1, "", "the file is empty")
@@ -262,10 +270,12 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError) -> So
         raise error.single(
             path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}"
         )
-    return Source(path, data, reader.lines)
+    return Source(path, data, reader.lines, reader.issues)
 
 
-def load_yaml(path: Path, error: type[InputError] = InputError, display: str | None = None) -> Source:
+def load_yaml(
+    path: Path, error: type[InputError] = InputError, display: str | None = None, *, partial: bool = False
+) -> Source:
     """Read and parse a YAML file; every problem is raised as ``error`` with file and line."""
     shown = display or str(path)
     try:
@@ -274,4 +284,4 @@ def load_yaml(path: Path, error: type[InputError] = InputError, display: str | N
         raise error.single(shown, None, "", "no such file") from None
     except OSError as exc:
         raise error.single(shown, None, "", f"cannot read the file: {exc.strerror}") from None
-    return parse_yaml(_decode(raw, shown, error), shown, error)
+    return parse_yaml(_decode(raw, shown, error), shown, error, partial=partial)

@@ -189,6 +189,21 @@ def test_every_error_of_a_file_is_reported_at_once(record_file: Path) -> None:
     } <= fields, result.stderr
 
 
+def test_duplicate_keys_and_aliases_do_not_hide_the_other_errors(record_file: Path) -> None:
+    text = MINIMAL_RECORD.replace("cost: 601", "cost: abc").replace(
+        "policy: {number: 9, name: ひとの力を活かした地域活力の創造・再生}", "policy: *p"
+    )
+    record_file.write_text(text + "department: 企画政策部\n", encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{record_file}:4: policy: aliases (*p) are not allowed; write the value out",
+        f"{record_file}:24: department: duplicate key (first given on line 2)",
+        f"{record_file}:23: projects[0].finance.budget.cost: must be a number, got 'abc': "
+        "write a number such as 4000, 4,000 or 12.5",
+    ]
+
+
 def test_every_raw_control_character_is_reported_with_its_field(record_file: Path) -> None:
     text = MINIMAL_RECORD.replace("vision: 新しい", "vision: 新\x01しい").replace(
         "    description: 交流を促進します。", "    description: |\n      交流を\n      促進\x1bします。"

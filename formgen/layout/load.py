@@ -61,7 +61,7 @@ class LoadedLayout:
 
 
 def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
-    source = load_yaml(path, LayoutError, display)
+    source = load_yaml(path, LayoutError, display, partial=True)
     layout = validate(Layout, source, LayoutError)
     problems: list[tuple[Loc, str]] = []
     styles = _resolve_styles(layout, problems)

@@ -23,7 +23,7 @@ def load_record(
     ``year`` and ``area_number``, when given, are what the file's folder and
     name say; the record must agree with them.
     """
-    source = load_yaml(path, DataError, display)
+    source = load_yaml(path, DataError, display, partial=True)
     record = validate(PolicyArea, source, DataError)
     problems = [source.issue(loc, message) for loc, message in record.problems()]
     if year is not None and record.fiscal_year != year:
