@@ -149,11 +149,53 @@ def narrative_sentences(record: PolicyArea) -> list[str]:
     return sentences
 
 
-def pdf_text(path: Path) -> str:
+def unprinted(sentences: list[str], text: str, interrupted: bool = False) -> list[str]:
+    """The sentences missing from ``text`` (squashed), counting copies: a sentence given twice in
+    the data must be printed twice. With ``interrupted``, one copy beyond those found whole may be
+    interrupted by page furniture (see printed) — for readers that interleave the cells beside
+    it — but is never found in a whole copy already counted."""
+    from collections import Counter
+
+    lost = []
+    for sentence, wanted in Counter(sentences).items():
+        found = text.count(sentence)
+        if found < wanted:
+            rest = text.replace(sentence, "\x00")
+            if not interrupted or wanted - found > 1 or not printed(sentence, rest):
+                lost += [sentence] * (wanted - found)
+    return lost
+
+
+def record_figures(record: PolicyArea) -> list[str]:
+    """Every KPI and finance figure of the record, as printed (#,##0), one entry per cell."""
+    from formgen.numfmt import format_number
+
+    values = [v for kpi in record.kpis for entry in kpi.years.values() for v in (entry.target, entry.actual)]
+    for project in record.projects:
+        for column in (project.finance.budget, project.finance.forecast):
+            values += [column.cost, column.general_revenue, column.personnel]
+    return [format_number(v, "#,##0") for v in values if v is not None]
+
+
+def missing_figures(figures: list[str], pdf: Path) -> list[str]:
+    """The figures not printed as often as given: counted as words of the PDF's laid-out text, so a
+    digit inside a sentence (令和5年度) never stands in for a figure of a table."""
+    import subprocess
+    from collections import Counter
+
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True)
+    words = Counter(layout.stdout.split())
+    return [f for f, wanted in Counter(figures).items() if words[f] < wanted]
+
+
+def pdf_text(path: Path, raw: bool = False) -> str:
+    """pdftotext's reading of ``path``; ``raw``: in the order drawn, and a line ending in 「-」
+    kept as it is (the default reading joins it to the next line as a hyphenated word)."""
     import subprocess
 
+    mode = ["-raw"] if raw else []
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", *mode, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
 
 
