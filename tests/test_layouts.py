@@ -243,6 +243,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "greater than or equal to 0",
         ),
         (
+            'right: "{fiscal_year.long} 施策評価票',
+            'right: "{fiscal_year.long 施策評価票',
+            "{fiscal_year.long 施策評価票",
+            "page.header.right",
+            "has a { or } that closes no placeholder",
+        ),
+        (
             "- {value: final, span: 7, style: center}",
             "- {text: x, span: 7, style: center}",
             "{text: x, span: 7",

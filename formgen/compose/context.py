@@ -21,10 +21,10 @@ from typing import Any
 
 from ..eras import FiscalYear
 from ..errors import Place
+from ..layout.model import PLACEHOLDER
 from ..records.model import Percent, PolicyArea
 from ..yamlsource import Loc, format_loc
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 DEFERRED = {"page", "pages"}
 """placeholders filled by the writers (page numbers)"""
@@ -103,7 +103,7 @@ def _get(obj: Any, name: str) -> Any:
 
 def placeholders(template: str) -> list[str]:
     """The field paths a template prints, e.g. ``['area.number', 'area.name']``."""
-    return [m.group(1).strip() for m in _PLACEHOLDER.finditer(template) if m.group(1) is not None]
+    return [m.group(1).strip() for m in PLACEHOLDER.finditer(template) if m.group(1) is not None]
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class Context:
                 return missing
             return display(value)
 
-        return _PLACEHOLDER.sub(fill, template), was_missing
+        return PLACEHOLDER.sub(fill, template), was_missing
 
 
 def display(value: Any) -> str:

@@ -14,6 +14,7 @@ from ..validation import validate
 from ..yamlsource import Loc, Source, load_yaml
 from .model import (
     MM,
+    PLACEHOLDER,
     CellSpec,
     FieldsBlock,
     HeadingBlock,
@@ -68,9 +69,24 @@ def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> Load
     faces, fonts = _load_fonts(layout, fonts_dir, problems)
     problems.extend(_check_references(layout, styles))
     problems.extend(_check_geometry(layout))
+    problems.extend(check_braces(source.data))
     if problems:
         raise LayoutError([source.issue(loc, message) for loc, message in problems])
     return LoadedLayout(path, source, layout, styles, faces, fonts)
+
+
+def check_braces(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Texts whose ``{`` or ``}`` is not part of a placeholder: it would print literally."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from check_braces(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from check_braces(item, loc + (i,))
+    elif isinstance(value, str):
+        rest = PLACEHOLDER.sub("", value)
+        if "{" in rest or "}" in rest:
+            yield loc, f"{value!r} has a {{ or }} that closes no placeholder; write {{{{ or }}}} to print one"
 
 
 # --------------------------------------------------------------------------- styles

@@ -41,6 +41,8 @@ PAPER_MM: dict[str, tuple[float, float]] = {
 }
 
 _COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+"""``{field.path}`` in a text template; ``{{`` and ``}}`` print a brace"""
 _FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*\Z")
 
 
