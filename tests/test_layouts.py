@@ -243,6 +243,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "greater than or equal to 0",
         ),
         (
+            "  - name: 事務事業評価",
+            "  - name: 施策評価票",
+            "name: 施策評価票",
+            "sheets[1].name",
+            "sheets[0] is named '施策評価票' already",
+        ),
+        (
             'right: "{fiscal_year.long} 施策評価票',
             'right: "{fiscal_year.long 施策評価票',
             "{fiscal_year.long 施策評価票",

@@ -68,6 +68,7 @@ def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> Load
     styles = _resolve_styles(layout, problems)
     faces, fonts = _load_fonts(layout, fonts_dir, problems)
     problems.extend(_check_references(layout, styles))
+    problems.extend(_check_sheet_names(layout))
     problems.extend(_check_geometry(layout))
     problems.extend(check_braces(source.data))
     if problems:
@@ -260,6 +261,17 @@ def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[
                         loc + ("label_span",),
                         f"leaves no room for the text: the sheet has {len(sheet.columns)} columns",
                     )
+
+
+def _check_sheet_names(layout: Layout) -> Iterator[tuple[Loc, str]]:
+    first_of: dict[str, int] = {}
+    for s, sheet in enumerate(layout.sheets):
+        first = first_of.setdefault(sheet.name.casefold(), s)
+        if first != s:
+            yield (
+                ("sheets", s, "name"),
+                f"sheets[{first}] is named {layout.sheets[first].name!r} already; worksheet names must be unique",
+            )
 
 
 def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:

@@ -453,13 +453,4 @@ class Layout(Spec):
     """family name → files in the fonts folder"""
     styles: dict[str, Style] = Field(min_length=1)
     sheets: list[Sheet] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_sheet_names(self) -> Layout:
-        seen: set[str] = set()
-        for sheet in self.sheets:
-            key = sheet.name.casefold()
-            if key in seen:
-                raise ValueError(f"two sheets are named {sheet.name!r}; worksheet names must be unique")
-            seen.add(key)
-        return self
+    """worksheet names must be unique, ignoring case (checked with the sheets' lines on loading)"""
