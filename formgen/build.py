@@ -85,6 +85,8 @@ class BuildReport:
     """pages of the area PDFs or workbooks of the year"""
     book_pages: int | None = None
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """data left out of the outputs by design, of every area of the year (built or unchanged)"""
 
 
 # --------------------------------------------------------------------------- inputs
@@ -163,6 +165,8 @@ class AreaResult:
     drawn: Drawn | None = None
     """the area's PDF pages as drawn, for the book"""
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """what the plan leaves out by design (see DocumentPlan.notes)"""
 
 
 _WORKER_LAYOUT: LoadedLayout | None = None
@@ -203,6 +207,7 @@ def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
         discard(list(result.staged.values()))
         raise
     result.pages = plan.pages
+    result.notes = [str(note) for note in plan.notes]
     if task.want_pages:
         record._source = None  # line numbers are not needed any more; keep the result small
         result.record, result.drawn = record, drawn
@@ -321,6 +326,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                     "bytes": item.size,
                     "sha256": item.sha256,
                     "inputs": _digest(area_inputs[result.area_id], fmt),
+                    **({"notes": result.notes} if result.notes else {}),
                 }
             if result.staged:
                 report.built.append(result.area_id)
@@ -352,6 +358,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     )
     if front is not None and BOOK_FILE in files:
         report.book_pages = files[BOOK_FILE]["pages"]
+    areas_notes = {
+        entry["area"]: entry.get("notes", []) for entry in files.values() if entry.get("area") in area_inputs
+    }
+    report.notes = [note for area in sorted(areas_notes, key=area_sort_key) for note in areas_notes[area]]
     report.seconds = time.perf_counter() - started
     return report
 

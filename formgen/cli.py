@@ -241,6 +241,8 @@ def build(
         f"{len(report.written)} files written, {report.pages} pages{book_text}, "
         f"{report.seconds:.1f} s → {report.out_dir}"
     )
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("new-year")

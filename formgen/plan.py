@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from .errors import Issue
+
 Border = Literal["none", "hair", "thin", "medium", "thick", "double"]
 BORDER_WIDTH_PT: dict[str, float] = {"none": 0.0, "hair": 0.25, "thin": 0.5, "medium": 1.0, "thick": 1.5, "double": 1.5}
 
@@ -155,6 +157,9 @@ class DocumentPlan:
     fonts: dict[str, FontPlan]
     styles: dict[str, CellStyle]
     sheets: list[SheetPlan]
+    notes: list[Issue] = field(default_factory=list)
+    """data the plan leaves out by design (figures for years after the year columns): the build
+    reports them, without failing"""
 
     @property
     def pages(self) -> int:
@@ -199,6 +204,7 @@ class DocumentPlan:
                 rows = sheet.page_rows(page)
                 out.append(f"  page {page + 1}: rows {rows.start}-{rows.stop - 1}")
                 out.extend(_rows_text([sheet.rows[i] for i in rows], rows.start))
+        out.extend(f"note: {note}" for note in self.notes)
         return "\n".join(out) + "\n"
 
 

@@ -5,16 +5,17 @@ All geometry and pagination is decided here, once; see :mod:`formgen.plan`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
-from ..errors import InputError, LayoutError, Place
+from ..errors import InputError, Issue, LayoutError, Place
 from ..fonts import glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
 from ..yamlsource import Loc
-from .bands import Band, BandBuilder, BRow
+from .bands import Band, BandBuilder, BRow, YearColumns
 from .content import NumberContent, render, unknown_field
 from .context import Context, UnknownField, placeholders
 from .measure import Measurer, measure_rows
@@ -34,6 +35,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
     page = _page_setup(loaded)
     measurer = loaded.cache.setdefault("measurer", Measurer(loaded))
     sheets: list[SheetPlan] = []
+    year_columns: dict[int, YearColumns] = {}
     for index, sheet in enumerate(layout.sheets):
         if sheet.skip_if_empty:
             try:
@@ -42,7 +44,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
                 raise unknown_field(loaded.source.place(("sheets", index, "skip_if_empty")), exc) from None
             if empty:
                 continue
-        built = BandBuilder(loaded, sheet, index, ctx).build()
+        built = BandBuilder(loaded, sheet, index, ctx, year_columns).build()
         measure_rows(measurer, built.title_rows, built.columns)
         measured: set[int] = set()
         for band in built.bands:
@@ -100,7 +102,30 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         fonts=loaded.fonts,
         styles=loaded.styles,
         sheets=sheets,
+        notes=_unprinted_years(ctx, year_columns.values()),
     )
+
+
+def _unprinted_years(ctx: Context, printed: Iterable[YearColumns]) -> list[Issue]:
+    """Figures typed for years after the last year column: the form has no room for them.
+
+    Years before the first column are the past the form has moved on from (a
+    rolled-forward file keeps them) and are not mentioned.
+    """
+    notes = []
+    for columns in printed:
+        if columns.loc is None or not columns.years:
+            continue
+        last = max(columns.years)
+        for year, entry in sorted(columns.item.years.items()):
+            if year > last and any(v is not None for v in entry.model_dump().values()):
+                shown = f"{min(columns.years).short}–{last.short}"
+                notes.append(
+                    ctx.place_of(columns.loc + ("years", year.short)).issue(
+                        f"not printed: the layout's year columns show {shown}"
+                    )
+                )
+    return notes
 
 
 def _place(loaded: LoadedLayout, sheet: int | None, *loc: str) -> Place:

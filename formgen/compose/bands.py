@@ -87,15 +87,33 @@ class SheetBands:
     bands: list[Band]
 
 
+@dataclass
+class YearColumns:
+    """The years the layout prints for one item (an indicator, an evidence row)."""
+
+    item: Any
+    loc: Loc | None
+    years: set[Any] = field(default_factory=set)
+
+
 class BandBuilder:
     """Builds the bands of one sheet for one record."""
 
-    def __init__(self, loaded: LoadedLayout, sheet: Sheet, sheet_index: int, ctx: Context):
+    def __init__(
+        self,
+        loaded: LoadedLayout,
+        sheet: Sheet,
+        sheet_index: int,
+        ctx: Context,
+        year_columns: dict[int, YearColumns] | None = None,
+    ):
         self.loaded = loaded
         self.sheet = sheet
         self.ctx = ctx
         self.base_loc: Loc = ("sheets", sheet_index)
         self.ncols = len(sheet.columns)
+        self.year_columns = {} if year_columns is None else year_columns
+        """every item printed in year columns, by id, with the years printed (for all sheets)"""
 
     # ----- helpers
 
@@ -139,6 +157,8 @@ class BandBuilder:
                     figures = getattr(item_obj, "for_year", None)
                     if callable(figures):
                         year_ctx = year_ctx.child(figures(fy), _year_loc(ctx.scopes[0].loc, fy))
+                        printed = self.year_columns.setdefault(id(item_obj), YearColumns(item_obj, ctx.scopes[0].loc))
+                        printed.years.add(fy)
                     for j, cell in enumerate(item.cells):
                         out.append((loc + (i, "cells", j), cell, year_ctx))
             else:
