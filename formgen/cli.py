@@ -80,31 +80,6 @@ def main(verbose: int) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # reported as file errors
-@reports_errors
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check data files (default: everything under data/).
-
-    Prints one line per valid file; lists every problem of every invalid file
-    as file:line: field: message and exits with status 2.
-    """
-    from .datafiles import expand, load_all
-    from .errors import InputError
-
-    files = expand(list(paths) or [Path("data")])
-    if not files:
-        raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
-    loaded, failed = load_all(files)
-    for datafile, record in loaded:
-        click.echo(
-            f"{datafile.display}: ok — {record.fiscal_year.long} 政策分野{record.area.number} {record.area.name}: "
-            f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects"
-        )
-    if failed:
-        _fail(failed, 2)
-
-
-@main.command()
 @click.option(
     "--out",
     "out_dir",
@@ -138,6 +113,54 @@ DATA_OPTION = folder_option("data", "Folder of data files, one subfolder per fis
 LAYOUTS_OPTION = folder_option("layouts", "Folder of layout files.")
 FONTS_OPTION = folder_option("fonts", "Folder of TrueType font files.")
 OUT_OPTION = folder_option("out", "Folder for the outputs.")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # reported as file errors
+@click.option(
+    "--layouts",
+    "layouts_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of layout files; each valid file is then laid out too.  [default: layouts, when it exists]",
+)
+@FONTS_OPTION
+@reports_errors
+def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path) -> None:
+    """Check data files (default: everything under data/).
+
+    With the project's layout (layouts/ by default), every valid file is also
+    laid out, so that whatever `build` would refuse (a character the font
+    lacks, a header too long) is reported here. Prints one line per valid
+    file; lists every problem of every invalid file as file:line: field:
+    message and exits with status 2.
+    """
+    from .build import LAYOUT_FILE
+    from .compose import compose
+    from .datafiles import expand, load_all
+    from .errors import FontError, InputError
+    from .layout.load import load_layout
+
+    files = expand(list(paths) or [Path("data")])
+    if not files:
+        raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
+    layout_path = (layouts_dir or Path("layouts")) / LAYOUT_FILE
+    layout = load_layout(layout_path, fonts_dir) if layouts_dir is not None or layout_path.exists() else None
+    loaded, failed = load_all(files)
+    for datafile, record in loaded:
+        pages = ""
+        if layout is not None:
+            try:
+                pages = f", {compose(layout, record).pages} pages"
+            except (InputError, FontError) as exc:
+                failed.extend(exc.lines())
+                continue
+        click.echo(
+            f"{datafile.display}: ok — {record.fiscal_year.long} 政策分野{record.area.number} {record.area.name}: "
+            f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"
+        )
+    if failed:
+        _fail(failed, 2)
 
 
 @main.command()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_RECORD, folder_args, make_project, run_cli
+from conftest import MINIMAL_RECORD, folder_args, make_project, plan_of, run_cli
+from formgen.records import load_record
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -271,3 +272,20 @@ def test_the_installed_command_reports_bad_input_without_a_traceback(tmp_path: P
     assert f"{record}:23: projects[0].finance.budget.cost: must be a number, got 'abc'" in done.stderr
     assert f"{record}:21: projects[0].main: must be true or false, got 'yes'" in done.stderr
     assert not (project / "out" / "R7" / "37.pdf").exists()
+
+
+def test_with_the_layout_validate_reports_what_build_would_refuse(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    record = project / "data" / "R7" / "37.yaml"
+    record.write_text(MINIMAL_RECORD.replace("vision: 新しい", "vision: 新しい😀"), encoding="utf-8")
+    layouts = ["--layouts", str(project / "layouts"), "--fonts", str(project / "fonts")]
+    result = run_cli("validate", str(record), *layouts)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{record}:6: vision: the character '😀' U+1F600 GRINNING FACE is not in the font")
+    record.write_text(MINIMAL_RECORD, encoding="utf-8")
+    result = run_cli("validate", str(record), *layouts)
+    assert result.exit_code == 0
+    pages = plan_of(project, load_record(record)).pages
+    assert result.stdout.rstrip().endswith(f"1 projects, {pages} pages"), result.stdout
+    missing = run_cli("validate", str(record), "--layouts", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "policy_area.yaml" in missing.stderr
