@@ -25,7 +25,8 @@ def validate(model: type[M], source: Source, error: type[InputError]) -> M:
     try:
         result = model.model_validate(source.data)
     except ValidationError as exc:
-        found = [issue_for(model, source, e) for e in exc.errors(include_url=False)]
+        errors = _one_branch(source.data, exc.errors(include_url=False))
+        found = [issue_for(model, source, e) for e in errors]
         # a value already reported (an alias read as empty) is not reported again
         known = [p.field for p in source.problems if p.field]
         found = [i for i in found if not any(_within(i.field, field) for field in known)]
@@ -33,6 +34,15 @@ def validate(model: type[M], source: Source, error: type[InputError]) -> M:
     if source.problems:
         raise error(source.problems)
     return result
+
+
+def _one_branch(data: Any, errors: list[Any]) -> list[Any]:
+    """For a value that may be one thing or another (a number, or a list of two), pydantic
+    reports every alternative; when one got further, into the value, the others' complaint
+    about its type is noise."""
+    locs = [data_loc(data, e["loc"], keep_last=e["type"] == "missing") for e in errors]
+    deeper = {loc[:i] for loc in locs for i in range(len(loc))}
+    return [e for e, loc in zip(errors, locs, strict=True) if not (e["type"].endswith("_type") and loc in deeper)]
 
 
 def _within(field: str, parent: str) -> bool:
@@ -87,6 +97,9 @@ def message_for(model: type[BaseModel], loc: Loc, err: dict[str, Any]) -> str:
         return f"{err['msg'].lower()}, got {err.get('input')!r}"
     if kind == "too_short":
         return "must not be empty"
+    if kind in ("float_type", "int_type", "bool_type", "string_type") and err["msg"].startswith("Input should"):
+        wanted = {"float_type": "a number", "int_type": "a whole number", "bool_type": "true or false"}
+        return f"must be {wanted.get(kind, 'text')}, got {_shown(err.get('input'))}"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

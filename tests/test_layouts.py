@@ -233,7 +233,21 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "text: 1 政策分野の進捗状況\n        bookmark: 9",
             "bookmark: 9",
             "sheets[0].blocks[4].bookmark",
-            "less than or equal to 3",
+            "must be true, false or a bookmark level from 1 to 3, got 9",
+        ),
+        (
+            "padding: [0.7, 1.0]",
+            'padding: ["0.7", 1.0]',
+            'padding: ["0.7", 1.0]',
+            "styles.base.padding[0]",
+            "must be a number, got '0.7'",
+        ),
+        (
+            "size: 14, bold: true",
+            "size: 14, bold: yes",
+            "bold: yes",
+            "styles.title.bold",
+            "must be true or false, got 'yes' (YAML 1.1 would silently read it as a boolean)",
         ),
         (
             "padding: [0.7, 1.0]",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ class LoadedLayout:
 
 def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
     source = load_yaml(path, LayoutError, display, partial=True)
-    layout = validate(Layout, source, LayoutError)
+    layout = validate(Layout, replace(source, data=_floats(source.data)), LayoutError)
     problems: list[tuple[Loc, str]] = []
     styles = _resolve_styles(layout, problems)
     faces, fonts = _load_fonts(layout, fonts_dir, problems)
@@ -74,6 +75,15 @@ def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> Load
     if problems:
         raise LayoutError([source.issue(loc, message) for loc, message in problems])
     return LoadedLayout(path, source, layout, styles, faces, fonts)
+
+
+def _floats(value: Any) -> Any:
+    """Decimals as floats: a layout's numbers are measures (mm, pt), held as floats."""
+    if isinstance(value, dict):
+        return {key: _floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats(item) for item in value]
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def check_braces(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:

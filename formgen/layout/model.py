@@ -18,13 +18,16 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ..numfmt import check_format
+from ..records.types import Flag
 
 Loc = tuple[str | int, ...]
 
@@ -41,6 +44,23 @@ PAPER_MM: dict[str, tuple[float, float]] = {
 }
 
 _COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
+
+
+Number = Annotated[float, Strict()]
+"""a number written as one (millimetres, points, ratios): '0.7' in quotes is text, true is not 1"""
+
+
+def _bookmark_level(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, int) and 1 <= value <= 3):
+        return value
+    raise PydanticCustomError(
+        "bookmark_level", "must be true, false or a bookmark level from 1 to 3, got {got}", {"got": repr(value)}
+    )
+
+
+BookmarkLevel = Annotated[bool | Annotated[int, Field(ge=1, le=3)], BeforeValidator(_bookmark_level)]
+"""true (the default level), false, or the outline level 1–3"""
+
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 """``{field.path}`` in a text template; ``{{`` and ``}}`` print a brace"""
 _FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*\Z")
@@ -79,13 +99,13 @@ FieldPath = Annotated[str, BeforeValidator(_field_path)]
 class Margins(Spec):
     """Page margins in millimetres; header and footer are drawn inside the top and bottom margins."""
 
-    top: float = Field(15, ge=0, le=100)
-    bottom: float = Field(15, ge=0, le=100)
-    left: float = Field(12, ge=0, le=100)
-    right: float = Field(12, ge=0, le=100)
-    header: float = Field(6, ge=0, le=100)
+    top: Number = Field(15, ge=0, le=100)
+    bottom: Number = Field(15, ge=0, le=100)
+    left: Number = Field(12, ge=0, le=100)
+    right: Number = Field(12, ge=0, le=100)
+    header: Number = Field(6, ge=0, le=100)
     """distance from the top edge to the header line"""
-    footer: float = Field(6, ge=0, le=100)
+    footer: Number = Field(6, ge=0, le=100)
     """distance from the bottom edge to the footer line"""
 
 
@@ -99,7 +119,7 @@ class HeaderFooter(Spec):
 
 
 class Page(Spec):
-    size: Literal["A3", "A4", "A5", "B4", "B5", "Letter"] | tuple[float, float] = "A4"
+    size: Literal["A3", "A4", "A5", "B4", "B5", "Letter"] | tuple[Number, Number] = "A4"
     """paper name, or [width, height] in millimetres"""
     orientation: Literal["portrait", "landscape"] = "portrait"
     margins: Margins = Margins()
@@ -124,7 +144,7 @@ class FontSpec(Spec):
 BorderKind = Literal["none", "hair", "thin", "medium", "thick", "double"]
 
 
-Millimetres = Annotated[float, Field(ge=0, le=50)]
+Millimetres = Annotated[Number, Field(ge=0, le=50)]
 
 
 class Style(Spec):
@@ -133,9 +153,9 @@ class Style(Spec):
     parent: str | None = None
     font: str | None = None
     """a family name from ``fonts``"""
-    size: float | None = Field(None, ge=4, le=72)
+    size: Number | None = Field(None, ge=4, le=72)
     """font size in points"""
-    bold: bool | None = None
+    bold: Flag | None = None
     color: Color | None = None
     """text colour, six hex digits"""
     fill: Color | Literal["none"] | None = None
@@ -150,11 +170,11 @@ class Style(Spec):
     valign: Literal["top", "middle", "bottom"] | None = None
     padding: Millimetres | tuple[Millimetres, Millimetres] | None = None
     """millimetres: one value for all sides, or [vertical, horizontal]"""
-    line_height: float | None = Field(None, ge=1.0, le=3.0)
+    line_height: Number | None = Field(None, ge=1.0, le=3.0)
     """distance between lines as a multiple of the font size"""
     number_format: str | None = None
     """Excel number format for numbers, e.g. '#,##0' or '0.0%'"""
-    min_height: float | None = Field(None, ge=0)
+    min_height: Number | None = Field(None, ge=0)
     """minimum row height in millimetres"""
 
     @field_validator("number_format")
@@ -247,7 +267,7 @@ RowSpec = list[RowItem]
 
 
 class BlockBase(Spec):
-    keep_together: bool = True
+    keep_together: Flag = True
     """move the block to the next page rather than split it, when it fits on one page"""
 
 
@@ -257,7 +277,7 @@ class HeadingBlock(BlockBase):
     type: Literal["heading"]
     text: str
     style: str = "heading"
-    bookmark: bool | Annotated[int, Field(ge=1, le=3)] = False
+    bookmark: BookmarkLevel = False
     """true (level 1) or a level 1–3: add a bookmark to the PDF outline"""
 
 
@@ -273,7 +293,7 @@ class SpacerBlock(Spec):
     """Vertical space."""
 
     type: Literal["spacer"]
-    height: float = Field(3, gt=0, le=100)
+    height: Number = Field(3, gt=0, le=100)
     """millimetres"""
 
 
@@ -301,7 +321,7 @@ class TextBlock(BlockBase):
     label_position: Literal["left", "top"] = "left"
     style: str = "text"
     label_style: str = "label"
-    keep_together: bool = False
+    keep_together: Flag = False
 
     @model_validator(mode="after")
     def _one_content(self) -> TextBlock:
@@ -330,13 +350,13 @@ class TableBlock(BlockBase):
     group_continued: list[RowSpec] | None = None
     """rows printed instead of ``group`` at the top of each page a group continues on, after the
     header rows, e.g. ``{measure.label}（続き）``; default: the group rows again; ``[]``: none"""
-    group_bookmark: bool | Annotated[int, Field(ge=1, le=3)] = False
+    group_bookmark: BookmarkLevel = False
     """add a bookmark per group (level 2, or the level given), titled with the group rows' text"""
     item_bookmark: str | None = None
     """add a bookmark per item with this title template, e.g. '{label}' (level 2)"""
     empty: list[RowSpec] = []
     """rows printed when the list is empty"""
-    keep_together: bool = False
+    keep_together: Flag = False
     """keep the whole table on one page when it fits (each item is always kept together when it fits)"""
 
 
@@ -350,7 +370,7 @@ class LogicModelBlock(BlockBase):
     header: list[RowSpec] = []
     columns: list[CellSpec] = Field(min_length=1)
     """one cell per column: value names the column (projects, outputs, short_term, mid_term, final)"""
-    keep_together: bool = False
+    keep_together: Flag = False
 
     @field_validator("columns")
     @classmethod
@@ -393,7 +413,7 @@ class Sheet(Spec):
     title: str | None = None
     """bookmark title of the sheet in the PDF (default: the name)"""
     columns: Annotated[
-        list[Annotated[float, Field(gt=0, le=500)]],
+        list[Annotated[Number, Field(gt=0, le=500)]],
         BeforeValidator(_columns),
         WithJsonSchema(
             {
