@@ -46,6 +46,9 @@ PAPER_MM: dict[str, tuple[float, float]] = {
 _COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
 
 
+Whole = Annotated[int, Strict()]
+"""a whole number written as one (columns, rows, year offsets)"""
+
 Number = Annotated[float, Strict()]
 """a number written as one (millimetres, points, ratios): '0.7' in quotes is text, true is not 1"""
 
@@ -197,9 +200,9 @@ class CellSpec(Spec):
     """a record field, e.g. department or finance.budget.cost"""
     text: str | None = None
     """a template with {field} placeholders, e.g. '政策分野{area.number} {area.name}'"""
-    span: int = Field(1, ge=1)
+    span: Whole = Field(1, ge=1)
     """columns covered"""
-    rows: int = Field(1, ge=1)
+    rows: Whole = Field(1, ge=1)
     """rows covered"""
     style: str | None = None
     align: Literal["left", "center", "right"] | None = None
@@ -234,7 +237,7 @@ class YearCells(Spec):
     plan).
     """
 
-    years: tuple[int, int]
+    years: tuple[Whole, Whole]
     cells: list[CellSpec] = Field(min_length=1)
 
     @field_validator("years")
@@ -317,7 +320,7 @@ class TextBlock(BlockBase):
     label: str | None = None
     value: FieldPath | None = None
     text: str | None = None
-    label_span: int = Field(4, ge=1)
+    label_span: Whole = Field(4, ge=1)
     label_position: Literal["left", "top"] = "left"
     style: str = "text"
     label_style: str = "label"
