@@ -21,6 +21,8 @@ from .measure import ROW_STEP, lines_fitting, quantize, size_rows, text_height
 EPS = 0.01
 MAX_ROW = 409.0 - ROW_STEP
 """Excel's limit for a row height, in points (with room for rounding)"""
+REPEAT_SHARE = 0.25
+"""repeated header rows take at most this share of a page"""
 ORPHAN_LINES = 2
 """a text split across pages keeps at least this many lines on the first page, when it can"""
 
@@ -148,13 +150,19 @@ def _lead(bands: list[Band], i: int, capacity: float) -> float:
     return height
 
 
-def _repeated(band: Band | None) -> list[Band]:
-    """The headers printed above ``band`` when it starts a page, outermost first."""
-    repeated: list[Band] = []
+def _repeated(band: Band | None, capacity: float) -> list[Band]:
+    """The headers printed above ``band`` when it starts a page, outermost first: as many as
+    fit in a quarter of the page (a group heading of half a page is not printed on every page)."""
+    chain: list[Band] = []
     header = band.header if band is not None else None
     while header is not None:
-        repeated.insert(0, header)
+        chain.insert(0, header)
         header = header.header
+    repeated: list[Band] = []
+    for header in chain:
+        if sum(h.height for h in repeated) + header.height > capacity * REPEAT_SHARE + EPS:
+            break
+        repeated.append(header)
     return repeated
 
 
@@ -174,7 +182,7 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         nonlocal used, top_rows
         pages.append([])
         used = 0.0
-        for header in _repeated(next_band):
+        for header in _repeated(next_band, capacity):
             place(_copy_rows(header.rows), [])
         top_rows = len(pages[-1])
 
@@ -199,7 +207,7 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         # may the band go to the next page? Not from the top of one, not away from a
         # heading it must stay with, and only to keep it (or it and its followers) whole.
         movable = not at_top and not glued and (band.keep or band.keep_with_next)
-        room = capacity - sum(header.height for header in _repeated(band))  # below the repeated headers
+        room = capacity - sum(header.height for header in _repeated(band, capacity))  # below repeated headers
         if fits and (lead <= remaining + EPS or not movable or lead > room + EPS):
             place(band.rows, band.outline)
             glued = band.keep_with_next
@@ -211,6 +219,10 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
             continue
         split = split_rows(band.rows, remaining)
         if split is None:
+            if at_top and top_rows:  # make room: this page goes without the repeated headers
+                del pages[-1][:]
+                used, top_rows = 0.0, 0
+                continue
             if at_top:
                 raise LayoutError(
                     [
