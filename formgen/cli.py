@@ -137,24 +137,37 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
     """
     from .build import LAYOUT_FILE
     from .compose import compose
-    from .datafiles import expand, load_all
+    from .datafiles import DataFile, expand, load_all
     from .errors import FontError, InputError
     from .layout.load import load_layout
 
-    files = expand(list(paths) or [Path("data")])
+    unique: dict[Path, DataFile] = {}
+    for datafile in expand(list(paths) or [Path("data")]):  # a file named twice is checked once
+        unique.setdefault(datafile.path.resolve(), datafile)
+    files = list(unique.values())
     if not files:
         raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
+    failed: list[str] = []
+    layout = None
     layout_path = (layouts_dir or Path("layouts")) / LAYOUT_FILE
-    layout = load_layout(layout_path, fonts_dir) if layouts_dir is not None or layout_path.exists() else None
-    loaded, failed = load_all(files)
+    if layouts_dir is not None or layout_path.exists():
+        try:
+            layout = load_layout(layout_path, fonts_dir)
+        except (InputError, FontError) as exc:  # reported with the data's problems, which are still checked
+            failed.extend(exc.lines())
+    loaded, problems = load_all(files)
+    failed.extend(problems)
     for datafile, record in loaded:
         pages = ""
         if layout is not None:
             try:
-                pages = f", {compose(layout, record).pages} pages"
+                plan = compose(layout, record)
             except (InputError, FontError) as exc:
                 failed.extend(exc.lines())
                 continue
+            pages = f", {plan.pages} pages"
+            for note in plan.notes:
+                click.echo(f"note: {note}", err=True)
         click.echo(
             f"{datafile.display}: ok — {record.fiscal_year.long} 政策分野{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"

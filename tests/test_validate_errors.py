@@ -289,3 +289,24 @@ def test_with_the_layout_validate_reports_what_build_would_refuse(tmp_path: Path
     assert result.stdout.rstrip().endswith(f"1 projects, {pages} pages"), result.stdout
     missing = run_cli("validate", str(record), "--layouts", str(tmp_path / "nowhere"))
     assert missing.exit_code == 2 and "policy_area.yaml" in missing.stderr
+
+
+def test_a_broken_layout_does_not_hide_the_datas_errors(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    record = project / "data" / "R7" / "37.yaml"
+    record.write_text(MINIMAL_RECORD.replace("cost: 601", "cost: abc"), encoding="utf-8")
+    layout = project / "layouts" / "policy_area.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("  base: {font:", "  base: {fnot:"), "utf-8")
+    result = run_cli("validate", str(record), "--layouts", str(project / "layouts"), "--fonts", str(project / "fonts"))
+    assert result.exit_code == 2
+    assert f"{layout}:" in result.stderr and "styles.base.fnot: unknown field" in result.stderr
+    assert f"{record}:23: projects[0].finance.budget.cost: must be a number" in result.stderr
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    record = project / "data" / "R7" / "37.yaml"
+    folders = ["--layouts", str(project / "layouts"), "--fonts", str(project / "fonts")]
+    result = run_cli("validate", str(record), str(project / "data" / "R7"), *folders)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": ok") == 1
