@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .datafiles import DataFile, load_all, select_year, year_files
 from .eras import FiscalYear
 from .errors import InputError, Issue, ManyErrors
@@ -121,13 +123,23 @@ HEADER = """\
 
 
 def _own_comments(text: str, year: FiscalYear) -> list[Comment]:
-    """The clerk's comments of a file: not the schema modeline, this tool's header or its marks."""
-    generated = set(HEADER.format(target=year.long, source=(year - 1).long).splitlines()) - {"#"}
+    """The clerk's comments of a file: not the schema modeline, the header this command wrote
+    when it made the file, or its 要更新 marks."""
+    header = HEADER.format(target=year.long, source=(year - 1).long).splitlines()
+    skip = len(header) if text.splitlines()[: len(header)] == header else 0
     return [
         c
         for c in find_comments(text)
-        if c.text not in generated and not c.text.startswith(("# yaml-language-server:", f"# {MARK}"))
+        if c.line > skip and not c.text.startswith(("# yaml-language-server:", f"# {MARK}"))
     ]
+
+
+def _marked(path: Path) -> bool:
+    """Whether the file still has a line marked 要更新 (the header's mention does not count)."""
+    try:
+        return any(c.text.startswith(f"# {MARK}") for c in find_comments(path.read_text(encoding="utf-8-sig")))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return False  # loading the file reports what is wrong with it
 
 
 def _rename(loc: Loc) -> Loc:
@@ -162,7 +174,7 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
     if target_dir.exists() and any(target_dir.glob("*.yaml")) and not force:
         raise InputError.single(str(target_dir), None, "", "already holds data files; use --force to replace them")
     files: list[DataFile] = year_files(folder)
-    unfinished = [f for f in files if MARK in f.path.read_text(encoding="utf-8", errors="replace")]
+    unfinished = [f for f in files if _marked(f.path)]
     if unfinished and not force:
         raise InputError(
             [

@@ -41,12 +41,27 @@ def find_comments(text: str) -> list[Comment]:
     found: list[Comment] = []
     end = 0
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
-        for match in _COMMENT.finditer(text, end, token.start_mark.index):
-            start = match.start()
-            line_start = text.rfind("\n", 0, start) + 1
-            trailing = bool(text[line_start:start].strip())
-            found.append(Comment(text.count("\n", 0, start) + 1, match.group().rstrip(), trailing))
+        found.extend(_comments_in(text, end, token.start_mark.index))
+        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+            # a block scalar's token begins with its header line, which may end in a comment
+            start = token.start_mark.index
+            header_end = text.find("\n", start)
+            header = text[start : len(text) if header_end < 0 else header_end]
+            at = re.search(r"\s#", header)
+            if at is not None:
+                found.extend(_comments_in(text, start + at.start(), start + len(header)))
         end = max(end, token.end_mark.index)
+    return found
+
+
+def _comments_in(text: str, start: int, end: int) -> list[Comment]:
+    """The comments in a stretch of ``text`` that holds only white space and comments."""
+    found = []
+    for match in _COMMENT.finditer(text, start, end):
+        at = match.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        trailing = bool(text[line_start:at].strip())
+        found.append(Comment(text.count("\n", 0, at) + 1, match.group().rstrip(), trailing))
     return found
 
 

@@ -59,7 +59,7 @@ def dump(data: dict[str, Any]) -> str:
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
-        width=10_000,
+        width=2**31 - 1,  # never fold a long text across lines: comments go at line ends
         default_flow_style=False,
         indent=2,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -338,6 +339,7 @@ def test_new_year_keeps_every_comment_beside_its_field(project: Path) -> None:
         ("      R6: {target: 4000, actual: 2481}", "      令和6年度: {target: 4000, actual: 2481}  # 実績は速報値"),
         ("    unit: 人\n    description: 参加人数", "    unit: 人  # 延べ人数\n    description: 参加人数"),
         ("    assessment: 目標達成には", "    # 検証は担当課と協議済み\n    assessment: 目標達成には"),
+        ("    summary: |-\n", "    summary: |-  # 概要は要約版\n"),
     ]:
         assert before in text
         text = text.replace(before, after, 1)
@@ -360,7 +362,34 @@ def test_new_year_keeps_every_comment_beside_its_field(project: Path) -> None:
     assert field_of("# 延べ人数") == ("kpis", 0, "unit")
     assert field_of("# 検証は担当課と協議済み") == ("kpis", 0, "assessment")
     assert field_of("# seed: 「国際交流協 民会活動参加 人数」 (「民」 is noise)") == ("kpis", 0)
+    summary = field_of("# 概要は要約版")  # a block scalar's header: the comment goes above it
+    assert summary[0] == "projects" and summary[2] == "summary"
     assert run_cli("validate", str(project / "data" / "R8")).exit_code == 0
+
+
+def test_a_finished_year_rolls_on_without_force_and_its_header_is_not_repeated(project: Path) -> None:
+    assert run_cli("new-year", "--data", str(project / "data")).exit_code == 0
+    r8 = project / "data" / "R8" / "37.yaml"
+    r8.write_text(re.sub(r"  # 要更新: .*", "", r8.read_text(encoding="utf-8")), encoding="utf-8")  # all done
+    result = run_cli("new-year", "--data", str(project / "data"))
+    assert result.exit_code == 0, result.output
+    r9 = (project / "data" / "R9" / "37.yaml").read_text(encoding="utf-8")
+    assert r9.count("by `formgen new-year`.") == 1
+    assert r9.count("\n#\n") == r8.read_text(encoding="utf-8").count("\n#\n")
+    assert run_cli("validate", str(project / "data" / "R9")).exit_code == 0
+
+
+def test_new_year_keeps_a_long_text_with_spaces_on_its_line(project: Path) -> None:
+    from formgen.records import load_record
+
+    path = project / "data" / "R7" / "37.yaml"
+    vision = "交流 と 移住 " * 1500  # 12,000 characters with spaces: a YAML writer would fold it
+    text = re.sub(r"(?m)^vision: .*$", f"vision: {vision.strip()}  # 長文", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("new-year", "--data", str(project / "data"))
+    assert result.exit_code == 0, result.output
+    record = load_record(project / "data" / "R8" / "37.yaml")
+    assert record.vision == vision.strip()
 
 
 def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
