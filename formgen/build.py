@@ -250,9 +250,15 @@ def _run(
                         try:
                             done(future.result())
                         except BrokenProcessPool:
+                            # every unfinished area fails with the pool: which one killed it is unknown
+                            pending = [
+                                task_of[id(f)].datafile.display
+                                for f in futures
+                                if not f.done() or f.cancelled() or f.exception() is not None
+                            ]
                             raise BuildError(
-                                f"{task_of[id(future)].datafile.display}: the worker process building it ended "
-                                "abruptly (out of memory, or killed); nothing was written"
+                                "a worker process ended abruptly (out of memory, or killed) while building "
+                                f"{', '.join(pending)}; nothing was written"
                             ) from None
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)

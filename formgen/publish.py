@@ -25,12 +25,18 @@ def document_time() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return datetime(2000, 1, 1, tzinfo=UTC)
-    try:
+    # digits only (int() would take '-1' and '1_700'); a zip file's dates end with 2107
+    if epoch.isascii() and epoch.isdigit() and int(epoch) < _ZIP_DATES_END:
         return datetime.fromtimestamp(int(epoch), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        raise InputError.single(
-            "SOURCE_DATE_EPOCH", None, "", f"must be a whole number of seconds since 1970-01-01, got {epoch!r}"
-        ) from None
+    raise InputError.single(
+        "SOURCE_DATE_EPOCH",
+        None,
+        "",
+        f"must be a whole number of seconds since 1970-01-01, before 2108, got {epoch!r}",
+    )
+
+
+_ZIP_DATES_END = int(datetime(2108, 1, 1, tzinfo=UTC).timestamp())
 
 
 @dataclass(frozen=True)

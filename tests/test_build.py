@@ -150,11 +150,12 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout, result.output
     assert b"D:20251201" in pdf.read_bytes() and b"D:20000101" not in pdf.read_bytes()
     before = outputs(project)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "next monday")
-    result = build_project(project, "--force")
-    assert result.exit_code == 2
-    assert "SOURCE_DATE_EPOCH: must be a whole number of seconds" in result.stderr
-    assert outputs(project) == before
+    for bad in ("next monday", "-1", "1_764_547_200", "4354819200"):  # the last: 2108, past zip dates
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        result = build_project(project, "--force")
+        assert result.exit_code == 2, bad
+        assert "SOURCE_DATE_EPOCH: must be a whole number of seconds" in result.stderr
+        assert outputs(project) == before
 
 
 def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path) -> None:
