@@ -7,7 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Built, build_project, make_project
+from conftest import Built, build_project, make_project, plan_of
+from formgen.records import load_record
 
 SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
 
@@ -290,3 +291,13 @@ def test_layout_mistakes_get_one_clear_message(
     lines = [ln for ln in result.stderr.splitlines() if fragment in ln]
     assert len(lines) == 1, result.stderr
     assert f"{path}:" in lines[0] and f": {field}" in lines[0], lines[0]
+
+
+def test_a_text_blocks_label_is_a_template_with_escaped_braces(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    block = "        value: final_evaluation\n"
+    edit_layout(project, block, block + '        label: "{{注}}{area.name}"\n')
+    assert build_project(project).exit_code == 0
+    plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
+    labels = ["".join(c.lines) for s in plan.sheets for r in s.rows for c in r.cells if c.style == "label"]
+    assert "{注}交流・移住" in labels

@@ -227,7 +227,8 @@ class BandBuilder:
         if block.label is None:
             return Band([BRow([BCell(0, self.ncols, 1, style, content)])], keep=block.keep_together)
         label_style = self.style(block.label_style)
-        label = TextContent(text_paragraphs(block.label), self.place(loc + ("label",)))
+        label_place = self.place(loc + ("label",))
+        label = TextContent(text_paragraphs(render(self.ctx, block.label, label_place)), label_place)
         if block.label_position == "top":
             rows = [
                 BRow([BCell(0, self.ncols, 1, label_style, label, repeat=True)]),

@@ -86,11 +86,16 @@ def _floats(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+_LITERAL_TEXTS = {"name", "missing", "mark", "bullet", "format", "number_format"}
+"""layout fields printed as written, not filled from the record (a sheet's name, 「-」 for none)"""
+
+
 def check_braces(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Texts whose ``{`` or ``}`` is not part of a placeholder: it would print literally."""
+    """Templates whose ``{`` or ``}`` is not part of a placeholder: it would print literally."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from check_braces(item, loc + (key,))
+            if key not in _LITERAL_TEXTS:
+                yield from check_braces(item, loc + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from check_braces(item, loc + (i,))
