@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Issue
-from .yamlsource import Loc, Source
+from .yamlsource import Loc, Source, format_loc
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,7 +28,7 @@ def validate(model: type[M], source: Source, error: type[InputError]) -> M:
         errors = _one_branch(source.data, exc.errors(include_url=False))
         found = [issue_for(model, source, e) for e in errors]
         # a value already reported (an alias read as empty) is not reported again
-        known = [p.field for p in source.problems if p.field]
+        known = [format_loc(loc) for loc in source.replaced]
         found = [i for i in found if not any(_within(i.field, field) for field in known)]
         raise error(source.problems + found) from None
     if source.problems:

@@ -80,6 +80,9 @@ class Source:
     problems: list[Issue] = field(default_factory=list)
     """what is wrong in a file read with ``partial`` (duplicate keys, anchors, tags), to be
     reported with the problems found in its values, all at once"""
+    replaced: list[Loc] = field(default_factory=list)
+    """values read as something else because of those problems (an alias reads as empty, a
+    merge key as an ordinary one): checking them would only repeat the problem"""
 
     def line(self, loc: Loc) -> int | None:
         """The line of the deepest node on ``loc`` that exists in the file."""
@@ -117,6 +120,7 @@ class _Reader:
         self.events = events
         self.lines: dict[Loc, int] = {}
         self.issues: list[Issue] = []
+        self.replaced: list[Loc] = []
 
     def problem(self, event: yaml.Event, loc: Loc, message: str) -> None:
         self.issues.append(Issue(self.path, event.start_mark.line + 1, format_loc(loc), message))
@@ -132,6 +136,7 @@ class _Reader:
         self.lines[loc] = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             self.problem(event, loc, f"aliases (*{event.anchor}) are not allowed; write the value out")
+            self.replaced.append(loc)
             return None
         assert isinstance(event, yaml.NodeEvent)
         self.check_node(event, loc)
@@ -162,6 +167,7 @@ class _Reader:
                 self.check_node(key_event, loc + (key,))
             if key == "<<":
                 self.problem(key_event, loc, "merge keys (<<) are not allowed; write the values out")
+                self.replaced.append(loc + (key,))
             value_event = next(self.events)
             if key in result:
                 first = self.lines.get(loc + (key,))
@@ -270,7 +276,7 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, pa
         raise error.single(
             path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}"
         )
-    return Source(path, data, reader.lines, reader.issues)
+    return Source(path, data, reader.lines, reader.issues, reader.replaced)
 
 
 def load_yaml(

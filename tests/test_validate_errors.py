@@ -205,6 +205,20 @@ def test_duplicate_keys_and_aliases_do_not_hide_the_other_errors(record_file: Pa
     ]
 
 
+def test_inside_an_anchored_value_errors_are_still_found_and_a_merge_key_is_reported_once(
+    record_file: Path,
+) -> None:
+    text = MINIMAL_RECORD.replace("policy_goal: {number: 5,", "policy_goal: &g {nmae: x, number: 5,")
+    record_file.write_text(text + "<<: {a: 1}\n", encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{record_file}:3: policy_goal: anchors (&g) are not allowed; write the value out",
+        f"{record_file}:24: merge keys (<<) are not allowed; write the values out",
+        f"{record_file}:3: policy_goal.nmae: unknown field; did you mean 'name'?",
+    ]
+
+
 def test_every_raw_control_character_is_reported_with_its_field(record_file: Path) -> None:
     text = MINIMAL_RECORD.replace("vision: 新しい", "vision: 新\x01しい").replace(
         "    description: 交流を促進します。", "    description: |\n      交流を\n      促進\x1bします。"
