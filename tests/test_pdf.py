@@ -433,3 +433,16 @@ def test_an_area_name_too_long_for_the_header_is_blamed_on_the_data(tmp_path: Pa
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{record}:5: area.name: too long: with it the page.header needs ")
     assert lines[1].startswith(f"{layout}:18: page.header: its texts need ")
+
+
+def test_a_header_too_long_by_the_layouts_own_text_is_blamed_on_the_layout_only(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    layout = project / "layouts" / "policy_area.yaml"
+    old = 'right: "{fiscal_year.long} 施策評価票'
+    text = layout.read_text(encoding="utf-8")
+    assert old in text
+    layout.write_text(text.replace(old, 'right: "{fiscal_year.long} ' + "長い見出し" * 40 + " 施策評価票"), "utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{layout}:18: page.header: its texts need "), result.stderr
+    assert "data" not in result.stderr.split("\n")[0] and "37.yaml" not in result.stderr

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ..errors import InputError, Issue, LayoutError, Place
-from ..fonts import glyph_problem
+from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
@@ -164,40 +164,52 @@ def _header_footer(
     for slot in ("left", "center", "right"):
         slot_place = replace(place, field=f"{place.field}.{slot}")
         text = render(ctx, getattr(spec, slot), slot_place)
-        sample = text.replace("{page}", "9999").replace("{pages}", "9999")
-        problem = glyph_problem(face, sample)
+        problem = glyph_problem(face, _sample(text))
         if problem:
             raise InputError([slot_place.issue(problem)])
-        texts[slot] = (text, face.width(sample, 1.0))
-    # the centre text is centred on the page, so it needs room on both sides
-    left, center, right = (texts[s][1] for s in ("left", "center", "right"))
-    needed = max(left + center / 2, right + center / 2) * 2 if center else left + right
-    gaps = HEADER_GAP * (sum(1 for s in texts.values() if s[0]) - 1)
+        texts[slot] = text
+    gaps = HEADER_GAP * (sum(1 for t in texts.values() if t) - 1)
     room = page.body_width - max(gaps, 0)
+    needed = _width_needed(face, texts)
     size = style.size if needed * style.size <= room else room / needed
     if size < MIN_HEADER_SIZE:
         need = f"{needed * MIN_HEADER_SIZE / MM:.0f} mm even at {MIN_HEADER_SIZE:g} pt"
         issues = [place.issue(f"its texts need {need}; shorten them")]
         longest = _longest_field(ctx, [getattr(spec, slot) for slot in ("left", "center", "right")])
-        if longest is not None:  # most likely the data's doing: say which value made it so long
-            issues.insert(0, ctx.place_of(longest).issue(f"too long: with it the {place.field} needs {need}"))
+        if longest is not None:  # blame the data's value when the header would fit without it
+            loc, value = longest
+            without = {slot: text.replace(value, "") for slot, text in texts.items()}
+            if _width_needed(face, without) * MIN_HEADER_SIZE <= room:
+                issues.insert(0, ctx.place_of(loc).issue(f"too long: with it the {place.field} needs {need}"))
         raise InputError(issues)
-    return HeaderFooterPlan(style=spec.style, size=round(size, 2), **{s: t for s, (t, _) in texts.items()})
+    return HeaderFooterPlan(style=spec.style, size=round(size, 2), **texts)
 
 
-def _longest_field(ctx: Context, templates: list[str]) -> Loc | None:
-    """The data field with the longest text among those the templates print."""
-    best: tuple[int, Loc] | None = None
+def _sample(text: str) -> str:
+    """A header text with its page numbers as wide as they may get."""
+    return text.replace("{page}", "9999").replace("{pages}", "9999")
+
+
+def _width_needed(face: FontFace, texts: dict[str, str]) -> float:
+    """Width of a header's texts at 1 pt; the centre text is centred on the page, so it needs
+    room on both sides."""
+    left, center, right = (face.width(_sample(texts[s]), 1.0) for s in ("left", "center", "right"))
+    return max(left + center / 2, right + center / 2) * 2 if center else left + right
+
+
+def _longest_field(ctx: Context, templates: list[str]) -> tuple[Loc, str] | None:
+    """The data field with the longest text among those the templates print, and its text."""
+    best: tuple[Loc, str] | None = None
     for template in templates:
         for path in placeholders(template):
             try:
                 found = ctx.lookup(path)
             except UnknownField:
                 continue
-            if found.loc is not None and isinstance(found.value, str):
-                if best is None or len(found.value) > best[0]:
-                    best = (len(found.value), found.loc)
-    return None if best is None else best[1]
+            if found.loc is not None and isinstance(found.value, str) and found.value:
+                if best is None or len(found.value) > len(best[1]):
+                    best = (found.loc, found.value)
+    return best
 
 
 def _plan_row(row: BRow) -> Row:
