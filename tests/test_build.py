@@ -158,15 +158,16 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
         assert outputs(project) == before
 
 
-def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path) -> None:
+@pytest.mark.parametrize("key", ["R9", "令和9年度"])
+def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, key: str) -> None:
     path = project / "data" / "R7" / "37.yaml"
     text = path.read_text(encoding="utf-8")
     old = "      R8: {target: 4000}\n"
     assert old in text
     # R9 is after the form's last column (R8): noted; R4 is the past the form has moved on from
-    path.write_text(text.replace(old, old + "      R9: {target: 4100}\n      R4: {target: 3900}\n", 1), "utf-8")
+    path.write_text(text.replace(old, old + f"      {key}: {{target: 4100}}\n      R4: {{target: 3900}}\n", 1), "utf-8")
     line = text[: text.index(old)].count("\n") + 2
-    note = f"note: {path}:{line}: kpis[0].years.R9: not printed: the layout's year columns show R5–R8"
+    note = f"note: {path}:{line}: kpis[0].years.{key}: not printed: the layout's year columns show R5–R8"
     for built in ("1 built", "0 built"):  # an unchanged area's notes come from the manifest
         result = build_project(project)
         assert result.exit_code == 0, result.output

@@ -121,7 +121,7 @@ def _unprinted_years(ctx: Context, printed: Iterable[YearColumns]) -> list[Issue
             if year > last and any(v is not None for v in entry.model_dump().values()):
                 shown = f"{min(columns.years).short}–{last.short}"
                 notes.append(
-                    ctx.place_of(columns.loc + ("years", year.short)).issue(
+                    ctx.place_of(ctx.year_loc(columns.loc, year) or columns.loc).issue(
                         f"not printed: the layout's year columns show {shown}"
                     )
                 )

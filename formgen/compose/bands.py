@@ -156,7 +156,7 @@ class BandBuilder:
                     item_obj = ctx.scopes[0].obj
                     figures = getattr(item_obj, "for_year", None)
                     if callable(figures):
-                        year_ctx = year_ctx.child(figures(fy), _year_loc(ctx.scopes[0].loc, fy))
+                        year_ctx = year_ctx.child(figures(fy), self.ctx.year_loc(ctx.scopes[0].loc, fy))
                         printed = self.year_columns.setdefault(id(item_obj), YearColumns(item_obj, ctx.scopes[0].loc))
                         printed.years.add(fy)
                     for j, cell in enumerate(item.cells):
@@ -372,10 +372,6 @@ def pixel_columns(widths: list[float]) -> list[float]:
 
 def _item_loc(items_loc: Loc | None, index: int) -> Loc | None:
     return None if items_loc is None else items_loc + (index,)
-
-
-def _year_loc(item_loc: Loc | None, fy: Any) -> Loc | None:
-    return None if item_loc is None else item_loc + ("years", fy.short)
 
 
 def _band_text(band: Band) -> str:

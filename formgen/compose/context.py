@@ -150,6 +150,21 @@ class Context:
         available = sorted({n for s in self.scopes if s.obj is not None for n in public_names(s.obj)})
         raise UnknownField(path, available)
 
+    def year_loc(self, item_loc: Loc | None, year: FiscalYear) -> Loc | None:
+        """Where an item's entry for ``year`` is, with its key as the file writes it (R9, 令和9年度)."""
+        if item_loc is None:
+            return None
+        prefix = item_loc + ("years",)
+        source = self.record._source
+        for loc in source.lines if source is not None else ():
+            if len(loc) == len(prefix) + 1 and loc[: len(prefix)] == prefix:
+                try:
+                    if FiscalYear.parse(loc[-1]) == year:
+                        return loc
+                except ValueError:
+                    continue
+        return prefix + (year.short,)
+
     def place_of(self, loc: Loc) -> Place:
         """The data file's line for a location in the record."""
         source = self.record._source
