@@ -34,7 +34,7 @@ def main() -> None:
     start = time.perf_counter()
     from formgen.compose import compose
     from formgen.layout.load import load_layout
-    from formgen.pdf import write_pdf
+    from formgen.pdf import render_pdf
     from formgen.records import load_record
     from formgen.xlsx import write_xlsx
 
@@ -43,7 +43,7 @@ def main() -> None:
     record_ms, record = best(lambda: load_record(args.datafile), args.repeat)
     compose_ms, plan = best(lambda: compose(layout, record), args.repeat)
     xlsx_ms, xlsx = best(lambda: write_xlsx(plan), args.repeat)
-    pdf_ms, pdf = best(lambda: write_pdf(plan), args.repeat)
+    pdf_ms, pdf = best(lambda: render_pdf(plan)[0], args.repeat)
     merges = sum(
         1 for s in plan.sheets for r in s.title_rows + s.rows for c in r.cells if c.colspan > 1 or c.rowspan > 1
     )

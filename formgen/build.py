@@ -40,8 +40,8 @@ from .datafiles import (
 from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.load import LoadedLayout, load_layout
-from .pdf import Drawn, render_pdf
-from .publish import Staged, commit, discard, document_time, inside, sha256_of, stage, write_atomic
+from .pdf import Drawn, draw_pdf, render_pdf
+from .publish import Staged, commit, discard, document_time, inside, remove, sha256_of, stage, write_atomic
 from .records.model import PolicyArea
 from .xlsx import write_xlsx
 
@@ -116,8 +116,7 @@ def _digest(*parts: bytes | str) -> str:
 
 def _layout_digest(layout: LoadedLayout) -> str:
     """Everything of a layout that shapes the output: its text and its font files."""
-    fonts = sorted({face.digest for face in layout.faces.values()})
-    return _digest(layout.path.read_bytes(), *fonts)
+    return _digest(layout.digest, *sorted({face.digest for face in layout.faces.values()}))
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -149,6 +148,8 @@ def _current(entry: dict[str, Any] | None, inputs: str, path: Path) -> bool:
 @dataclass(frozen=True)
 class AreaTask:
     datafile: DataFile
+    data: bytes
+    """the data file as read for its inputs digest: the same bytes are rendered"""
     targets: dict[str, Path]
     """format → output path, for the formats to write"""
     want_pages: bool
@@ -187,18 +188,20 @@ def _render_in_worker(task: AreaTask) -> AreaResult:
 def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
     """load → compose → write, for one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
+    drawn: Drawn | None = None
     try:
-        record = load(task.datafile)
+        record = load(task.datafile, task.data)
         result.area_number = record.area.number
         result.area_line = area_line(record)
         plan = compose(layout, record)
         if "xlsx" in task.targets:
             result.staged["xlsx"] = stage(task.targets["xlsx"], write_xlsx(plan))
-        if "pdf" in task.targets or task.want_pages:
+        if "pdf" in task.targets:
             pdf, drawn = render_pdf(plan)
-            if "pdf" in task.targets:
-                result.staged["pdf"] = stage(task.targets["pdf"], pdf)
-    except FormgenError as exc:
+            result.staged["pdf"] = stage(task.targets["pdf"], pdf)
+        elif task.want_pages:
+            drawn = draw_pdf(plan)
+    except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
         discard(list(result.staged.values()))
         result.staged.clear()
         result.errors = exc.lines()
@@ -244,7 +247,7 @@ def _run(
                 initargs=(layout.path, options.fonts_dir),
             ) as pool:
                 futures = [pool.submit(_render_in_worker, task) for task in tasks]
-                task_of = {id(future): task for future, task in zip(futures, tasks, strict=True)}
+                task_of = dict(zip(futures, tasks, strict=True))
                 try:
                     for future in as_completed(futures):
                         try:
@@ -252,7 +255,7 @@ def _run(
                         except BrokenProcessPool:
                             # every unfinished area fails with the pool: which one killed it is unknown
                             pending = [
-                                task_of[id(f)].datafile.display
+                                task_of[f].datafile.display
                                 for f in futures
                                 if not f.done() or f.cancelled() or f.exception() is not None
                             ]
@@ -288,8 +291,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     report = BuildReport(year, out_dir, len(datafiles))
 
     # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
-    layout_digest = _layout_digest(layout) + document_time().isoformat()
-    area_inputs = {area: _digest(__version__, layout_digest, data) for area, data in read_all(datafiles).items()}
+    layout_digest = _layout_digest(layout)
+    when = document_time().isoformat()
+    contents = read_all(datafiles)
+    area_inputs = {area: _digest(__version__, layout_digest, when, data) for area, data in contents.items()}
     book_inputs = (
         _digest(__version__, _layout_digest(front), *(f"{a}:{d}" for a, d in area_inputs.items())) if front else ""
     )
@@ -302,11 +307,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         targets = {}
         for fmt in options.formats:
             path = out_dir / f"{area}.{fmt}"
-            inputs = _digest(area_inputs[area], fmt)
-            if options.force or not _current(old.get(path.name), inputs, path):
+            if options.force or not _current(old.get(path.name), _digest(area_inputs[area], fmt), path):
                 targets[fmt] = path
         if targets or book_stale:
-            tasks.append(AreaTask(datafile, targets, want_pages=book_stale))
+            tasks.append(AreaTask(datafile, contents[area], targets, want_pages=book_stale))
         if not targets:
             report.unchanged.append(area)
 
@@ -314,9 +318,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     staged = [s for r in results for s in r.staged.values()]
     failures = [line for r in results for line in r.errors]
     datafile_of = {task.datafile.area_id: task.datafile for task in tasks}
-    failures += same_area_twice(
+    twice = same_area_twice(
         [(datafile_of[r.area_id], r.area_number, r.area_line) for r in results if r.area_number is not None]
     )
+    failures += [str(issue) for issue in twice]
     if failures:
         discard(staged)
         raise ManyErrors(failures, "build failed: nothing was written; earlier outputs are unchanged")
@@ -357,17 +362,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if not options.areas:
         _remove_orphans(out_dir, files, set(area_inputs), report)
     write_atomic(manifest_path, manifest_bytes(year, files))
-    report.pages = sum(
-        entry["pages"]
-        for name, entry in files.items()
-        if entry.get("format") == "pdf" and entry.get("area") in area_inputs
-    )
     if front is not None and BOOK_FILE in files:
         report.book_pages = files[BOOK_FILE]["pages"]
-    areas_notes = {
-        entry["area"]: entry.get("notes", []) for entry in files.values() if entry.get("area") in area_inputs
-    }
-    report.notes = [note for area in sorted(areas_notes, key=area_sort_key) for note in areas_notes[area]]
+    # an area's workbook and PDF have the same pages and notes: take either
+    of_area = {entry["area"]: entry for entry in files.values() if entry.get("area") in area_inputs}
+    report.pages = sum(entry["pages"] for entry in of_area.values())
+    report.notes = [note for area in sorted(of_area, key=area_sort_key) for note in of_area[area].get("notes", [])]
     report.seconds = time.perf_counter() - started
     return report
 
@@ -378,9 +378,6 @@ def _remove_orphans(out_dir: Path, files: dict[str, dict[str, Any]], areas: set[
         area = files[name].get("area")
         if area is not None and area not in areas:
             path = out_dir / name
-            try:
-                path.unlink()
-            except OSError:
-                pass
+            remove(path)
             del files[name]
             report.removed.append(path)

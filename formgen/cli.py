@@ -1,9 +1,10 @@
 """Command line: the one place where errors become messages and exit codes.
 
-Exit codes: 0 success, 2 invalid input (data, layout, fonts, options: an
-area that fails to build fails for its input), 1 the outputs could not be
-written (disk, permissions, a worker process killed), 70 internal error (a
-bug: please report it), 130 interrupted.
+Exit codes: 0 success, 2 an area or input failed (data, layout, fonts,
+options, or an area's outputs that could not be staged: all listed together),
+1 the build itself could not go on (the output folder, the book or manifest
+not writable, a worker process killed), 70 internal error (a bug: please
+report it), 130 interrupted.
 """
 
 from __future__ import annotations

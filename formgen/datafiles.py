@@ -14,6 +14,7 @@ from pathlib import Path
 from .eras import FiscalYear
 from .errors import DataError, InputError, Issue
 from .records import PolicyArea, load_record
+from .yamlsource import read_input
 
 IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}\Z")
 IDENTIFIER_HELP = "letters, digits, '-' and '_' (at most 64, not starting with '-' or '_')"
@@ -86,23 +87,10 @@ def year_files(folder: Path) -> list[DataFile]:
     for datafile in files:
         if datafile.path.is_dir():
             problems.append(Issue(datafile.display, None, "", "is a folder; a data file must be a file"))
-        elif not IDENTIFIER.match(datafile.area_id):
-            problems.append(Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}"))
-        elif datafile.area_id in RESERVED:
-            problems.append(Issue(datafile.display, None, "", f"'{datafile.area_id}' is reserved; rename the file"))
-    first_of: dict[int, DataFile] = {}
-    for datafile in files:
-        if datafile.area_id.isdigit():
-            first = first_of.setdefault(int(datafile.area_id), datafile)
-            if first is not datafile:
-                problems.append(
-                    Issue(
-                        datafile.display,
-                        None,
-                        "",
-                        f"area {int(datafile.area_id)} is also {first.path.name}; keep one file per area",
-                    )
-                )
+        elif (problem := name_problem(datafile)) is not None:
+            problems.append(problem)
+    # two names for one area (37.yaml, 037.yaml), caught before anything is read
+    problems += same_area_twice([(f, int(f.area_id), None) for f in files if f.area_id.isdigit()], field="")
     if problems:
         raise DataError(problems)
     if not files:
@@ -128,12 +116,12 @@ def expand(paths: list[Path]) -> list[DataFile]:
 def read_all(files: list[DataFile]) -> dict[str, bytes]:
     """The bytes of every file by area, or every file that cannot be read as one error."""
     contents: dict[str, bytes] = {}
-    problems = []
+    problems: list[Issue] = []
     for datafile in files:
         try:
-            contents[datafile.area_id] = datafile.path.read_bytes()
-        except OSError as exc:
-            problems.append(Issue(datafile.display, None, "", f"cannot read the file: {exc.strerror or exc}"))
+            contents[datafile.area_id] = read_input(datafile.path, DataError, datafile.display)
+        except DataError as exc:
+            problems.extend(exc.issues)
     if problems:
         raise DataError(problems)
     return contents
@@ -154,7 +142,7 @@ def load_all(files: list[DataFile]) -> tuple[list[tuple[DataFile, PolicyArea]], 
         except InputError as exc:
             problems.extend(exc.lines())
     entries = [(datafile, record.area.number, area_line(record)) for datafile, record in loaded]
-    return loaded, problems + same_area_twice(entries)
+    return loaded, problems + [str(issue) for issue in same_area_twice(entries)]
 
 
 def area_line(record: PolicyArea) -> int | None:
@@ -162,10 +150,10 @@ def area_line(record: PolicyArea) -> int | None:
     return record._source.line(("area", "number")) if record._source is not None else None
 
 
-def same_area_twice(entries: list[tuple[DataFile, int, int | None]]) -> list[str]:
+def same_area_twice(entries: list[tuple[DataFile, int, int | None]], field: str = "area.number") -> list[Issue]:
     """Two files of one year describing the same policy area (e.g. 37.yaml and kikaku.yaml).
 
-    ``entries``: each file with its record's area number and that number's line.
+    ``entries``: each file with its area number and the line giving it; ``field`` names it.
     """
     first_of: dict[tuple[FiscalYear | None, int], DataFile] = {}
     problems = []
@@ -173,13 +161,24 @@ def same_area_twice(entries: list[tuple[DataFile, int, int | None]]) -> list[str
         first = first_of.setdefault((datafile.year, number), datafile)
         if first is not datafile:
             message = f"area {number} is also {first.path.name}; keep one file per area"
-            problems.append(str(Issue(datafile.display, line, "area.number", message)))
+            problems.append(Issue(datafile.display, line, field, message))
     return problems
 
 
-def load(datafile: DataFile) -> PolicyArea:
-    """Load a record and check that its folder and file name agree with it."""
+def name_problem(datafile: DataFile) -> Issue | None:
+    """What is wrong with a data file's name, which names its outputs too."""
     if not IDENTIFIER.match(datafile.area_id):
-        raise DataError([Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}")])
+        return Issue(datafile.display, None, "", f"the file name must be {IDENTIFIER_HELP}")
+    if datafile.area_id in RESERVED:
+        return Issue(datafile.display, None, "", f"'{datafile.area_id}' is reserved; rename the file")
+    return None
+
+
+def load(datafile: DataFile, raw: bytes | None = None) -> PolicyArea:
+    """Load a record (from ``raw`` when its bytes are already read) and check that its folder
+    and file name agree with it."""
+    problem = name_problem(datafile)
+    if problem is not None:
+        raise DataError([problem])
     number = int(datafile.area_id) if datafile.area_id.isdigit() else None
-    return load_record(datafile.path, datafile.display, year=datafile.year, area_number=number)
+    return load_record(datafile.path, datafile.display, year=datafile.year, area_number=number, raw=raw)

@@ -63,7 +63,7 @@ def stage(target: Path, data: bytes) -> Staged:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
     except OSError as exc:
-        _remove(Path(tmp))
+        remove(Path(tmp))
         raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return Staged(target, Path(tmp), hashlib.sha256(data).hexdigest(), len(data))
 
@@ -78,7 +78,7 @@ def commit(staged: Staged) -> None:
 
 def discard(staged: list[Staged]) -> None:
     for item in staged:
-        _remove(item.temporary)
+        remove(item.temporary)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -86,7 +86,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     commit(stage(path, data))
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """Remove a file if it is there."""
     try:
         path.unlink()
     except OSError:

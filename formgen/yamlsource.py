@@ -279,15 +279,28 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, pa
     return Source(path, data, reader.lines, reader.issues, reader.replaced)
 
 
-def load_yaml(
-    path: Path, error: type[InputError] = InputError, display: str | None = None, *, partial: bool = False
-) -> Source:
-    """Read and parse a YAML file; every problem is raised as ``error`` with file and line."""
+def read_input(path: Path, error: type[InputError] = InputError, display: str | None = None) -> bytes:
+    """The bytes of an input file; a file that cannot be read is raised as ``error``."""
     shown = display or str(path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise error.single(shown, None, "", "no such file") from None
     except OSError as exc:
-        raise error.single(shown, None, "", f"cannot read the file: {exc.strerror}") from None
+        raise error.single(shown, None, "", f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def load_yaml(
+    path: Path,
+    error: type[InputError] = InputError,
+    display: str | None = None,
+    *,
+    partial: bool = False,
+    raw: bytes | None = None,
+) -> Source:
+    """Read (unless its bytes are given as ``raw``) and parse a YAML file; every problem is raised
+    as ``error`` with file and line."""
+    shown = display or str(path)
+    if raw is None:
+        raw = read_input(path, error, shown)
     return parse_yaml(_decode(raw, shown, error), shown, error, partial=partial)

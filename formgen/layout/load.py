@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -12,7 +13,7 @@ from ..errors import FontError, LayoutError
 from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
-from ..yamlsource import Loc, Source, load_yaml
+from ..yamlsource import Loc, Source, load_yaml, read_input
 from .model import (
     MM,
     PLACEHOLDER,
@@ -55,6 +56,8 @@ class LoadedLayout:
     faces: dict[tuple[str, bool], FontFace]
     """(family, bold) → face"""
     fonts: dict[str, FontPlan]
+    digest: str
+    """sha256 of the layout file as read (with the fonts' digests, what shapes the output)"""
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """the composer's memory for this layout (measured lines), kept for every record it lays out"""
 
@@ -63,7 +66,8 @@ class LoadedLayout:
 
 
 def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
-    source = load_yaml(path, LayoutError, display, partial=True)
+    raw = read_input(path, LayoutError, display)
+    source = load_yaml(path, LayoutError, display, partial=True, raw=raw)
     layout = validate(Layout, replace(source, data=_floats(source.data)), LayoutError)
     problems: list[tuple[Loc, str]] = []
     styles = _resolve_styles(layout, problems)
@@ -74,7 +78,7 @@ def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> Load
     problems.extend(check_braces(source.data))
     if problems:
         raise LayoutError([source.issue(loc, message) for loc, message in problems])
-    return LoadedLayout(path, source, layout, styles, faces, fonts)
+    return LoadedLayout(path, source, layout, styles, faces, fonts, hashlib.sha256(raw).hexdigest())
 
 
 def _floats(value: Any) -> Any:

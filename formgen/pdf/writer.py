@@ -309,15 +309,19 @@ class PdfRenderer:
         return self.buffer.getvalue()
 
 
-def write_pdf(plan: DocumentPlan) -> bytes:
-    """The PDF of one record's plan."""
-    return render_pdf(plan)[0]
+def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, Drawn]:
+    renderer = PdfRenderer(plan.title, plan.author, plan.subject, plan.keywords, plan.language)
+    return renderer, renderer.document(plan, 1, plan.pages)
+
+
+def draw_pdf(plan: DocumentPlan) -> Drawn:
+    """One record's pages as drawn, for the year's book, without writing its own PDF."""
+    return _draw(plan)[1]
 
 
 def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
     """The PDF of one record's plan, and its pages as drawn (for the year's book)."""
-    renderer = PdfRenderer(plan.title, plan.author, plan.subject, plan.keywords, plan.language)
-    drawn = renderer.document(plan, 1, plan.pages)
+    renderer, drawn = _draw(plan)
     return renderer.save(), drawn
 
 

@@ -17,13 +17,14 @@ def load_record(
     *,
     year: FiscalYear | None = None,
     area_number: int | None = None,
+    raw: bytes | None = None,
 ) -> PolicyArea:
     """Load and validate ``path``; raise :class:`DataError` with file:line for each problem.
 
     ``year`` and ``area_number``, when given, are what the file's folder and
-    name say; the record must agree with them.
+    name say; the record must agree with them. ``raw``: the file's bytes, when already read.
     """
-    source = load_yaml(path, DataError, display, partial=True)
+    source = load_yaml(path, DataError, display, partial=True, raw=raw)
     record = validate(PolicyArea, source, DataError)
     problems = [source.issue(loc, message) for loc, message in record.problems()]
     if year is not None and record.fiscal_year != year:
