@@ -79,7 +79,7 @@ class Writer:
         return out
 
 
-def area(number: int, rng: random.Random, seed: Any, pool: list[str]) -> dict[str, Any]:
+def area(number: int, rng: random.Random, pool: list[str]) -> dict[str, Any]:
     w = Writer(pool, rng)
     scale = 5 if number % 7 == 0 else 1
     theme = THEMES[number % len(THEMES)]
@@ -201,7 +201,7 @@ def write_year(areas: int, out: Path) -> list[Path]:
         rng = random.Random(number)
         path = folder / f"{number}.yaml"
         header = "# yaml-language-server: $schema=../../schema/record.schema.json\n# synthetic area for benchmarks\n"
-        path.write_text(header + dump(area(number, rng, seed, pool)), encoding="utf-8")
+        path.write_text(header + dump(area(number, rng, pool)), encoding="utf-8")
         written.append(path)
     return written
 

@@ -119,6 +119,11 @@ def _layout_digest(layout: LoadedLayout) -> str:
     return _digest(layout.digest, *sorted({face.digest for face in layout.faces.values()}))
 
 
+def area_layout(layouts_dir: Path, fonts_dir: Path) -> LoadedLayout:
+    """The layout every area is laid out with."""
+    return load_layout(layouts_dir / LAYOUT_FILE, fonts_dir)
+
+
 # --------------------------------------------------------------------------- the manifest
 
 
@@ -281,8 +286,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """Build the selected areas of one year, their book and manifest, into out/<year>/."""
     started = time.perf_counter()
     year, datafiles = select_inputs(options)
-    layout = load_layout(options.layouts_dir / LAYOUT_FILE, options.fonts_dir)
-    front = load_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir) if options.book else None
+    layout = area_layout(options.layouts_dir, options.fonts_dir)
+    # the book holds every area of the year: never one made of the selected areas only
+    with_book = options.book and not options.areas
+    front = load_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir) if with_book else None
     out_dir = options.out_dir / year.short
     if not inside(options.out_dir, out_dir):
         raise BuildError(f"{out_dir}: would be outside {options.out_dir}")

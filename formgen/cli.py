@@ -136,11 +136,10 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
     file; lists every problem of every invalid file as file:line: field:
     message and exits with status 2.
     """
-    from .build import LAYOUT_FILE
+    from .build import LAYOUT_FILE, area_layout
     from .compose import compose
     from .datafiles import DataFile, expand, load_all
     from .errors import FontError, InputError
-    from .layout.load import load_layout
 
     unique: dict[Path, DataFile] = {}
     for datafile in expand(list(paths) or [Path("data")]):  # a file named twice is checked once
@@ -150,10 +149,10 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
         raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
     failed: list[str] = []
     layout = None
-    layout_path = (layouts_dir or Path("layouts")) / LAYOUT_FILE
-    if layouts_dir is not None or layout_path.exists():
+    folder = layouts_dir or Path("layouts")
+    if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
         try:
-            layout = load_layout(layout_path, fonts_dir)
+            layout = area_layout(folder, fonts_dir)
         except (InputError, FontError) as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
     loaded, problems = load_all(files)
@@ -187,12 +186,11 @@ def plan(datafile: Path, layouts_dir: Path, fonts_dir: Path, fmt: str) -> None:
     """Print the plan of one data file: every row, cell, line and page break (for review and golden tests)."""
     import json
 
-    from .build import LAYOUT_FILE
+    from .build import area_layout
     from .compose import compose
     from .datafiles import describe, load
-    from .layout.load import load_layout
 
-    layout = load_layout(layouts_dir / LAYOUT_FILE, fonts_dir)
+    layout = area_layout(layouts_dir, fonts_dir)
     document = compose(layout, load(describe(datafile)))
     if fmt == "json":
         click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))

@@ -191,7 +191,7 @@ def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _St
     merges: list[str] = []
     for r, row in enumerate(rows, start=1):
         for cell in row.cells:
-            _cell_xml(ws, plan, r, cell, styles, letters, cells, merges)
+            _cell_xml(plan, r, cell, styles, letters, cells, merges)
     out = ["<sheetData>"]
     for r, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
         out.append(f'<row r="{r}" ht="{row.height:g}" customHeight="1">')
@@ -204,7 +204,6 @@ def _sheet_data(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, styles: _St
 
 
 def _cell_xml(
-    ws: Worksheet,
     plan: DocumentPlan,
     r: int,
     cell: Cell,

@@ -29,7 +29,7 @@ class EmbeddedFont:
     def __init__(self, face: FontFace, resource: str):
         self.face = face
         self.resource = resource
-        """PDF resource name without the slash, e.g. FG1"""
+        """PDF resource name without the slash (F and the start of the font's digest)"""
         self.unicode_of: dict[int, str] = {}
         """glyph id → the text it stands for (for ToUnicode)"""
         self._hex: dict[int, str] = {}

@@ -14,12 +14,16 @@ nothing visible. Composite glyphs bring their components along.
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..fonts import read_tables
+
+LITTLE_ENDIAN = sys.byteorder == "little"
+"""arrays must be byte-swapped to and from a font file's big-endian words"""
 
 # composite glyph flags (OpenType 'glyf')
 ARG_1_AND_2_ARE_WORDS = 0x0001
@@ -61,20 +65,20 @@ def read_program(path: Path) -> FontProgram:
     (long_loca,) = struct.unpack_from(">h", head, 50)
     offsets = array("I" if long_loca else "H")
     offsets.frombytes(tables["loca"][: (num_glyphs + 1) * offsets.itemsize])
-    if array("H", [1]).tobytes() != b"\x00\x01":
-        offsets.byteswap()  # the file is big-endian
+    if LITTLE_ENDIAN:  # a font file is big-endian
+        offsets.byteswap()
     if not long_loca:
         offsets = array("I", (2 * o for o in offsets))
     (long_metrics,) = struct.unpack_from(">H", hhea, 34)
     hmtx = tables["hmtx"]
     metrics = array("h")
     metrics.frombytes(hmtx[: 4 * long_metrics])
-    if array("H", [1]).tobytes() != b"\x00\x01":
+    if LITTLE_ENDIAN:  # a font file is big-endian
         metrics.byteswap()
     last_advance = metrics[-2] & 0xFFFF
     bearings = array("h")
     bearings.frombytes(hmtx[4 * long_metrics : 4 * long_metrics + 2 * (num_glyphs - long_metrics)])
-    if array("H", [1]).tobytes() != b"\x00\x01":
+    if LITTLE_ENDIAN:  # a font file is big-endian
         bearings.byteswap()
     for lsb in bearings:
         metrics.extend((last_advance if last_advance < 0x8000 else last_advance - 0x10000, lsb))
@@ -148,7 +152,7 @@ def subset(path: Path, gids: list[int]) -> tuple[bytes, dict[int, int]]:
         glyphs.append(data)
         loca.append(loca[-1] + len(data))
         hmtx.extend(program.metrics[2 * old : 2 * old + 2])
-    if array("H", [1]).tobytes() != b"\x00\x01":
+    if LITTLE_ENDIAN:  # a font file is big-endian
         loca.byteswap()
         hmtx.byteswap()
     count = len(order)
@@ -178,7 +182,7 @@ def _checksum(data: bytes) -> int:
     padded = data + b"\x00" * (-len(data) % 4)
     words = array("I")
     words.frombytes(padded)
-    if array("H", [1]).tobytes() != b"\x00\x01":
+    if LITTLE_ENDIAN:  # a font file is big-endian
         words.byteswap()
     return sum(words) & 0xFFFFFFFF
 

@@ -20,6 +20,9 @@ from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup, SheetPlan
 from .embed import EmbeddedFont
 
+# Flate only: reportlab's default adds ASCII85 on top, 25 % more bytes, encoded in pure Python
+rl_config.useA85 = 0
+
 
 class _Canvas(Canvas):
     """A canvas that declares no initial font: reportlab's default would add an
@@ -110,8 +113,6 @@ class PdfRenderer:
 
     def __init__(self, title: str, author: str, subject: str, keywords: list[str], language: str):
         self.buffer = io.BytesIO()
-        # Flate only: reportlab's default adds ASCII85 on top, 25 % more bytes, encoded in pure Python
-        rl_config.useA85 = 0
         self.canvas = _Canvas(self.buffer, invariant=1, pageCompression=1, lang=language)
         self.canvas.setTitle(title)
         self.canvas.setAuthor(author)
