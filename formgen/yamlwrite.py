@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .eras import FiscalYear
+from .yamlsource import resolve_plain
 
 
 class _Dumper(yaml.SafeDumper):
@@ -23,7 +24,9 @@ class _Dumper(yaml.SafeDumper):
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    # PyYAML quotes what YAML 1.1 would misread; formgen reads by its own rules ('1e5' is a number)
+    quoted = '"' if not isinstance(resolve_plain(value), str) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=quoted)
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
@@ -44,18 +47,9 @@ _Dumper.add_representer(list, _list)
 _Dumper.add_representer(FiscalYear, lambda d, v: d.represent_str(v.short))
 
 
-def plain(value: Any) -> Any:
-    """Model dumps as YAML-ready values: fiscal-year keys as R7, nothing else touched."""
-    if isinstance(value, dict):
-        return {(k.short if isinstance(k, FiscalYear) else k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
-
-
 def dump(data: dict[str, Any]) -> str:
     return yaml.dump(
-        plain(data),
+        data,
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,

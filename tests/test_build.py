@@ -394,6 +394,14 @@ def test_new_year_keeps_a_long_text_with_spaces_on_its_line(project: Path) -> No
     assert record.vision == vision.strip()
 
 
+@pytest.mark.parametrize("text", ["1e5", "1.0E3", "12", "-7", "null", "~", "true", "yes", "0400", "1:30", "令和"])
+def test_rolled_forward_texts_read_back_as_the_same_texts(text: str) -> None:
+    from formgen.yamlsource import parse_yaml
+    from formgen.yamlwrite import dump
+
+    assert parse_yaml(dump({"unit": text}), "R8/37.yaml").data == {"unit": text}
+
+
 def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "newcity"
     result = run_cli("init", str(target))
