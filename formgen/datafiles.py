@@ -36,10 +36,7 @@ class DataFile:
 
 
 def year_of_folder(name: str) -> FiscalYear | None:
-    try:
-        return FiscalYear.parse(name)
-    except ValueError:
-        return None
+    return FiscalYear.try_parse(name)
 
 
 def describe(path: Path) -> DataFile:
@@ -132,13 +129,16 @@ def area_sort_key(area_id: str) -> tuple[int, int | str]:
     return (0, int(area_id)) if area_id.isdigit() else (1, area_id)
 
 
-def load_all(files: list[DataFile]) -> tuple[list[tuple[DataFile, PolicyArea]], list[str]]:
-    """Every file loaded, or the problems of those that would not load (all of them, not the first)."""
+def load_all(
+    files: list[DataFile], contents: dict[str, bytes] | None = None
+) -> tuple[list[tuple[DataFile, PolicyArea]], list[str]]:
+    """Every file loaded (from ``contents`` by area when already read), or the problems of
+    those that would not load (all of them, not the first)."""
     loaded: list[tuple[DataFile, PolicyArea]] = []
     problems: list[str] = []
     for datafile in files:
         try:
-            loaded.append((datafile, load(datafile)))
+            loaded.append((datafile, load(datafile, (contents or {}).get(datafile.area_id))))
         except InputError as exc:
             problems.extend(exc.lines())
     entries = [(datafile, record.area.number, area_line(record)) for datafile, record in loaded]

@@ -64,6 +64,14 @@ class FiscalYear:
             return cls(int(match.group(1)))
         raise ValueError(f"expected {LABEL_HELP}, got {value!r}")
 
+    @classmethod
+    def try_parse(cls, value: Any) -> FiscalYear | None:
+        """The fiscal year ``value`` names, or None when it names none."""
+        try:
+            return cls.parse(value)
+        except ValueError:
+            return None
+
     @property
     def era(self) -> tuple[str, str, int]:
         """(kanji, letter, year of era) of the era in which this fiscal year starts."""

@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
-from .datafiles import DataFile, load_all, select_year, year_files
+from .datafiles import DataFile, load_all, read_all, select_year, year_files
 from .eras import FiscalYear
 from .errors import InputError, Issue, ManyErrors
 from .publish import commit, discard, stage
 from .records.model import PolicyArea
-from .yamlcomments import Comment, carry_comments, find_comments
+from .yamlcomments import Comment, carry_comments, find_comments, opens_block_scalar
 from .yamlsource import Loc, parse_yaml
 from .yamlwrite import dump
 
@@ -98,9 +98,8 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
                 notes.append(_Note(("outcome_evidence", i, "years", last.short, "plan"), f"enter the {last.long} plan"))
         data["outcome_evidence"][i]["years"] = dict(sorted(years.items()))
 
-    for part in ("final_evaluation",):
-        if part in data:
-            notes.append(_Note((part,), "update for the new year"))
+    if "final_evaluation" in data:
+        notes.append(_Note(("final_evaluation",), "update for the new year"))
     return data, notes
 
 
@@ -122,35 +121,44 @@ HEADER = """\
 """
 
 
-def _own_comments(text: str, year: FiscalYear) -> list[Comment]:
-    """The clerk's comments of a file: not the schema modeline, the header this command wrote
-    when it made the file, or its 要更新 marks."""
-    header = HEADER.format(target=year.long, source=(year - 1).long).splitlines()
-    skip = len(header) if text.splitlines()[: len(header)] == header else 0
-    return [
-        c
-        for c in find_comments(text)
-        if c.line > skip and not c.text.startswith(("# yaml-language-server:", f"# {MARK}"))
-    ]
+@dataclass
+class _OldFile:
+    """Last year's file as read once: its text and its comments."""
 
+    text: str
+    comments: list[Comment]
 
-def _marked(path: Path) -> bool:
-    """Whether the file still has a line marked 要更新 (the header's mention does not count)."""
-    try:
-        return any(c.text.startswith(f"# {MARK}") for c in find_comments(path.read_text(encoding="utf-8-sig")))
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return False  # loading the file reports what is wrong with it
+    @classmethod
+    def of(cls, raw: bytes) -> _OldFile:
+        text = raw.decode("utf-8-sig", errors="replace")
+        try:
+            return cls(text, find_comments(text))
+        except yaml.YAMLError:
+            return cls(text, [])  # loading the file reports what is wrong with it
+
+    @property
+    def marked(self) -> bool:
+        """Whether a line is still marked 要更新 (the header's mention does not count)."""
+        return any(c.text.startswith(f"# {MARK}") for c in self.comments)
+
+    def own_comments(self, year: FiscalYear) -> list[Comment]:
+        """The clerk's comments: not the schema modeline, the header this command wrote when it
+        made the file, or its 要更新 marks."""
+        header = HEADER.format(target=year.long, source=(year - 1).long).splitlines()
+        skip = len(header) if self.text.splitlines()[: len(header)] == header else 0
+        return [
+            c
+            for c in self.comments
+            if c.line > skip and not c.text.startswith(("# yaml-language-server:", f"# {MARK}"))
+        ]
 
 
 def _rename(loc: Loc) -> Loc:
     """A field of last year's file as the new file names it (year keys are written R7)."""
     parts = list(loc)
     for i in range(1, len(parts)):
-        if parts[i - 1] == "years" and isinstance(parts[i], str):
-            try:
-                parts[i] = FiscalYear.parse(parts[i]).short
-            except ValueError:
-                pass
+        if parts[i - 1] == "years" and (year := FiscalYear.try_parse(parts[i])) is not None:
+            parts[i] = year.short
     return tuple(parts)
 
 
@@ -162,7 +170,7 @@ def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Iss
     for note in notes:
         line = source.line(note.loc)
         issues.append(source.issue(note.loc, note.message))
-        if line is not None and not lines[line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-")):
+        if line is not None and not opens_block_scalar(lines[line - 1]):
             lines[line - 1] += f"  # {MARK}: {note.message}"
     return "\n".join(lines), issues
 
@@ -174,7 +182,9 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
     if target_dir.exists() and any(target_dir.glob("*.yaml")) and not force:
         raise InputError.single(str(target_dir), None, "", "already holds data files; use --force to replace them")
     files: list[DataFile] = year_files(folder)
-    unfinished = [f for f in files if _marked(f.path)]
+    contents = read_all(files)
+    old_files = {area: _OldFile.of(raw) for area, raw in contents.items()}
+    unfinished = [f for f in files if old_files[f.area_id].marked]
     if unfinished and not force:
         raise InputError(
             [
@@ -187,7 +197,7 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
                 for f in unfinished
             ]
         )
-    loaded, problems = load_all(files)
+    loaded, problems = load_all(files, contents)
     if problems:
         raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
     report = RolloverReport(old, new)
@@ -196,14 +206,12 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
         for datafile, record in loaded:
             data, notes = roll_record(record)
             target = target_dir / datafile.path.name
-            old_text = datafile.path.read_text(encoding="utf-8-sig")
-            comments = _own_comments(old_text, old)
-            body = carry_comments(parse_yaml(old_text, datafile.display), comments, dump(data), str(target), _rename)
-            body, issues = annotate(body, notes, str(target))
-            text = HEADER.format(target=new.long, source=old.long) + body
+            comments = old_files[datafile.area_id].own_comments(old)
+            body = carry_comments(record._source, comments, dump(data), str(target), _rename)
+            text, issues = annotate(HEADER.format(target=new.long, source=old.long) + body, notes, str(target))
             staged.append(stage(target, text.encode("utf-8")))
             report.files.append(target)
-            report.todo.extend(_shift(issues, HEADER.count("\n")))
+            report.todo.extend(issues)
         for item in staged:
             commit(item)
     except BaseException:
@@ -211,7 +219,3 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
         raise
     report.todo.sort(key=lambda issue: (issue.file, issue.line or 0))
     return report
-
-
-def _shift(issues: list[Issue], lines: int) -> list[Issue]:
-    return [Issue(i.file, None if i.line is None else i.line + lines, i.field, i.message) for i in issues]

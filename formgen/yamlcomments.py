@@ -85,7 +85,7 @@ def carry_comments(
         if comment.trailing:
             loc = old.loc_at(comment.line)
             target = new.line(rename(loc)) if loc is not None else None
-            if target is not None and not _opens_block_scalar(lines[target - 1]):
+            if target is not None and not opens_block_scalar(lines[target - 1]):
                 after.setdefault(target, []).append(comment.text)
                 continue
         else:  # above the first field below it that the new text still has
@@ -107,5 +107,6 @@ def carry_comments(
     return "\n".join(out)
 
 
-def _opens_block_scalar(line: str) -> bool:
+def opens_block_scalar(line: str) -> bool:
+    """Whether a line ends in a block scalar's indicator (|, >-, …): nothing may follow it there."""
     return line.rstrip().endswith(("|", "|-", "|+", ">", ">-", ">+"))

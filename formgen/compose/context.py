@@ -154,16 +154,17 @@ class Context:
         """Where an item's entry for ``year`` is, with its key as the file writes it (R9, 令和9年度)."""
         if item_loc is None:
             return None
-        prefix = item_loc + ("years",)
         source = self.record._source
-        for loc in source.lines if source is not None else ():
-            if len(loc) == len(prefix) + 1 and loc[: len(prefix)] == prefix:
-                try:
-                    if FiscalYear.parse(loc[-1]) == year:
-                        return loc
-                except ValueError:
-                    continue
-        return prefix + (year.short,)
+        node = source.data if source is not None else None
+        for part in item_loc + ("years",):
+            if isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        for key in node if isinstance(node, dict) else ():
+            if FiscalYear.try_parse(key) == year:
+                return item_loc + ("years", key)
+        return item_loc + ("years", year.short)
 
     def place_of(self, loc: Loc) -> Place:
         """The data file's line for a location in the record."""

@@ -114,9 +114,8 @@ def _years_once(value: Any) -> Any:
     if isinstance(value, dict):
         seen: dict[FiscalYear, Any] = {}
         for key in value:
-            try:
-                year = FiscalYear.parse(key)
-            except ValueError:
+            year = FiscalYear.try_parse(key)
+            if year is None:
                 continue  # reported by the key's own validation
             if year in seen:
                 raise PydanticCustomError(
