@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Issue
-from .yamlsource import Loc, Source, format_loc
+from .errors import InputError
+from .yamlsource import Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -25,33 +25,26 @@ def validate(model: type[M], source: Source, error: type[InputError]) -> M:
     try:
         result = model.model_validate(source.data)
     except ValidationError as exc:
-        errors = _one_branch(source.data, exc.errors(include_url=False))
-        found = [issue_for(model, source, e) for e in errors]
-        # a value already reported (an alias read as empty) is not reported again
-        known = [format_loc(loc) for loc in source.replaced]
-        found = [i for i in found if not any(_within(i.field, field) for field in known)]
+        errors = [(data_loc(source.data, e["loc"], keep_last=e["type"] == "missing"), e) for e in exc.errors()]
+        found = [source.issue(loc, message_for(model, loc, e)) for loc, e in _worth_reporting(source, errors)]
         raise error(source.problems + found) from None
     if source.problems:
         raise error(source.problems)
     return result
 
 
-def _one_branch(data: Any, errors: list[Any]) -> list[Any]:
-    """For a value that may be one thing or another (a number, or a list of two), pydantic
-    reports every alternative; when one got further, into the value, the others' complaint
-    about its type is noise."""
-    locs = [data_loc(data, e["loc"], keep_last=e["type"] == "missing") for e in errors]
-    deeper = {loc[:i] for loc in locs for i in range(len(loc))}
-    return [e for e, loc in zip(errors, locs, strict=True) if not (e["type"].endswith("_type") and loc in deeper)]
-
-
-def _within(field: str, parent: str) -> bool:
-    return field == parent or field.startswith((parent + ".", parent + "["))
-
-
-def issue_for(model: type[BaseModel], source: Source, err: dict[str, Any]) -> Issue:
-    loc = data_loc(source.data, err["loc"], keep_last=err["type"] == "missing")
-    return source.issue(loc, message_for(model, loc, err))
+def _worth_reporting(source: Source, errors: list[tuple[Loc, Any]]) -> list[tuple[Loc, Any]]:
+    """The errors a reader needs: not those inside a value an alias or merge key replaced (already
+    reported), and for a value that may be one thing or another (a number, or a list of two) —
+    pydantic reports every alternative — not the type complaints of alternatives that got less
+    far into the value than another."""
+    deeper = {loc[:i] for loc, _ in errors for i in range(len(loc))}
+    return [
+        (loc, e)
+        for loc, e in errors
+        if not any(loc[: len(gone)] == gone for gone in source.replaced)
+        and not (e["type"].endswith("_type") and loc in deeper)
+    ]
 
 
 def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
