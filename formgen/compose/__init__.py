@@ -15,7 +15,7 @@ from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
 from ..yamlsource import Loc
-from .bands import Band, BandBuilder, BRow, YearColumns
+from .bands import BandBuilder, BRow, YearColumns
 from .content import NumberContent, render, unknown_field
 from .context import Context, UnknownField, placeholders
 from .measure import Measurer, measure_rows
@@ -46,13 +46,8 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
                 continue
         built = BandBuilder(loaded, sheet, index, ctx, year_columns).build()
         measure_rows(measurer, built.title_rows, built.columns)
-        measured: set[int] = set()
-        for band in built.bands:
-            repeated: Band | None = band
-            while repeated is not None and id(repeated) not in measured:  # rows repeated on continued pages too
-                measure_rows(measurer, repeated.rows, built.columns)
-                measured.add(id(repeated))
-                repeated = repeated.header
+        for band in built.bands + built.repeat_only:
+            measure_rows(measurer, band.rows, built.columns)
         title_height = sum(r.height for r in built.title_rows)
         if title_height > page.body_height / 2:
             raise LayoutError(

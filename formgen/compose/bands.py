@@ -85,6 +85,8 @@ class SheetBands:
     """widths in points"""
     title_rows: list[BRow]
     bands: list[Band]
+    repeat_only: list[Band] = field(default_factory=list)
+    """bands printed only as repeated headers (a group's 「（続き）」 rows): measured with the rest"""
 
 
 @dataclass
@@ -105,15 +107,16 @@ class BandBuilder:
         sheet: Sheet,
         sheet_index: int,
         ctx: Context,
-        year_columns: dict[int, YearColumns] | None = None,
+        year_columns: dict[int, YearColumns],
     ):
         self.loaded = loaded
         self.sheet = sheet
         self.ctx = ctx
         self.base_loc: Loc = ("sheets", sheet_index)
         self.ncols = len(sheet.columns)
-        self.year_columns = {} if year_columns is None else year_columns
+        self.year_columns = year_columns
         """every item printed in year columns, by id, with the years printed (for all sheets)"""
+        self.repeat_only: list[Band] = []
 
     # ----- helpers
 
@@ -123,12 +126,12 @@ class BandBuilder:
     def style(self, name: str) -> CellStyle:
         return self.loaded.styles[name]
 
-    def rows(self, specs: list[RowSpec], ctx: Context, loc: Loc, *, single_row_loc: bool = False) -> list[BRow]:
+    def rows(self, specs: list[RowSpec], ctx: Context, loc: Loc) -> list[BRow]:
         """Lay the cells of ``specs`` on the grid, left to right, skipping columns covered from above."""
         occupied: list[set[int]] = [set() for _ in specs]
         out: list[BRow] = []
         for r, spec in enumerate(specs):
-            row_loc = loc if single_row_loc else loc + (r,)
+            row_loc = loc + (r,)
             row = BRow([])
             col = 0
             for cell_loc, cell, cell_ctx in self._expand(spec, ctx, row_loc):
@@ -192,17 +195,14 @@ class BandBuilder:
         for b, block in enumerate(self.sheet.blocks):
             loc = self.base_loc + ("blocks", b)
             bands.extend(self.block(block, loc))
-        return SheetBands(self.sheet, columns, title_rows, bands)
+        return SheetBands(self.sheet, columns, title_rows, bands, self.repeat_only)
 
     def block(self, block: Any, loc: Loc) -> list[Band]:
         if isinstance(block, HeadingBlock):
-            row = self.full_width_text(block.text, block.style, loc + ("text",))
-            outline = []
+            heading = Band([self.full_width_text(block.text, block.style, loc + ("text",))], keep_with_next=True)
             if block.bookmark:
-                level = 1 if block.bookmark is True else int(block.bookmark)
-                title = "".join(p.first + p.text for p in row.cells[0].content.paragraphs)  # type: ignore[union-attr]
-                outline.append((level, title))
-            return [Band([row], keep=True, keep_with_next=True, outline=outline)]
+                heading.outline.append((1 if block.bookmark is True else int(block.bookmark), _band_text(heading)))
+            return [heading]
         if isinstance(block, NoteBlock):
             return [Band([self.full_width_text(block.text, block.style, loc + ("text",))], keep=block.keep_together)]
         if isinstance(block, SpacerBlock):
@@ -277,6 +277,7 @@ class BandBuilder:
                 elif block.group_continued:
                     rows = self.rows(block.group_continued, gctx, loc + ("group_continued",))
                     item_header = Band(rows, keep=True, header=header)
+                    self.repeat_only.append(item_header)
             for index, item in members:
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
@@ -375,6 +376,7 @@ def _item_loc(items_loc: Loc | None, index: int) -> Loc | None:
 
 
 def _band_text(band: Band) -> str:
+    """The text of a band's first cell with text, on one line (a bookmark's title)."""
     for row in band.rows:
         for cell in row.cells:
             if isinstance(cell.content, TextContent) and cell.content.paragraphs:

@@ -7,7 +7,6 @@ the row heights fit the text in both.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from ..errors import InputError, LayoutError
 from ..fonts import FontFace, glyph_problem
@@ -26,41 +25,34 @@ def quantize(height: float) -> float:
     return math.ceil(round(height / ROW_STEP, 6)) * ROW_STEP
 
 
+class Unprintable(Exception):
+    """A character the font cannot print; the message names it."""
+
+
 class Measurer:
-    """Measures cells for one layout; caches advance functions per face and size."""
+    """Measures cells for one layout; remembers the lines of every paragraph it broke."""
 
     def __init__(self, loaded: LoadedLayout):
         self.loaded = loaded
-        self._advances: dict[tuple[int, float], Callable[[str], float]] = {}
         self._lines: dict[tuple, list[str]] = {}
-
-    def advance(self, face: FontFace, size: float) -> Callable[[str], float]:
-        key = (id(face), size)
-        fn = self._advances.get(key)
-        if fn is None:
-            em = face.advance
-            cache: dict[str, float] = {}
-
-            def fn(ch: str) -> float:
-                width = cache.get(ch)
-                if width is None:
-                    width = cache[ch] = em(ch) * size
-                return width
-
-            self._advances[key] = fn
-        return fn
 
     def lines(self, face: FontFace, size: float, avail: float, first: str, text: str, hang: str) -> list[str]:
         """The lines of one paragraph. Labels and short values repeat throughout a year's
-        forms, so results are remembered; a paragraph that fits needs no breaking at all."""
+        forms, so results are remembered (a remembered text was checked against the font
+        already); a paragraph that fits needs no breaking at all."""
         key = (id(face), size, avail, first, text, hang)
         found = self._lines.get(key)
         if found is None:
+            for piece in (first, text, hang):
+                problem = glyph_problem(face, piece) if piece else None
+                if problem:
+                    raise Unprintable(problem)
             whole = first + text
             if "\n" not in whole and face.width(whole, size) <= avail:
                 found = [whole]
             else:
-                found = break_paragraph(text, avail, self.advance(face, size), first=first, hang=hang)
+                em = face.advance
+                found = break_paragraph(text, avail, lambda ch: em(ch) * size, first=first, hang=hang)
             if len(self._lines) < 50_000:
                 self._lines[key] = found
         return found
@@ -96,12 +88,10 @@ class Measurer:
         else:
             lines: list[str] = []
             for para in content.paragraphs:
-                for piece in (para.first, para.text, para.hang):
-                    problem = glyph_problem(face, piece) if piece else None
-                    if problem:
-                        raise InputError([content.place.issue(problem)])
                 try:
                     lines.extend(self.lines(face, style.size, avail, para.first, para.text, para.hang))
+                except Unprintable as exc:
+                    raise InputError([content.place.issue(str(exc))]) from None
                 except TooNarrow as exc:
                     raise LayoutError(
                         [

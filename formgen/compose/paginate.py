@@ -44,18 +44,12 @@ def _copy_rows(rows: list[BRow]) -> list[BRow]:
 
 def _filler(cell: BCell, rowspan: int) -> BCell:
     """An empty cell keeping the grid's borders where a text has already ended."""
-    return replace(cell, rowspan=rowspan, content=TextContent([], _place(cell)), lines=[], need=0.0)
-
-
-def _place(cell: BCell):  # noqa: ANN202 - a Place
-    return cell.content.place
+    return replace(cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], need=0.0)
 
 
 def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float) -> tuple[BCell, BCell]:
     """Divide a cell crossing a cut: the lines that fit in ``room`` above it, the rest below."""
     n = lines_fitting(cell.style, room, cell.open_top)
-    if isinstance(cell.content, NumberContent) and n < 1:
-        n = 0
     if n >= len(cell.lines):
         head = replace(cell, rowspan=head_span)
         tail = replace(cell, rowspan=tail_span) if cell.repeat else _filler(cell, tail_span)
@@ -178,11 +172,12 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         pages[-1].extend(rows)
         used += _height(rows)
 
-    def new_page(next_band: Band | None) -> None:
+    def new_page(repeated: list[Band]) -> None:
+        """Start a page with ``repeated`` headers at its top."""
         nonlocal used, top_rows
         pages.append([])
         used = 0.0
-        for header in _repeated(next_band, capacity):
+        for header in repeated:
             place(_copy_rows(header.rows), [])
         top_rows = len(pages[-1])
 
@@ -194,7 +189,7 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         band = bands[i]
         if band.page_break:
             if pages[-1]:
-                new_page(None)
+                new_page([])
             i += 1
             continue
         if not band.rows:
@@ -207,7 +202,8 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         # may the band go to the next page? Not from the top of one, not away from a
         # heading it must stay with, and only to keep it (or it and its followers) whole.
         movable = not at_top and not glued and (band.keep or band.keep_with_next)
-        room = capacity - sum(header.height for header in _repeated(band, capacity))  # below repeated headers
+        repeated = _repeated(band, capacity)
+        room = capacity - sum(header.height for header in repeated)  # below the repeated headers
         if fits and (lead <= remaining + EPS or not movable or lead > room + EPS):
             place(band.rows, band.outline)
             glued = band.keep_with_next
@@ -215,7 +211,7 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
             continue
         glued = False
         if movable and (lead <= room + EPS or band.height <= room + EPS):
-            new_page(band)
+            new_page(repeated)
             continue
         split = split_rows(band.rows, remaining)
         if split is None:
@@ -232,12 +228,12 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
                         )
                     ]
                 )
-            new_page(band)
+            new_page(repeated)
             continue
         head, tail = split
         place(head, band.outline)
         bands[i] = band = Band(tail, keep=False, header=band.header)
-        new_page(band)
+        new_page(repeated)
     if not pages[-1] and len(pages) > 1:
         pages.pop()
     return Paged([cap_rows(page) for page in pages], outline)
