@@ -139,10 +139,10 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
             if parent is None:
                 return None
         own = spec.model_dump(exclude_none=True, exclude={"parent"})
+        if "border" in own:  # a style's own border replaces the edges it inherited
+            edges = ("border_top", "border_right", "border_bottom", "border_left")
+            own.update({edge: None for edge in edges if edge not in own})
         merged = parent.model_copy(update=own)
-        for edge in ("border_top", "border_right", "border_bottom", "border_left"):
-            if "border" in own and edge not in own:
-                merged = merged.model_copy(update={edge: None})
         resolved[name] = merged
         return merged
 

@@ -274,7 +274,7 @@ class BlockBase(Spec):
     """move the block to the next page rather than split it, when it fits on one page"""
 
 
-class HeadingBlock(BlockBase):
+class HeadingBlock(Spec):
     """A line of text, kept with what follows; optionally a PDF bookmark."""
 
     type: Literal["heading"]
