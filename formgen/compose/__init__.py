@@ -41,7 +41,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
             try:
                 empty = not ctx.lookup(sheet.skip_if_empty).value
             except UnknownField as exc:
-                raise unknown_field(loaded.source.place(("sheets", index, "skip_if_empty")), exc) from None
+                raise unknown_field(loaded.place(("sheets", index, "skip_if_empty")), exc) from None
             if empty:
                 continue
         built = BandBuilder(loaded, sheet, index, ctx, year_columns).build()
@@ -124,7 +124,7 @@ def _unprinted_years(ctx: Context, printed: Iterable[YearColumns]) -> list[Issue
 
 
 def _place(loaded: LoadedLayout, sheet: int | None, *loc: str) -> Place:
-    return loaded.source.place(("sheets", sheet) if sheet is not None else (loc or ("document",)))
+    return loaded.place(("sheets", sheet) if sheet is not None else (loc or ("document",)))
 
 
 def _page_setup(loaded: LoadedLayout) -> PageSetup:

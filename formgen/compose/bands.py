@@ -121,7 +121,7 @@ class BandBuilder:
     # ----- helpers
 
     def place(self, loc: Loc) -> Place:
-        return self.loaded.source.place(loc)
+        return self.loaded.place(loc)
 
     def style(self, name: str) -> CellStyle:
         return self.loaded.styles[name]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import FontError, LayoutError
+from ..errors import FontError, LayoutError, Place
 from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
@@ -60,9 +60,18 @@ class LoadedLayout:
     """sha256 of the layout file as read (with the fonts' digests, what shapes the output)"""
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """the composer's memory for this layout (measured lines), kept for every record it lays out"""
+    _places: dict[Loc, Place] = field(default_factory=dict, repr=False)
 
     def face(self, style: CellStyle) -> FontFace:
         return self.faces[(style.font, style.bold)]
+
+    def place(self, loc: Loc) -> Place:
+        """Where ``loc`` is in the layout file. Every cell of every record asks for its place
+        (for the messages it might need), so each is worked out once."""
+        found = self._places.get(loc)
+        if found is None:
+            found = self._places[loc] = self.source.place(loc)
+        return found
 
 
 def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
