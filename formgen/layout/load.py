@@ -231,27 +231,30 @@ def _load_fonts(
 # --------------------------------------------------------------------------- references and geometry
 
 
-def row_groups(layout: Layout) -> Iterator[tuple[int, Loc, list[RowSpec]]]:
-    """Every list of rows in the layout, with its sheet index and location."""
+def row_groups(layout: Layout) -> Iterator[tuple[int, list[tuple[Loc, RowSpec]]]]:
+    """Every group of rows in the layout (rows that cells may span), with its sheet index and
+    each row's location."""
+
+    def numbered(loc: Loc, rows: list[RowSpec]) -> list[tuple[Loc, RowSpec]]:
+        return [(loc + (r,), row) for r, row in enumerate(rows)]
+
     for s, sheet in enumerate(layout.sheets):
         base: Loc = ("sheets", s)
         if sheet.title_rows:
-            yield s, base + ("title_rows",), sheet.title_rows
+            yield s, numbered(base + ("title_rows",), sheet.title_rows)
         for b, block in enumerate(sheet.blocks):
             loc = base + ("blocks", b)
             if isinstance(block, FieldsBlock):
-                yield s, loc + ("rows",), block.rows
+                yield s, numbered(loc + ("rows",), block.rows)
             elif isinstance(block, TableBlock):
                 for part in ("header", "group", "group_continued", "row", "empty"):
-                    rows = getattr(block, part)
-                    if rows:
-                        yield s, loc + (part,), rows
+                    if rows := getattr(block, part):
+                        yield s, numbered(loc + (part,), rows)
             elif isinstance(block, LogicModelBlock):
                 for part in ("title", "header"):
-                    rows = getattr(block, part)
-                    if rows:
-                        yield s, loc + (part,), rows
-                yield s, loc + ("columns",), [list(block.columns)]
+                    if rows := getattr(block, part):
+                        yield s, numbered(loc + (part,), rows)
+                yield s, [(loc + ("columns",), list(block.columns))]  # one row, written as a list of cells
 
 
 def cells_of(row: RowSpec, loc: Loc) -> Iterator[tuple[Loc, CellSpec, int]]:
@@ -272,9 +275,8 @@ def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[
 
     for part in ("header", "footer"):
         yield from style_ref(("page", part, "style"), getattr(layout.page, part).style)
-    for _, loc, rows in row_groups(layout):
-        for r, row in enumerate(rows):
-            row_loc = loc if loc[-1] == "columns" else loc + (r,)
+    for _, rows in row_groups(layout):
+        for row_loc, row in rows:
             for cell_loc, cell, _ in cells_of(row, row_loc):
                 yield from style_ref(cell_loc + ("style",), cell.default_style())
     for s, sheet in enumerate(layout.sheets):
@@ -316,19 +318,14 @@ def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
                 ("sheets", s, "columns"),
                 f"the columns add up to {total:g} mm but the page has {body_w:g} mm between the margins",
             )
-    for s, loc, rows in row_groups(layout):
-        ncols = len(layout.sheets[s].columns)
-        if loc[-1] == "columns":
-            yield from _check_rows(rows, loc[:-1] + ("columns",), ncols, single=True)
-        else:
-            yield from _check_rows(rows, loc, ncols)
+    for s, rows in row_groups(layout):
+        yield from _check_rows(rows, len(layout.sheets[s].columns))
 
 
-def _check_rows(rows: list[RowSpec], loc: Loc, ncols: int, single: bool = False) -> Iterator[tuple[Loc, str]]:
+def _check_rows(rows: list[tuple[Loc, RowSpec]], ncols: int) -> Iterator[tuple[Loc, str]]:
     """Each row must cover the sheet's columns exactly, counting cells that span down into it."""
     carried = [0] * len(rows)  # columns covered by cells from rows above
-    for r, row in enumerate(rows):
-        row_loc = loc if single else loc + (r,)
+    for r, (row_loc, row) in enumerate(rows):
         width = carried[r]
         for cell_loc, cell, count in cells_of(row, row_loc):
             width += cell.span * count
