@@ -284,19 +284,41 @@ def _glued(text: str, flags: list[int], i: int, fa: int, fb: int) -> bool:
     return bool(fb & _UNIT_CHAR) and _in_unit(text, flags, i)
 
 
-def _opportunity(text: str, flags: list[int], i: int) -> bool:
-    """Whether position ``i`` (0 < i < len(text)) is an ordinary break opportunity."""
+# what a break at a position would be, from worst to best
+_NO_BREAK = 0  # inside a character cluster or a run of spaces: never
+_BAD_BREAK = 1  # breaks a kinsoku rule (a closing mark would start the line, an opening one end it)
+_PLAIN_BREAK = 2  # splits a unit (a word, a number with its unit) with no better place in it
+_SOFT_BREAK = 3  # splits a unit after / ? & - . and the like
+_OK_BREAK = 4  # an ordinary break opportunity
+
+
+def _kind(text: str, flags: list[int], i: int) -> int:
+    """What a break at position ``i`` (0 < i < len(text)), between text[i-1] and text[i], is."""
     fb = flags[i]
-    if fb & (_SPACE | _MARK | _CL):
-        return False
+    if fb & (_SPACE | _MARK):
+        return _NO_BREAK
     fa = fe = flags[i - 1]
     j = i - 1
-    while fe & _SPACE and j > 0:
+    while fe & _SPACE and j > 0:  # a line may not end with an opening mark, even before spaces
         j -= 1
         fe = flags[j]
-    if fe & _OP:
-        return False
-    return bool(fa & _SPACE) or not _glued(text, flags, i, fa, fb)
+    if fb & _CL or fe & _OP:
+        return _BAD_BREAK
+    if fa & _SPACE or not _glued(text, flags, i, fa, fb):
+        return _OK_BREAK
+    return _SOFT_BREAK if fa & _SOFT else _PLAIN_BREAK
+
+
+def _opportunity(text: str, flags: list[int], i: int) -> bool:
+    """Whether position ``i`` (0 < i < len(text)) is an ordinary break opportunity."""
+    return _kind(text, flags, i) == _OK_BREAK
+
+
+def _reach(text: str, flags: list[int], pos: list[float], s: int, avail: float) -> int:
+    """The furthest end of a line starting at ``s`` that fits ``avail`` points, with the spaces
+    after it (which are free)."""
+    m = max(bisect_right(pos, pos[s] + avail + _EPS, s) - 1, s)
+    return _SPACES.match(text, m).end() if m < len(text) and flags[m] & _SPACE else m
 
 
 def _fits_alone(text: str, flags: list[int], pos: list[float], b: int, e: int, avail: float) -> bool:
@@ -304,11 +326,8 @@ def _fits_alone(text: str, flags: list[int], pos: list[float], b: int, e: int, a
 
     The caller knows there is no break opportunity in ``(b, e]``.
     """
-    n = len(text)
-    m = max(bisect_right(pos, pos[b] + avail + _EPS, b) - 1, b)
-    if m < n and flags[m] & _SPACE:
-        m = _SPACES.match(text, m).end()
-    if m >= n:
+    m = _reach(text, flags, pos, b, avail)
+    if m >= len(text):
         return True
     return any(_opportunity(text, flags, i) for i in range(e + 1, m + 1))
 
@@ -330,27 +349,18 @@ def _choose(
     base = lo  # where the line's (last) unit starts, for the half-line test
     i = e
     while i > lo:
-        fb = flags[i]
-        if not fb & (_SPACE | _MARK):
-            fa = fe = flags[i - 1]
-            if fa & _SPACE:
-                j = i - 1
-                while fe & _SPACE:
-                    j -= 1
-                    fe = flags[j]
-            if fb & _CL or fe & _OP:
-                if not bad:
-                    bad = i
-            elif fa & _SPACE or not _glued(text, flags, i, fa, fb):
-                if (soft or plain) and not _fits_alone(text, flags, pos, i, e, next_avail):
-                    base = i  # the unit will be broken anyway: fill this line with its start
-                    break
-                return i
-            elif fa & _SOFT:
-                if not soft:
-                    soft = i
-            elif not plain:
-                plain = i
+        kind = _kind(text, flags, i)
+        if kind == _OK_BREAK:
+            if (soft or plain) and not _fits_alone(text, flags, pos, i, e, next_avail):
+                base = i  # the unit will be broken anyway: fill this line with its start
+                break
+            return i
+        if kind == _SOFT_BREAK:
+            soft = soft or i
+        elif kind == _PLAIN_BREAK:
+            plain = plain or i
+        elif kind == _BAD_BREAK:
+            bad = bad or i
         i -= 1
     if soft and (soft > plain or pos[soft] - pos[base] >= 0.5 * (pos[e] - pos[base])):
         return soft
@@ -415,9 +425,7 @@ def break_paragraph(
     hang_avail = width - text_width(hang, advance)
     s = 0
     while True:
-        # m: the furthest end such that text[s:m] fits; then the following spaces, which are free.
-        m = max(bisect_right(pos, pos[s] + avail + _EPS, s) - 1, s)
-        e = _SPACES.match(text, m).end() if m < n and flags[m] & _SPACE else m
+        e = _reach(text, flags, pos, s, avail)
         if e >= n:
             rest = text[s:]
             if pos[n] - pos[s] > avail + _EPS:
