@@ -134,7 +134,9 @@ class FiscalYear:
             "anyOf": [
                 {
                     "type": "string",
-                    "pattern": r"^(令和|平成|昭和|[RHSrhs])\s*(元|[0-9]{1,3})\s*(年度?)?$|^(FY)?[0-9]{4}(年度)?$",
+                    # what parse() reads after NFKC (full-width letters and digits), in ECMAScript terms
+                    "pattern": r"^\s*(令和|平成|昭和|[RHSrhsＲＨＳｒｈｓ])\s*(元|[0-9０-９]{1,3})\s*(年度?)?\s*$"
+                    r"|^\s*([FfＦｆ][YyＹｙ])?\s*[0-9０-９]{4}\s*(年度)?\s*$",
                 },
                 {"type": "integer", "minimum": _FIRST_YEAR, "maximum": _LAST_YEAR},
             ],

@@ -46,6 +46,15 @@ def test_shipped_data_is_valid_against_the_schema(generated: Path, path: Path) -
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
 
 
+def test_schema_accepts_the_fiscal_years_the_loader_reads(generated: Path) -> None:
+    validator = _validator(generated, "record.schema.json")
+    for year in ["R7", "r7", "令和7年度", "令和７年度", "令和元年度", "H30", "2025", "FY2025", "fy2025", " R7 "]:
+        record = parse_yaml(MINIMAL_RECORD.replace("fiscal_year: R7", f'fiscal_year: "{year}"'), "y.yaml").data
+        assert not list(validator.iter_errors(record)), year
+    bad = parse_yaml(MINIMAL_RECORD.replace("fiscal_year: R7", "fiscal_year: X7"), "y.yaml").data
+    assert list(validator.iter_errors(bad))
+
+
 def test_schema_refuses_what_the_loader_refuses(generated: Path) -> None:
     validator = _validator(generated, "record.schema.json")
     good = parse_yaml(MINIMAL_RECORD, "min.yaml").data

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from pydantic_core import PydanticCustomError
 
 from ..eras import FiscalYear
+from ..yamlsource import Loc
 from .narrative import Narrative
 from .types import (
     Flag,
@@ -28,8 +29,6 @@ from .types import (
     Text,
     int_range,
 )
-
-Loc = tuple[str | int, ...]
 
 
 class Model(BaseModel):
