@@ -172,9 +172,3 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any("<f>" in s or "<f " in s for s in sheets)
-
-
-def test_workbook_bytes_do_not_depend_on_the_clock(built: Built, tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    assert build_project(project).exit_code == 0
-    assert (project / "out" / "R7" / "37.xlsx").read_bytes() == built.xlsx.read_bytes()
