@@ -49,6 +49,19 @@ def make_project(target: Path) -> Path:
     return target
 
 
+def edit_file(path: Path, old: str, new: str, count: int = 1) -> Path:
+    """Replace ``old`` (which must be there, ``count`` times at least) by ``new`` in a text file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def edit_layout(project: Path, old: str, new: str, count: int = 1) -> Path:
+    """Edit the project's layout file (see edit_file)."""
+    return edit_file(project / "layouts" / "policy_area.yaml", old, new, count)
+
+
 def folder_args(project: Path, out: Path | None = None) -> list[str]:
     """--data, --layouts, --fonts and --out pointing into ``project`` (or ``out``)."""
     return [

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_DATA, Built, build_project, folder_args, make_project, pdf_pages, run_cli
+from conftest import (
+    SEED_DATA,
+    Built,
+    build_project,
+    edit_file,
+    edit_layout,
+    folder_args,
+    make_project,
+    pdf_pages,
+    run_cli,
+)
 
 
 def add_area(project: Path, number: int, year: str = "R7") -> Path:
@@ -168,9 +178,8 @@ def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, 
     path = project / "data" / "R7" / "37.yaml"
     text = path.read_text(encoding="utf-8")
     old = "      R8: {target: 4000}\n"
-    assert old in text
     # R9 is after the form's last column (R8): noted; R4 is the past the form has moved on from
-    path.write_text(text.replace(old, old + f"      {key}: {{target: 4100}}\n      R4: {{target: 3900}}\n", 1), "utf-8")
+    edit_file(path, old, old + f"      {key}: {{target: 4100}}\n      R4: {{target: 3900}}\n")
     line = text[: text.index(old)].count("\n") + 2
     note = f"note: {path}:{line}: kpis[0].years.{key}: not printed: the layout's year columns show R5–R8"
     for built in ("1 built", "0 built"):  # an unchanged area's notes come from the manifest
@@ -186,11 +195,7 @@ def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
     old = outputs(project)
-    path = project / "data" / "R7" / "3.yaml"
-    text = path.read_text(encoding="utf-8").replace(
-        "department: 総務部・総務課", "department: 企画政策部・企画調整課", 1
-    )
-    path.write_text(text, encoding="utf-8")
+    edit_file(project / "data" / "R7" / "3.yaml", "department: 総務部・総務課", "department: 企画政策部・企画調整課")
     result = build_project(project)
     assert "2 areas (1 built, 1 unchanged), 3 files written" in result.stdout
     new = outputs(project)
@@ -203,10 +208,7 @@ def test_changing_the_layout_or_a_tampered_output_rebuilds(project: Path) -> Non
     (project / "out" / "R7" / "37.pdf").write_bytes(b"tampered")
     result = build_project(project)
     assert "1 files written" in result.stdout and (project / "out" / "R7" / "37.pdf").read_bytes().startswith(b"%PDF")
-    layout = project / "layouts" / "policy_area.yaml"
-    layout.write_text(
-        layout.read_text(encoding="utf-8").replace("{label: 主管部局・課", "{label: 主管部局"), encoding="utf-8"
-    )
+    edit_layout(project, "{label: 主管部局・課", "{label: 主管部局")
     result = build_project(project)
     assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout
 
@@ -215,9 +217,7 @@ def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
     before = outputs(project)
-    path = project / "data" / "R7" / "3.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("budget: {cost: 601,", "budget: {cost: abc,"), encoding="utf-8")
+    path = edit_file(project / "data" / "R7" / "3.yaml", "budget: {cost: 601,", "budget: {cost: abc,")
     add_area(project, 5)  # a new, good area must not appear either
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "cost: abc" in ln)
     result = build_project(project)

@@ -7,18 +7,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Built, build_project, make_project, plan_of
+from conftest import Built, build_project, edit_layout, make_project, plan_of
 from formgen.records import load_record
 
 SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
-
-
-def edit_layout(project: Path, old: str, new: str, count: int = 1) -> Path:
-    path = project / "layouts" / "policy_area.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= count, f"test setup: {old!r} not in the layout"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return path
 
 
 def line_of(path: Path, needle: str) -> int:

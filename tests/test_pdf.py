@@ -16,6 +16,7 @@ from conftest import (
     SEED_DATA,
     Built,
     build_project,
+    edit_layout,
     make_project,
     missing_figures,
     narrative_sentences,
@@ -77,11 +78,8 @@ def test_two_font_files_with_the_same_bytes_are_embedded_once(tmp_path: Path) ->
     (project / "fonts").unlink()
     shutil.copytree(FONTS, project / "fonts")
     shutil.copy(FONTS / "BIZUDGothic-Regular.ttf", project / "fonts" / "MyGothic.ttf")
-    layout = project / "layouts" / "policy_area.yaml"
-    text = layout.read_text(encoding="utf-8")
-    text = text.replace("mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: MyGothic.ttf}")
-    text = text.replace("  heading: {size: 10,", "  heading: {font: mincho, size: 10,")
-    layout.write_text(text, encoding="utf-8")
+    edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: MyGothic.ttf}")
+    edit_layout(project, "  heading: {size: 10,", "  heading: {font: mincho, size: 10,")
     result = build_project(project)
     assert result.exit_code == 0, result.output
     fonts = pdffonts(project / "out" / "R7" / "37.pdf")
@@ -420,11 +418,8 @@ def test_an_area_name_too_long_for_the_header_is_blamed_on_the_data(tmp_path: Pa
 
 def test_a_header_too_long_by_the_layouts_own_text_is_blamed_on_the_layout_only(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    layout = project / "layouts" / "policy_area.yaml"
     old = 'right: "{fiscal_year.long} 施策評価票'
-    text = layout.read_text(encoding="utf-8")
-    assert old in text
-    layout.write_text(text.replace(old, 'right: "{fiscal_year.long} ' + "長い見出し" * 40 + " 施策評価票"), "utf-8")
+    layout = edit_layout(project, old, 'right: "{fiscal_year.long} ' + "長い見出し" * 40 + " 施策評価票")
     result = build_project(project)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{layout}:18: page.header: its texts need "), result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_RECORD, folder_args, make_project, plan_of, run_cli
+from conftest import MINIMAL_RECORD, edit_layout, folder_args, make_project, plan_of, run_cli
 from formgen.records import load_record
 
 
@@ -309,8 +309,7 @@ def test_a_broken_layout_does_not_hide_the_datas_errors(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     record = project / "data" / "R7" / "37.yaml"
     record.write_text(MINIMAL_RECORD.replace("cost: 601", "cost: abc"), encoding="utf-8")
-    layout = project / "layouts" / "policy_area.yaml"
-    layout.write_text(layout.read_text(encoding="utf-8").replace("  base: {font:", "  base: {fnot:"), "utf-8")
+    layout = edit_layout(project, "  base: {font:", "  base: {fnot:")
     result = run_cli("validate", str(record), "--layouts", str(project / "layouts"), "--fonts", str(project / "fonts"))
     assert result.exit_code == 2
     assert f"{layout}:" in result.stderr and "styles.base.fnot: unknown field" in result.stderr
