@@ -190,6 +190,20 @@ def record_figures(record: PolicyArea) -> list[str]:
     return [format_number(v, "#,##0") for v in values if v is not None]
 
 
+SEED_RATES = ["57.3%", "62.0%", "107%", "108%", "90.8%", "71.8%", "122.9%", "130.9%"]
+"""達成率 as the published sheet prints them (area 37)"""
+
+
+def assert_seed_figures_printed(record: PolicyArea, pdf: Path) -> None:
+    """Every KPI and finance figure of the sample, as often as it is a cell, and its rates."""
+    figures = record_figures(record)
+    assert len(figures) == 24 + 87
+    assert not missing_figures(figures, pdf)
+    words = pdf_text(pdf).split()
+    for rate in SEED_RATES:
+        assert rate in words
+
+
 def missing_figures(figures: list[str], pdf: Path) -> list[str]:
     """The figures not printed as often as given: counted as words of the PDF's laid-out text, so a
     digit inside a sentence (令和5年度) never stands in for a figure of a table."""
@@ -201,15 +215,42 @@ def missing_figures(figures: list[str], pdf: Path) -> list[str]:
     return [f for f, wanted in Counter(figures).items() if words[f] < wanted]
 
 
-def pdf_text(path: Path, raw: bool = False) -> str:
-    """pdftotext's reading of ``path``; ``raw``: in the order drawn, and a line ending in 「-」
-    kept as it is (the default reading joins it to the next line as a hyphenated word)."""
+def pdf_text(path: Path, raw: bool = False, page: int | None = None) -> str:
+    """pdftotext's reading of ``path`` (or of one ``page``, from 1); ``raw``: in the order drawn,
+    and a line ending in 「-」 kept as it is (the default joins it to the next line as a
+    hyphenated word)."""
     import subprocess
 
     mode = ["-raw"] if raw else []
+    pages = [] if page is None else ["-f", str(page), "-l", str(page)]
     return subprocess.run(
-        ["pdftotext", *mode, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", *mode, *pages, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def outline_titles(path: Path, nested: bool = True) -> list[str]:
+    """The titles of a PDF's bookmarks, in order; without ``nested``, the top level only."""
+    import json
+    import subprocess
+
+    outline = subprocess.run(["qpdf", "--json=2", "--json-key=outlines", str(path)], capture_output=True, text=True)
+
+    def walk(entries: list[dict]) -> list[str]:
+        out = []
+        for entry in entries:
+            out.append(entry["title"])
+            if nested:
+                out.extend(walk(entry["kids"]))
+        return out
+
+    return walk(json.loads(outline.stdout)["outlines"])
+
+
+def project_with(tmp_path: Path, record_text: str) -> Path:
+    """A project whose area 37 is ``record_text``."""
+    project = make_project(tmp_path)
+    (project / "data" / "R7" / "37.yaml").write_text(record_text, encoding="utf-8")
+    return project
 
 
 def pdf_pages(path: Path) -> int:

@@ -19,7 +19,9 @@ from conftest import (
     edit_layout,
     folder_args,
     make_project,
+    outline_titles,
     pdf_pages,
+    pdf_text,
     run_cli,
 )
 
@@ -71,23 +73,16 @@ def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.Mo
 def test_book_has_contents_with_page_numbers_and_an_outline_per_area(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
-    import subprocess
-
     book = project / "out" / "R7" / "book.pdf"
-    contents = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", str(book), "-"], capture_output=True, text=True
-    ).stdout
+    contents = pdf_text(book, page=2)
     pages_3 = json.loads((project / "out" / "R7" / "manifest.json").read_text())["files"]["3.pdf"]["pages"]
     assert "目次" in contents
     assert "政策分野3 分野3" in contents and "政策分野37 交流・移住" in contents
     numbers = [int(n) for n in contents.split() if n.isdigit()]
     assert 3 in numbers and 3 + pages_3 in numbers  # area 3 starts on page 3, area 37 after it
-    outline = subprocess.run(
-        ["qpdf", "--json=2", "--json-key=outlines", str(book)], capture_output=True, text=True
-    ).stdout
-    titles = [e["title"] for e in json.loads(outline)["outlines"]]
+    titles = outline_titles(book, nested=False)
     assert titles == ["表紙", "目次", "政策分野3 分野3", "政策分野37 交流・移住"]
-    last = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(book), "-"], capture_output=True, text=True).stdout
+    last = pdf_text(book, page=3)
     total = pdf_pages(book)
     assert f"3 / {total}" in last  # page numbers run through the book
 

@@ -17,14 +17,13 @@ import pytest
 from conftest import (
     MINIMAL_RECORD,
     Built,
+    assert_seed_figures_printed,
     build_project,
-    make_project,
-    missing_figures,
     narrative_sentences,
     pdf_pages,
     pdf_text,
     printed,
-    record_figures,
+    project_with,
     squash,
     unprinted,
 )
@@ -71,12 +70,7 @@ def test_every_narrative_sentence_is_printed(built: Built, printed_pdf: Path) ->
 
 
 def test_every_figure_is_printed(built: Built, printed_pdf: Path) -> None:
-    figures = record_figures(built.record)
-    assert len(figures) == 24 + 87
-    assert not missing_figures(figures, printed_pdf)
-    words = pdf_text(printed_pdf).split()
-    for rate in ["57.3%", "62.0%", "107%", "108%", "90.8%", "71.8%", "122.9%", "130.9%"]:
-        assert rate in words
+    assert_seed_figures_printed(built.record, printed_pdf)
 
 
 def test_libreoffice_prints_as_many_pages_as_formgen(built: Built, printed_pdf: Path) -> None:
@@ -104,10 +98,9 @@ def test_a_row_too_small_is_caught(built: Built, tmp_path: Path) -> None:
 
 def test_text_that_looks_like_an_excel_escape_prints_literally(tmp_path: Path) -> None:
     # a workbook reader takes _x000D_ in a cell for a carriage return and _x0041_ for 「A」
-    project = make_project(tmp_path / "project")
     vision = "記号_x000D_と_x0041_の表記"
     text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: {vision}")
-    (project / "data" / "R7" / "37.yaml").write_text(text, encoding="utf-8")
+    project = project_with(tmp_path / "project", text)
     assert build_project(project).exit_code == 0
     with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
         assert "記号_x005F_x000D_と_x005F_x0041_の表記" in archive.read("xl/worksheets/sheet1.xml").decode()

@@ -15,14 +15,17 @@ from conftest import (
     MINIMAL_RECORD,
     SEED_DATA,
     Built,
+    assert_seed_figures_printed,
     build_project,
     edit_layout,
     make_project,
     missing_figures,
     narrative_sentences,
+    outline_titles,
     pdf_pages,
     pdf_text,
     plan_of,
+    project_with,
     record_figures,
     squash,
     unprinted,
@@ -39,25 +42,6 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def pdffonts(path: Path) -> list[list[str]]:
     lines = run("pdffonts", str(path)).stdout.splitlines()[2:]
     return [line.split() for line in lines]
-
-
-def outline_titles(path: Path) -> list[str]:
-    data = json.loads(run("qpdf", "--json=2", "--json-key=outlines", str(path)).stdout)
-
-    def walk(entries: list[dict]) -> list[str]:
-        out = []
-        for entry in entries:
-            out.append(entry["title"])
-            out.extend(walk(entry["kids"]))
-        return out
-
-    return walk(data["outlines"])
-
-
-def project_with(tmp_path: Path, record_text: str) -> Path:
-    project = make_project(tmp_path)
-    (project / "data" / "R7" / "37.yaml").write_text(record_text, encoding="utf-8")
-    return project
 
 
 # --------------------------------------------------------------------------- fonts and structure
@@ -133,7 +117,7 @@ def test_bookmarks_for_every_sheet_section_and_measure(built: Built) -> None:
 def test_page_numbers(built: Built) -> None:
     pages = built.plan.pages
     for page in (1, pages):
-        text = run("pdftotext", "-f", str(page), "-l", str(page), str(built.pdf), "-").stdout
+        text = pdf_text(built.pdf, page=page)
         assert f"{page} / {pages}" in text
 
 
@@ -141,12 +125,7 @@ def test_page_numbers(built: Built) -> None:
 
 
 def test_every_figure_and_sentence_is_searchable(built: Built) -> None:
-    figures = record_figures(built.record)
-    assert len(figures) == 24 + 87
-    assert not missing_figures(figures, built.pdf)
-    words = pdf_text(built.pdf).split()
-    for rate in ["57.3%", "62.0%", "107%", "108%", "90.8%", "71.8%", "122.9%", "130.9%"]:
-        assert rate in words
+    assert_seed_figures_printed(built.record, built.pdf)
     sentences = narrative_sentences(built.record)
     lost = unprinted(sentences, squash(pdf_text(built.pdf, raw=True)))  # whole, in the order drawn
     assert not lost, f"{len(lost)} of {len(sentences)} sentences not found, e.g. {lost[:2]}"
@@ -312,7 +291,7 @@ def test_table_header_and_group_heading_repeat_on_every_page_they_continue(tmp_p
     assert header_pages == project_pages
     pdf = project / "out" / "R7" / "37.pdf"
     for k, page in enumerate(project_pages):
-        text = squash(run("pdftotext", "-f", str(page + 1), "-l", str(page + 1), str(pdf), "-").stdout)
+        text = squash(pdf_text(pdf, page=page + 1))
         assert "事務事業名" in text and "次年度方針" in text
         # the measure's heading comes first, then the header again with 「（続き）」 on every later page
         heading = "施策1交流の促進（続き）" if k else "施策1交流の促進"

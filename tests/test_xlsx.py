@@ -12,7 +12,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from conftest import MINIMAL_RECORD, Built, build_project, make_project
+from conftest import MINIMAL_RECORD, Built, build_project, project_with
 from formgen.eras import FiscalYear
 from formgen.plan import Row
 
@@ -156,13 +156,12 @@ def test_sheet_names_are_unique_and_valid(workbook: openpyxl.Workbook) -> None:
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
     risky = ["=SUM(A1:A3)", "+81-3-1234", "-1+1", "@cmd"]
     text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f'vision: "{risky[0]}"')
     text = text.replace("name: 交流事業", f'name: "{risky[1]}"')
     text = text.replace("description: 交流を促進します。", f'description: "{risky[2]}"')
     text = text.replace("department: 総務部・総務課\n    main", f'department: "{risky[3]}"\n    main')
-    (project / "data" / "R7" / "37.yaml").write_text(text, encoding="utf-8")
+    project = project_with(tmp_path, text)
     assert build_project(project).exit_code == 0
     path = project / "out" / "R7" / "37.xlsx"
     wb = openpyxl.load_workbook(path)
