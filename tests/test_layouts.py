@@ -80,54 +80,82 @@ def _expect(project: Path, needle: str, field: str, fragment: str) -> None:
     assert not (project / "out").exists(), "nothing may be written when the layout is wrong"
 
 
-def test_unknown_style(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(project, "{value: department, span: 31}", "{value: department, span: 31, style: vallue}")
-    _expect(project, "style: vallue", "sheets[0].blocks[1].rows[0][1].style", "there is no style named 'vallue'")
-
-
-def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(project, "{value: department, span: 31}", "{value: department, spam: 31}")
-    _expect(project, "spam: 31", "sheets[0].blocks[1].rows[0][1].spam", "did you mean 'span'?")
-
-
-def test_unknown_record_field(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(project, "{value: department, span: 31}", "{value: departmnt, span: 31}")
-    _expect(project, "value: departmnt", "sheets[0].blocks[1].rows[0][1]", "there is no field 'departmnt' here")
-
-
-def test_row_must_cover_the_columns(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(
-        project,
+# (old text, new text, a needle on the expected line, the field, a fragment of the message)
+LINE_MISTAKES = [
+    pytest.param(
+        "{value: department, span: 31}",
+        "{value: department, span: 31, style: vallue}",
+        "style: vallue",
+        "sheets[0].blocks[1].rows[0][1].style",
+        "there is no style named 'vallue'",
+        id="unknown_style",
+    ),
+    pytest.param(
+        "{value: department, span: 31}",
+        "{value: department, spam: 31}",
+        "spam: 31",
+        "sheets[0].blocks[1].rows[0][1].spam",
+        "did you mean 'span'?",
+        id="unknown_key_suggests_the_right_one",
+    ),
+    pytest.param(
+        "{value: department, span: 31}",
+        "{value: departmnt, span: 31}",
+        "value: departmnt",
+        "sheets[0].blocks[1].rows[0][1]",
+        "there is no field 'departmnt' here",
+        id="unknown_record_field",
+    ),
+    pytest.param(
         "{label: めざす姿, span: 7}, {value: vision, span: 31}",
         "{label: めざす姿, span: 7}, {value: vision, span: 30}",
-    )
-    _expect(project, "{value: vision, span: 30}", "sheets[0].blocks[1].rows[3]", "cover 37 columns; the sheet has 38")
-
-
-def test_columns_wider_than_the_page(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(project, "columns: [42, 36, 14,", "columns: [62, 36, 14,")
-    _expect(project, "columns: [62, 36", "sheets[3].columns", "add up to 210 mm but the page has 190 mm")
-
-
-def test_bad_number_format(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(
-        project,
+        "{value: vision, span: 30}",
+        "sheets[0].blocks[1].rows[3]",
+        "cover 37 columns; the sheet has 38",
+        id="row_must_cover_the_columns",
+    ),
+    pytest.param(
+        "columns: [42, 36, 14,",
+        "columns: [62, 36, 14,",
+        "columns: [62, 36",
+        "sheets[3].columns",
+        "add up to 210 mm but the page has 190 mm",
+        id="columns_wider_than_the_page",
+    ),
+    pytest.param(
         "  figure: {align: right, valign: middle}",
         '  figure: {align: right, valign: middle, number_format: "yyyy/mm/dd"}',
-    )
-    _expect(project, "yyyy/mm/dd", "styles.figure.number_format", "unsupported number format")
+        "yyyy/mm/dd",
+        "styles.figure.number_format",
+        "unsupported number format",
+        id="bad_number_format",
+    ),
+    pytest.param(
+        "mincho: {regular: BIZUDMincho-Regular.ttf}",
+        "mincho: {regular: BIZUDMincho.ttf}",
+        "BIZUDMincho.ttf",
+        "fonts.mincho.regular",
+        "font file not found",
+        id="missing_font_file",
+    ),
+    pytest.param(
+        "skip_if_empty: logic_models",
+        "skip_if_empty: logic_modles",
+        "skip_if_empty: logic_modles",
+        "sheets[2].skip_if_empty",
+        "there is no field 'logic_modles'",
+        id="unknown_list_to_skip_a_sheet_on",
+    ),
+]
 
 
-def test_missing_font_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old,new,needle,field,fragment", LINE_MISTAKES)
+def test_a_layout_mistake_names_its_line(
+    tmp_path: Path, old: str, new: str, needle: str, field: str, fragment: str
+) -> None:
     project = make_project(tmp_path)
-    edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: BIZUDMincho.ttf}")
-    _expect(project, "BIZUDMincho.ttf", "fonts.mincho.regular", "font file not found")
+    edit_layout(project, old, new)
+    _expect(project, needle, field, fragment)
 
 
 def test_cff_font_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -168,12 +196,6 @@ def test_every_layout_error_is_reported_at_once(tmp_path: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 3, result.stderr
-
-
-def test_unknown_list_to_skip_a_sheet_on(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit_layout(project, "skip_if_empty: logic_models", "skip_if_empty: logic_modles")
-    _expect(project, "skip_if_empty: logic_modles", "sheets[2].skip_if_empty", "there is no field 'logic_modles'")
 
 
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
