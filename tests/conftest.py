@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -88,6 +89,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     record = load_record(project / "data" / "R7" / "37.yaml")
     out = project / "out" / "R7"
     return Built(project, out / "37.xlsx", out / "37.pdf", record, plan_of(project, record))
+
+
+@pytest.fixture(scope="session")
+def built_workbook(built: Built) -> Any:
+    """The sample's workbook, read once with openpyxl (reading one takes most of a second)."""
+    import openpyxl
+
+    return openpyxl.load_workbook(built.xlsx)
 
 
 MINIMAL_RECORD = """\

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
-from conftest import Built, build_project, edit_layout, make_project, plan_of
+from conftest import build_project, edit_layout, make_project, plan_of
 from formgen.records import load_record
 
 SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
@@ -20,15 +21,14 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def column_texts(xlsx: Path, sheet: str) -> list[str]:
-    ws = openpyxl.load_workbook(xlsx)[sheet]
+def column_texts(ws: Any) -> list[str]:
     return [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
 # --------------------------------------------------------------------------- edits in YAML only
 
 
-def test_width_label_and_block_order_change_by_editing_yaml(built: Built, tmp_path: Path) -> None:
+def test_width_label_and_block_order_change_by_editing_yaml(built_workbook: Any, tmp_path: Path) -> None:
     project = make_project(tmp_path)
     # a width: the outcome-evidence sheet's first column from 42 mm to 50 mm (and the next from 36 to 28)
     edit_layout(project, "columns: [42, 36, 14,", "columns: [50, 28, 14,")
@@ -44,14 +44,14 @@ def test_width_label_and_block_order_change_by_editing_yaml(built: Built, tmp_pa
     path.write_text(text, encoding="utf-8")
 
     assert build_project(project).exit_code == 0
-    xlsx = project / "out" / "R7" / "37.xlsx"
-    before = openpyxl.load_workbook(built.xlsx)["成果根拠"].column_dimensions["A"].width
-    after_ws = openpyxl.load_workbook(xlsx)["成果根拠"]
+    edited = openpyxl.load_workbook(project / "out" / "R7" / "37.xlsx")
+    before = built_workbook["成果根拠"].column_dimensions["A"].width
+    after_ws = edited["成果根拠"]
     assert before * 7 * 0.75 == pytest.approx(42 * 72 / 25.4, abs=0.75)
     assert after_ws.column_dimensions["A"].width * 7 * 0.75 == pytest.approx(50 * 72 / 25.4, abs=0.75)
     assert after_ws.column_dimensions["B"].width * 7 * 0.75 == pytest.approx(28 * 72 / 25.4, abs=0.75)
 
-    old_texts, new_texts = column_texts(built.xlsx, "施策評価票"), column_texts(xlsx, "施策評価票")
+    old_texts, new_texts = column_texts(built_workbook["施策評価票"]), column_texts(edited["施策評価票"])
     assert "主管部局・課" in old_texts and "主管部局・課" not in new_texts and "担当部局" in new_texts
     assert old_texts.index("4 第7次総合計画の期中総括") < old_texts.index("5 最終評価")
     assert new_texts.index("5 最終評価") < new_texts.index("4 第7次総合計画の期中総括")

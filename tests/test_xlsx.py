@@ -19,9 +19,9 @@ from formgen.plan import Row
 YEARS = [FiscalYear.parse(f"R{n}") for n in range(5, 9)]
 
 
-@pytest.fixture(scope="module")
-def workbook(built: Built) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(built.xlsx)
+@pytest.fixture
+def workbook(built_workbook: openpyxl.Workbook) -> openpyxl.Workbook:
+    return built_workbook
 
 
 def numeric_cells(ws) -> Counter:  # noqa: ANN001
