@@ -138,7 +138,7 @@ def area(number: int, rng: random.Random, pool: list[str]) -> dict[str, Any]:
                 "next_year": rng.choice(["継続", "継続", "継続", "新規", "拡充", "終了"]),
                 "department": rng.choice(DEPARTMENTS),
                 "summary": w.text(2),
-                "finance": {"budget": amounts(), "forecast": amounts()},
+                "years": {"R7": amounts(), "R8": amounts()},
                 "achievements": w.narrative(rng.randint(1, 2), scale),
                 "outlook": w.text(rng.randint(2, 4) * scale),
             }

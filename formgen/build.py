@@ -25,24 +25,26 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .book import BOOK_LAYOUT_FILE, render_book
+from .book import BOOK_LAYOUT_FILE, BookArea, book_layout, render_book
 from .compose import compose
+from .config.load import Config, default_config, load_config
 from .datafiles import (
     DataFile,
     area_line,
     area_sort_key,
     load,
     read_all,
+    same_area,
     same_area_twice,
     select_year,
     year_files,
 )
 from .eras import FiscalYear
 from .errors import BuildError, FormgenError, InputError, ManyErrors
+from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, draw_pdf, render_pdf
 from .publish import Staged, commit, discard, document_time, inside, remove, sha256_of, stage, write_atomic
-from .records.model import PolicyArea
 from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class BuildOptions:
     """worker processes; None = the number of cores"""
     book: bool = True
     force: bool = False
+    config: Config = field(default_factory=default_config)
+    """the project's formgen.yaml: words, texts, declared fields"""
 
 
 @dataclass
@@ -97,11 +101,12 @@ def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
     year, folder = select_year(options.data_dir, options.year)
     files = year_files(folder)
     if options.areas:
-        wanted = set(options.areas)
-        missing = sorted(wanted - {f.area_id for f in files}, key=area_sort_key)
+        missing = [a for a in options.areas if not any(same_area(a, f.area_id) for f in files)]
         if missing:
-            raise InputError.single(str(folder), None, "", f"no data file for area {', '.join(missing)}")
-        files = [f for f in files if f.area_id in wanted]
+            known = ", ".join(f.area_id for f in files)
+            message = f"no data file for area {', '.join(sorted(missing, key=area_sort_key))} (found {known})"
+            raise InputError.single(str(folder), None, "", message)
+        files = [f for f in files if any(same_area(a, f.area_id) for a in options.areas)]
     return year, files
 
 
@@ -119,9 +124,11 @@ def _layout_digest(layout: LoadedLayout) -> str:
     return _digest(layout.digest, *sorted({face.digest for face in layout.faces.values()}))
 
 
-def area_layout(layouts_dir: Path, fonts_dir: Path) -> LoadedLayout:
-    """The layout every area is laid out with."""
-    return load_layout(layouts_dir / LAYOUT_FILE, fonts_dir)
+def area_layout(layouts_dir: Path, fonts_dir: Path, config: Config | None = None) -> LoadedLayout:
+    """The layout every area is laid out with, bound to the project's record model."""
+    config = config or default_config()
+    binding = Binding(config.models.area, config.texts, config.words)
+    return load_layout(layouts_dir / LAYOUT_FILE, fonts_dir, binding)
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -167,7 +174,8 @@ class AreaResult:
     pages: int = 0
     area_number: int | None = None
     area_line: int | None = None
-    record: PolicyArea | None = None
+    book_area: BookArea | None = None
+    """what the book's contents say of the area"""
     drawn: Drawn | None = None
     """the area's PDF pages as drawn, for the book"""
     errors: list[str] = field(default_factory=list)
@@ -175,27 +183,29 @@ class AreaResult:
     """what the plan leaves out by design (see DocumentPlan.notes)"""
 
 
-_WORKER_LAYOUT: LoadedLayout | None = None
+_WORKER: tuple[LoadedLayout, Config] | None = None
 
 
-def _init_worker(layout_path: Path, fonts_dir: Path) -> None:
-    """Give the worker its layout: a forked worker has the parent's already; another reads it once."""
-    global _WORKER_LAYOUT
-    if _WORKER_LAYOUT is None:
-        _WORKER_LAYOUT = load_layout(layout_path, fonts_dir)
+def _init_worker(layouts_dir: Path, fonts_dir: Path, config_path: Path | None) -> None:
+    """Give the worker its layout and configuration: a forked worker has the parent's already;
+    another reads them once."""
+    global _WORKER
+    if _WORKER is None:
+        config = load_config(config_path) if config_path is not None else default_config()
+        _WORKER = (area_layout(layouts_dir, fonts_dir, config), config)
 
 
 def _render_in_worker(task: AreaTask) -> AreaResult:
-    assert _WORKER_LAYOUT is not None, "worker not initialised"
-    return render_area(_WORKER_LAYOUT, task)
+    assert _WORKER is not None, "worker not initialised"
+    return render_area(*_WORKER, task)
 
 
-def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
+def render_area(layout: LoadedLayout, config: Config, task: AreaTask) -> AreaResult:
     """load → compose → write, for one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
     drawn: Drawn | None = None
     try:
-        record = load(task.datafile, task.data)
+        record = load(task.datafile, task.data, config)
         result.area_number = record.area.number
         result.area_line = area_line(record)
         plan = compose(layout, record)
@@ -217,8 +227,7 @@ def render_area(layout: LoadedLayout, task: AreaTask) -> AreaResult:
     result.pages = plan.pages
     result.notes = [str(note) for note in plan.notes]
     if task.want_pages:
-        record._source = None  # line numbers are not needed any more; keep the result small
-        result.record, result.drawn = record, drawn
+        result.book_area, result.drawn = BookArea.of(record), drawn
     return result
 
 
@@ -237,19 +246,19 @@ def _run(
     try:
         if jobs == 1 or len(tasks) <= 1:
             for task in tasks:
-                done(render_area(layout, task))
+                done(render_area(layout, options.config, task))
         else:
             # fork on Linux: workers start at once and share the fonts already read;
             # elsewhere fork is unsafe or missing, and each worker reads its own
             fork = sys.platform.startswith("linux")
             context = multiprocessing.get_context("fork" if fork else "spawn")
-            global _WORKER_LAYOUT
-            _WORKER_LAYOUT = layout if fork else None  # inherited by forked workers
+            global _WORKER
+            _WORKER = (layout, options.config) if fork else None  # inherited by forked workers
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(tasks)),
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(layout.path, options.fonts_dir),
+                initargs=(options.layouts_dir, options.fonts_dir, options.config.path),
             ) as pool:
                 futures = [pool.submit(_render_in_worker, task) for task in tasks]
                 task_of = dict(zip(futures, tasks, strict=True))
@@ -286,10 +295,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """Build the selected areas of one year, their book and manifest, into out/<year>/."""
     started = time.perf_counter()
     year, datafiles = select_inputs(options)
-    layout = area_layout(options.layouts_dir, options.fonts_dir)
+    config = options.config
+    layout = area_layout(options.layouts_dir, options.fonts_dir, config)
     # the book holds every area of the year: never one made of the selected areas only
     with_book = options.book and not options.areas
-    front = load_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir) if with_book else None
+    front = book_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir, config) if with_book else None
     out_dir = options.out_dir / year.short
     if not inside(options.out_dir, out_dir):
         raise BuildError(f"{out_dir}: would be outside {options.out_dir}")
@@ -298,12 +308,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     report = BuildReport(year, out_dir, len(datafiles))
 
     # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
-    layout_digest = _layout_digest(layout)
+    layout_digest = _digest(_layout_digest(layout), config.digest)
     when = document_time().isoformat()
     contents = read_all(datafiles)
     area_inputs = {area: _digest(__version__, layout_digest, when, data) for area, data in contents.items()}
     book_inputs = (
-        _digest(__version__, _layout_digest(front), *(f"{a}:{d}" for a, d in area_inputs.items())) if front else ""
+        _digest(__version__, _layout_digest(front), config.digest, *(f"{a}:{d}" for a, d in area_inputs.items()))
+        if front
+        else ""
     )
     book_path = out_dir / BOOK_FILE
     book_stale = front is not None and (options.force or not _current(old.get(BOOK_FILE), book_inputs, book_path))
@@ -349,8 +361,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             if result.staged:
                 report.built.append(result.area_id)
         if book_stale and front is not None:
-            areas = [(r.record, r.drawn) for r in results if r.record is not None and r.drawn is not None]
-            data, book_pages = render_book(front, year, areas)  # type: ignore[arg-type]
+            areas = [(r.book_area, r.drawn) for r in results if r.book_area is not None and r.drawn is not None]
+            data, book_pages = render_book(front, year, areas, config.words)
             item = stage(book_path, data)
             staged.append(item)
             files[BOOK_FILE] = {

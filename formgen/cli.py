@@ -25,6 +25,7 @@ from . import __version__
 from .errors import FormgenError
 
 if TYPE_CHECKING:
+    from .config.load import Config
     from .eras import FiscalYear
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,33 +81,29 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-@main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("schema"),
-    show_default=True,
-    help="Folder for the JSON Schema files.",
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The project's formgen.yaml (words, texts, declared fields, folders).  [default: ./formgen.yaml if any]",
 )
-@reports_errors
-def schema(out_dir: Path) -> None:
-    """Write JSON Schemas for the data (and layout) files, for editors such as VS Code."""
-    from .schema import write_schemas
 
-    for path in write_schemas(out_dir):
-        click.echo(str(path))
+
+def _project(config_path: Path | None) -> Config:
+    from .config.load import find_config
+
+    return find_config(config_path)
 
 
 def folder_option(name: str, help_text: str) -> Callable[[F], F]:
-    """``--name DIR`` defaulting to ./name, passed as ``name_dir``."""
+    """``--name DIR`` passed as ``name_dir``; default: the project's folder (formgen.yaml paths, or ./name)."""
     return click.option(
         f"--{name}",
         f"{name}_dir",
         type=click.Path(path_type=Path, file_okay=False),
-        default=Path(name),
-        show_default=True,
-        help=help_text,
+        default=None,
+        help=f"{help_text}  [default: {name}]",
     )
 
 
@@ -114,6 +111,28 @@ DATA_OPTION = folder_option("data", "Folder of data files, one subfolder per fis
 LAYOUTS_OPTION = folder_option("layouts", "Folder of layout files.")
 FONTS_OPTION = folder_option("fonts", "Folder of TrueType font files.")
 OUT_OPTION = folder_option("out", "Folder for the outputs.")
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder for the JSON Schema files.  [default: schema]",
+)
+@CONFIG_OPTION
+@reports_errors
+def schema(out_dir: Path | None, config_path: Path | None) -> None:
+    """Write JSON Schemas for the data, layout and formgen.yaml files, for editors such as VS Code.
+
+    The data schema includes the fields the project declares in formgen.yaml.
+    """
+    from .schema import write_schemas
+
+    project = _project(config_path)
+    for path in write_schemas(out_dir or project.folder("schema"), project):
+        click.echo(str(path))
 
 
 @main.command()
@@ -126,8 +145,11 @@ OUT_OPTION = folder_option("out", "Folder for the outputs.")
     help="Folder of layout files; each valid file is then laid out too.  [default: layouts, when it exists]",
 )
 @FONTS_OPTION
+@CONFIG_OPTION
 @reports_errors
-def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path) -> None:
+def validate(
+    paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path | None, config_path: Path | None
+) -> None:
     """Check data files (default: everything under data/).
 
     With the project's layout (layouts/ by default), every valid file is also
@@ -141,22 +163,24 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
     from .datafiles import DataFile, expand, load_all
     from .errors import FontError, InputError
 
+    project = _project(config_path)
     unique: dict[Path, DataFile] = {}
-    for datafile in expand(list(paths) or [Path("data")]):  # a file named twice is checked once
+    for datafile in expand(list(paths) or [project.folder("data")]):  # a file named twice is checked once
         unique.setdefault(datafile.path.resolve(), datafile)
     files = list(unique.values())
     if not files:
         raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
     failed: list[str] = []
     layout = None
-    folder = layouts_dir or Path("layouts")
+    folder = layouts_dir or project.folder("layouts")
     if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
         try:
-            layout = area_layout(folder, fonts_dir)
+            layout = area_layout(folder, fonts_dir or project.folder("fonts"), project)
         except (InputError, FontError) as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
-    loaded, problems = load_all(files)
+    loaded, problems = load_all(files, config=project)
     failed.extend(problems)
+    area = project.words.area
     for datafile, record in loaded:
         pages = ""
         if layout is not None:
@@ -169,7 +193,7 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
             for note in plan.notes:
                 click.echo(f"note: {note}", err=True)
         click.echo(
-            f"{datafile.display}: ok — {record.fiscal_year.long} 政策分野{record.area.number} {record.area.name}: "
+            f"{datafile.display}: ok — {record.fiscal_year.long} {area}{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"
         )
     if failed:
@@ -180,9 +204,10 @@ def validate(paths: tuple[Path, ...], layouts_dir: Path | None, fonts_dir: Path)
 @click.argument("datafile", type=click.Path(path_type=Path, dir_okay=False))
 @LAYOUTS_OPTION
 @FONTS_OPTION
+@CONFIG_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
-def plan(datafile: Path, layouts_dir: Path, fonts_dir: Path, fmt: str) -> None:
+def plan(datafile: Path, layouts_dir: Path | None, fonts_dir: Path | None, config_path: Path | None, fmt: str) -> None:
     """Print the plan of one data file: every row, cell, line and page break (for review and golden tests)."""
     import json
 
@@ -190,8 +215,9 @@ def plan(datafile: Path, layouts_dir: Path, fonts_dir: Path, fmt: str) -> None:
     from .compose import compose
     from .datafiles import describe, load
 
-    layout = area_layout(layouts_dir, fonts_dir)
-    document = compose(layout, load(describe(datafile)))
+    project = _project(config_path)
+    layout = area_layout(layouts_dir or project.folder("layouts"), fonts_dir or project.folder("fonts"), project)
+    document = compose(layout, load(describe(datafile), config=project))
     if fmt == "json":
         click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))
     else:
@@ -221,6 +247,7 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> Fisc
 @LAYOUTS_OPTION
 @FONTS_OPTION
 @OUT_OPTION
+@CONFIG_OPTION
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
 )
@@ -233,10 +260,11 @@ def build(
     year: FiscalYear | None,
     areas: tuple[str, ...],
     formats: tuple[str, ...],
-    data_dir: Path,
-    layouts_dir: Path,
-    fonts_dir: Path,
-    out_dir: Path,
+    data_dir: Path | None,
+    layouts_dir: Path | None,
+    fonts_dir: Path | None,
+    out_dir: Path | None,
+    config_path: Path | None,
     jobs: int | None,
     book: bool | None,
     force: bool,
@@ -250,19 +278,21 @@ def build(
     from .build import build as run_build
     from .errors import InputError
 
+    project = _project(config_path)
     if book and areas:
         raise InputError.single("--book", None, "", "the book holds every area of the year; leave out --area")
     options = BuildOptions(
-        data_dir=data_dir,
-        layouts_dir=layouts_dir,
-        fonts_dir=fonts_dir,
-        out_dir=out_dir,
+        data_dir=data_dir or project.folder("data"),
+        layouts_dir=layouts_dir or project.folder("layouts"),
+        fonts_dir=fonts_dir or project.folder("fonts"),
+        out_dir=out_dir or project.folder("out"),
         year=year,
         areas=areas,
         formats=tuple(f for f in FORMATS if f in formats) if formats else FORMATS,
         jobs=jobs,
         book=not areas if book is None else book,
         force=force,
+        config=project,
     )
     with _progress_bar() as progress:
         report = run_build(options, progress)
@@ -282,10 +312,11 @@ def build(
 
 @main.command("new-year")
 @DATA_OPTION
+@CONFIG_OPTION
 @click.option("--from", "source", callback=_year, help="Year to roll forward (default: the latest in --data).")
 @click.option("--force", is_flag=True, help="Replace data files already in the next year's folder.")
 @reports_errors
-def new_year(data_dir: Path, source: FiscalYear | None, force: bool) -> None:
+def new_year(data_dir: Path | None, config_path: Path | None, source: FiscalYear | None, force: bool) -> None:
     """Start next year's data from this year's: data/R7 → data/R8.
 
     Targets, projects and texts are kept for editing; the year just ended
@@ -294,7 +325,8 @@ def new_year(data_dir: Path, source: FiscalYear | None, force: bool) -> None:
     """
     from .newyear import new_year as roll
 
-    report = roll(data_dir, source, force)
+    project = _project(config_path)
+    report = roll(data_dir or project.folder("data"), source, force, project)
     for path in report.files:
         click.echo(f"wrote {path}")
     click.echo(f"{report.source.long} → {report.target.long}: {len(report.files)} areas; to update:")

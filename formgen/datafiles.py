@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config.load import Config, default_config
 from .eras import FiscalYear
 from .errors import DataError, InputError, Issue
 from .records import PolicyArea, load_record
@@ -130,7 +131,7 @@ def area_sort_key(area_id: str) -> tuple[int, int | str]:
 
 
 def load_all(
-    files: list[DataFile], contents: dict[str, bytes] | None = None
+    files: list[DataFile], contents: dict[str, bytes] | None = None, config: Config | None = None
 ) -> tuple[list[tuple[DataFile, PolicyArea]], list[str]]:
     """Every file loaded (from ``contents`` by area when already read), or the problems of
     those that would not load (all of them, not the first)."""
@@ -138,7 +139,7 @@ def load_all(
     problems: list[str] = []
     for datafile in files:
         try:
-            loaded.append((datafile, load(datafile, (contents or {}).get(datafile.area_id))))
+            loaded.append((datafile, load(datafile, (contents or {}).get(datafile.area_id), config)))
         except InputError as exc:
             problems.extend(exc.lines())
     entries = [(datafile, record.area.number, area_line(record)) for datafile, record in loaded]
@@ -174,11 +175,27 @@ def name_problem(datafile: DataFile) -> Issue | None:
     return None
 
 
-def load(datafile: DataFile, raw: bytes | None = None) -> PolicyArea:
-    """Load a record (from ``raw`` when its bytes are already read) and check that its folder
-    and file name agree with it."""
+def load(datafile: DataFile, raw: bytes | None = None, config: Config | None = None) -> PolicyArea:
+    """Load a record (from ``raw`` when its bytes are already read) with the project's models, and
+    check that its folder and file name agree with it."""
     problem = name_problem(datafile)
     if problem is not None:
         raise DataError([problem])
+    config = config or default_config()
     number = int(datafile.area_id) if datafile.area_id.isdigit() else None
-    return load_record(datafile.path, datafile.display, year=datafile.year, area_number=number, raw=raw)
+    return load_record(
+        datafile.path,
+        datafile.display,
+        year=datafile.year,
+        area_number=number,
+        raw=raw,
+        model=config.models.area,
+        context=config.validation_context(),
+    )
+
+
+def same_area(wanted: str, area_id: str) -> bool:
+    """Whether ``--area wanted`` names the file ``area_id``: by name, or by number (5 is 05.yaml)."""
+    if wanted == area_id:
+        return True
+    return wanted.isdigit() and area_id.isdigit() and int(wanted) == int(area_id)

@@ -130,15 +130,18 @@ class FiscalYear:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
-        return {
-            "anyOf": [
-                {
-                    "type": "string",
-                    # what parse() reads after NFKC (full-width letters and digits), in ECMAScript terms
-                    "pattern": r"^\s*(令和|平成|昭和|[RHSrhsＲＨＳｒｈｓ])\s*(元|[0-9０-９]{1,3})\s*(年度?)?\s*$"
-                    r"|^\s*([FfＦｆ][YyＹｙ])?\s*[0-9０-９]{4}\s*(年度)?\s*$",
-                },
-                {"type": "integer", "minimum": _FIRST_YEAR, "maximum": _LAST_YEAR},
-            ],
-            "description": f"Fiscal year: {LABEL_HELP}",
-        }
+        return dict(FISCAL_YEAR_SCHEMA)
+
+
+FISCAL_YEAR_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "type": "string",
+            # what parse() reads after NFKC (full-width letters and digits), in ECMAScript terms
+            "pattern": r"^\s*(令和|平成|昭和|[RHSrhsＲＨＳｒｈｓ])\s*(元|[0-9０-９]{1,3})\s*(年度?)?\s*$"
+            r"|^\s*([FfＦｆ][YyＹｙ])?\s*[0-9０-９]{4}\s*(年度)?\s*$",
+        },
+        {"type": "integer", "minimum": _FIRST_YEAR, "maximum": _LAST_YEAR},
+    ],
+    "description": f"Fiscal year: {LABEL_HELP}",
+}

@@ -58,6 +58,10 @@ class DataError(InputError):
     """A data (record) file is not a valid evaluation sheet."""
 
 
+class ConfigError(InputError):
+    """formgen.yaml is invalid."""
+
+
 class LayoutError(InputError):
     """A layout file is invalid or cannot place the record's content."""
 

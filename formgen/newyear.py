@@ -1,10 +1,11 @@
 """formgen new-year: roll the latest year's records forward (R7 → R8) for the clerks to update.
 
 Every area of the year is copied into the next year's folder with the fiscal
-year advanced; indicator targets, projects and texts are kept for editing;
-the year that just ended waits for its actuals, a new year is opened at the
-far end of each indicator and evidence table, and each project's budget
-starts from last year's estimate. A report lists, with file and line, every
+year advanced; indicator targets, baselines, final targets, projects and texts
+are kept for editing; the year that just ended waits for its actuals, a new
+year is opened at the far end of each indicator and evidence table, each
+project's budget starts from last year's estimate, and the year whose figures
+were the budget is marked for its settled figures (決算). A report lists, with file and line, every
 figure and text the clerk must now fill in or review, and the same notes are
 written as comments beside those lines. The clerk's own comments are carried
 over beside the fields they explain.
@@ -18,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .config.load import Config, default_config
 from .datafiles import DataFile, load_all, read_all, select_year, year_files
 from .eras import FiscalYear
 from .errors import InputError, Issue, ManyErrors
@@ -28,6 +30,8 @@ from .yamlsource import Loc, parse_yaml
 from .yamlwrite import dump
 
 ENDING = {"終了", "廃止", "完了"}
+FIGURES = ("cost", "general_revenue", "personnel")
+"""a project's figures of one year"""
 MARK = "要更新"
 """the comment marking a line the clerk must update"""
 
@@ -70,14 +74,15 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
         notes.append(_Note(("kpis", i, "assessment"), f"update 検証 with the {old.long} result"))
 
     for i, project in enumerate(record.projects):
-        finance = data["projects"][i].setdefault("finance", {})
-        finance["budget"] = project.finance.forecast.model_dump(mode="python")
-        finance["forecast"] = {"cost": None, "general_revenue": None, "personnel": None}
-        loc: Loc = ("projects", i, "finance")
-        notes.append(
-            _Note(loc + ("budget",), f"copied from last year's {new.long}(見込み): confirm the {new.long} budget")
-        )
-        notes.append(_Note(loc + ("forecast",), f"enter the {new.next.long}(見込み) figures"))
+        years = _by_year(data["projects"][i].get("years", {}))
+        loc: Loc = ("projects", i, "years")
+        if old in years:
+            notes.append(_Note(loc + (old.short,), f"holds the {old.long} 予算: enter the {old.long} 決算 (settled)"))
+        years.setdefault(new, dict.fromkeys(FIGURES))
+        notes.append(_Note(loc + (new.short,), f"last year's {new.long}(見込み): confirm the {new.long} budget"))
+        years[new.next] = dict.fromkeys(FIGURES) | years.get(new.next, {})
+        notes.append(_Note(loc + (new.next.short,), f"enter the {new.next.long}(見込み) figures"))
+        data["projects"][i]["years"] = dict(sorted(years.items()))
         if project.next_year in ENDING:
             notes.append(
                 _Note(
@@ -175,7 +180,9 @@ def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Iss
     return "\n".join(lines), issues
 
 
-def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = False) -> RolloverReport:
+def new_year(
+    data_dir: Path, source: FiscalYear | None = None, force: bool = False, config: Config | None = None
+) -> RolloverReport:
     old, folder = select_year(data_dir, source)
     new = old + 1
     target_dir = data_dir / new.short
@@ -197,7 +204,7 @@ def new_year(data_dir: Path, source: FiscalYear | None = None, force: bool = Fal
                 for f in unfinished
             ]
         )
-    loaded, problems = load_all(files, contents)
+    loaded, problems = load_all(files, contents, config or default_config())
     if problems:
         raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
     report = RolloverReport(old, new)

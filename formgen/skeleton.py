@@ -1,8 +1,10 @@
 """formgen init: a new project folder that builds out of the box.
 
-A city starts from the shipped layouts, fonts and sample area: the
-installed package carries them (``formgen/skeleton``); from a source
-checkout they are read from the repository itself.
+A city starts from the shipped layouts, fonts and sample area (area 37 of
+the sample city): the installed package carries them (``formgen/skeleton``);
+from a source checkout they are read from the repository itself. The new
+project's formgen.yaml is a neutral one (``formgen/templates/formgen.yaml``),
+so nothing of the sample city is printed but the sample area's own data.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from pathlib import Path
 from .errors import BuildError
 
 PARTS = ("layouts", "fonts", "schema", "data")
+SAMPLE = Path("data") / "R7" / "37.yaml"
+"""the sample area, copied into every new project"""
+CONFIG_TEMPLATE = Path(__file__).resolve().parent / "templates" / "formgen.yaml"
 GITIGNORE = "/out/\n"
 README = """\
 # 施策評価票 / evaluation sheets
 
     formgen validate        # check data/ (file:line for every problem)
+    formgen schema          # after changing formgen.yaml: editor schemas with your own fields
     formgen build           # out/<year>/: workbooks, PDFs, the year's book, manifest.json
     formgen new-year        # start next year's data from this year's
 
 Data: data/<year>/<area>.yaml (e.g. data/R7/37.yaml). Layouts: layouts/.
-Fonts: fonts/ (TrueType, with their licences).
+Fonts: fonts/ (TrueType, with their licences). Your city's words, texts and
+fields: formgen.yaml.
 """
 
 
@@ -30,7 +37,7 @@ def skeleton_root() -> Path:
     """Where the shipped layouts, fonts, schema and sample data are."""
     package = Path(__file__).resolve().parent
     for root in (package / "skeleton", package.parent):
-        if all((root / part).is_dir() for part in PARTS):
+        if all((root / part).is_dir() for part in PARTS) and (root / SAMPLE).is_file():
             return root
     raise BuildError("the shipped layouts, fonts and sample data are missing from this installation of formgen")
 
@@ -45,12 +52,12 @@ def init_project(target: Path) -> list[Path]:
     for part in ("layouts", "fonts", "schema"):
         shutil.copytree(root / part, target / part, ignore=shutil.ignore_patterns(".*", "__pycache__"))
         made.append(target / part)
-    sample = sorted((root / "data").glob("*/*.yaml"))
-    for path in sample[:1]:
-        destination = target / "data" / path.parent.name / path.name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
-        made.append(destination)
+    destination = target / SAMPLE
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(root / SAMPLE, destination)
+    made.append(destination)
+    shutil.copy2(CONFIG_TEMPLATE, target / "formgen.yaml")
+    made.append(target / "formgen.yaml")
     (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     (target / "README.md").write_text(README, encoding="utf-8")
     return made

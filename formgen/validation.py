@@ -13,24 +13,53 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
+from .errors import InputError, Issue
 from .yamlsource import Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate(model: type[M], source: Source, error: type[InputError]) -> M:
-    """Validate ``source`` as ``model``; raise ``error`` listing every problem with its line,
-    those found while reading the file (``source.problems``) first."""
+def validate(
+    model: type[M],
+    source: Source,
+    error: type[InputError],
+    context: dict[str, Any] | None = None,
+    hint_values: dict[str, str] | None = None,
+) -> M:
+    """Validate ``source`` as ``model``; raise ``error`` listing every problem with its line, in
+    the order of the lines, with those found while reading the file (``source.problems``).
+
+    ``context``: pydantic's validation context; ``hint_values`` fill the placeholders of the
+    models' ``key_hints``."""
     try:
-        result = model.model_validate(source.data)
+        result = model.model_validate(source.data, context=context)
     except ValidationError as exc:
-        errors = [(data_loc(source.data, e["loc"], keep_last=e["type"] == "missing"), e) for e in exc.errors()]
-        found = [source.issue(loc, message_for(model, loc, e)) for loc, e in _worth_reporting(source, errors)]
-        raise error(source.problems + found) from None
+        errors = [(_located(source.data, e), e) for e in exc.errors()]
+        found = [
+            source.issue(loc, message_for(model, loc, e, hint_values)) for loc, e in _worth_reporting(source, errors)
+        ]
+        raise error(by_line(source.problems + found)) from None
     if source.problems:
         raise error(source.problems)
     return result
+
+
+def by_line(issues: list[Issue]) -> list[Issue]:
+    """Issues in the order of their lines (those of no line first); the same line keeps its order."""
+    return sorted(issues, key=lambda issue: issue.line or 0)
+
+
+def _located(data: Any, err: Any) -> Loc:
+    """Where an error is in the file; a wrong ``type:`` of a block or field is at its ``type`` key."""
+    loc = data_loc(data, err["loc"], keep_last=err["type"] == "missing")
+    if err["type"] == "union_tag_invalid":
+        key = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+        node = data
+        for part in loc:
+            node = node[part]
+        if isinstance(node, dict) and key in node:
+            loc += (key,)
+    return loc
 
 
 def _worth_reporting(source: Source, errors: list[tuple[Loc, Any]]) -> list[tuple[Loc, Any]]:
@@ -69,16 +98,28 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
     return tuple(out)
 
 
-def message_for(model: type[BaseModel], loc: Loc, err: dict[str, Any]) -> str:
+def message_for(
+    model: type[BaseModel], loc: Loc, err: dict[str, Any], hint_values: dict[str, str] | None = None
+) -> str:
     kind = err["type"]
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
         allowed = fields_at(model, loc[:-1])
         name = str(loc[-1]) if loc else ""
+        hint = key_hint(model, loc, hint_values or {})
+        if hint:
+            return f"unknown field: {name!r} {hint}"
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
         return f"unknown field{hint}"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+        tag = str(ctx.get("tag", ""))
+        close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"must be one of {', '.join(tags)}, got {tag!r}{hint}"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}, got {err.get('input')!r}"
@@ -105,6 +146,27 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def key_hint(model: type[BaseModel], loc: Loc, values: dict[str, str]) -> str | None:
+    """What the models at ``loc[:-1]`` say about the key ``loc[-1]`` (see ``Model.key_hints``)."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _step(current, part)
+        if current is None:
+            return None
+    for model_type in _models_in(current):
+        hint = getattr(model_type, "key_hints", {}).get(str(loc[-1]))
+        if hint:
+            return hint.format_map(DefaultHint(values))
+    return None
+
+
+class DefaultHint(dict[str, str]):
+    """Placeholder values for a hint; one not known reads as a description of the year."""
+
+    def __missing__(self, key: str) -> str:
+        return {"year": "the sheet's year", "next": "the next year"}.get(key, key)
 
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:

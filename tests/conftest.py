@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from formgen.build import area_layout
 from formgen.cli import main
 from formgen.compose import compose
-from formgen.layout.load import load_layout
+from formgen.config.load import load_config
 from formgen.plan import DocumentPlan
 from formgen.records import PolicyArea, load_record
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_DATA = ROOT / "data" / "R7" / "37.yaml"
 LAYOUTS = ROOT / "layouts"
 FONTS = ROOT / "fonts"
+CONFIG = ROOT / "formgen.yaml"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,8 +44,9 @@ class Built:
 
 
 def make_project(target: Path) -> Path:
-    """A project folder with the shipped layouts and fonts and the seed data."""
+    """A project folder with the shipped configuration, layouts and fonts and the seed data."""
     shutil.copytree(LAYOUTS, target / "layouts")
+    shutil.copy(CONFIG, target / "formgen.yaml")
     (target / "fonts").symlink_to(FONTS)
     (target / "data" / "R7").mkdir(parents=True)
     shutil.copy(SEED_DATA, target / "data" / "R7" / "37.yaml")
@@ -64,8 +67,9 @@ def edit_layout(project: Path, old: str, new: str, count: int = 1) -> Path:
 
 
 def folder_args(project: Path, out: Path | None = None) -> list[str]:
-    """--data, --layouts, --fonts and --out pointing into ``project`` (or ``out``)."""
+    """--config, --data, --layouts, --fonts and --out pointing into ``project`` (or ``out``)."""
     return [
+        *("--config", str(project / "formgen.yaml")),
         *("--data", str(project / "data")),
         *("--layouts", str(project / "layouts")),
         *("--fonts", str(project / "fonts")),
@@ -78,7 +82,8 @@ def build_project(project: Path, *extra: str) -> Result:
 
 
 def plan_of(project: Path, record: PolicyArea) -> DocumentPlan:
-    return compose(load_layout(project / "layouts" / "policy_area.yaml", project / "fonts"), record)
+    config = load_config(project / "formgen.yaml")
+    return compose(area_layout(project / "layouts", project / "fonts", config), record)
 
 
 @pytest.fixture(scope="session")
@@ -121,8 +126,8 @@ projects:
     name: 交流事業
     department: 総務部・総務課
     main: true
-    finance:
-      budget: {cost: 601, general_revenue: 601, personnel: 3691}
+    years:
+      R7: {cost: 601, general_revenue: 601, personnel: 3691}
 """
 
 
@@ -194,7 +199,7 @@ def record_figures(record: PolicyArea) -> list[str]:
 
     values = [v for kpi in record.kpis for entry in kpi.years.values() for v in (entry.target, entry.actual)]
     for project in record.projects:
-        for column in (project.finance.budget, project.finance.forecast):
+        for column in project.years.values():
             values += [column.cost, column.general_revenue, column.personnel]
     return [format_number(v, "#,##0") for v in values if v is not None]
 

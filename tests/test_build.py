@@ -212,13 +212,13 @@ def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
     before = outputs(project)
-    path = edit_file(project / "data" / "R7" / "3.yaml", "budget: {cost: 601,", "budget: {cost: abc,")
+    path = edit_file(project / "data" / "R7" / "3.yaml", "R7: {cost: 601,", "R7: {cost: abc,")
     add_area(project, 5)  # a new, good area must not appear either
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "cost: abc" in ln)
     result = build_project(project)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert f"{path}:{line}: projects[0].finance.budget.cost: must be a number, got 'abc'" in result.stderr
+    assert f"{path}:{line}: projects[0].years.R7.cost: must be a number, got 'abc'" in result.stderr
     assert "nothing was written; earlier outputs are unchanged" in result.stderr
     assert outputs(project) == before
     assert not [p for p in (project / "out" / "R7").iterdir() if p.name.startswith(".")], "temporary files left behind"
@@ -309,8 +309,9 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     assert [k.years[r8].target for k in record.kpis] == [k.years[r8].target for k in old.kpis]  # targets kept
     assert all(k.years[r7].actual is None and k.years[r8].actual is None for k in record.kpis)
     assert all(r9 in k.years and k.years[r9].target is None for k in record.kpis)
-    first = record.projects[0].finance
-    assert (first.budget.cost, first.forecast.cost) == (1186, None)  # last year's estimate becomes the budget
+    first = record.projects[0]
+    # the R8 budget starts from last year's R8 estimate, R9 waits for its estimate, R7 keeps its figures
+    assert (first.year_entry(r8).cost, first.year_entry(r9).cost, first.year_entry(r7).cost) == (1186, None, 601)
     assert record.measures[0].achievements == old.measures[0].achievements  # texts kept for editing
     text = new.read_text(encoding="utf-8").splitlines()
     todo = [line for line in result.stdout.splitlines() if line.startswith(f"  {new}:")]

@@ -37,7 +37,7 @@ def test_width_label_and_block_order_change_by_editing_yaml(built_workbook: Any,
     # the order of two blocks: 5 最終評価 (heading + text) before 4 第7次総合計画の期中総括
     path = project / "layouts" / "policy_area.yaml"
     text = path.read_text(encoding="utf-8")
-    review_start = text.index("      - type: heading\n        text: 4 第7次総合計画の期中総括")
+    review_start = text.index('      - type: heading\n        text: "4 {texts.plan}の期中総括"')
     final_start = text.index("      - type: heading\n        text: 5 最終評価")
     final_end = text.index("      - type: heading\n        text: 6 事務事業一覧")
     text = text[:review_start] + text[final_start:final_end] + text[review_start:final_start] + text[final_end:]

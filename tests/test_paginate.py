@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from formgen.build import area_layout
 from formgen.compose import compose
 from formgen.compose.bands import Band, BRow
 from formgen.compose.paginate import paginate
+from formgen.config.load import load_config
 from formgen.errors import LayoutError, Place
-from formgen.layout.load import load_layout
 from formgen.records import load_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ def test_synthetic_year_pages_have_no_empty_rows_and_fit_their_page(tmp_path: Pa
         import synth
     finally:
         sys.path.pop(0)
-    layout = load_layout(ROOT / "layouts" / "policy_area.yaml", ROOT / "fonts")
+    layout = area_layout(ROOT / "layouts", ROOT / "fonts", load_config(ROOT / "formgen.yaml"))
     for path in synth.write_year(42, tmp_path / "data"):
         plan = compose(layout, load_record(path))
         for sheet in plan.sheets:

@@ -305,9 +305,9 @@ def test_project(record: PolicyArea, row: tuple[Any, ...]) -> None:
     assert project.next_year == next_year
     assert project.department == department
     assert project.basis == "自主"
-    finance = project.finance
-    assert (finance.budget.cost, finance.budget.general_revenue, finance.budget.personnel) == budget
-    assert (finance.forecast.cost, finance.forecast.general_revenue, finance.forecast.personnel) == forecast
+    r7, r8 = project.year_entry(R7), project.year_entry(R8)  # 令和7年度(予算), 令和8年度(見込み)
+    assert (r7.cost, r7.general_revenue, r7.personnel) == budget
+    assert (r8.cost, r8.general_revenue, r8.personnel) == forecast
 
 
 def test_every_project_has_its_texts(record: PolicyArea) -> None:
@@ -370,7 +370,7 @@ def test_outcome_evidence(record: PolicyArea) -> None:
     consults, households = record.outcome_evidence
     assert consults.project == households.project == "会津若松市移住コーディネーターの設置"
     assert consults.item == "移住相談件数（年間）"
-    assert [(consults.for_year(y).plan, consults.for_year(y).actual) for y in (R6, R7, R8, R9)] == [
+    assert [(consults.year_entry(y).plan, consults.year_entry(y).actual) for y in (R6, R7, R8, R9)] == [
         (Decimal(450), Decimal(323)),
         (Decimal(500), None),
         (Decimal(510), None),
@@ -378,7 +378,9 @@ def test_outcome_evidence(record: PolicyArea) -> None:
     ]
     # the second row is lost in the seed: every figure prints 「-」
     assert households.item == "移住実践世帯数（累計）"
-    assert all(households.for_year(y).plan is None and households.for_year(y).actual is None for y in (R6, R7, R8, R9))
+    assert all(
+        households.year_entry(y).plan is None and households.year_entry(y).actual is None for y in (R6, R7, R8, R9)
+    )
 
 
 # --------------------------------------------------------------------------- narratives

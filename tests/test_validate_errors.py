@@ -51,7 +51,7 @@ CASES = [
         "wrong-type-number",
         replace("cost: 601", "cost: abc"),
         23,
-        "projects[0].finance.budget.cost",
+        "projects[0].years.R7.cost",
         "must be a number, got 'abc'",
     ),
     ("wrong-type-list", replace("sdgs: [4, 8]", "sdgs: 4"), 10, "measures[0].sdgs", "must be a list"),
@@ -62,7 +62,7 @@ CASES = [
         "yaml11-base60",
         replace("personnel: 3691", "personnel: 1:30"),
         23,
-        "projects[0].finance.budget.personnel",
+        "projects[0].years.R7.personnel",
         "base-60",
     ),
     ("yaml11-boolean", replace("main: true", "main: yes"), 21, "projects[0].main", "must be true or false, got 'yes'"),
@@ -182,7 +182,7 @@ def test_every_error_of_a_file_is_reported_at_once(record_file: Path) -> None:
     lines = result.stderr.splitlines()
     fields = {ln.split(": ")[1] for ln in lines}
     assert {
-        "projects[0].finance.budget.cost",
+        "projects[0].years.R7.cost",
         "projects[0].main",
         "measures[0].nmae",
         "measures[0].name",
@@ -197,11 +197,11 @@ def test_duplicate_keys_and_aliases_do_not_hide_the_other_errors(record_file: Pa
     record_file.write_text(text + "department: 企画政策部\n", encoding="utf-8")
     result = run_cli("validate", str(record_file))
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [  # in the order of the lines
         f"{record_file}:4: policy: aliases (*p) are not allowed; write the value out",
-        f"{record_file}:24: department: duplicate key (first given on line 2)",
-        f"{record_file}:23: projects[0].finance.budget.cost: must be a number, got 'abc': "
+        f"{record_file}:23: projects[0].years.R7.cost: must be a number, got 'abc': "
         "write a number such as 4000, 4,000 or 12.5",
+        f"{record_file}:24: department: duplicate key (first given on line 2)",
     ]
 
 
@@ -212,10 +212,10 @@ def test_inside_an_anchored_value_errors_are_still_found_and_a_merge_key_is_repo
     record_file.write_text(text + "<<: {a: 1}\n", encoding="utf-8")
     result = run_cli("validate", str(record_file))
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [  # in the order of the lines
         f"{record_file}:3: policy_goal: anchors (&g) are not allowed; write the value out",
-        f"{record_file}:24: merge keys (<<) are not allowed; write the values out",
         f"{record_file}:3: policy_goal.nmae: unknown field; did you mean 'name'?",
+        f"{record_file}:24: merge keys (<<) are not allowed; write the values out",
     ]
 
 
@@ -239,7 +239,7 @@ def test_every_file_is_checked_and_good_files_are_listed(tmp_path: Path, record_
     result = run_cli("validate", str(tmp_path))
     assert result.exit_code == 2
     assert f"{record_file}: ok" in result.stdout
-    assert f"{bad}:23: projects[0].finance.budget.cost" in result.stderr
+    assert f"{bad}:23: projects[0].years.R7.cost" in result.stderr
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -253,7 +253,7 @@ def test_missing_file(tmp_path: Path) -> None:
     "old,new,line,field,fragment",
     [
         ("target: 4000", "target: 1e30", 16, "kpis[0].years.R5.target", "more than 15 digits"),
-        ("cost: 601", "cost: 12345678901234567", 23, "projects[0].finance.budget.cost", "more than 15 digits"),
+        ("cost: 601", "cost: 12345678901234567", 23, "projects[0].years.R7.cost", "more than 15 digits"),
         ("actual: 2290", "actual: 0.1234567", 16, "kpis[0].years.R5.actual", "more than 6 decimals"),
     ],
 )
@@ -283,7 +283,7 @@ def test_the_installed_command_reports_bad_input_without_a_traceback(tmp_path: P
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
-    assert f"{record}:23: projects[0].finance.budget.cost: must be a number, got 'abc'" in done.stderr
+    assert f"{record}:23: projects[0].years.R7.cost: must be a number, got 'abc'" in done.stderr
     assert f"{record}:21: projects[0].main: must be true or false, got 'yes'" in done.stderr
     assert not (project / "out" / "R7" / "37.pdf").exists()
 
@@ -313,7 +313,7 @@ def test_a_broken_layout_does_not_hide_the_datas_errors(tmp_path: Path) -> None:
     result = run_cli("validate", str(record), "--layouts", str(project / "layouts"), "--fonts", str(project / "fonts"))
     assert result.exit_code == 2
     assert f"{layout}:" in result.stderr and "styles.base.fnot: unknown field" in result.stderr
-    assert f"{record}:23: projects[0].finance.budget.cost: must be a number" in result.stderr
+    assert f"{record}:23: projects[0].years.R7.cost: must be a number" in result.stderr
 
 
 def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_every_finance_figure_is_a_number_in_thousands_format(built: Built, work
     found = numeric_cells(workbook["事務事業評価"])
     expected: Counter = Counter()
     for project in built.record.projects:
-        for column in (project.finance.budget, project.finance.forecast):
+        for column in project.years.values():
             for value in (column.cost, column.general_revenue, column.personnel):
                 if value is not None:
                     expected[(Decimal(value), "#,##0")] += 1

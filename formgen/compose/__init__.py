@@ -31,11 +31,12 @@ page moves onto a page of its own."""
 def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
     """Lay out ``record`` with ``loaded``: every line, row height and page break."""
     layout = loaded.layout
-    ctx = Context.of(record)
+    ctx = Context.of(record, loaded.binding.texts, loaded.binding.words)
     page = _page_setup(loaded)
     measurer = loaded.cache.setdefault("measurer", Measurer(loaded))
     sheets: list[SheetPlan] = []
     year_columns: dict[int, YearColumns] = {}
+    partial: list[Issue] = []
     for index, sheet in enumerate(layout.sheets):
         if sheet.skip_if_empty:
             try:
@@ -44,7 +45,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
                 raise unknown_field(loaded.place(("sheets", index, "skip_if_empty")), exc) from None
             if empty:
                 continue
-        built = BandBuilder(loaded, sheet, index, ctx, year_columns).build()
+        built = BandBuilder(loaded, sheet, index, ctx, year_columns, partial).build()
         measure_rows(measurer, built.title_rows, built.columns)
         for band in built.bands + built.repeat_only:
             measure_rows(measurer, band.rows, built.columns)
@@ -97,7 +98,7 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         fonts=loaded.fonts,
         styles=loaded.styles,
         sheets=sheets,
-        notes=_unprinted_years(ctx, year_columns.values()),
+        notes=_unprinted_years(ctx, year_columns.values()) + list(dict.fromkeys(partial)),
     )
 
 

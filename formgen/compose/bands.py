@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import LayoutError, Place
+from ..errors import Issue, LayoutError, Place
 from ..layout.load import LoadedLayout
 from ..layout.model import (
     MM,
@@ -21,18 +21,20 @@ from ..layout.model import (
     LogicModelBlock,
     NoteBlock,
     PageBreakBlock,
-    RowSpec,
+    Rows,
     Sheet,
     SpacerBlock,
     TableBlock,
     TextBlock,
     YearCells,
 )
+from ..layout.rows import RowAt, expand_rows
 from ..plan import CellStyle
-from ..records.model import LOGIC_STAGES, LogicModel
+from ..records.model import LOGIC_STAGES, LogicModel, WithYears
 from ..yamlsource import Loc
-from .content import Content, TextContent, cell_content, render, text_paragraphs, unknown_field
-from .context import Context, UnknownField
+from .compute import compute, partial_notes
+from .content import Content, TextContent, cell_content, figure_content, render, text_paragraphs, unknown_field
+from .context import Context, Items, UnknownField
 
 
 @dataclass
@@ -108,6 +110,7 @@ class BandBuilder:
         sheet_index: int,
         ctx: Context,
         year_columns: dict[int, YearColumns],
+        notes: list[Issue],
     ):
         self.loaded = loaded
         self.sheet = sheet
@@ -116,6 +119,8 @@ class BandBuilder:
         self.ncols = len(sheet.columns)
         self.year_columns = year_columns
         """every item printed in year columns, by id, with the years printed (for all sheets)"""
+        self.notes = notes
+        """figures the computed totals had to leave out (for all sheets)"""
         self.repeat_only: list[Band] = []
 
     # ----- helpers
@@ -126,46 +131,57 @@ class BandBuilder:
     def style(self, name: str) -> CellStyle:
         return self.loaded.styles[name]
 
-    def rows(self, specs: list[RowSpec], ctx: Context, loc: Loc) -> list[BRow]:
+    def rows(self, specs: Rows, ctx: Context, loc: Loc) -> list[BRow]:
         """Lay the cells of ``specs`` on the grid, left to right, skipping columns covered from above."""
-        occupied: list[set[int]] = [set() for _ in specs]
+        expanded = expand_rows(specs, loc)
+        occupied: list[set[int]] = [set() for _ in expanded]
         out: list[BRow] = []
-        for r, spec in enumerate(specs):
-            row_loc = loc + (r,)
+        for r, spec in enumerate(expanded):
+            row_ctx = self.at_year(ctx, spec.year) if spec.year is not None else ctx
             row = BRow([])
             col = 0
-            for cell_loc, cell, cell_ctx in self._expand(spec, ctx, row_loc):
+            for cell_loc, cell, cell_ctx in self._expand(spec, row_ctx):
                 while col in occupied[r]:
                     col += 1
                 style = self.style(cell.default_style())
-                content = cell_content(cell, cell_ctx, style.number_format, self.place(cell_loc))
+                content = self.content(cell, cell_ctx, style, self.place(cell_loc))
                 row.cells.append(
                     BCell(col, cell.span, cell.rows, style, content, cell.align, repeat=cell.label is not None)
                 )
-                for below in range(r + 1, min(r + cell.rows, len(specs))):
+                for below in range(r + 1, min(r + cell.rows, len(expanded))):
                     occupied[below].update(range(col, col + cell.span))
                 col += cell.span
                 row.min_height = max(row.min_height, style.min_height)
             out.append(row)
         return out
 
-    def _expand(self, spec: RowSpec, ctx: Context, loc: Loc) -> list[tuple[Loc, CellSpec, Context]]:
+    def content(self, cell: CellSpec, ctx: Context, style: CellStyle, place: Place) -> Content:
+        if not cell.computed:
+            return cell_content(cell, ctx, style.number_format, place)
+        figure = compute(cell, ctx)
+        mark = ctx.words.partial
+        self.notes.extend(partial_notes(figure, ctx, place, mark))
+        return figure_content(figure, cell, style.number_format, place, mark)
+
+    def at_year(self, ctx: Context, offset: int) -> Context:
+        """The context of a year column (or a year's row), remembering which years an item prints."""
+        year = self.ctx.record.fiscal_year + offset
+        item = ctx.scopes[0]
+        if isinstance(item.obj, WithYears):
+            printed = self.year_columns.setdefault(id(item.obj), YearColumns(item.obj, item.loc))
+            printed.years.add(year)
+        return ctx.at_year(year)
+
+    def _expand(self, row: RowAt, ctx: Context) -> list[tuple[Loc, CellSpec, Context]]:
         out: list[tuple[Loc, CellSpec, Context]] = []
-        for i, item in enumerate(spec):
+        for i, item in enumerate(row.cells):
             if isinstance(item, YearCells):
-                for year in range(item.years[0], item.years[1] + 1):
-                    fy = self.ctx.record.fiscal_year + year
-                    year_ctx = ctx.child({"year": fy}, None)
-                    item_obj = ctx.scopes[0].obj
-                    figures = getattr(item_obj, "for_year", None)
-                    if callable(figures):
-                        year_ctx = year_ctx.child(figures(fy), self.ctx.year_loc(ctx.scopes[0].loc, fy))
-                        printed = self.year_columns.setdefault(id(item_obj), YearColumns(item_obj, ctx.scopes[0].loc))
-                        printed.years.add(fy)
+                for offset in item.offsets():
+                    year_ctx = self.at_year(ctx, offset)
                     for j, cell in enumerate(item.cells):
-                        out.append((loc + (i, "cells", j), cell, year_ctx))
+                        out.append((row.loc + (i, "cells", j), cell, year_ctx))
             else:
-                out.append((loc + (i,), item, ctx))
+                out.append((row.loc + (i,), item, ctx))
         return out
 
     def full_width_text(self, text: str, style_name: str, loc: Loc) -> BRow:
@@ -262,9 +278,8 @@ class BandBuilder:
             groups = [(None, indexed)]
         for _, members in groups:
             item_header = header
+            gctx = self.ctx.child(members[0][1], _item_loc(items_loc, members[0][0]))
             if block.group:
-                first_index, first = members[0]
-                gctx = self.ctx.child(first, _item_loc(items_loc, first_index))
                 group_band = Band(
                     self.rows(block.group, gctx, loc + ("group",)), keep=True, keep_with_next=True, header=header
                 )
@@ -285,10 +300,21 @@ class BandBuilder:
                     title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
                     band.outline.append((2, title))
                 bands.append(band)
+            if block.group_total:
+                totals = gctx.child({"items": _items(members, items_loc)}, None)
+                bands.append(self.total(block.group_total, totals, loc + ("group_total",), bands[-1], item_header))
+        if block.total:
+            totals = self.ctx.child({"items": _items(indexed, items_loc)}, None)
+            bands.append(self.total(block.total, totals, loc + ("total",), bands[-1], header))
         if block.keep_together:
             for band in bands[:-1]:
                 band.keep_with_next = True
         return bands
+
+    def total(self, rows: Rows, ctx: Context, loc: Loc, last: Band, header: Band | None) -> Band:
+        """Total rows, kept on the page of the last item they add up."""
+        last.keep_with_next = True
+        return Band(self.rows(rows, ctx, loc), keep=True, header=header)
 
     def _groups(
         self, indexed: list[tuple[int, Any]], key_path: str, loc: Loc
@@ -373,6 +399,10 @@ def pixel_columns(widths: list[float]) -> list[float]:
 
 def _item_loc(items_loc: Loc | None, index: int) -> Loc | None:
     return None if items_loc is None else items_loc + (index,)
+
+
+def _items(indexed: list[tuple[int, Any]], items_loc: Loc | None) -> Items:
+    return Items([item for _, item in indexed], [_item_loc(items_loc, index) for index, _ in indexed])
 
 
 def _band_text(band: Band) -> str:

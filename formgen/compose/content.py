@@ -10,8 +10,9 @@ from ..eras import FiscalYear
 from ..errors import LayoutError, Place
 from ..layout.model import CellSpec
 from ..numfmt import default_format, format_number, percent_format
-from ..records.model import Percent
 from ..records.narrative import Paragraph, paragraphs
+from ..records.values import Choice, JapaneseDate, Percent
+from .compute import Figure
 from .context import MISSING, Context, UnknownField, public_names
 
 
@@ -77,6 +78,15 @@ def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: 
     return value_content(found.value, cell, style_format, data_place, place)
 
 
+def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, place: Place, mark: str) -> Content:
+    """A computed figure; one that leaves out missing figures is marked (#,##0"※")."""
+    content = value_content(figure.value, cell, style_format, place, place)
+    if figure.partial and isinstance(content, NumberContent):
+        marked = f'{content.number_format}"{mark}"'
+        return NumberContent(content.value, marked, format_number(content.value, marked), place)
+    return content
+
+
 def value_content(value: Any, cell: CellSpec, style_format: str | None, where: Place, layout_place: Place) -> Content:
     if value is None or value is MISSING:
         return TextContent(text_paragraphs("-" if cell.missing is None else cell.missing), where)
@@ -90,6 +100,8 @@ def value_content(value: Any, cell: CellSpec, style_format: str | None, where: P
         return NumberContent(value, fmt, format_number(value, fmt), where)
     if isinstance(value, FiscalYear):
         return TextContent(text_paragraphs(value.short), where)
+    if isinstance(value, (Choice, JapaneseDate)):
+        return TextContent(text_paragraphs(str(value)), where)
     if isinstance(value, str):
         return TextContent(text_paragraphs(value, cell.bullet), where)
     if isinstance(value, list):

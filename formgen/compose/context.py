@@ -1,28 +1,31 @@
 """Looking up record fields named in a layout: paths, templates and their data locations.
 
-A layout names fields as dotted paths (``finance.budget.cost``) and templates
+A layout names fields as dotted paths (``baseline.value``) and templates
 (``政策分野{area.number} {area.name}``). They are looked up in a chain of
-scopes, innermost first: the year of a year column, the table item, the
-record. Each scope knows where its object is in the data file, so a problem
-with a value (a character the font lacks) can name the data file's line.
+scopes, innermost first: the year of a year column (the item's entry for that
+year, then the year itself), the table item, the record, and last the
+project's ``texts`` and ``words``. Each scope knows where its object is in the
+data file, so a problem with a value (a character the font lacks) can name the
+data file's line.
 
-Only public attributes are reachable (no names starting with ``_``), methods
-are refused, and a field named ``measure`` holding a number leads on to that
-measure (``measure.name``).
+Only the names of :mod:`formgen.records.members` are reachable (fields and
+properties, never methods or names starting with ``_``), and a field named
+``measure`` holding a number leads on to that measure (``measure.name``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ..config.model import Words
 from ..eras import FiscalYear
 from ..errors import Place
 from ..layout.model import PLACEHOLDER
-from ..records.model import Percent, PolicyArea
+from ..records.members import class_members
+from ..records.model import PolicyArea, WithYears
 from ..yamlsource import Loc, format_loc
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -46,6 +49,15 @@ def _measure_link(record: PolicyArea, value: Any) -> Any:
 
 LINKS: dict[str, Callable[[PolicyArea, Any], Any]] = {"measure": _measure_link}
 """fields holding a number that names another part of the record"""
+
+
+class Items(list[Any]):
+    """The items a total row adds up (a group's or the whole table's), with where each is in the
+    data file, so that a figure a total leaves out can be named."""
+
+    def __init__(self, items: list[Any], locs: list[Loc | None]):
+        super().__init__(items)
+        self.locs = locs
 
 
 @dataclass(frozen=True)
@@ -72,20 +84,7 @@ class UnknownField(Exception):
 def public_names(obj: Any) -> list[str]:
     if isinstance(obj, dict):
         return sorted(str(k) for k in obj)
-    return _type_names(type(obj))
-
-
-@lru_cache(maxsize=256)
-def _type_names(cls: type) -> list[str]:
-    names = set(getattr(cls, "model_fields", {}))
-    names |= {n for n in dir(cls) if not n.startswith("_") and isinstance(getattr(cls, n, None), property)}
-    names |= set(getattr(cls, "__dataclass_fields__", {}))
-    return sorted(n for n in names if not n.startswith(("_", "model_")))
-
-
-@lru_cache(maxsize=256)
-def _type_name_set(cls: type) -> frozenset[str]:
-    return frozenset(_type_names(cls))
+    return sorted(class_members(type(obj)))
 
 
 def _get(obj: Any, name: str) -> Any:
@@ -96,7 +95,7 @@ def _get(obj: Any, name: str) -> Any:
         if name in obj:
             return obj[name]
         raise KeyError(name)
-    if name not in _type_name_set(type(obj)):
+    if name not in class_members(type(obj)):
         raise KeyError(name)
     return getattr(obj, name)
 
@@ -106,18 +105,47 @@ def placeholders(template: str) -> list[str]:
     return [m.group(1).strip() for m in PLACEHOLDER.finditer(template) if m.group(1) is not None]
 
 
+def project_scope(texts: dict[str, str], words: Words) -> dict[str, Any]:
+    """What every layout can name besides the record: the project's texts and words."""
+    return {"texts": texts, "words": words}
+
+
 @dataclass(frozen=True)
 class Context:
     record: PolicyArea
     scopes: tuple[Scope, ...]
     """innermost first"""
+    words: Words = Words()
+    year: FiscalYear | None = None
+    """the year of the year column being filled, if any"""
 
     @classmethod
-    def of(cls, record: PolicyArea) -> Context:
-        return cls(record, (Scope(record, ()),))
+    def of(cls, record: PolicyArea, texts: dict[str, str] | None = None, words: Words | None = None) -> Context:
+        words = words or Words()
+        outermost = Scope(project_scope(texts or {}, words), None)
+        return cls(record, (Scope(record, ()), outermost), words)
 
     def child(self, obj: Any, loc: Loc | None) -> Context:
-        return Context(self.record, (Scope(obj, loc),) + self.scopes)
+        return replace(self, scopes=(Scope(obj, loc),) + self.scopes)
+
+    def at_year(self, year: FiscalYear) -> Context:
+        """The scopes of a year column: the year itself, and the item's entry for the year when
+        the innermost item has figures per year (KPIs, projects, outcome evidence)."""
+        item, loc = self.scopes[0].obj, self.scopes[0].loc
+        values: dict[str, Any] = {"year": year, "year_kind": self.year_kind(year)}
+        if not isinstance(item, WithYears):
+            return replace(self.child(values, None), year=year)
+        values["previous"] = item.year_entry(year - 1)
+        ctx = self.child(values, None).child(item.year_entry(year), self.year_loc(loc, year))
+        return replace(ctx, year=year)
+
+    def year_kind(self, year: FiscalYear) -> str:
+        """決算, 予算, 見込み or 計画: what a year's figures are, seen from the sheet's year."""
+        sheet = getattr(self.record, "fiscal_year", year)
+        words = self.words
+        if year < sheet:
+            return words.settled
+        return words.budget if year == sheet else words.forecast if year == sheet + 1 else words.plan
 
     def lookup(self, path: str) -> Lookup:
         """The value at ``path`` and its data location; raise UnknownField if no scope has it."""
@@ -198,8 +226,6 @@ def display(value: Any) -> str:
     """How a value reads inside a template."""
     if isinstance(value, FiscalYear):
         return value.short
-    if isinstance(value, Percent):
-        return str(value)
     if isinstance(value, bool):
         return "◎" if value else ""
     return str(value)

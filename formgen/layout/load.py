@@ -14,21 +14,20 @@ from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
 from ..yamlsource import Loc, Source, load_yaml, read_input
+from .bind import Binding, check_bindings
 from .model import (
     MM,
     PLACEHOLDER,
-    CellSpec,
     FieldsBlock,
     HeadingBlock,
     Layout,
     LogicModelBlock,
     NoteBlock,
-    RowSpec,
     Style,
     TableBlock,
     TextBlock,
-    YearCells,
 )
+from .rows import RowAt, cells_of, expand_rows
 
 DEFAULT_STYLE = Style(
     font=None,
@@ -58,6 +57,8 @@ class LoadedLayout:
     fonts: dict[str, FontPlan]
     digest: str
     """sha256 of the layout file as read (with the fonts' digests, what shapes the output)"""
+    binding: Binding
+    """what the layout is laid out over, with the project's texts and words"""
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """the composer's memory for this layout (measured lines), kept for every record it lays out"""
     _places: dict[Loc, Place] = field(default_factory=dict, repr=False)
@@ -74,7 +75,9 @@ class LoadedLayout:
         return found
 
 
-def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> LoadedLayout:
+def load_layout(path: Path, fonts_dir: Path, binding: Binding, display: str | None = None) -> LoadedLayout:
+    """Read and check a layout; ``binding`` says what it is laid out over (every field it names is
+    checked against it). Every problem is raised at once as a LayoutError with its line."""
     raw = read_input(path, LayoutError, display)
     source = load_yaml(path, LayoutError, display, partial=True, raw=raw)
     layout = validate(Layout, replace(source, data=_floats(source.data)), LayoutError)
@@ -85,9 +88,11 @@ def load_layout(path: Path, fonts_dir: Path, display: str | None = None) -> Load
     problems.extend(_check_sheet_names(layout))
     problems.extend(_check_geometry(layout))
     problems.extend(check_braces(source.data))
+    problems.extend(check_bindings(layout, binding))
     if problems:
-        raise LayoutError([source.issue(loc, message) for loc, message in problems])
-    return LoadedLayout(path, source, layout, styles, faces, fonts, hashlib.sha256(raw).hexdigest())
+        issues = [source.issue(loc, message) for loc, message in dict.fromkeys(problems)]
+        raise LayoutError(sorted(issues, key=lambda issue: issue.line or 0))
+    return LoadedLayout(path, source, layout, styles, faces, fonts, hashlib.sha256(raw).hexdigest(), binding)
 
 
 def _floats(value: Any) -> Any:
@@ -231,41 +236,29 @@ def _load_fonts(
 # --------------------------------------------------------------------------- references and geometry
 
 
-def row_groups(layout: Layout) -> Iterator[tuple[int, list[tuple[Loc, RowSpec]]]]:
-    """Every group of rows in the layout (rows that cells may span), with its sheet index and
-    each row's location."""
+TABLE_PARTS = ("header", "group", "group_continued", "row", "group_total", "total", "empty")
+"""the rows lists of a table, in the order they print"""
 
-    def numbered(loc: Loc, rows: list[RowSpec]) -> list[tuple[Loc, RowSpec]]:
-        return [(loc + (r,), row) for r, row in enumerate(rows)]
 
+def row_groups(layout: Layout) -> Iterator[tuple[int, list[RowAt]]]:
+    """Every group of rows in the layout (rows that cells may span), with its sheet index."""
     for s, sheet in enumerate(layout.sheets):
         base: Loc = ("sheets", s)
         if sheet.title_rows:
-            yield s, numbered(base + ("title_rows",), sheet.title_rows)
+            yield s, expand_rows(sheet.title_rows, base + ("title_rows",))
         for b, block in enumerate(sheet.blocks):
             loc = base + ("blocks", b)
             if isinstance(block, FieldsBlock):
-                yield s, numbered(loc + ("rows",), block.rows)
+                yield s, expand_rows(block.rows, loc + ("rows",))
             elif isinstance(block, TableBlock):
-                for part in ("header", "group", "group_continued", "row", "empty"):
+                for part in TABLE_PARTS:
                     if rows := getattr(block, part):
-                        yield s, numbered(loc + (part,), rows)
+                        yield s, expand_rows(rows, loc + (part,))
             elif isinstance(block, LogicModelBlock):
                 for part in ("title", "header"):
                     if rows := getattr(block, part):
-                        yield s, numbered(loc + (part,), rows)
-                yield s, [(loc + ("columns",), list(block.columns))]  # one row, written as a list of cells
-
-
-def cells_of(row: RowSpec, loc: Loc) -> Iterator[tuple[Loc, CellSpec, int]]:
-    """Cells of a row with their location and how many times they repeat (year cells)."""
-    for i, item in enumerate(row):
-        if isinstance(item, YearCells):
-            count = item.years[1] - item.years[0] + 1
-            for j, cell in enumerate(item.cells):
-                yield loc + (i, "cells", j), cell, count
-        else:
-            yield loc + (i,), item, 1
+                        yield s, expand_rows(rows, loc + (part,))
+                yield s, [RowAt(loc + ("columns",), list(block.columns))]  # one row, written as a list of cells
 
 
 def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[tuple[Loc, str]]:
@@ -276,8 +269,8 @@ def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[
     for part in ("header", "footer"):
         yield from style_ref(("page", part, "style"), getattr(layout.page, part).style)
     for _, rows in row_groups(layout):
-        for row_loc, row in rows:
-            for cell_loc, cell, _ in cells_of(row, row_loc):
+        for row in rows:
+            for cell_loc, cell, _ in cells_of(row):
                 yield from style_ref(cell_loc + ("style",), cell.default_style())
     for s, sheet in enumerate(layout.sheets):
         for b, block in enumerate(sheet.blocks):
@@ -322,12 +315,12 @@ def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
         yield from _check_rows(rows, len(layout.sheets[s].columns))
 
 
-def _check_rows(rows: list[tuple[Loc, RowSpec]], ncols: int) -> Iterator[tuple[Loc, str]]:
+def _check_rows(rows: list[RowAt], ncols: int) -> Iterator[tuple[Loc, str]]:
     """Each row must cover the sheet's columns exactly, counting cells that span down into it."""
     carried = [0] * len(rows)  # columns covered by cells from rows above
-    for r, (row_loc, row) in enumerate(rows):
+    for r, row in enumerate(rows):
         width = carried[r]
-        for cell_loc, cell, count in cells_of(row, row_loc):
+        for cell_loc, cell, count in cells_of(row):
             width += cell.span * count
             if r + cell.rows > len(rows):
                 yield cell_loc + ("rows",), f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
@@ -335,4 +328,4 @@ def _check_rows(rows: list[tuple[Loc, RowSpec]], ncols: int) -> Iterator[tuple[L
                 for below in range(r + 1, r + cell.rows):
                     carried[below] += cell.span * count
         if width != ncols:
-            yield row_loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"
+            yield row.loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"

@@ -191,15 +191,87 @@ class Style(Spec):
 # --------------------------------------------------------------------------- cells
 
 
-class CellSpec(Spec):
-    """One cell of a row: exactly one of ``label``, ``value`` or ``text``."""
+WhereValue = str | bool | Number | list[str | bool | Number]
+"""what a field must be for an item to count: a value, a template such as "{number}", or a list of
+values (any of them)"""
+
+
+class Computed(Spec):
+    """The keys of a figure computed over the items of a list."""
+
+    sum: FieldPath | None = None
+    """the sum of this field of the items"""
+    average: FieldPath | None = None
+    min: FieldPath | None = None
+    max: FieldPath | None = None
+    count: FieldPath | None = None
+    """the list whose items are counted (``items`` in a table's total rows)"""
+    over: FieldPath | None = None
+    """the list to go over (default: ``items``, the items of a table's group or the table, in total rows)"""
+    where: dict[FieldPath, WhereValue] = {}
+    """only the items whose fields have these values, e.g. {next_year: 拡充} or {measure: "{number}"}"""
+
+    def aggregate(self) -> tuple[str, str] | None:
+        """(function, field or list) of the aggregate this spec gives, if any."""
+        for function in AGGREGATES:
+            path = getattr(self, function)
+            if path is not None:
+                return function, path
+        return None
+
+    def _check_aggregate(self) -> None:
+        given = [f for f in AGGREGATES if getattr(self, f) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of {', '.join(AGGREGATES)} (got {', '.join(given)})")
+        if not given and (self.over is not None or self.where):
+            raise ValueError(f"over and where go with one of {', '.join(AGGREGATES)}")
+        if self.count is not None and self.over is not None:
+            raise ValueError("count names its list itself ({count: projects}); leave out over")
+
+
+AGGREGATES = ("sum", "average", "min", "max", "count")
+
+
+class Aggregate(Computed):
+    """A figure computed over a list: exactly one of sum, average, min, max or count."""
+
+    @model_validator(mode="after")
+    def _one(self) -> Aggregate:
+        self._check_aggregate()
+        if self.aggregate() is None:
+            raise ValueError(f"give one of {', '.join(AGGREGATES)}")
+        return self
+
+
+def _operand_kind(value: Any) -> str:
+    return "aggregate" if isinstance(value, (dict, Aggregate)) else "path"
+
+
+Operand = Annotated[
+    Annotated[FieldPath, Tag("path")] | Annotated[Aggregate, Tag("aggregate")],
+    Discriminator(_operand_kind),
+]
+"""a field, or an aggregate such as {sum: cost}"""
+
+CONTENTS = ("label", "value", "text", *AGGREGATES, "difference", "ratio")
+
+
+class CellSpec(Computed):
+    """One cell of a row: exactly one of ``label``, ``value``, ``text``, an aggregate (``sum``,
+    ``average``, ``min``, ``max``, ``count``), ``difference`` or ``ratio``."""
 
     label: str | None = None
     """fixed text (style defaults to 'label')"""
     value: FieldPath | None = None
-    """a record field, e.g. department or finance.budget.cost"""
+    """a record field, e.g. department or baseline.value"""
     text: str | None = None
     """a template with {field} placeholders, e.g. '政策分野{area.number} {area.name}'"""
+    difference: tuple[Operand, Operand] | None = None
+    """the first minus the second, e.g. [cost, previous.cost]"""
+    ratio: tuple[Operand, Operand] | None = None
+    """the first divided by the second, as a percentage, e.g. [cost, previous.cost] (前年度比)"""
+    decimals: Whole | None = Field(None, ge=0, le=6)
+    """decimals of an average or a ratio (default: an average one more than its figures, a ratio 1)"""
     span: Whole = Field(1, ge=1)
     """columns covered"""
     rows: Whole = Field(1, ge=1)
@@ -217,9 +289,12 @@ class CellSpec(Spec):
 
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
-        given = [k for k in ("label", "value", "text") if getattr(self, k) is not None]
+        given = [k for k in CONTENTS if getattr(self, k) is not None]
         if len(given) > 1:
-            raise ValueError(f"give only one of label, value or text (got {', '.join(given)})")
+            raise ValueError(f"give only one of {', '.join(given)}")
+        self._check_aggregate()
+        if self.decimals is not None and not (self.average or self.ratio):
+            raise ValueError("decimals go with average or ratio")
         if self.format is not None:
             check_format(self.format)
         return self
@@ -227,18 +302,15 @@ class CellSpec(Spec):
     def default_style(self) -> str:
         return self.style or ("label" if self.label is not None else "value")
 
+    @property
+    def computed(self) -> bool:
+        """Whether the cell holds a figure computed by the layout."""
+        return self.aggregate() is not None or self.difference is not None or self.ratio is not None
 
-class YearCells(Spec):
-    """Cells repeated for each fiscal year of a range relative to the record's year.
 
-    ``years: [-2, 1]`` on a 令和7年度 record gives R5, R6, R7, R8. Inside,
-    ``{year.short}`` / ``{year.long}`` name the year and ``value`` fields are
-    looked up first in the item's figures for that year (target, actual, rate,
-    plan).
-    """
-
+class YearRange(Spec):
     years: tuple[Whole, Whole]
-    cells: list[CellSpec] = Field(min_length=1)
+    """[first, last] relative to the record's year: [-2, 1] on a 令和7年度 record is R5 … R8"""
 
     @field_validator("years")
     @classmethod
@@ -248,6 +320,21 @@ class YearCells(Spec):
         if value[1] - value[0] > 20:
             raise ValueError("at most 21 years")
         return value
+
+    def offsets(self) -> range:
+        return range(self.years[0], self.years[1] + 1)
+
+
+class YearCells(YearRange):
+    """Cells repeated for each fiscal year of a range relative to the record's year.
+
+    ``years: [-2, 1]`` on a 令和7年度 record gives R5, R6, R7, R8. Inside,
+    ``{year.short}`` / ``{year.long}`` name the year, ``{year_kind}`` says what its figures
+    are (決算, 予算, 見込み), and ``value`` fields are looked up first in the item's entry for
+    that year (target, actual, rate; cost; plan), and ``previous`` is the year before's entry.
+    """
+
+    cells: list[CellSpec] = Field(min_length=1)
 
 
 def _cell_kind(value: Any) -> str:
@@ -264,6 +351,25 @@ RowItem = Annotated[
 ]
 RowSpec = list[RowItem]
 """A row: cells from left to right; together they must cover the sheet's columns."""
+
+
+class YearRows(YearRange):
+    """Years as rows: ``row`` repeated once per fiscal year of the range, each filled as a year
+    column is (``{year.short}``, the item's entry for the year)."""
+
+    row: list[CellSpec] = Field(min_length=1)
+
+
+def _row_kind(value: Any) -> str:
+    return "years" if isinstance(value, (dict, YearRows)) else "row"
+
+
+RowOrYears = Annotated[
+    Annotated[RowSpec, Tag("row")] | Annotated[YearRows, Tag("years")],
+    Discriminator(_row_kind),
+]
+Rows = list[RowOrYears]
+"""rows of a block: each a list of cells, or {years: [a, b], row: [cells]} for one row per year"""
 
 
 # --------------------------------------------------------------------------- blocks
@@ -310,7 +416,7 @@ class FieldsBlock(BlockBase):
     """Rows of label / value cells bound to record fields."""
 
     type: Literal["fields"]
-    rows: list[RowSpec] = Field(min_length=1)
+    rows: Rows = Field(min_length=1)
 
 
 class TextBlock(BlockBase):
@@ -342,22 +448,27 @@ class TableBlock(BlockBase):
     type: Literal["table"]
     items: FieldPath
     """the list to iterate, e.g. projects or kpis"""
-    header: list[RowSpec] = []
-    row: list[RowSpec] = Field(min_length=1)
+    header: Rows = []
+    row: Rows = Field(min_length=1)
     """rows for each item; fields are looked up on the item first"""
     group_by: FieldPath | None = None
     """a field of the items, e.g. measure; groups keep their first-seen order"""
-    group: list[RowSpec] = []
+    group: Rows = []
     """rows before each group; fields are those of the group's first item (grouped by measure,
     ``measure.label`` names the measure)"""
-    group_continued: list[RowSpec] | None = None
+    group_continued: Rows | None = None
     """rows printed instead of ``group`` at the top of each page a group continues on, after the
     header rows, e.g. ``{measure.label}（続き）``; default: the group rows again; ``[]``: none"""
     group_bookmark: BookmarkLevel = False
     """add a bookmark per group (level 2, or the level given), titled with the group rows' text"""
     item_bookmark: str | None = None
     """add a bookmark per item with this title template, e.g. '{label}' (level 2)"""
-    empty: list[RowSpec] = []
+    group_total: Rows = []
+    """rows after each group, e.g. a 小計; ``items`` are the group's items (``{sum: cost}``) and other
+    fields those of its first item, as in ``group``"""
+    total: Rows = []
+    """rows after the last item, e.g. a 合計; ``items`` are all the table's items"""
+    empty: Rows = []
     """rows printed when the list is empty"""
     keep_together: Flag = False
     """keep the whole table on one page when it fits (each item is always kept together when it fits)"""
@@ -368,9 +479,9 @@ class LogicModelBlock(BlockBase):
 
     type: Literal["logic_model"]
     items: FieldPath = "logic_models"
-    title: list[RowSpec] = []
+    title: Rows = []
     """rows before each model; fields are the model's (``measure.label`` names its measure)"""
-    header: list[RowSpec] = []
+    header: Rows = []
     columns: list[CellSpec] = Field(min_length=1)
     """one cell per column: value names the column (projects, outputs, short_term, mid_term, final)"""
     keep_together: Flag = False
@@ -440,7 +551,7 @@ class Sheet(Spec):
         ),
     ] = Field(min_length=1)
     """column widths in millimetres, or {count: n, width: mm}"""
-    title_rows: list[RowSpec] = []
+    title_rows: Rows = []
     """rows printed at the top of every page of this sheet (the workbook's print titles)"""
     blocks: list[Block] = Field(min_length=1)
     skip_if_empty: FieldPath | None = None
@@ -460,8 +571,8 @@ class Sheet(Spec):
 class DocumentInfo(Spec):
     """PDF metadata; templates with record fields."""
 
-    title: str = "{fiscal_year.long} 施策評価票 政策分野{area.number} {area.name}"
-    subject: str = "施策評価票"
+    title: str = "{fiscal_year.long} {words.form} {words.area}{area.number} {area.name}"
+    subject: str = "{words.form}"
     author: str = "{department}"
     keywords: list[str] = []
     language: str = "ja-JP"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..eras import FiscalYear
 from ..errors import DataError
@@ -18,14 +19,18 @@ def load_record(
     year: FiscalYear | None = None,
     area_number: int | None = None,
     raw: bytes | None = None,
+    model: type[PolicyArea] = PolicyArea,
+    context: dict[str, Any] | None = None,
 ) -> PolicyArea:
     """Load and validate ``path``; raise :class:`DataError` with file:line for each problem.
 
     ``year`` and ``area_number``, when given, are what the file's folder and
     name say; the record must agree with them. ``raw``: the file's bytes, when already read.
+    ``model``: the project's record model (with its declared fields); ``context``: what the
+    model needs from the project while validating (see ``Config.validation_context``).
     """
     source = load_yaml(path, DataError, display, partial=True, raw=raw)
-    record = validate(PolicyArea, source, DataError)
+    record = validate(model, source, DataError, context, _years_of(source.data))
     problems = [source.issue(loc, message) for loc, message in record.problems()]
     if year is not None and record.fiscal_year != year:
         problems.append(
@@ -40,3 +45,9 @@ def load_record(
         raise DataError(problems)
     record._source = source
     return record
+
+
+def _years_of(data: Any) -> dict[str, str]:
+    """The sheet's year and the next, as the file names them, for messages (R7, R8)."""
+    year = FiscalYear.try_parse(data.get("fiscal_year")) if isinstance(data, dict) else None
+    return {} if year is None else {"year": year.short, "next": year.next.short}

@@ -7,10 +7,11 @@ here and never typed by the clerk.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic_core import PydanticCustomError
@@ -29,12 +30,19 @@ from .types import (
     Text,
     int_range,
 )
+from .values import Percent
+
+__all__ = ["Percent"]  # re-exported: rates were defined here first
 
 
 class Model(BaseModel):
     """Strict base: unknown keys are typos, and records never change after loading."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, use_attribute_docstrings=True)
+
+    key_hints: ClassVar[dict[str, str]] = {}
+    """what to say about a key that is not a field here but means something (a field that moved,
+    a value that is computed); ``{year}`` and ``{next}`` name the sheet's fiscal years"""
 
 
 class Numbered(Model):
@@ -84,10 +92,13 @@ class Measure(Model):
     outlook: Narrative = []
     """課題認識と今後の方針・改善点"""
 
+    _word: str = PrivateAttr(default="施策")
+    """what the city calls a measure (words.measure of formgen.yaml)"""
+
     @property
     def label(self) -> str:
         """施策1 交流の促進"""
-        return f"施策{self.number} {self.name}"
+        return f"{self._word}{self.number} {self.name}"
 
     @property
     def sdg_goals(self) -> list[str]:
@@ -126,41 +137,60 @@ def _years_once(value: Any) -> Any:
     return value
 
 
+class WithYears(Model):
+    """An item with figures per fiscal year (``years: {R5: {...}, R6: {...}}``)."""
+
+    _sheet_year: FiscalYear | None = PrivateAttr(default=None)
+    """the fiscal year of the sheet holding the item"""
+
+    @classmethod
+    def year_model(cls) -> type[Model]:
+        """The model of one year's entry (a city may have declared fields of its own in it)."""
+        return typing.get_args(cls.model_fields["years"].annotation)[1]  # type: ignore[no-any-return]
+
+    def year_entry(self, year: FiscalYear) -> Any:
+        """The entry for ``year``: as given, or an empty one (every figure missing)."""
+        entry = self.years.get(year)  # type: ignore[attr-defined]
+        if entry is None:
+            entry = self.year_model()()
+            self.adopt(entry, year)
+        return entry
+
+    def adopt(self, entry: Any, year: FiscalYear) -> None:
+        """Tell a year's entry whose it is, for values it derives from its item (a KPI's rate)."""
+
+    def model_post_init(self, context: Any) -> None:
+        for year, entry in self.years.items():  # type: ignore[attr-defined]
+            self.adopt(entry, year)
+
+
 class KpiYear(Model):
     """目標 and 実績 of one fiscal year; a missing actual prints as 「-」."""
 
     target: OptionalNumber = None
     actual: OptionalNumber = None
 
-
-@dataclass(frozen=True)
-class Percent:
-    """A rate already rounded as its indicator prescribes: 57.3 with 1 decimal prints 57.3%."""
-
-    percent: Decimal
-    decimals: int
+    _kpi: Any = PrivateAttr(default=None)
+    _year: FiscalYear | None = PrivateAttr(default=None)
 
     @property
-    def fraction(self) -> Decimal:
-        """0.573: how a workbook stores 57.3% (shown with the format 0.0%)."""
-        return self.percent.scaleb(-2)
+    def rate(self) -> Percent | None:
+        """達成率, rounded as the indicator prescribes (see :meth:`Kpi.rate`)."""
+        if self._kpi is None or self._year is None:
+            return None
+        rate = self._kpi.rate(self._year)
+        return None if rate is None else Percent(rate, self._kpi.decimals)
 
-    def __str__(self) -> str:
-        return f"{self.percent}%"
 
-
-@dataclass(frozen=True)
-class KpiFigures:
-    """What the year matrix prints for one indicator and one year."""
+class KpiPoint(Model):
+    """A figure of one fixed year: 基準値 (the baseline) or 最終目標値 (the plan's final target)."""
 
     year: FiscalYear
-    target: Decimal | None
-    actual: Decimal | None
-    rate: Percent | None
-    """達成率"""
+    """the year the figure belongs to; it stays when the sheet moves on to a new year"""
+    value: OptionalNumber = None
 
 
-class Kpi(Model):
+class Kpi(WithYears):
     """重要業績評価指標 (KPI) with its yearly targets and actuals."""
 
     name: Line
@@ -175,6 +205,10 @@ class Kpi(Model):
     """decimals printed in 達成率"""
     rounding: Rounding = "half_up"
     """how 達成率 is rounded to its decimals; the form rounds half up (57.25 → 57.3)"""
+    baseline: KpiPoint | None = None
+    """基準値: {year: R2, value: 1200}"""
+    final_target: KpiPoint | None = None
+    """最終目標値: {year: R12, value: 5000}"""
     years: Annotated[dict[FiscalYear, KpiYear], BeforeValidator(_years_once)] = {}
     """目標 / 実績 per fiscal year, keyed R5, R6, …"""
     assessment: Text = ""
@@ -186,6 +220,9 @@ class Kpi(Model):
     def number(self) -> int:
         """Position in the list of indicators, starting at 1."""
         return self._number
+
+    def adopt(self, entry: Any, year: FiscalYear) -> None:
+        entry._kpi, entry._year = self, year
 
     def rate(self, year: FiscalYear) -> Decimal | None:
         """達成率 in percent: actual / target (target / actual when lower is better).
@@ -205,19 +242,15 @@ class Kpi(Model):
         exact = numerator * 100 / denominator
         return exact.quantize(Decimal(1).scaleb(-self.decimals), rounding=_ROUNDING[self.rounding])
 
-    def for_year(self, year: FiscalYear) -> KpiFigures:
-        entry = self.years.get(year) or KpiYear()
-        rate = self.rate(year)
-        return KpiFigures(year, entry.target, entry.actual, None if rate is None else Percent(rate, self.decimals))
-
 
 # --------------------------------------------------------------------------- projects
 
 NextYearPolicy = Literal["継続", "新規", "拡充", "縮小", "見直し", "統合", "休止", "終了", "廃止", "完了"]
 
 
-class Finance(Model):
-    """One column of 財務内容 (単位: 千円)."""
+class ProjectYear(Model):
+    """財務内容 of one fiscal year (単位: 千円): 決算 for a past year, 予算 for the sheet's year,
+    見込み for the next."""
 
     cost: OptionalAmount = None
     """事業費"""
@@ -227,17 +260,14 @@ class Finance(Model):
     """概算人件費"""
 
 
-class Finances(Model):
-    """財務内容: the budget year and the year after."""
-
-    budget: Finance = Finance()
-    """当該年度(予算), e.g. 令和7年度(予算)"""
-    forecast: Finance = Finance()
-    """翌年度(見込み), e.g. 令和8年度(見込み)"""
-
-
-class Project(Model):
+class Project(WithYears):
     """事務事業: one administrative project and its evaluation (事務事業評価)."""
+
+    key_hints: ClassVar[dict[str, str]] = {
+        "finance": "is how formgen 0.1 gave a project's figures; they are now given per fiscal year: "
+        "write years: {{{year}: {{cost: …, general_revenue: …, personnel: …}}, {next}: {{…}}}} "
+        "(finance.budget was the {year} 予算, finance.forecast the {next} 見込み)",
+    }
 
     measure: PositiveInt
     """the 施策 number this project belongs to"""
@@ -257,8 +287,8 @@ class Project(Model):
     """法定/自主"""
     summary: Text = ""
     """概要(目的・内容)"""
-    finance: Finances = Finances()
-    """財務内容 (千円)"""
+    years: Annotated[dict[FiscalYear, ProjectYear], BeforeValidator(_years_once)] = {}
+    """財務内容 (千円) per fiscal year, keyed R6, R7, …: 決算, 予算, 見込み by the year"""
     achievements: Narrative = []
     """取組状況と成果"""
     outlook: Narrative = []
@@ -373,7 +403,7 @@ class EvidenceYear(Model):
     actual: OptionalNumber = None
 
 
-class Evidence(Model):
+class Evidence(WithYears):
     """成果を示す根拠の推移(中期成果): one item of one project."""
 
     project: Line
@@ -381,9 +411,7 @@ class Evidence(Model):
     item: Line
     """項目, e.g. 移住相談件数(年間)"""
     years: Annotated[dict[FiscalYear, EvidenceYear], BeforeValidator(_years_once)] = {}
-
-    def for_year(self, year: FiscalYear) -> EvidenceYear:
-        return self.years.get(year) or EvidenceYear()
+    """計画 / 実績 per fiscal year"""
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -425,12 +453,21 @@ class PolicyArea(Model):
     """the parsed file (:class:`formgen.yamlsource.Source`), to name lines in later errors"""
 
     def model_post_init(self, context: Any) -> None:
+        """Number what the form numbers; tell items their sheet's year and measures the city's word.
+
+        ``context``: the validation context, ``{"measure_word": "施策"}``.
+        """
+        word = (context or {}).get("measure_word", "施策")
+        for measure in self.measures:
+            measure._word = word
         for index, kpi in enumerate(self.kpis, start=1):
             kpi._number = index
         counters: dict[int, int] = {}
         for project in self.projects:
             counters[project.measure] = counters.get(project.measure, 0) + 1
             project._number = counters[project.measure]
+        for item in [*self.kpis, *self.projects, *self.outcome_evidence]:
+            item._sheet_year = self.fiscal_year
 
     # ----- derived views used by layouts
 

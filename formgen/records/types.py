@@ -24,7 +24,7 @@ _GROUPED = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
 _PLAIN = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 
 
-def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+def fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, ctx)
 
 
@@ -43,24 +43,24 @@ def _number_hint(text: str) -> str:
     return "write a number such as 4000, 4,000 or 12.5"
 
 
-def _to_decimal(value: Any) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
     """The exact value of a number from the loader (int, Decimal) or typed by hand as text."""
     if isinstance(value, bool):
-        raise _fail("number_type", "must be a number, got {got}", got=str(value).lower())
+        raise fail("number_type", "must be a number, got {got}", got=str(value).lower())
     if isinstance(value, int):
         return _within_reach(Decimal(value))
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise _fail("number_finite", "must be a finite number, got {got}", got=str(value))
+            raise fail("number_finite", "must be a finite number, got {got}", got=str(value))
         return _within_reach(value)
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         if _GROUPED.match(text) or _PLAIN.match(text):
             return _within_reach(Decimal(text.replace(",", "")))
-        raise _fail("number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text))
-    raise _fail("number_type", "must be a number, got {got}", got=type(value).__name__)
+        raise fail("number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text))
+    raise fail("number_type", "must be a number, got {got}", got=type(value).__name__)
 
 
 MAX_DIGITS = 15
@@ -73,53 +73,53 @@ def _within_reach(number: Decimal) -> Decimal:
     sign, digits, exponent = number.normalize().as_tuple()
     assert isinstance(exponent, int)
     if len(digits) + max(exponent, 0) > MAX_DIGITS:
-        raise _fail("number_size", "has more than {n} digits, more than a workbook keeps", n=MAX_DIGITS)
+        raise fail("number_size", "has more than {n} digits, more than a workbook keeps", n=MAX_DIGITS)
     if -exponent > MAX_DECIMALS:
-        raise _fail("number_size", "has more than {n} decimals", n=MAX_DECIMALS)
+        raise fail("number_size", "has more than {n} decimals", n=MAX_DECIMALS)
     return number
 
 
-def _optional(value: Any) -> Any:
+def dash_is_missing(value: Any) -> Any:
     """「-」 is how the form prints a missing figure; accept it as missing."""
     if isinstance(value, str) and value.strip() in {"-", "－", "―", "ー"}:
         return None
     return value
 
 
-def _decimal(value: Any) -> Any:
-    return None if value is None else _to_decimal(value)
+def optional_decimal(value: Any) -> Any:
+    return None if value is None else to_decimal(value)
 
 
-def _amount(value: Any) -> Any:
+def amount(value: Any) -> Any:
     if value is None:
         return None
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number != number.to_integral_value():
-        raise _fail("amount_integer", "must be a whole number of thousands of yen, got {got}", got=str(number))
+        raise fail("amount_integer", "must be a whole number of thousands of yen, got {got}", got=str(number))
     if number < 0:
-        raise _fail("amount_negative", "must not be negative, got {got}", got=str(number))
+        raise fail("amount_negative", "must not be negative, got {got}", got=str(number))
     return int(number)
 
 
-def _count(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
-        number = _to_decimal(value)
+        number = to_decimal(value)
         if number != number.to_integral_value():
-            raise _fail("int_type", "must be a whole number, got {got}", got=str(number))
+            raise fail("int_type", "must be a whole number, got {got}", got=str(number))
         value = int(number)
     return value
 
 
-def _flag(value: Any) -> Any:
+def flag(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in {"yes", "no", "on", "off", "y", "n"}:
-        raise _fail(
+        raise fail(
             "bool_type",
             "must be true or false, got {got} (YAML 1.1 would silently read it as a boolean)",
             got=repr(value),
         )
-    raise _fail("bool_type", "must be true or false, got {got}", got=repr(value))
+    raise fail("bool_type", "must be true or false, got {got}", got=repr(value))
 
 
 # Control characters (but the line break), surrogates, line/paragraph
@@ -135,14 +135,14 @@ def check_text(value: Any, *, single_line: bool = False) -> str:
     """Refuse what a workbook cell or a printed page cannot hold."""
     if not isinstance(value, str):
         shown = str(value).lower() if isinstance(value, bool) else str(value)
-        raise _fail("string_type", "must be text, got {got}; put it in quotes", got=shown)
+        raise fail("string_type", "must be text, got {got}; put it in quotes", got=shown)
     if single_line and "\n" in value:
-        raise _fail("text_newline", "must be a single line (no line breaks)")
+        raise fail("text_newline", "must be a single line (no line breaks)")
     match = _UNHOLDABLE.search(value)
     if match:
         index, ch = match.start(), match.group()
         what = "a tab" if ch == "\t" else "a control or non-character"
-        raise _fail(
+        raise fail(
             "text_char",
             "contains {what} {code} at character {pos}, which a workbook cell cannot hold",
             what=what,
@@ -150,7 +150,7 @@ def check_text(value: Any, *, single_line: bool = False) -> str:
             pos=index + 1,
         )
     if len(value) > MAX_CELL_CHARS:
-        raise _fail(
+        raise fail(
             "text_length",
             "is {n} characters long; a cell holds at most {limit}",
             n=len(value),
@@ -163,44 +163,42 @@ def _text(value: Any) -> str:
     return check_text(value)
 
 
-def _line(value: Any) -> str:
+def line(value: Any) -> str:
     text = check_text(value, single_line=True)
     if not text.strip():
-        raise _fail("text_empty", "must not be empty")
+        raise fail("text_empty", "must not be empty")
     return text
 
 
-_NUMBER_SCHEMA = {
+NUMBER_SCHEMA = {
     "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"}]
 }
-_MISSING_SCHEMA = {"anyOf": [{"type": "null"}, {"const": "-"}]}
+MISSING_SCHEMA = {"anyOf": [{"type": "null"}, {"const": "-"}]}
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_CELL_CHARS})]
 """Free text; ``\\n`` separates paragraphs or forced line breaks."""
 
-Line = Annotated[
-    str, BeforeValidator(_line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})
-]
+Line = Annotated[str, BeforeValidator(line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})]
 """A single line of text: names, titles, labels."""
 
 OptionalNumber = Annotated[
     Decimal | None,
-    BeforeValidator(_decimal),
-    BeforeValidator(_optional),
-    WithJsonSchema({"anyOf": [_NUMBER_SCHEMA, _MISSING_SCHEMA]}),
+    BeforeValidator(optional_decimal),
+    BeforeValidator(dash_is_missing),
+    WithJsonSchema({"anyOf": [NUMBER_SCHEMA, MISSING_SCHEMA]}),
 ]
 """A figure that may be missing: null, omitted, or 「-」 as the form prints it."""
 
 OptionalAmount = Annotated[
     int | None,
-    BeforeValidator(_amount),
-    BeforeValidator(_optional),
+    BeforeValidator(amount),
+    BeforeValidator(dash_is_missing),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "integer", "minimum": 0},
                 {"type": "string", "pattern": r"^[0-9]{1,3}(,[0-9]{3})+$"},
-                _MISSING_SCHEMA,
+                MISSING_SCHEMA,
             ]
         }
     ),
@@ -210,12 +208,12 @@ OptionalAmount = Annotated[
 
 def int_range(low: int, high: int | None = None) -> Any:
     """A whole number within bounds (the bounds also go into the JSON Schema)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_count)]
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(whole_number)]
 
 
 PositiveInt = int_range(1)
 
-Flag = Annotated[bool, BeforeValidator(_flag)]
+Flag = Annotated[bool, BeforeValidator(flag)]
 
 SdgGoal = int_range(1, 17)
 
@@ -226,7 +224,7 @@ def _sdg_target(value: Any) -> Any:
     text = check_text(value, single_line=True).strip()
     match = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2}|[a-z])", text)
     if not match or not 1 <= int(match.group(1)) <= 17:
-        raise _fail("sdg_target", "must be an SDG target such as 11.3 or 4.a, got {got}", got=repr(value))
+        raise fail("sdg_target", "must be an SDG target such as 11.3 or 4.a, got {got}", got=repr(value))
     return text
 
 

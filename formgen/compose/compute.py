@@ -1,0 +1,177 @@
+"""Figures a layout computes: sum, average, min, max and count over a list, difference and ratio.
+
+Exact decimal arithmetic on the record's figures. A figure left out of the
+data is never taken as 0:
+
+* when every figure is missing the result is missing (printed as the cell's
+  ``missing``, 「-」 by default);
+* when some are missing, the sum (average, min, max) of those present is
+  printed with a mark (words.partial, 「※」) after it, and each missing
+  figure is listed as a note on every build;
+* a ratio whose divisor is 0 or missing is missing; a difference or ratio of
+  a marked figure is marked too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..errors import Issue, Place
+from ..layout.model import Aggregate, CellSpec, Computed
+from ..records.values import Choice, Percent
+from ..yamlsource import Loc
+from .context import MISSING, Context, Items, display
+
+Number = int | Decimal | Percent
+
+
+@dataclass
+class Figure:
+    """A computed value; ``missing`` are the data locations of figures it had to leave out."""
+
+    value: Number | None
+    missing: list[Loc] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.value is not None and bool(self.missing)
+
+
+def compute(cell: CellSpec, ctx: Context) -> Figure:
+    """The figure ``cell`` computes in ``ctx``."""
+    if cell.difference is not None:
+        a, b = (_operand(op, ctx) for op in cell.difference)
+        return _combine(a, b, _difference(a.value, b.value))
+    if cell.ratio is not None:
+        a, b = (_operand(op, ctx) for op in cell.ratio)
+        return _combine(a, b, _ratio(a.value, b.value, 1 if cell.decimals is None else cell.decimals))
+    return aggregate(cell, ctx)
+
+
+def _operand(operand: str | Aggregate, ctx: Context) -> Figure:
+    if isinstance(operand, Aggregate):
+        return aggregate(operand, ctx)
+    found = ctx.lookup(operand)
+    value = None if found.value is MISSING else found.value
+    return Figure(value)
+
+
+def _combine(a: Figure, b: Figure, value: Number | None) -> Figure:
+    return Figure(value, a.missing + b.missing if value is not None else [])
+
+
+def aggregate(spec: Computed, ctx: Context) -> Figure:
+    """sum, average, min, max or count over the items of a list that meet ``where``."""
+    function, path = spec.aggregate()  # type: ignore[misc]
+    items = _items(ctx, path if function == "count" else (spec.over or "items"))
+    chosen = [item_ctx for item_ctx in items if _meets(item_ctx, spec.where, ctx)]
+    if function == "count":
+        return Figure(len(chosen))
+    values: list[Number] = []
+    missing: list[Loc] = []
+    for item_ctx in chosen:
+        found = item_ctx.lookup(path)
+        if found.value is None or found.value is MISSING:
+            missing.extend([found.loc] if found.loc is not None else [])
+        else:
+            values.append(found.value)
+    if not values:
+        return Figure(None)
+    return Figure(_reduce(function, values, getattr(spec, "decimals", None)), missing)
+
+
+def _items(ctx: Context, path: str) -> list[Context]:
+    """A context for each item of the list at ``path``, at the year of the year column if any."""
+    found = ctx.lookup(path)
+    items = [] if found.value is None or found.value is MISSING else found.value
+    if isinstance(items, Items):
+        locs = items.locs
+    else:
+        locs = [None if found.loc is None else found.loc + (i,) for i in range(len(items))]
+    contexts = [ctx.child(item, loc) for item, loc in zip(items, locs, strict=True)]
+    return [c.at_year(ctx.year) for c in contexts] if ctx.year is not None else contexts
+
+
+def _meets(item_ctx: Context, where: dict[str, Any], outer: Context) -> bool:
+    for key, wanted in where.items():
+        value = item_ctx.lookup(key).value
+        options = wanted if isinstance(wanted, list) else [wanted]
+        if not any(_same(value, option, outer) for option in options):
+            return False
+    return True
+
+
+def _same(value: Any, wanted: Any, outer: Context) -> bool:
+    """Whether a field's value is the one a ``where`` asks for (a template is filled in first)."""
+    if isinstance(wanted, bool) or isinstance(value, bool):
+        return value is wanted
+    if isinstance(wanted, str):
+        wanted, _ = outer.render(wanted)
+    as_text = value.value if isinstance(value, Choice) else display(value) if value is not MISSING else ""
+    number, other = _as_number(value), _as_number(wanted)
+    if number is not None and other is not None:
+        return number == other
+    return as_text == str(wanted)
+
+
+def _as_number(value: Any) -> Decimal | None:
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except ArithmeticError:
+            return None
+    return None
+
+
+def _plain(value: Number) -> Decimal | int:
+    return value.percent if isinstance(value, Percent) else value
+
+
+def _decimals(value: Decimal | int) -> int:
+    exponent = Decimal(value).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _reduce(function: str, values: list[Number], decimals: int | None) -> Number:
+    plain = [_plain(v) for v in values]
+    rates = [v for v in values if isinstance(v, Percent)]
+    if function == "sum":
+        result: Decimal | int = sum(plain[1:], plain[0])
+    elif function == "min":
+        result = min(plain)
+    elif function == "max":
+        result = max(plain)
+    else:  # average: one more decimal than the figures (rates: as many), or as the cell says
+        places = decimals if decimals is not None else max(_decimals(v) for v in plain) + (0 if rates else 1)
+        exact = Decimal(sum(plain[1:], plain[0])) / len(plain)
+        result = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rates:
+        return Percent(Decimal(result), max(r.decimals for r in rates))
+    return result
+
+
+def _difference(a: Number | None, b: Number | None) -> Number | None:
+    if a is None or b is None:
+        return None
+    result = _plain(a) - _plain(b)
+    rates = [r.decimals for r in (a, b) if isinstance(r, Percent)]
+    return Percent(Decimal(result), max(rates)) if rates else result
+
+
+def _ratio(a: Number | None, b: Number | None, decimals: int) -> Percent | None:
+    if a is None or b is None or _plain(b) == 0:
+        return None
+    exact = Decimal(_plain(a)) * 100 / Decimal(_plain(b))
+    return Percent(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), decimals)
+
+
+def partial_notes(figure: Figure, ctx: Context, where: Place, mark: str) -> list[Issue]:
+    """One note per figure a printed total left out."""
+    return [
+        ctx.place_of(loc).issue(f"not given: the figure computed at {where} leaves it out and is marked {mark}")
+        for loc in figure.missing
+    ]

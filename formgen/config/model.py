@@ -1,0 +1,267 @@
+"""``formgen.yaml`` as pydantic models: a city's folders, words, texts and declared fields.
+
+The file sits at the top of a project folder (``formgen init`` writes one).
+Everything in it is optional: without it a project prints today's sample form.
+See ``docs/guide.md`` for a walk-through and ``docs/config.md`` for the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+
+LEVELS: dict[str, str] = {
+    "area": "the sheet itself (one policy area): e.g. 課長名, 問い合わせ先, 総合評価",
+    "measure": "each 施策 (measures[])",
+    "kpi": "each indicator (kpis[])",
+    "kpi_year": "each year of an indicator (kpis[].years.R7)",
+    "project": "each 事務事業 (projects[])",
+    "project_year": "each year of a project (projects[].years.R7)",
+    "related": "each row of 関連する政策分野と事務事業 (related[])",
+    "review": "each measure's points in the mid-term review (review.results[], review.issues[])",
+    "logic_model": "each logic model (logic_models[])",
+    "evidence": "each row of outcome evidence (outcome_evidence[])",
+    "evidence_year": "each year of an outcome-evidence row (outcome_evidence[].years.R7)",
+}
+"""the levels of a record that can hold declared fields, and what each is"""
+
+NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+NAME_HELP = "lower-case letters, digits and single underscores, starting with a letter (e.g. manager_name)"
+
+Number = Annotated[float, Strict()]
+
+
+def _name(value: Any) -> Any:
+    if isinstance(value, str) and not NAME.match(value):
+        raise ValueError(f"must be {NAME_HELP}, got {value!r}")
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name)]
+
+
+class Spec(BaseModel):
+    """Strict base: unknown keys are typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Paths(Spec):
+    """Folders of the project, relative to formgen.yaml; command-line options override them."""
+
+    data: str = "data"
+    layouts: str = "layouts"
+    fonts: str = "fonts"
+    out: str = "out"
+    schema_: str = Field("schema", alias="schema")
+    """where `formgen schema` writes the JSON Schemas"""
+
+
+class Words(Spec):
+    """The words formgen prints itself, as the city says them."""
+
+    area: str = Field("政策分野", min_length=1)
+    """one sheet's subject: 「政策分野37 交流・移住」 in summaries, the book's contents and bookmarks"""
+    form: str = Field("施策評価票", min_length=1)
+    """the form's name: default PDF titles and subjects, the book's cover"""
+    evaluation: str = Field("行政評価", min_length=1)
+    """the whole exercise: the book's cover and title"""
+    measure: str = Field("施策", min_length=1)
+    """a measure's label: 「施策1 交流の促進」 ({measure.label})"""
+    settled: str = Field("決算", min_length=1)
+    """{year_kind} of a year before the sheet's"""
+    budget: str = Field("予算", min_length=1)
+    """{year_kind} of the sheet's year"""
+    forecast: str = Field("見込み", min_length=1)
+    """{year_kind} of the year after the sheet's"""
+    plan: str = Field("計画", min_length=1)
+    """{year_kind} of later years"""
+    partial: str = Field("※", min_length=1, max_length=3, pattern=r'^[^"\n]+$')
+    """mark after a total that leaves out missing figures"""
+
+
+# --------------------------------------------------------------------------- declared fields
+
+
+class FieldBase(Spec):
+    """What every declared field has."""
+
+    label: str | None = None
+    """the form's name for it (帳票の項目名), e.g. 課長名: shown by editors and in messages"""
+    description: str | None = None
+    """a longer explanation for the clerk"""
+    required: bool = False
+    """the data must give it (otherwise it may be left out)"""
+    default: Any = None
+    """the value when it is left out (checked like a typed value)"""
+
+    @model_validator(mode="after")
+    def _required_or_default(self) -> FieldBase:
+        if self.required and self.default is not None:
+            raise ValueError("a required field has no default: give one or the other")
+        return self
+
+
+class LineField(FieldBase):
+    """One line of text: names, titles, a contact line."""
+
+    type: Literal["line"]
+
+
+class TextField(FieldBase):
+    """Text that may hold line breaks."""
+
+    type: Literal["text"]
+
+
+class NarrativeField(FieldBase):
+    """Narrative like 主な取組状況と成果: paragraphs, bullets, ○ headings, numbered items."""
+
+    type: Literal["narrative"]
+
+
+class IntegerField(FieldBase):
+    """A whole number."""
+
+    type: Literal["integer"]
+    min: int | None = None
+    max: int | None = None
+
+
+class DecimalField(FieldBase):
+    """A number that may have decimals."""
+
+    type: Literal["decimal"]
+    decimals: int | None = Field(None, ge=0, le=6)
+    """decimals printed (values with more are refused); default: as typed"""
+    min: Number | None = None
+    max: Number | None = None
+
+
+class AmountField(FieldBase):
+    """An amount in thousands of yen (千円): whole and not negative."""
+
+    type: Literal["amount"]
+
+
+class PercentField(FieldBase):
+    """A percentage, typed 62.5 or "62.5%"; the workbook stores 0.625 shown as 62.5%."""
+
+    type: Literal["percent"]
+    decimals: int = Field(1, ge=0, le=4)
+    """decimals printed (values with more are refused)"""
+    min: Number | None = None
+    max: Number | None = None
+
+
+class FiscalYearField(FieldBase):
+    """A fiscal year: R7, 令和7年度 or 2025."""
+
+    type: Literal["fiscal_year"]
+
+
+class DateField(FieldBase):
+    """A date: 2025-10-01, 令和7年10月1日 or R7.10.1; printed 令和7年10月1日."""
+
+    type: Literal["date"]
+
+
+class FlagField(FieldBase):
+    """true or false; printed as the cell's mark (◎) or nothing."""
+
+    type: Literal["flag"]
+
+
+class ChoiceOption(Spec):
+    value: str | int
+    """what the data file says, e.g. A"""
+    label: str | None = None
+    """what {field.label} prints, e.g. 順調"""
+
+
+def _options(value: Any) -> Any:
+    if isinstance(value, list):
+        return [item if isinstance(item, dict) else {"value": item} for item in value]
+    return value
+
+
+class ChoiceField(FieldBase):
+    """One of a declared list of values, each with an optional label: grade A 「順調」 … D 「遅れ」."""
+
+    type: Literal["choice"]
+    choices: Annotated[list[ChoiceOption], BeforeValidator(_options)] = Field(min_length=1)
+    """the values: [A, B, C] or [{value: A, label: 順調}, …]"""
+
+
+class GradeStep(Spec):
+    """One step of a grading scale: the grade given when the value reaches ``min`` (or stays within
+    ``max``); a step with neither is given to every value that reached no step above it."""
+
+    grade: str | int
+    label: str | None = None
+    min: Number | None = None
+    """the value must be at least this"""
+    max: Number | None = None
+    """the value must be at most this (for figures where lower is better)"""
+
+
+class GradeField(Spec):
+    """A grade computed from a value of the same item by a scale; never typed in the data."""
+
+    type: Literal["grade"]
+    label: str | None = None
+    description: str | None = None
+    of: str
+    """the graded value, a field of the item: rate (達成率), or a declared percent or number"""
+    year: Literal["latest"] | int | None = None
+    """for a value of a year's entry (rate, actual): latest (the latest year that has the value)
+    or the year relative to the sheet's (0 the sheet's year, -1 the year before)"""
+    scale: list[GradeStep] = Field(min_length=1)
+    """steps from the best grade down, e.g. [{grade: A, min: 100}, {grade: B, min: 80}, {grade: C}]"""
+
+
+FieldDeclaration = Annotated[
+    LineField
+    | TextField
+    | NarrativeField
+    | IntegerField
+    | DecimalField
+    | AmountField
+    | PercentField
+    | FiscalYearField
+    | DateField
+    | FlagField
+    | ChoiceField
+    | GradeField,
+    Field(discriminator="type"),
+]
+
+DeclaredFields = dict[Name, FieldDeclaration]
+
+
+class Fields(Spec):
+    """Fields a city adds to its records, by level (see LEVELS)."""
+
+    area: DeclaredFields = {}
+    measure: DeclaredFields = {}
+    kpi: DeclaredFields = {}
+    kpi_year: DeclaredFields = {}
+    project: DeclaredFields = {}
+    project_year: DeclaredFields = {}
+    related: DeclaredFields = {}
+    review: DeclaredFields = {}
+    logic_model: DeclaredFields = {}
+    evidence: DeclaredFields = {}
+    evidence_year: DeclaredFields = {}
+
+
+class ConfigSpec(Spec):
+    """formgen.yaml: how this project differs from the sample."""
+
+    paths: Paths = Paths()
+    words: Words = Words()
+    texts: dict[Name, str] = {}
+    """texts of the city that layouts print as {texts.name}: the plan's name, a footnote"""
+    fields: Fields = Fields()

@@ -1,0 +1,320 @@
+"""Check every field a layout names against the record model, before anything is composed.
+
+A layout binds cells to record fields by dotted paths. Composing a record
+would find an unknown path only when it reaches it, one per run, and never in
+a table over a list that happens to be empty. Instead every path of the layout
+is resolved here against the types of the record model — with the project's
+declared fields — in the same chain of scopes that composing uses (see
+:mod:`formgen.compose.context`): the year of a year column, the item of a
+table, the record, the project's texts and words. Every problem is reported
+at once, with a hint listing only the names that would work where the path is
+used.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config.model import Words
+from ..eras import FiscalYear
+from ..records.members import is_number, is_printable, is_scalar, list_item, members, year_entry_type
+from ..records.model import LOGIC_STAGES, LogicModel
+from ..yamlsource import Loc
+from .model import (
+    PLACEHOLDER,
+    Aggregate,
+    CellSpec,
+    FieldsBlock,
+    HeadingBlock,
+    Layout,
+    LogicModelBlock,
+    NoteBlock,
+    Rows,
+    TableBlock,
+    TextBlock,
+    YearCells,
+)
+from .rows import expand_rows
+
+DEFERRED = {"page", "pages"}
+"""placeholders filled by the writers (page numbers)"""
+
+
+class Names(dict[str, Any]):
+    """A scope that is a fixed set of names (the year of a year column, the project's texts)."""
+
+
+def names_of(scope: Any) -> dict[str, Any]:
+    return scope if isinstance(scope, Names) else members(scope)
+
+
+class Unbound(Exception):
+    """A path that names nothing usable where it is used; the message says why."""
+
+
+USES = {
+    "value": ("something to print", is_printable),
+    "template": ("a single value", is_scalar),
+    "items": ("a list", lambda t: list_item(t) is not None),
+    "figure": ("a figure (a number or a percentage)", is_number),
+    "key": ("a single value", lambda t: list_item(t) is None),
+}
+"""how a path is used → (what it must name, the test)"""
+
+MOVED = {
+    "finance": "since formgen 0.2 a project's figures are given per fiscal year (years: {R7: {cost: …}}); "
+    "print them in year columns, e.g. {years: [0, 1], cells: [{value: cost}]}",
+}
+"""fields of earlier versions of formgen, and what a layout says instead"""
+
+
+@dataclass
+class Binding:
+    """What a layout is laid out over: the record's type, and the project's texts and words."""
+
+    root: Any
+    texts: dict[str, str] = field(default_factory=dict)
+    words: Words = Words()
+
+    def scopes(self) -> list[Any]:
+        return [self.root, Names(texts=Names(dict.fromkeys(self.texts, str)), words=Words)]
+
+
+def resolve(scopes: list[Any], path: str, use: str, root: Any) -> Any:
+    """The type ``path`` names in ``scopes`` (innermost first); raise Unbound when it names nothing
+    or nothing fit for ``use``."""
+    first, *rest = path.split(".")
+    for scope in scopes:
+        found = names_of(scope)
+        if first not in found:
+            continue
+        tp, name = found[first], first
+        for part in rest:
+            tp = _link(name, tp, root)
+            inside = names_of(tp)
+            if part not in inside:
+                raise Unbound(_not_inside(path, name, tp, part, use))
+            tp, name = inside[part], part
+        what, fits = USES[use]
+        if not fits(tp):
+            raise Unbound(_unfit(path, tp, what, use))
+        return tp
+    raise Unbound(_nowhere(scopes, path, use, root))
+
+
+def _link(name: str, tp: Any, root: Any) -> Any:
+    """A field named ``measure`` holds a measure's number and leads on to that measure."""
+    if name == "measure" and is_number(tp) and "measures" in members(root):
+        return list_item(members(root)["measures"])
+    return tp
+
+
+def _usable(name: str, tp: Any, use: str) -> list[str]:
+    """How ``name`` may be written where ``use`` needs something: itself, or as a group to go into."""
+    if USES[use][1](tp):
+        return [name]
+    return [f"{name}.…"] if names_of(tp) and list_item(tp) is None else []
+
+
+def _available(found: dict[str, Any], use: str) -> str:
+    shown = [w for name, tp in sorted(found.items()) for w in _usable(name, tp, use)]
+    return ", ".join(shown[:40]) + (", …" if len(shown) > 40 else "") if shown else "none"
+
+
+def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
+    found: dict[str, Any] = {}
+    for scope in reversed(scopes):
+        found.update(names_of(scope))
+    first = path.split(".")[0]
+    close = difflib.get_close_matches(first, list(found), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    if first in MOVED:
+        return f"there is no field {path!r} here: {MOVED[first]}"
+    return f"there is no field {path!r} here{hint}; available: {_available(found, use)}"
+
+
+def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:
+    if list_item(tp) is not None:
+        return f"there is no field {path!r}: {name!r} is a list; go through it with a table (items: {name})"
+    inside = names_of(tp)
+    if not inside:
+        return f"there is no field {path!r}: {name!r} is a single value, not a group of fields"
+    close = difflib.get_close_matches(part, list(inside), n=1, cutoff=0.6)
+    hint = f"; did you mean {name}.{close[0]}?" if close else ""
+    available = ", ".join(f"{name}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use)) or "none"
+    return f"there is no field {path!r}{hint}; {name!r} has: {available}"
+
+
+def _unfit(path: str, tp: Any, what: str, use: str) -> str:
+    if year_entry_type(tp) is None and str(tp).startswith("dict["):
+        return f"{path!r} holds one entry per year: print them with year columns ({{years: [-2, 1], cells: […]}})"
+    if list_item(tp) is not None and use in ("value", "template", "figure"):
+        return f"{path!r} is a list, not {what}; go through it with a table (items: {path})"
+    inside = names_of(tp)
+    if inside and use in ("value", "template", "figure"):
+        shown = ", ".join(f"{path}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use))
+        return f"{path!r} is a group of fields, not {what}; name one of them: {shown or 'none'}"
+    return f"{path!r} is not {what}"
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+class Binder:
+    """Walks a layout as composing would, resolving every path in its scopes."""
+
+    def __init__(self, layout: Layout, binding: Binding):
+        self.layout = layout
+        self.root = binding.root
+        self.top = binding.scopes()
+        self.problems: list[tuple[Loc, str]] = []
+
+    def check(self) -> list[tuple[Loc, str]]:
+        info = self.layout.document
+        for key in ("title", "subject", "author"):
+            self.template(getattr(info, key), ("document", key), self.top)
+        for k, keyword in enumerate(info.keywords):
+            self.template(keyword, ("document", "keywords", k), self.top)
+        for part in ("header", "footer"):
+            for slot in ("left", "center", "right"):
+                self.template(getattr(getattr(self.layout.page, part), slot), ("page", part, slot), self.top)
+        for s, sheet in enumerate(self.layout.sheets):
+            loc: Loc = ("sheets", s)
+            if sheet.title:
+                self.template(sheet.title, loc + ("title",), self.top)
+            if sheet.skip_if_empty:
+                self.path(sheet.skip_if_empty, loc + ("skip_if_empty",), self.top, "items")
+            self.rows(sheet.title_rows, loc + ("title_rows",), self.top)
+            for b, block in enumerate(sheet.blocks):
+                self.block(block, loc + ("blocks", b))
+        return list(dict.fromkeys(self.problems))
+
+    def path(self, path: str, loc: Loc, scopes: list[Any], use: str) -> Any | None:
+        try:
+            return resolve(scopes, path, use, self.root)
+        except Unbound as exc:
+            self.problems.append((loc, str(exc)))
+            return None
+
+    def template(self, text: str, loc: Loc, scopes: list[Any]) -> None:
+        for match in PLACEHOLDER.finditer(text):
+            path = (match.group(1) or "").strip()
+            if path and path not in DEFERRED:
+                self.path(path, loc, scopes, "template")
+
+    def block(self, block: Any, loc: Loc) -> None:
+        if isinstance(block, (HeadingBlock, NoteBlock)):
+            self.template(block.text, loc + ("text",), self.top)
+        elif isinstance(block, FieldsBlock):
+            self.rows(block.rows, loc + ("rows",), self.top)
+        elif isinstance(block, TextBlock):
+            if block.label is not None:
+                self.template(block.label, loc + ("label",), self.top)
+            if block.value is not None:
+                self.path(block.value, loc + ("value",), self.top, "value")
+            if block.text is not None:
+                self.template(block.text, loc + ("text",), self.top)
+        elif isinstance(block, TableBlock):
+            self.table(block, loc)
+        elif isinstance(block, LogicModelBlock):
+            self.logic_model(block, loc)
+
+    def items(self, path: str, loc: Loc, scopes: list[Any]) -> Any | None:
+        found = self.path(path, loc, scopes, "items")
+        return None if found is None else list_item(found)
+
+    def table(self, block: TableBlock, loc: Loc) -> None:
+        self.rows(block.header, loc + ("header",), self.top)
+        self.rows(block.empty, loc + ("empty",), self.top)
+        item = self.items(block.items, loc + ("items",), self.top)
+        if item is None:
+            return
+        each = [item, *self.top]
+        if block.group_by:
+            self.path(block.group_by, loc + ("group_by",), each, "key")
+        for part in ("group", "group_continued", "row"):
+            self.rows(getattr(block, part) or [], loc + (part,), each)
+        if block.item_bookmark:
+            self.template(block.item_bookmark, loc + ("item_bookmark",), each)
+        self.rows(block.group_total, loc + ("group_total",), [Names(items=list[item]), *each])  # type: ignore[valid-type]
+        self.rows(block.total, loc + ("total",), [Names(items=list[item]), *self.top])  # type: ignore[valid-type]
+
+    def logic_model(self, block: LogicModelBlock, loc: Loc) -> None:
+        model = self.items(block.items, loc + ("items",), self.top)
+        if model is None:
+            return
+        if not (isinstance(model, type) and issubclass(model, LogicModel)):
+            self.problems.append((loc + ("items",), f"{block.items!r} is not a list of logic models"))
+            return
+        each = [model, *self.top]
+        self.rows(block.title, loc + ("title",), each)
+        self.rows(block.header, loc + ("header",), each)
+        stages = ("projects", *LOGIC_STAGES)
+        for c, column in enumerate(block.columns):
+            if column.value not in stages:
+                message = f"a logic-model column is one of {', '.join(stages)}; got {column.value!r}"
+                self.problems.append((loc + ("columns", c, "value"), message))
+
+    def rows(self, rows: Rows, loc: Loc, scopes: list[Any]) -> None:
+        for row in expand_rows(rows, loc):
+            row_scopes = self.at_year(scopes) if row.year is not None else scopes
+            for i, item in enumerate(row.cells):
+                if isinstance(item, YearCells):
+                    for j, cell in enumerate(item.cells):
+                        self.cell(cell, row.loc + (i, "cells", j), self.at_year(row_scopes), True)
+                else:
+                    self.cell(item, row.loc + (i,), row_scopes, row.year is not None)
+
+    @staticmethod
+    def at_year(scopes: list[Any]) -> list[Any]:
+        """The scopes of a year column (see Context.at_year)."""
+        entry = year_entry_type(scopes[0]) if not isinstance(scopes[0], Names) else None
+        values = Names(year=FiscalYear, year_kind=str)
+        if entry is None:
+            return [values, *scopes]
+        values["previous"] = entry
+        return [entry, values, *scopes]
+
+    def cell(self, cell: CellSpec, loc: Loc, scopes: list[Any], in_year: bool) -> None:
+        for key in ("label", "text"):
+            if getattr(cell, key) is not None:
+                self.template(getattr(cell, key), loc + (key,), scopes)
+        if cell.value is not None:
+            self.path(cell.value, loc + ("value",), scopes, "value")
+        if cell.aggregate() is not None:
+            self.aggregate(cell, loc, scopes, in_year)
+        for key in ("difference", "ratio"):
+            for k, operand in enumerate(getattr(cell, key) or ()):
+                if isinstance(operand, Aggregate):
+                    self.aggregate(operand, loc + (key, k), scopes, in_year)
+                else:
+                    self.path(operand, loc + (key, k), scopes, "figure")
+
+    def aggregate(self, spec: Any, loc: Loc, scopes: list[Any], in_year: bool) -> None:
+        function, path = spec.aggregate()
+        list_path, list_loc = (path, loc + (function,)) if function == "count" else (spec.over or "items", loc)
+        if function != "count" and spec.over is not None:
+            list_loc = loc + ("over",)
+        if list_path == "items" and not any(isinstance(s, Names) and "items" in s for s in scopes):
+            message = "say which list to go over (over: projects); items are known only in a table's total rows"
+            self.problems.append((loc + (function,), message))
+            return
+        item = self.items(list_path, list_loc, scopes)
+        if item is None:
+            return
+        each = self.at_year([item, *scopes]) if in_year else [item, *scopes]
+        if function != "count":
+            self.path(path, loc + (function,), each, "figure")
+        for key, wanted in spec.where.items():
+            self.path(key, loc + ("where", key), each, "key")
+            for text in wanted if isinstance(wanted, list) else [wanted]:
+                if isinstance(text, str):
+                    self.template(text, loc + ("where", key), scopes)
+
+
+def check_bindings(layout: Layout, binding: Binding) -> Iterator[tuple[Loc, str]]:
+    """Every path of ``layout`` that names nothing usable, with why (all of them)."""
+    yield from Binder(layout, binding).check()
