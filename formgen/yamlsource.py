@@ -150,11 +150,15 @@ class _Reader:
                 items.append(self.value(item, loc + (len(items),)))
             return items
         if isinstance(event, yaml.MappingStartEvent):
-            return self.mapping(loc)
+            return self.mapping(loc, bool(event.flow_style))
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
 
-    def mapping(self, loc: Loc) -> dict[str, Any]:
+    def mapping(self, loc: Loc, flow: bool = False) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        last: tuple[str, str] | None = None
+        """the last key read and, when its value is a plain whole number, the number as written"""
+        cut: dict[str, str] = {}
+        """numbers a comma cut into keys ({cost: 4,000}), as written, by the key they belong to"""
         key_events = self.until(yaml.MappingEndEvent)
         for key_event in key_events:
             if not isinstance(key_event, yaml.ScalarEvent):
@@ -169,6 +173,10 @@ class _Reader:
                 self.problem(key_event, loc, "merge keys (<<) are not allowed; write the values out")
                 self.replaced.append(loc + (key,))
             value_event = next(self.events)
+            if flow and last is not None and _cut_off(key_event, value_event):
+                last = (last[0], f"{last[1]},{key}")
+                cut[last[0]] = last[1]
+                continue
             if key in result:
                 first = self.lines.get(loc + (key,))
                 self.problem(key_event, loc + (key,), f"duplicate key (first given on line {first})")
@@ -177,13 +185,32 @@ class _Reader:
             line = key_event.start_mark.line + 1
             result[key] = self.value(value_event, loc + (key,))
             self.lines[loc + (key,)] = line
+            last = (key, str(result[key])) if type(result[key]) is int else None
+        for name, written in cut.items():
+            self.comma_number(loc + (name,), written)
         return result
+
+    def comma_number(self, loc: Loc, written: str) -> None:
+        """Report a number with commas left unquoted inside {…}, at its field."""
+        head = written.split(",")[0]
+        message = (
+            f"{written} inside {{…}} is read as {head} followed by keys: "
+            f'put it in quotes, "{written}", or write it without commas'
+        )
+        self.issues.append(Issue(self.path, self.lines.get(loc), format_loc(loc), message))
+        self.replaced.append(loc)
 
     def until(self, end: type) -> Iterator[yaml.Event]:
         for event in self.events:
             if isinstance(event, end):
                 return
             yield event
+
+
+def _cut_off(key: yaml.ScalarEvent, value: yaml.Event) -> bool:
+    """Whether ``key`` is what a comma cut off a number inside {…}: three digits, unquoted, no value."""
+    empty = isinstance(value, yaml.ScalarEvent) and value.value == "" and not value.style
+    return empty and not key.style and re.fullmatch(r"[0-9]{3}(?:\.[0-9]+)?", key.value) is not None
 
 
 def _decode(raw: bytes, path: str, error: type[InputError]) -> str:

@@ -1,0 +1,1 @@
+"""The project's configuration, formgen.yaml: folders, words, texts and declared fields."""
