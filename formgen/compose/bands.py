@@ -160,7 +160,7 @@ class BandBuilder:
             return cell_content(cell, ctx, style.number_format, place)
         figure = compute(cell, ctx)
         mark = ctx.words.partial
-        self.notes.extend(partial_notes(figure, ctx, place, mark))
+        self.notes.extend(partial_notes(figure, ctx, mark))
         return figure_content(figure, cell, style.number_format, place, mark)
 
     def at_year(self, ctx: Context, offset: int) -> Context:

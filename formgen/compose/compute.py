@@ -8,6 +8,9 @@ data is never taken as 0:
 * when some are missing, the sum (average, min, max) of those present is
   printed with a mark (words.partial, 「※」) after it, and each missing
   figure is listed as a note on every build;
+* a year an item's ``years`` leaves out is no missing figure: the item has
+  none that year (a project not yet started), and totals skip it unmarked;
+  a figure left out of a year that is given (or written null or 「-」) is;
 * a ratio whose divisor is 0 or missing is missing; a difference or ratio of
   a marked figure is marked too.
 """
@@ -18,8 +21,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import Issue, Place
+from ..errors import Issue
 from ..layout.model import Aggregate, CellSpec, Computed
+from ..records.model import YearEntry
 from ..records.values import Choice, Percent
 from ..yamlsource import Loc
 from .context import MISSING, Context, Items, display
@@ -29,10 +33,11 @@ Number = int | Decimal | Percent
 
 @dataclass
 class Figure:
-    """A computed value; ``missing`` are the data locations of figures it had to leave out."""
+    """A computed value; ``missing`` are the figures it had to leave out, by their data location
+    (None for one whose place is not known, such as the previous year's)."""
 
     value: Number | None
-    missing: list[Loc] = field(default_factory=list)
+    missing: list[Loc | None] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -70,13 +75,14 @@ def aggregate(spec: Computed, ctx: Context) -> Figure:
     if function == "count":
         return Figure(len(chosen))
     values: list[Number] = []
-    missing: list[Loc] = []
+    missing: list[Loc | None] = []
     for item_ctx in chosen:
         found = item_ctx.lookup(path)
-        if found.value is None or found.value is MISSING:
-            missing.extend([found.loc] if found.loc is not None else [])
-        else:
+        if found.value is not None and found.value is not MISSING:
             values.append(found.value)
+        elif not (isinstance(found.owner, YearEntry) and not found.owner.given()):
+            missing.append(found.loc)
+        # else: the item has no figures for that year at all (not started yet): nothing is missing
     if not values:
         return Figure(None)
     return Figure(_reduce(function, values, getattr(spec, "decimals", None)), missing)
@@ -169,9 +175,10 @@ def _ratio(a: Number | None, b: Number | None, decimals: int) -> Percent | None:
     return Percent(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), decimals)
 
 
-def partial_notes(figure: Figure, ctx: Context, where: Place, mark: str) -> list[Issue]:
-    """One note per figure a printed total left out."""
+def partial_notes(figure: Figure, ctx: Context, mark: str) -> list[Issue]:
+    """One note per figure a printed total left out (the same figure is named once per build)."""
     return [
-        ctx.place_of(loc).issue(f"not given: the figure computed at {where} leaves it out and is marked {mark}")
+        ctx.place_of(loc).issue(f"not given: the totals and other figures computed over it leave it out, marked {mark}")
         for loc in figure.missing
+        if loc is not None
     ]

@@ -71,6 +71,8 @@ class Scope:
 class Lookup:
     value: Any
     loc: Loc | None
+    owner: Any = None
+    """the object the value was read from (a year's entry, an item, the record)"""
 
 
 class UnknownField(Exception):
@@ -158,7 +160,7 @@ class Context:
             except KeyError:
                 continue
             loc = None if scope.loc is None else scope.loc + (first,)
-            name = first
+            name, owner = first, scope.obj
             for part in rest:
                 if value is None or value is MISSING:
                     return Lookup(MISSING, loc)
@@ -166,7 +168,7 @@ class Context:
                 if link is not None:
                     value, loc = link(self.record, value), None
                 try:
-                    value = _get(value, part)
+                    owner, value = value, _get(value, part)
                 except KeyError:
                     available = public_names(value)
                     if not available:
@@ -174,7 +176,7 @@ class Context:
                     raise UnknownField(path, available) from None
                 loc = None if loc is None else loc + (part,)
                 name = part
-            return Lookup(value, loc)
+            return Lookup(value, loc, owner)
         available = sorted({n for s in self.scopes if s.obj is not None for n in public_names(s.obj)})
         raise UnknownField(path, available)
 

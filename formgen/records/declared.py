@@ -235,7 +235,7 @@ def graded_value(item: Any, spec: GradeField) -> Decimal | int | None:
         present = (read_path(item.year_entry(y), spec.of) for y in sorted(item.years, reverse=True))
         value = next((v for v in present if v is not None), None)
     else:
-        sheet_year = item._sheet_year
+        sheet_year = item.sheet_year()
         value = None if sheet_year is None else read_path(item.year_entry(sheet_year + spec.year), spec.of)
     return value.percent if isinstance(value, Percent) else value
 

@@ -30,7 +30,9 @@ def load_record(
     model needs from the project while validating (see ``Config.validation_context``).
     """
     source = load_yaml(path, DataError, display, partial=True, raw=raw)
-    record = validate(model, source, DataError, context, _years_of(source.data))
+    sheet_year = _year_of(source.data)
+    hints = {} if sheet_year is None else {"year": sheet_year.short, "next": sheet_year.next.short}
+    record = validate(model, source, DataError, (context or {}) | {"sheet_year": sheet_year}, hints)
     problems = [source.issue(loc, message) for loc, message in record.problems()]
     if year is not None and record.fiscal_year != year:
         problems.append(
@@ -47,7 +49,7 @@ def load_record(
     return record
 
 
-def _years_of(data: Any) -> dict[str, str]:
-    """The sheet's year and the next, as the file names them, for messages (R7, R8)."""
-    year = FiscalYear.try_parse(data.get("fiscal_year")) if isinstance(data, dict) else None
-    return {} if year is None else {"year": year.short, "next": year.next.short}
+def _year_of(data: Any) -> FiscalYear | None:
+    """The sheet's fiscal year as the file gives it, before validation (items need it, and
+    messages name it)."""
+    return FiscalYear.try_parse(data.get("fiscal_year")) if isinstance(data, dict) else None

@@ -95,6 +95,10 @@ class Measure(Model):
     _word: str = PrivateAttr(default="施策")
     """what the city calls a measure (words.measure of formgen.yaml)"""
 
+    def model_post_init(self, context: Any) -> None:
+        """``context``: the validation context, ``{"measure_word": "施策"}``."""
+        self._word = (context or {}).get("measure_word", "施策")
+
     @property
     def label(self) -> str:
         """施策1 交流の促進"""
@@ -137,14 +141,31 @@ def _years_once(value: Any) -> Any:
     return value
 
 
+class YearEntry(Model):
+    """The figures of one fiscal year of an item; it knows its item and year, for values it
+    derives from them (a KPI's rate), and whether the data file gives the year at all."""
+
+    _item: Any = PrivateAttr(default=None)
+    _year: FiscalYear | None = PrivateAttr(default=None)
+    _given: bool = PrivateAttr(default=True)
+
+    def attach(self, item: Any, year: FiscalYear, given: bool = True) -> None:
+        self._item, self._year, self._given = item, year, given
+
+    def given(self) -> bool:
+        """Whether the data file gives this year (an item has no figures for a year it omits:
+        a project that had not started yet, not a figure that is unknown)."""
+        return self._given
+
+
 class WithYears(Model):
     """An item with figures per fiscal year (``years: {R5: {...}, R6: {...}}``)."""
 
     _sheet_year: FiscalYear | None = PrivateAttr(default=None)
-    """the fiscal year of the sheet holding the item"""
+    """the fiscal year of the sheet holding the item (from the validation context)"""
 
     @classmethod
-    def year_model(cls) -> type[Model]:
+    def year_model(cls) -> type[YearEntry]:
         """The model of one year's entry (a city may have declared fields of its own in it)."""
         return typing.get_args(cls.model_fields["years"].annotation)[1]  # type: ignore[no-any-return]
 
@@ -153,33 +174,33 @@ class WithYears(Model):
         entry = self.years.get(year)  # type: ignore[attr-defined]
         if entry is None:
             entry = self.year_model()()
-            self.adopt(entry, year)
+            entry.attach(self, year, given=False)
         return entry
 
-    def adopt(self, entry: Any, year: FiscalYear) -> None:
-        """Tell a year's entry whose it is, for values it derives from its item (a KPI's rate)."""
+    def sheet_year(self) -> FiscalYear | None:
+        """The fiscal year of the sheet holding the item."""
+        return self._sheet_year
 
     def model_post_init(self, context: Any) -> None:
+        """``context``: the validation context, ``{"sheet_year": FiscalYear}``."""
+        self._sheet_year = (context or {}).get("sheet_year")
         for year, entry in self.years.items():  # type: ignore[attr-defined]
-            self.adopt(entry, year)
+            entry.attach(self, year)
 
 
-class KpiYear(Model):
+class KpiYear(YearEntry):
     """目標 and 実績 of one fiscal year; a missing actual prints as 「-」."""
 
     target: OptionalNumber = None
     actual: OptionalNumber = None
 
-    _kpi: Any = PrivateAttr(default=None)
-    _year: FiscalYear | None = PrivateAttr(default=None)
-
     @property
     def rate(self) -> Percent | None:
         """達成率, rounded as the indicator prescribes (see :meth:`Kpi.rate`)."""
-        if self._kpi is None or self._year is None:
+        if self._item is None or self._year is None:
             return None
-        rate = self._kpi.rate(self._year)
-        return None if rate is None else Percent(rate, self._kpi.decimals)
+        rate = self._item.rate(self._year)
+        return None if rate is None else Percent(rate, self._item.decimals)
 
 
 class KpiPoint(Model):
@@ -221,8 +242,8 @@ class Kpi(WithYears):
         """Position in the list of indicators, starting at 1."""
         return self._number
 
-    def adopt(self, entry: Any, year: FiscalYear) -> None:
-        entry._kpi, entry._year = self, year
+    def numbered(self, number: int) -> None:
+        self._number = number
 
     def rate(self, year: FiscalYear) -> Decimal | None:
         """達成率 in percent: actual / target (target / actual when lower is better).
@@ -248,7 +269,7 @@ class Kpi(WithYears):
 NextYearPolicy = Literal["継続", "新規", "拡充", "縮小", "見直し", "統合", "休止", "終了", "廃止", "完了"]
 
 
-class ProjectYear(Model):
+class ProjectYear(YearEntry):
     """財務内容 of one fiscal year (単位: 千円): 決算 for a past year, 予算 for the sheet's year,
     見込み for the next."""
 
@@ -300,6 +321,9 @@ class Project(WithYears):
     def number(self) -> int:
         """No: position within its measure, starting at 1."""
         return self._number
+
+    def numbered(self, number: int) -> None:
+        self._number = number
 
 
 class Related(Model):
@@ -396,7 +420,7 @@ class LogicModel(Model):
 # --------------------------------------------------------------------------- outcome evidence
 
 
-class EvidenceYear(Model):
+class EvidenceYear(YearEntry):
     """計画 and 実績 of one year."""
 
     plan: OptionalNumber = None
@@ -453,21 +477,13 @@ class PolicyArea(Model):
     """the parsed file (:class:`formgen.yamlsource.Source`), to name lines in later errors"""
 
     def model_post_init(self, context: Any) -> None:
-        """Number what the form numbers; tell items their sheet's year and measures the city's word.
-
-        ``context``: the validation context, ``{"measure_word": "施策"}``.
-        """
-        word = (context or {}).get("measure_word", "施策")
-        for measure in self.measures:
-            measure._word = word
+        """Number what the form numbers."""
         for index, kpi in enumerate(self.kpis, start=1):
-            kpi._number = index
+            kpi.numbered(index)
         counters: dict[int, int] = {}
         for project in self.projects:
             counters[project.measure] = counters.get(project.measure, 0) + 1
-            project._number = counters[project.measure]
-        for item in [*self.kpis, *self.projects, *self.outcome_evidence]:
-            item._sheet_year = self.fiscal_year
+            project.numbered(counters[project.measure])
 
     # ----- derived views used by layouts
 
