@@ -18,7 +18,10 @@ from .yamlsource import resolve_plain
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never anchors and aliases (formgen refuses them): a value used twice, such as the new
+        fiscal year as the sheet's year and as a key of its figures, is written out twice."""
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -22,6 +22,7 @@ SEED_DATA = ROOT / "data" / "R7" / "37.yaml"
 LAYOUTS = ROOT / "layouts"
 FONTS = ROOT / "fonts"
 CONFIG = ROOT / "formgen.yaml"
+EXAMPLE_CONFIG = ROOT / "examples" / "sakuradai" / "formgen.yaml"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

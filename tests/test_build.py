@@ -465,3 +465,35 @@ def test_validate_a_project_folder_reads_its_data_only(project: Path, monkeypatc
     result = run_cli("validate", ".")
     assert result.exit_code == 0, result.output
     assert result.stdout.count(": ok") == 1 and "layouts" not in result.stdout
+
+
+def test_new_year_keeps_baselines_and_rolls_project_years_and_declared_fields(tmp_path: Path) -> None:
+    """On the second city's data: a 基準値 does not slide, R7's 予算 is flagged as waiting for its 決算."""
+    from conftest import EXAMPLE_CONFIG
+    from formgen.config.load import load_config
+    from formgen.datafiles import describe, load
+    from formgen.eras import FiscalYear
+
+    project = tmp_path / "city"
+    shutil.copytree(EXAMPLE_CONFIG.parent / "data", project / "data")
+    shutil.copy(EXAMPLE_CONFIG, project / "formgen.yaml")
+    result = run_cli("new-year", "--config", str(project / "formgen.yaml"))
+    assert result.exit_code == 0, result.output
+    new = project / "data" / "R8" / "12.yaml"
+    config = load_config(project / "formgen.yaml")
+    record = load(describe(new), config=config)
+    old = load(describe(project / "data" / "R7" / "12.yaml"), config=config)
+    r7, r8, r9 = (FiscalYear.parse(y) for y in ("R7", "R8", "R9"))
+    assert [(k.baseline, k.final_target) for k in record.kpis] == [(k.baseline, k.final_target) for k in old.kpis]
+    assert record.kpis[0].baseline.year == FiscalYear.parse("R2")
+    first = record.projects[0]
+    assert first.year_entry(r7).cost == 14800 and first.year_entry(r7).subsidy == 3700  # kept, to be settled
+    assert first.year_entry(r8).given() and first.year_entry(r8).cost is None  # the new budget year, to fill in
+    assert first.year_entry(r9).given() and first.year_entry(r9).cost is None
+    assert (record.manager, record.evaluation.value, first.started.short) == ("佐藤 真理子", "B", "R3")
+    todo = result.stdout
+    assert f"{new}:" in todo
+    assert "projects[0].years.R7: holds the 令和7年度 予算: enter the 令和7年度 決算 (settled)" in todo
+    assert "projects[0].years.R9: enter the 令和9年度(見込み) figures" in todo
+    validated = run_cli("validate", "--config", str(project / "formgen.yaml"), str(new))
+    assert validated.exit_code == 0, validated.output

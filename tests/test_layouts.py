@@ -244,8 +244,8 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "'department' is a single value",
         ),
         (
-            "text: 1 政策分野の進捗状況\n        bookmark: true",
-            "text: 1 政策分野の進捗状況\n        bookmark: 9",
+            'text: "1 {words.area}の進捗状況"\n        bookmark: true',
+            'text: "1 {words.area}の進捗状況"\n        bookmark: 9',
             "bookmark: 9",
             "sheets[0].blocks[4].bookmark",
             "must be true, false or a bookmark level from 1 to 3, got 9",
@@ -279,9 +279,9 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "sheets[0] is named '施策評価票' already",
         ),
         (
-            'right: "{fiscal_year.long} 施策評価票',
-            'right: "{fiscal_year.long 施策評価票',
-            "{fiscal_year.long 施策評価票",
+            'right: "{fiscal_year.long} {words.form}',
+            'right: "{fiscal_year.long {words.form}',
+            "{fiscal_year.long {words.form}",
             "page.header.right",
             "has a { or } that closes no placeholder",
         ),

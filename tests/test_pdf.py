@@ -397,8 +397,8 @@ def test_an_area_name_too_long_for_the_header_is_blamed_on_the_data(tmp_path: Pa
 
 def test_a_header_too_long_by_the_layouts_own_text_is_blamed_on_the_layout_only(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    old = 'right: "{fiscal_year.long} 施策評価票'
-    layout = edit_layout(project, old, 'right: "{fiscal_year.long} ' + "長い見出し" * 40 + " 施策評価票")
+    old = 'right: "{fiscal_year.long} {words.form}'
+    layout = edit_layout(project, old, 'right: "{fiscal_year.long} ' + "長い見出し" * 40 + " {words.form}")
     result = build_project(project)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{layout}:18: page.header: its texts need "), result.stderr

@@ -59,6 +59,13 @@ CASES = [
     ("literal", append("    next_year: 続行\n"), 24, "projects[0].next_year", "must be one of"),
     ("yaml11-octal", replace("target: 4000", "target: 0400"), 16, "kpis[0].years.R5.target", "octal"),
     (
+        "comma-number-in-braces",
+        replace("target: 4000", "target: 4,000"),
+        16,
+        "kpis[0].years.R5.target",
+        '4,000 inside {…} is read as 4 followed by keys: put it in quotes, "4,000"',
+    ),
+    (
         "yaml11-base60",
         replace("personnel: 3691", "personnel: 1:30"),
         23,

@@ -116,7 +116,14 @@ def _usable(name: str, tp: Any, use: str) -> list[str]:
     """How ``name`` may be written where ``use`` needs something: itself, or as a group to go into."""
     if USES[use][1](tp):
         return [name]
-    return [f"{name}.…"] if names_of(tp) and list_item(tp) is None else []
+    return [f"{name}.…"] if _leads_to(tp, use) else []
+
+
+def _leads_to(tp: Any, use: str, depth: int = 3) -> bool:
+    """Whether a group holds, within a few steps, something fit for ``use`` (not only lists)."""
+    if depth == 0 or list_item(tp) is not None:
+        return False
+    return any(USES[use][1](t) or _leads_to(t, use, depth - 1) for t in names_of(tp).values())
 
 
 def _available(found: dict[str, Any], use: str) -> str:
