@@ -84,7 +84,7 @@ def test_every_name_the_hint_offers_works_where_it_is_offered(tmp_path: Path) ->
     project = make_project(tmp_path / "wrong")
     edit_layout(project, DEPARTMENT, "{value: nothing_here, span: 31}")
     hint = next(ln for ln in errors_of(project) if "'nothing_here'" in ln)
-    offered = re.search(r"available: (.*)$", hint).group(1).split(", ")  # type: ignore[union-attr]
+    offered = re.search(r"\(available: (.*)\)$", hint).group(1).split(", ")  # type: ignore[union-attr]
     assert {"department", "vision", "final_evaluation", "area.…", "texts.…"} <= set(offered)
     assert not {"measures", "kpis", "projects", "review", "years"} & set(offered), "lists are not printable"
     for name in offered:

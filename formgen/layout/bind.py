@@ -140,7 +140,7 @@ def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
     hint = f"; did you mean {close[0]!r}?" if close else ""
     if first in MOVED:
         return f"there is no field {path!r} here: {MOVED[first]}"
-    return f"there is no field {path!r} here{hint}; available: {_available(found, use)}"
+    return f"there is no field {path!r} here{hint} (available: {_available(found, use)})"
 
 
 def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:
