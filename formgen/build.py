@@ -151,7 +151,7 @@ def manifest_bytes(year: FiscalYear, files: dict[str, dict[str, Any]]) -> bytes:
 
 def _current(entry: dict[str, Any] | None, inputs: str, path: Path) -> bool:
     """Whether ``path`` is the output the last build made from the same inputs, untouched since."""
-    return bool(entry) and entry.get("inputs") == inputs and entry.get("sha256") == sha256_of(path)
+    return entry is not None and entry.get("inputs") == inputs and entry.get("sha256") == sha256_of(path)
 
 
 # --------------------------------------------------------------------------- rendering one area

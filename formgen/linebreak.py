@@ -182,7 +182,15 @@ _NUM_PREFIX = 2048
 _DOUBLE = 4096
 _UNIT_CHAR = 8192
 
-_SPACES = re.compile(" +")
+_SPACES = re.compile(" *")
+
+
+def _after_spaces(text: str, start: int) -> int:
+    """The position after the spaces at ``start`` (``start`` itself when there are none)."""
+    match = _SPACES.match(text, start)
+    return match.end() if match else start
+
+
 _EPS = 1e-9  # slack for floating-point sums when testing whether a line fits
 
 
@@ -318,7 +326,7 @@ def _reach(text: str, flags: list[int], pos: list[float], s: int, avail: float) 
     """The furthest end of a line starting at ``s`` that fits ``avail`` points, with the spaces
     after it (which are free)."""
     m = max(bisect_right(pos, pos[s] + avail + _EPS, s) - 1, s)
-    return _SPACES.match(text, m).end() if m < len(text) and flags[m] & _SPACE else m
+    return _after_spaces(text, m) if m < len(text) and flags[m] & _SPACE else m
 
 
 def _fits_alone(text: str, flags: list[int], pos: list[float], b: int, e: int, avail: float) -> bool:
@@ -432,7 +440,7 @@ def break_paragraph(
                 rest = rest.rstrip(" ")
             lines.append(prefix + rest)
             return lines
-        lo = _SPACES.match(text, s).end() if flags[s] & _SPACE else s  # leading spaces only at s == 0
+        lo = _after_spaces(text, s) if flags[s] & _SPACE else s  # leading spaces only at s == 0
         if e > lo:
             b = _choose(text, flags, pos, s, lo, e, avail, hang_avail)
         elif lo > s:

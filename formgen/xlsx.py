@@ -19,6 +19,7 @@ import re
 import zipfile
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -222,7 +223,7 @@ def _cell_xml(
     c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
     align = cell.align or style.align
     text = None if cell.number is not None else cell.text
-    quote = bool(text) and text.startswith(_FORMULA_START)
+    quote = text is not None and text.startswith(_FORMULA_START)
     for rr in range(r0, r1 + 1):
         for cc in range(c0, c1 + 1):
             if r0 < rr < r1 and c0 < cc < c1 and style.fill is None:
@@ -286,7 +287,7 @@ def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page
     _header_footer(ws.oddFooter, plan, plan.footer)
 
 
-def _header_footer(target, plan: DocumentPlan, spec: HeaderFooterPlan) -> None:  # noqa: ANN001
+def _header_footer(target: Any, plan: DocumentPlan, spec: HeaderFooterPlan) -> None:
     style = plan.styles[spec.style]
     family = plan.fonts[style.font].family
     for slot in ("left", "center", "right"):
@@ -308,15 +309,21 @@ class _FixedTimeZip(zipfile.ZipFile):
         self._stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
         self._sheet_data = sheet_data
 
-    def writestr(self, name, data, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
-        if isinstance(name, str):
-            info = zipfile.ZipInfo(name, date_time=self._stamp)
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            name = info
-        return super().writestr(name, data, *args, **kwargs)
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
         # openpyxl writes worksheets through temporary files, whose time would leak in
         with open(filename, "rb") as handle:
             data = handle.read()

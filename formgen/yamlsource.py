@@ -123,7 +123,7 @@ class _Reader:
         self.replaced: list[Loc] = []
 
     def problem(self, event: yaml.Event, loc: Loc, message: str) -> None:
-        self.issues.append(Issue(self.path, event.start_mark.line + 1, format_loc(loc), message))
+        self.issues.append(Issue(self.path, _line(event), format_loc(loc), message))
 
     def check_node(self, event: yaml.NodeEvent, loc: Loc) -> None:
         if event.anchor is not None:
@@ -133,7 +133,7 @@ class _Reader:
             self.problem(event, loc, f"explicit tags ({tag}) are not allowed")
 
     def value(self, event: yaml.Event, loc: Loc) -> Any:
-        self.lines[loc] = event.start_mark.line + 1
+        self.lines[loc] = _line(event)
         if isinstance(event, yaml.AliasEvent):
             self.problem(event, loc, f"aliases (*{event.anchor}) are not allowed; write the value out")
             self.replaced.append(loc)
@@ -182,7 +182,7 @@ class _Reader:
                 self.problem(key_event, loc + (key,), f"duplicate key (first given on line {first})")
                 self.value(value_event, loc + (f"{key} (duplicate)",))
                 continue
-            line = key_event.start_mark.line + 1
+            line = _line(key_event)
             result[key] = self.value(value_event, loc + (key,))
             self.lines[loc + (key,)] = line
             last = (key, str(result[key])) if type(result[key]) is int else None
@@ -205,6 +205,11 @@ class _Reader:
             if isinstance(event, end):
                 return
             yield event
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 1
 
 
 def _cut_off(key: yaml.ScalarEvent, value: yaml.Event) -> bool:
@@ -255,14 +260,14 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
         if found:
             return found
         if isinstance(exc.character, int):  # libyaml counts bytes of the UTF-8 text
-            line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+            at = text.encode("utf-8")[: exc.position].count(b"\n") + 1
             code = exc.character
         else:
-            line = text[: exc.position].count("\n") + 1
+            at = text[: exc.position].count("\n") + 1
             code = ord(exc.character)
-        return [Issue(path, line, "", f"control character U+{code:04X} is not allowed")]
+        return [Issue(path, at, "", f"control character U+{code:04X} is not allowed")]
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+    line: int | None = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
@@ -290,7 +295,7 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, pa
                 if documents:
                     reader.problem(body, (), "only one YAML document per file is allowed")
                 documents.append(reader.value(body, ()))
-                reader.lines.setdefault((), body.start_mark.line + 1)
+                reader.lines.setdefault((), _line(body))
     except yaml.YAMLError as exc:
         raise error(reader.issues + _yaml_problem(exc, text, path)) from None
     if reader.issues and not partial:

@@ -367,13 +367,13 @@ class BandBuilder:
                     [place.issue(f"a logic-model column is one of projects, {', '.join(LOGIC_STAGES)}; got {stage!r}")]
                 )
             covered = 0
-            for row, span, text in spans:
+            for r, span, text in spans:
                 data_place = ctx.place_of(ctx.scopes[0].loc + (stage,)) if ctx.scopes[0].loc is not None else place
                 content = TextContent(text_paragraphs(text, spec.bullet), data_place)
-                rows[row].cells.append(BCell(col, spec.span, min(span, nrows - row), style, content, spec.align))
-                covered = row + span
-            for row in range(covered, nrows):  # a column left short still gets its grid cells
-                rows[row].cells.append(BCell(col, spec.span, 1, style, TextContent([], place)))
+                rows[r].cells.append(BCell(col, spec.span, min(span, nrows - r), style, content, spec.align))
+                covered = r + span
+            for r in range(covered, nrows):  # a column left short still gets its grid cells
+                rows[r].cells.append(BCell(col, spec.span, 1, style, TextContent([], place)))
             col += spec.span
         for row in rows:
             row.cells.sort(key=lambda c: c.col)

@@ -164,6 +164,7 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     pages: list[list[BRow]] = [[]]
     outline: list[tuple[int, int, int, str]] = []
     used = 0.0
+    top_rows = 0  # rows at the top of the page that repeat a header: the page holds nothing else yet
 
     def place(rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
         nonlocal used
@@ -180,8 +181,6 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         for header in repeated:
             place(_copy_rows(header.rows), [])
         top_rows = len(pages[-1])
-
-    top_rows = 0  # rows at the top of the page that repeat a header: the page holds nothing else yet
 
     glued = False  # the last band placed must stay with the next one: never move it away
     i = 0

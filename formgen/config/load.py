@@ -101,7 +101,8 @@ def _check(spec: ConfigSpec) -> Iterator[tuple[Loc, str]]:
         except PydanticCustomError as exc:
             yield ("texts", name), str(exc)
     for level, core in CORE_LEVELS.items():
-        taken = {n for n in dir(core) if not n.startswith("_")} | set(class_members(core)) | set(core.key_hints)
+        taken = {n for n in dir(core) if not n.startswith("_")} | set(class_members(core))
+        taken |= set(getattr(core, "key_hints", {}))
         for name, declared in getattr(spec.fields, level).items():
             loc: Loc = ("fields", level, name)
             if name in taken:

@@ -135,6 +135,7 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
             return resolved[name]
         spec = layout.styles[name]
         parent_name = spec.parent or ("base" if name != "base" and "base" in layout.styles else None)
+        parent: Style | None
         if parent_name is None:
             parent = DEFAULT_STYLE.model_copy(update={"font": first_family})
         elif parent_name not in layout.styles:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
+from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
@@ -120,8 +121,8 @@ def _subset_tag(name: str, gids: list[int]) -> str:
 
 def _widths(face: FontFace, gids: list[int], scale: float) -> list:
     """The W array for glyphs whose width is not the default 1000: ``first [w1 w2 …]`` runs."""
-    out: list = []
-    run_start, run = -2, []
+    out: list[Any] = []
+    run_start, run = -2, list[int]()
     for gid in gids:
         width = round(face.glyph_advances[gid] * scale)
         if width == 1000:

@@ -275,7 +275,7 @@ class PdfRenderer:
         texts.append(" ".join(parts))
 
     def _header_footer(
-        self, plan: DocumentPlan, spec: HeaderFooterPlan, number: int, total: int, top: bool
+        self, plan: DocumentPlan | Drawn, spec: HeaderFooterPlan, number: int, total: int, top: bool
     ) -> list[str]:
         style = plan.styles[spec.style]
         face = self.face(plan, style)

@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, BeforeValidator, Field, InstanceOf, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, InstanceOf, PlainSerializer, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
 
 from ..config.model import (
@@ -195,7 +195,8 @@ def declared_field(spec: Any) -> tuple[Any, FieldInfo]:
     if spec.type == "narrative":
         annotation: Any = Annotated[Narrative, BeforeValidator(lambda v: [] if v is None else v)]
         default = [] if spec.default is None else spec.default
-        return annotation, (Field(description=about) if spec.required else Field(default, description=about))
+        info = Field(description=about) if spec.required else Field(default, description=about)
+        return annotation, cast(FieldInfo, info)
     kind = kind_of(spec)
     # pydantic runs the last of several validators first: 「-」 → missing, then required, then the check
     before = [BeforeValidator(kind.check), BeforeValidator(_required)]
@@ -335,23 +336,20 @@ def _extend(
     check_grade: GradeCheck | None,
 ) -> type[BaseModel]:
     """A subclass of ``base`` with the declared fields, holding the built models of lower levels."""
-    annotations: dict[str, Any] = {}
-    namespace: dict[str, Any] = {"__module__": base.__module__, "__qualname__": base.__qualname__}
-    namespace["__doc__"] = base.__doc__
+    fields: dict[str, Any] = {}
     for name, lower in _CONTAINS.get(level, {}).items():
-        annotations[name], namespace[name] = _holding(base.model_fields[name], built[lower])
+        fields[name] = _holding(base.model_fields[name], built[lower])
     grades: dict[str, GradeField] = {}
     for name, spec in declared.items():
         if isinstance(spec, GradeField):
             grades[name] = spec
         else:
-            annotations[name], namespace[name] = declared_field(spec)
+            fields[name] = declared_field(spec)
+    model = create_model(base.__name__, __base__=base, __module__=base.__module__, __doc__=base.__doc__, **fields)
     hints = dict(getattr(base, "key_hints", {}))
     for name, spec in grades.items():
         hints[name] = f"is computed from {spec.of} (a grade declared in formgen.yaml), never typed"
-    namespace["__annotations__"] = annotations
-    namespace["key_hints"] = hints
-    model = type(base)(base.__name__, (base,), namespace)
+    setattr(model, "key_hints", hints)  # noqa: B010 - a ClassVar of the core model, set on the subclass
     for name, spec in grades.items():
         graded = model.year_model() if spec.year is not None and hasattr(model, "year_model") else model
         if check_grade is not None:

@@ -14,7 +14,6 @@ import dataclasses
 import types
 import typing
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -82,9 +81,18 @@ def members(tp: Any) -> dict[str, Any]:
     return found
 
 
-@cache
+_MEMBERS: dict[type, dict[str, Any]] = {}
+
+
 def class_members(cls: type) -> dict[str, Any]:
-    """Fields, properties and dataclass fields of ``cls``, by name (cached per class)."""
+    """Fields, properties and dataclass fields of ``cls``, by name (worked out once per class)."""
+    found = _MEMBERS.get(cls)
+    if found is None:
+        found = _MEMBERS[cls] = _class_members(cls)
+    return found
+
+
+def _class_members(cls: type) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if issubclass(cls, BaseModel):
         found.update({name: info.annotation for name, info in cls.model_fields.items()})

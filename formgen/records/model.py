@@ -21,14 +21,15 @@ from ..yamlsource import Loc
 from .narrative import Narrative
 from .types import (
     Flag,
+    GoalNumber,
     Line,
     OptionalAmount,
     OptionalNumber,
     PositiveInt,
     SdgGoal,
     SdgTarget,
+    SmallCount,
     Text,
-    int_range,
 )
 from .values import Percent
 
@@ -167,7 +168,7 @@ class WithYears(Model):
     @classmethod
     def year_model(cls) -> type[YearEntry]:
         """The model of one year's entry (a city may have declared fields of its own in it)."""
-        return typing.get_args(cls.model_fields["years"].annotation)[1]  # type: ignore[no-any-return]
+        return typing.get_args(cls.model_fields["years"].annotation)[1]
 
     def year_entry(self, year: FiscalYear) -> Any:
         """The entry for ``year``: as given, or an empty one (every figure missing)."""
@@ -222,7 +223,7 @@ class Kpi(WithYears):
     """説明又は計算式"""
     better: Literal["higher", "lower"] = "higher"
     """whether a higher or a lower actual is better (decides the rate's direction)"""
-    decimals: int_range(0, 4) = 1
+    decimals: SmallCount = 1
     """decimals printed in 達成率"""
     rounding: Rounding = "half_up"
     """how 達成率 is rounded to its decimals; the form rounds half up (57.25 → 57.3)"""
@@ -294,7 +295,7 @@ class Project(WithYears):
     """the 施策 number this project belongs to"""
     main: Flag = False
     """主要事業 (printed ◎)"""
-    population_goal: int_range(1, 20) | None = None
+    population_goal: GoalNumber | None = None
     """人口減少対策: the basic goal of the population strategy (基本目標2 → 2)"""
     sdg_target: SdgTarget | None = None
     """SDGsターゲット, e.g. 11.3"""

@@ -212,6 +212,10 @@ def int_range(low: int, high: int | None = None) -> Any:
 
 
 PositiveInt = int_range(1)
+SmallCount = int_range(0, 4)
+"""0 to 4: decimals of a rate"""
+GoalNumber = int_range(1, 20)
+"""a basic goal of the population strategy (基本目標1–20)"""
 
 Flag = Annotated[bool, BeforeValidator(flag)]
 
