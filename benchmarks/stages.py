@@ -32,15 +32,17 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
+    from formgen.build import area_layout
     from formgen.compose import compose
-    from formgen.layout.load import load_layout
+    from formgen.config.load import load_config
+    from formgen.datafiles import describe, load
     from formgen.pdf import render_pdf
-    from formgen.records import load_record
     from formgen.xlsx import write_xlsx
 
     imports = (time.perf_counter() - start) * 1000
-    layout_ms, layout = best(lambda: load_layout(ROOT / "layouts" / "policy_area.yaml", ROOT / "fonts"), 1)
-    record_ms, record = best(lambda: load_record(args.datafile), args.repeat)
+    config = load_config(ROOT / "formgen.yaml")
+    layout_ms, layout = best(lambda: area_layout(ROOT / "layouts", ROOT / "fonts", config), 1)
+    record_ms, record = best(lambda: load(describe(args.datafile), config=config), args.repeat)
     compose_ms, plan = best(lambda: compose(layout, record), args.repeat)
     xlsx_ms, xlsx = best(lambda: write_xlsx(plan), args.repeat)
     pdf_ms, pdf = best(lambda: render_pdf(plan)[0], args.repeat)

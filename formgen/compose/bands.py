@@ -122,6 +122,9 @@ class BandBuilder:
         self.notes = notes
         """figures the computed totals had to leave out (for all sheets)"""
         self.repeat_only: list[Band] = []
+        self._years: dict[tuple[int, int], tuple[Context, Context]] = {}
+        """year contexts made, by (id of the item's context, year offset), with the context itself
+        (an id is only reused once its object is gone: the kept context prevents that)"""
 
     # ----- helpers
 
@@ -164,13 +167,18 @@ class BandBuilder:
         return figure_content(figure, cell, style.number_format, place, mark)
 
     def at_year(self, ctx: Context, offset: int) -> Context:
-        """The context of a year column (or a year's row), remembering which years an item prints."""
+        """The context of a year column (or a year's row), remembering which years an item prints.
+        An item's rows ask for the same years again and again: each is made once."""
+        made = self._years.get((id(ctx), offset))
+        if made is not None and made[0] is ctx:
+            return made[1]
         year = self.ctx.record.fiscal_year + offset
         item = ctx.scopes[0]
         if isinstance(item.obj, WithYears):
             printed = self.year_columns.setdefault(id(item.obj), YearColumns(item.obj, item.loc))
             printed.years.add(year)
-        return ctx.at_year(year)
+        self._years[(id(ctx), offset)] = (ctx, ctx.at_year(year))
+        return self._years[(id(ctx), offset)][1]
 
     def _expand(self, row: RowAt, ctx: Context) -> list[tuple[Loc, CellSpec, Context]]:
         out: list[tuple[Loc, CellSpec, Context]] = []

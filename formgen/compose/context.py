@@ -51,6 +51,22 @@ LINKS: dict[str, Callable[[PolicyArea, Any], Any]] = {"measure": _measure_link}
 """fields holding a number that names another part of the record"""
 
 
+@dataclass(frozen=True)
+class YearColumn:
+    """What a year column names besides the item's entry: the year, what its figures are, and
+    the entry of the year before (for a 前年度比)."""
+
+    year: FiscalYear
+    year_kind: str
+    """決算, 予算, 見込み or 計画"""
+    _item: Any = None
+
+    @property
+    def previous(self) -> Any:
+        """The item's entry of the year before (only items with figures per year have one)."""
+        return self._item.year_entry(self.year - 1) if self._item is not None else None
+
+
 class Items(list[Any]):
     """The items a total row adds up (a group's or the whole table's), with where each is in the
     data file, so that a figure a total leaves out can be named."""
@@ -128,17 +144,16 @@ class Context:
         return cls(record, (Scope(record, ()), outermost), words)
 
     def child(self, obj: Any, loc: Loc | None) -> Context:
-        return replace(self, scopes=(Scope(obj, loc),) + self.scopes)
+        return Context(self.record, (Scope(obj, loc),) + self.scopes, self.words, self.year)
 
     def at_year(self, year: FiscalYear) -> Context:
         """The scopes of a year column: the year itself, and the item's entry for the year when
         the innermost item has figures per year (KPIs, projects, outcome evidence)."""
         item, loc = self.scopes[0].obj, self.scopes[0].loc
-        values: dict[str, Any] = {"year": year, "year_kind": self.year_kind(year)}
         if not isinstance(item, WithYears):
-            return replace(self.child(values, None), year=year)
-        values["previous"] = item.year_entry(year - 1)
-        ctx = self.child(values, None).child(item.year_entry(year), self.year_loc(loc, year))
+            return replace(self.child(YearColumn(year, self.year_kind(year)), None), year=year)
+        column = YearColumn(year, self.year_kind(year), item)
+        ctx = self.child(column, None).child(item.year_entry(year), self.year_loc(loc, year))
         return replace(ctx, year=year)
 
     def year_kind(self, year: FiscalYear) -> str:

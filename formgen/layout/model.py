@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Strict,
     Tag,
     WithJsonSchema,
@@ -287,11 +288,14 @@ class CellSpec(Computed):
     missing: str | None = None
     """printed when the field is empty (default 「-」 for numbers, blank for text)"""
 
+    _computed: bool = PrivateAttr(default=False)
+
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
         given = [k for k in CONTENTS if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give only one of {', '.join(given)}")
+        self._computed = bool(given) and given[0] not in ("label", "value", "text")
         self._check_aggregate()
         if self.decimals is not None and not (self.average or self.ratio):
             raise ValueError("decimals go with average or ratio")
@@ -304,8 +308,8 @@ class CellSpec(Computed):
 
     @property
     def computed(self) -> bool:
-        """Whether the cell holds a figure computed by the layout."""
-        return self.aggregate() is not None or self.difference is not None or self.ratio is not None
+        """Whether the cell holds a figure computed by the layout (sum, count, ratio, …)."""
+        return self._computed
 
 
 class YearRange(Spec):

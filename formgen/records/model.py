@@ -164,6 +164,8 @@ class WithYears(Model):
 
     _sheet_year: FiscalYear | None = PrivateAttr(default=None)
     """the fiscal year of the sheet holding the item (from the validation context)"""
+    _empty: dict[FiscalYear, Any] = PrivateAttr(default_factory=dict)
+    """entries made for years the data does not give, made once each"""
 
     @classmethod
     def year_model(cls) -> type[YearEntry]:
@@ -172,9 +174,9 @@ class WithYears(Model):
 
     def year_entry(self, year: FiscalYear) -> Any:
         """The entry for ``year``: as given, or an empty one (every figure missing)."""
-        entry = self.years.get(year)  # type: ignore[attr-defined]
+        entry = self.years.get(year) or self._empty.get(year)  # type: ignore[attr-defined]
         if entry is None:
-            entry = self.year_model()()
+            entry = self._empty[year] = self.year_model()()
             entry.attach(self, year, given=False)
         return entry
 
