@@ -302,7 +302,8 @@ def build(
         click.echo(f"removed {path} (its data file is gone)")
     book_text = f", book {report.book_pages} pages" if report.book_pages is not None else ""
     click.echo(
-        f"{report.year.long}: {report.areas} areas ({len(report.built)} built, {len(report.unchanged)} unchanged), "
+        f"{report.year.long}: {report.areas} area{'' if report.areas == 1 else 's'} "
+        f"({len(report.built)} built, {len(report.unchanged)} unchanged), "
         f"{len(report.written)} files written, {report.pages} pages{book_text}, "
         f"{report.seconds:.1f} s → {report.out_dir}"
     )

@@ -87,7 +87,7 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
             notes.append(
                 _Note(
                     ("projects", i, "next_year"),
-                    f"was to end after {old.long} ({project.next_year}): remove the project if it has",
+                    f"was to end after {old.long} ({project.next_year}): remove the project if it has ended",
                 )
             )
 
@@ -105,6 +105,9 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
 
     if "final_evaluation" in data:
         notes.append(_Note(("final_evaluation",), "update for the new year"))
+    for name in [n for n in type(record).model_fields if n not in PolicyArea.model_fields]:  # the city's own
+        if data.get(name) not in (None, "", []):
+            notes.append(_Note((name,), f"review for {new.long}"))
     return data, notes
 
 

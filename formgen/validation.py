@@ -7,8 +7,10 @@ Shared by the data and layout loaders, so both speak the same way:
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -101,43 +103,92 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
 def message_for(
     model: type[BaseModel], loc: Loc, err: dict[str, Any], hint_values: dict[str, str] | None = None
 ) -> str:
-    kind = err["type"]
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "extra_forbidden":
-        allowed = fields_at(model, loc[:-1])
-        name = str(loc[-1]) if loc else ""
-        hint = key_hint(model, loc, hint_values or {})
-        if hint:
-            return f"unknown field: {name!r} {hint}"
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return f"unknown field{hint}"
-    if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
-        tag = str(ctx.get("tag", ""))
-        close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"must be one of {', '.join(tags)}, got {tag!r}{hint}"
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}, got {err.get('input')!r}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping (key: value lines), got {_shown(err.get('input'))}"
-    if kind == "list_type":
-        return f"must be a list (lines starting with '- '), got {_shown(err.get('input'))}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{err['msg'].lower()}, got {err.get('input')!r}"
-    if kind == "too_short":
-        return "must not be empty"
-    if kind in ("float_type", "int_type", "bool_type", "string_type") and err["msg"].startswith("Input should"):
-        wanted = {"float_type": "a number", "int_type": "a whole number", "bool_type": "true or false"}
-        return f"must be {wanted.get(kind, 'text')}, got {_shown(err.get('input'))}"
+    """What a clerk needs to read for one of pydantic's errors at ``loc``."""
+    explain = _EXPLAIN.get(err["type"])
+    if explain is not None:
+        return explain(model, loc, err, hint_values or {})
+    wanted = _WANTED.get(err["type"])
+    if wanted is not None and err["msg"].startswith("Input should"):
+        return f"must be {wanted}, got {_shown(err.get('input'))}"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message
+
+
+_WANTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+}
+"""what a value of the wrong type should have been"""
+
+
+def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
+    name = str(loc[-1]) if loc else ""
+    hint = key_hint(model, loc, values)
+    if hint:
+        return f"unknown field: {name!r} {hint}"
+    allowed = fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    elsewhere = _places_of(model, name)
+    found = f"; {name!r} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
+    if close:
+        return f"unknown field{found}; did you mean {close[0]!r}?"
+    return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
+
+
+def _wrong_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
+    ctx = err.get("ctx", {})
+    tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+    tag = str(ctx.get("tag", ""))
+    close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"must be one of {', '.join(tags)}, got {tag!r}{hint}"
+
+
+def _no_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
+    """A block or declaration without its ``type:`` (or something that is not one at all)."""
+    key = str(err.get("ctx", {}).get("discriminator", "type")).strip("'")
+    tags = [str(t) for m in _models_in(_type_at(model, loc)) for t in _literals(m, key)]
+    message = f"needs {key}: one of {', '.join(dict.fromkeys(tags))}" if tags else f"needs {key}:"
+    if len(loc) >= 2 and str(loc[-1]) in fields_at(model, loc[:-2]):
+        message += f" ({loc[-1]!r} is not one of these: it belongs one level up, beside {loc[-2]!r})"
+    return message
+
+
+def _not_listed(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
+    expected = str(err.get("ctx", {}).get("expected", ""))
+    got = err.get("input")
+    close = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.5)
+    return f"must be one of {expected}, got {got!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def _message(text: str) -> Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]:
+    return lambda model, loc, err, values: text.format(got=_shown(err.get("input")), msg=err["msg"].lower())
+
+
+_EXPLAIN: dict[str, Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]] = {
+    "missing": _message("is required but missing"),
+    "extra_forbidden": _unknown_key,
+    "union_tag_invalid": _wrong_tag,
+    "union_tag_not_found": _no_tag,
+    "literal_error": _not_listed,
+    "model_type": _message("must be a mapping (key: value lines), got {got}"),
+    "model_attributes_type": _message("must be a mapping (key: value lines), got {got}"),
+    "dict_type": _message("must be a mapping (key: value lines), got {got}"),
+    "list_type": _message("must be a list (lines starting with '- '), got {got}"),
+    "greater_than_equal": _message("{msg}, got {got}"),
+    "less_than_equal": _message("{msg}, got {got}"),
+    "greater_than": _message("{msg}, got {got}"),
+    "less_than": _message("{msg}, got {got}"),
+    "too_short": _message("must not be empty"),
+}
+"""pydantic's error types that get a message of formgen's own"""
 
 
 def _shown(value: Any) -> str:
@@ -167,6 +218,54 @@ class DefaultHint(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return {"year": "the sheet's year", "next": "the next year"}.get(key, key)
+
+
+def _type_at(model: type[BaseModel], loc: Loc) -> Any:
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    return current
+
+
+def _literals(model: type[BaseModel], key: str) -> tuple[Any, ...]:
+    """The values a model's ``key`` field may take, when it is a Literal (a union's tag)."""
+    field = model.model_fields.get(key)
+    return typing.get_args(field.annotation) if field is not None else ()
+
+
+def _places_of(model: type[BaseModel], name: str) -> list[str]:
+    """Where in the model's tree a field ``name`` is (``projects[]``, ``kpis[].years.<year>``)."""
+    found: list[str] = []
+    seen: set[type] = set()
+    todo: list[tuple[str, Any]] = [("", model)]
+    while todo:
+        path, tp = todo.pop(0)
+        for m in _models_in(tp):
+            if m in seen:
+                continue
+            seen.add(m)
+            if name in m.model_fields:
+                found.append(path or "the top of the file")
+            for field, info in m.model_fields.items():
+                below = f"{path}.{field}".lstrip(".")
+                todo.extend((below + suffix, inner) for suffix, inner in _inside(info.annotation))
+    return found
+
+
+def _inside(tp: Any) -> list[tuple[str, Any]]:
+    """How a field's values are reached: as they are, each of a list, or each year of a mapping."""
+    out: list[tuple[str, Any]] = []
+    for arg in _args(tp):
+        origin = typing.get_origin(arg)
+        if origin is list:
+            out.append(("[]", typing.get_args(arg)[0]))
+        elif origin is dict:
+            out.append((".<year>", typing.get_args(arg)[1]))
+        else:
+            out.append(("", arg))
+    return out
 
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:

@@ -274,7 +274,15 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     if context and context_mark is not None and context_mark.line + 1 != line:
         context += f" that starts on line {context_mark.line + 1}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if line is not None and _indented_with_tab(text, line):
+        message += "; the line is indented with a tab: YAML indents with spaces only"
     return [Issue(path, line, "", message)]
+
+
+def _indented_with_tab(text: str, line: int) -> bool:
+    lines = text.split("\n")
+    written = lines[line - 1] if line <= len(lines) else ""
+    return "\t" in written[: len(written) - len(written.lstrip())]
 
 
 def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, partial: bool = False) -> Source:

@@ -157,7 +157,7 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     assert b"D:20000101" in pdf.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
     result = build_project(project)
-    assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout, result.output
+    assert "1 area (1 built, 0 unchanged), 3 files written" in result.stdout, result.output
     assert b"D:20251201" in pdf.read_bytes() and b"D:20000101" not in pdf.read_bytes()
     before = outputs(project)
     for bad in ("next monday", "-1", "1_764_547_200", "4354819200"):  # the last: 2108, past zip dates
@@ -205,7 +205,7 @@ def test_changing_the_layout_or_a_tampered_output_rebuilds(project: Path) -> Non
     assert "1 files written" in result.stdout and (project / "out" / "R7" / "37.pdf").read_bytes().startswith(b"%PDF")
     edit_layout(project, "{label: 主管部局・課", "{label: 主管部局")
     result = build_project(project)
-    assert "1 areas (1 built, 0 unchanged), 3 files written" in result.stdout
+    assert "1 area (1 built, 0 unchanged), 3 files written" in result.stdout
 
 
 def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
@@ -495,5 +495,6 @@ def test_new_year_keeps_baselines_and_rolls_project_years_and_declared_fields(tm
     assert f"{new}:" in todo
     assert "projects[0].years.R7: holds the 令和7年度 予算: enter the 令和7年度 決算 (settled)" in todo
     assert "projects[0].years.R9: enter the 令和9年度(見込み) figures" in todo
+    assert "evaluation: review for 令和8年度" in todo and "satisfaction: review for 令和8年度" in todo
     validated = run_cli("validate", "--config", str(project / "formgen.yaml"), str(new))
     assert validated.exit_code == 0, validated.output

@@ -26,6 +26,7 @@ fields:
     opened: {type: date}
     priority: {type: flag}
     policy_kind: {type: choice, choices: [拡充, 継続, {value: 縮小, label: 縮小する}]}
+    rank: {type: choice, choices: [A, B]}
   measure:
     owner: {type: line}
   kpi:
@@ -60,6 +61,7 @@ since: 令和2年度
 opened: 2025-10-01
 priority: true
 policy_kind: 縮小
+rank: Ｂ
 """
 
 
@@ -96,6 +98,7 @@ def test_every_type_reads_its_valid_value(project: Path) -> None:
     assert (record.opened.long, record.opened.iso) == ("令和7年10月1日", "2025-10-01")
     assert record.priority is True
     assert (record.policy_kind.value, record.policy_kind.label) == ("縮小", "縮小する")
+    assert record.rank.value == "B"  # written full-width
 
 
 def test_optional_fields_may_be_left_out_and_a_required_one_may_not(project: Path) -> None:
@@ -119,6 +122,7 @@ WRONG = [
     ("integer-fraction", "staff: 1.5", "staff", "must be a whole number"),
     ("integer-min", "staff: -1", "staff", "must be at least 0, got -1"),
     ("integer-octal", "staff: 0123", "staff", "octal"),
+    ("integer-text", "staff: abc", "staff", "write a whole number such as 12 or 1,200"),
     ("decimal-decimals", "weight: 1.255", "weight", "more than 2 decimals"),
     ("decimal-text", "weight: abc", "weight", "must be a number, got 'abc'"),
     ("amount-negative", "reserve: -5", "reserve", "must not be negative"),
@@ -132,6 +136,9 @@ WRONG = [
     ("flag-yes", "priority: yes", "priority", "YAML 1.1 would silently read it as a boolean"),
     ("choice-unknown", "policy_kind: 休止", "policy_kind", "must be one of '拡充', '継続', '縮小', got '休止'"),
     ("choice-typo", "policy_kind: 拡允", "policy_kind", "did you mean '拡充'?"),
+    ("choice-label", "policy_kind: 縮小する", "policy_kind", "'縮小する' is the label of '縮小'; write 縮小"),
+    ("choice-case", "rank: b", "rank", "did you mean 'B'?"),
+    ("key-of-another-level", "started: R3", "started", "unknown field; 'started' is a field of projects[]"),
     ("undeclared-key", "managr: 山田", "managr", "unknown field; did you mean 'manager'?"),
 ]
 
@@ -252,6 +259,14 @@ BROKEN = [
         "no figures per year",
     ),
     ("unknown-level", "  areas: {}\n  area:", "fields.areas", "did you mean 'area'?"),
+    ("no-type", "    x: {label: 名前}", "fields.area.x", "needs type: one of line, text, narrative"),
+    ("level-nested", "    kpi:\n      g: {type: line}", "fields.area.kpi", "it belongs one level up, beside 'area'"),
+    (
+        "not-a-boolean",
+        "    x: {type: line, required: はい}",
+        "fields.area.x.required",
+        "must be true or false, got 'はい'",
+    ),
     ("yaml-syntax", "    x: {type: line", "", "flow mapping that starts on line 3"),
 ]
 

@@ -328,3 +328,14 @@ def test_the_examples_schema_checks_its_data_files(tmp_path: Path) -> None:
     assert list(validator.iter_errors(data | {"satisfaction": "many"})), "a percent must be a number"
     without = {k: v for k, v in data.items() if k != "manager"}
     assert list(validator.iter_errors(without)), "a required declared field must be given"
+
+
+def test_a_character_the_font_lacks_in_a_header_field_is_blamed_on_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "R7" / "12.yaml"
+    data.parent.mkdir()
+    text = (EXAMPLE / "data" / "R7" / "12.yaml").read_text(encoding="utf-8")
+    data.write_text(text.replace("manager: 佐藤 真理子", "manager: 佐藤 \U0001f600"), encoding="utf-8")
+    result = run_cli("validate", "--config", str(EXAMPLE / "formgen.yaml"), str(data))
+    assert result.exit_code == 2
+    line = 1 + text.splitlines().index("manager: 佐藤 真理子")
+    assert result.stderr.startswith(f"{data}:{line}: manager: the character '\U0001f600' U+1F600"), result.stderr

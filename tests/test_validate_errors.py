@@ -28,7 +28,13 @@ def append(extra: str) -> Callable[[str], str]:
 # (case id, mutation, expected line, expected field, fragment of the message)
 CASES = [
     ("yaml-syntax", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "flow sequence that starts on line 10"),
-    ("tab-indent", replace("    description:", "\tdescription:"), 11, "", "YAML syntax error"),
+    (
+        "tab-indent",
+        replace("    description:", "\tdescription:"),
+        11,
+        "",
+        "indented with a tab: YAML indents with spaces",
+    ),
     ("duplicate-key", append("department: 企画政策部\n"), 24, "department", "duplicate key (first given on line 2)"),
     ("anchor", replace("policy_goal: {", "policy_goal: &g {"), 3, "policy_goal", "anchors (&g) are not allowed"),
     (
@@ -57,6 +63,8 @@ CASES = [
     ("wrong-type-list", replace("sdgs: [4, 8]", "sdgs: 4"), 10, "measures[0].sdgs", "must be a list"),
     ("wrong-type-text", replace("unit: 人", "unit: 12"), 14, "kpis[0].unit", "must be text"),
     ("literal", append("    next_year: 続行\n"), 24, "projects[0].next_year", "must be one of"),
+    ("literal-typo", append("    next_year: 拡允\n"), 24, "projects[0].next_year", "did you mean '拡充'?"),
+    ("key-of-another-level", append("cost: 5\n"), 24, "cost", "'cost' is a field of projects[].years.<year>"),
     ("yaml11-octal", replace("target: 4000", "target: 0400"), 16, "kpis[0].years.R5.target", "octal"),
     (
         "comma-number-in-braces",

@@ -162,7 +162,7 @@ def _header_footer(
         text = render(ctx, getattr(spec, slot), slot_place)
         problem = glyph_problem(face, _sample(text))
         if problem:
-            raise InputError([slot_place.issue(problem)])
+            raise InputError([_unprintable_at(ctx, face, getattr(spec, slot)) or slot_place.issue(problem)])
         texts[slot] = text
     gaps = HEADER_GAP * (sum(1 for t in texts.values() if t) - 1)
     room = page.body_width - max(gaps, 0)
@@ -179,6 +179,20 @@ def _header_footer(
                 issues.insert(0, ctx.place_of(loc).issue(f"too long: with it the {place.field} needs {need}"))
         raise InputError(issues)
     return HeaderFooterPlan(style=spec.style, size=round(size, 2), **texts)
+
+
+def _unprintable_at(ctx: Context, face: FontFace, template: str) -> Issue | None:
+    """The data field a header's template prints that holds a character the font lacks: that is
+    where the fix belongs (None when the layout's own text holds it)."""
+    for path in placeholders(template):
+        try:
+            found = ctx.lookup(path)
+        except UnknownField:
+            continue
+        problem = glyph_problem(face, found.value) if isinstance(found.value, str) else None
+        if problem and found.loc is not None:
+            return ctx.place_of(found.loc).issue(problem)
+    return None
 
 
 def _sample(text: str) -> str:

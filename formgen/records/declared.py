@@ -98,16 +98,22 @@ def _percent(spec: PercentField) -> Callable[[Any], Percent]:
 
 def _choice(spec: ChoiceField) -> Callable[[Any], Choice]:
     options = {str(o.value): Choice(str(o.value), o.label or str(o.value)) for o in spec.choices}
+    by_label = {choice.label: choice.value for choice in options.values() if choice.label != choice.value}
     shown = ", ".join(repr(v) for v in options)
 
     def check(value: Any) -> Choice:
         if isinstance(value, Choice):
             return value
-        key = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-        if key is not None and key in options:
+        written = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        key = unicodedata.normalize("NFKC", written).strip()  # Ｂ is B
+        if key in options:
             return options[key]
-        close = difflib.get_close_matches(key or "", list(options), n=1, cutoff=0.5) if key else []
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        if key in by_label:
+            hint = f": {key!r} is the label of {by_label[key]!r}; write {by_label[key]}"
+        else:
+            same = [v for v in options if v.casefold() == key.casefold()]
+            close = same or (difflib.get_close_matches(key, list(options), n=1, cutoff=0.5) if key else [])
+            hint = f"; did you mean {close[0]!r}?" if close else ""
         raise fail("choice", "must be one of {shown}, got {got}{hint}", shown=shown, got=repr(value), hint=hint)
 
     return check

@@ -28,7 +28,7 @@ def fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, ctx)
 
 
-def _number_hint(text: str) -> str:
+def _number_hint(text: str, whole: bool) -> str:
     t = text.strip().lower()
     if t.lstrip("+-") in {".nan", "nan", ".inf", "inf", "infinity"}:
         return "NaN and infinity are not numbers a form can print"
@@ -40,11 +40,12 @@ def _number_hint(text: str) -> str:
         return "this looks like a time; YAML 1.1 would read it as a base-60 number"
     if "_" in t:
         return "underscores are not allowed in numbers"
-    return "write a number such as 4000, 4,000 or 12.5"
+    return "write a whole number such as 12 or 1,200" if whole else "write a number such as 4000, 4,000 or 12.5"
 
 
-def to_decimal(value: Any) -> Decimal:
-    """The exact value of a number from the loader (int, Decimal) or typed by hand as text."""
+def to_decimal(value: Any, whole: bool = False) -> Decimal:
+    """The exact value of a number from the loader (int, Decimal) or typed by hand as text;
+    ``whole``: the field wants a whole number (for the hint of what to write)."""
     if isinstance(value, bool):
         raise fail("number_type", "must be a number, got {got}", got=str(value).lower())
     if isinstance(value, int):
@@ -59,7 +60,9 @@ def to_decimal(value: Any) -> Decimal:
         text = unicodedata.normalize("NFKC", value).strip()
         if _GROUPED.match(text) or _PLAIN.match(text):
             return _within_reach(Decimal(text.replace(",", "")))
-        raise fail("number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text))
+        raise fail(
+            "number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text, whole)
+        )
     raise fail("number_type", "must be a number, got {got}", got=type(value).__name__)
 
 
@@ -103,7 +106,7 @@ def amount(value: Any) -> Any:
 
 def whole_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
-        number = to_decimal(value)
+        number = to_decimal(value, whole=True)
         if number != number.to_integral_value():
             raise fail("int_type", "must be a whole number, got {got}", got=str(number))
         value = int(number)
