@@ -34,9 +34,10 @@ CHILD = """
 import json, resource, sys
 from pathlib import Path
 from formgen.build import BuildOptions, build
-data, layouts, fonts, out, jobs = sys.argv[1:6]
+from formgen.config.load import load_config
+data, layouts, fonts, out, jobs, config = sys.argv[1:7]
 report = build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts),
-                            out_dir=Path(out), jobs=int(jobs), force=True))
+                            out_dir=Path(out), jobs=int(jobs), force=True, config=load_config(Path(config))))
 print(json.dumps({
     "main_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -55,6 +56,7 @@ def run_formgen(work: Path, jobs: int) -> dict:
     env["PYTHONPATH"] = str(ROOT)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
+    args.append(str(ROOT / "formgen.yaml"))
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
