@@ -10,17 +10,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 # (kanji, letter, first western year); newest first
-ERAS: tuple[tuple[str, str, int], ...] = (
-    ("令和", "R", 2019),
-    ("平成", "H", 1989),
-    ("昭和", "S", 1926),
+ERA_DAYS: tuple[tuple[str, str, date], ...] = (
+    ("令和", "R", date(2019, 5, 1)),
+    ("平成", "H", date(1989, 1, 8)),
+    ("昭和", "S", date(1926, 12, 25)),
 )
+"""(kanji, letter, first day) of each era, newest first: dates are named by the era of their day"""
+ERAS: tuple[tuple[str, str, int], ...] = tuple((kanji, letter, first.year) for kanji, letter, first in ERA_DAYS)
+"""(kanji, letter, first western year): a fiscal year is named by the era of the year it starts in"""
 _FIRST_YEAR = ERAS[-1][2]
 _LAST_YEAR = 2200
 

@@ -23,14 +23,12 @@ from typing import Any
 from ..config.model import Words
 from ..eras import FiscalYear
 from ..errors import Place
-from ..layout.model import PLACEHOLDER
+from ..layout.model import DEFERRED, PLACEHOLDER
 from ..records.members import class_members
 from ..records.model import PolicyArea, WithYears
 from ..yamlsource import Loc, format_loc
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-DEFERRED = {"page", "pages"}
-"""placeholders filled by the writers (page numbers)"""
 
 
 class Missing:

@@ -24,6 +24,7 @@ from ..records.members import is_number, is_printable, is_scalar, list_item, mem
 from ..records.model import LOGIC_STAGES, LogicModel
 from ..yamlsource import Loc
 from .model import (
+    DEFERRED,
     PLACEHOLDER,
     Aggregate,
     CellSpec,
@@ -38,9 +39,6 @@ from .model import (
     YearCells,
 )
 from .rows import expand_rows
-
-DEFERRED = {"page", "pages"}
-"""placeholders filled by the writers (page numbers)"""
 
 
 class Names(dict[str, Any]):

@@ -67,6 +67,8 @@ BookmarkLevel = Annotated[bool | Annotated[int, Field(ge=1, le=3)], BeforeValida
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 """``{field.path}`` in a text template; ``{{`` and ``}}`` print a brace"""
+DEFERRED = {"page", "pages"}
+"""placeholders filled by the writers (page numbers)"""
 _FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*\Z")
 
 

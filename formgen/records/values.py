@@ -13,12 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-# (kanji, letter, first day); newest first
-DATE_ERAS: tuple[tuple[str, str, dt.date], ...] = (
-    ("令和", "R", dt.date(2019, 5, 1)),
-    ("平成", "H", dt.date(1989, 1, 8)),
-    ("昭和", "S", dt.date(1926, 12, 25)),
-)
+from ..eras import ERA_DAYS
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class JapaneseDate:
     @property
     def era(self) -> tuple[str, str, int]:
         """(kanji, letter, year of era) of the era the date falls in."""
-        for kanji, letter, first in DATE_ERAS:
+        for kanji, letter, first in ERA_DAYS:
             if self.date >= first:
                 return kanji, letter, self.date.year - first.year + 1
         raise ValueError(f"{self.date} is before 昭和")
@@ -90,9 +85,10 @@ class JapaneseDate:
 
 
 DATE_HELP = "a date such as 2025-10-01, 2025/10/1, 令和7年10月1日 or R7.10.1"
-_ISO = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\Z")
+_ISO = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})[-/.](?P<day>[0-9]{1,2})\Z")
 _ERA_DATE = re.compile(
-    r"(令和|平成|昭和|[RHS])\s*(元|[0-9]{1,2})\s*(?:年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|[./]([0-9]{1,2})[./]([0-9]{1,2}))\Z",
+    r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<year>元|[0-9]{1,2})\s*"
+    r"(?:年\s*(?P<month>[0-9]{1,2})\s*月\s*(?P<day>[0-9]{1,2})\s*日|[./](?P<m>[0-9]{1,2})[./](?P<d>[0-9]{1,2}))\Z",
     re.IGNORECASE,
 )
 
@@ -103,22 +99,22 @@ def parse_date(value: object) -> JapaneseDate:
         return value
     if isinstance(value, dt.date):
         return JapaneseDate(value)
-    if not isinstance(value, str):
-        raise ValueError(f"must be {DATE_HELP}, got {value!r}")
-    text = unicodedata.normalize("NFKC", value).strip()
-    try:
-        if match := _ISO.match(text):
-            return JapaneseDate(dt.date(*(int(g) for g in match.groups())))
-        if match := _ERA_DATE.match(text):
-            era, year, month, day = match.group(1), match.group(2), match.group(3) or match.group(5), match.group(4)
-            day = day or match.group(6)
-            first = next(f for k, letter, f in DATE_ERAS if era in (k, letter, letter.lower()))
-            date = dt.date(first.year + (1 if year == "元" else int(year)) - 1, int(month), int(day))
-            if date < first:
-                raise ValueError(f"{value!r} is before the first day of {era} ({first.isoformat()})")
-            return JapaneseDate(date)
-    except ValueError as exc:
-        if "first day" in str(exc):
-            raise
-        raise ValueError(f"{value!r} is not a date in the calendar") from None
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    if match := _ISO.match(text):
+        return JapaneseDate(_calendar_date(value, int(match["year"]), match["month"], match["day"]))
+    if match := _ERA_DATE.match(text):
+        letter = match["era"].upper() if len(match["era"]) == 1 else match["era"]
+        first = next(day for kanji, short, day in ERA_DAYS if letter in (kanji, short))
+        year = first.year + (1 if match["year"] == "元" else int(match["year"])) - 1
+        date = _calendar_date(value, year, match["month"] or match["m"], match["day"] or match["d"])
+        if date < first:
+            raise ValueError(f"{value!r} is before the first day of {match['era']} ({first.isoformat()})")
+        return JapaneseDate(date)
     raise ValueError(f"must be {DATE_HELP}, got {value!r}")
+
+
+def _calendar_date(value: object, year: int, month: str, day: str) -> dt.date:
+    try:
+        return dt.date(year, int(month), int(day))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in the calendar") from None
