@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jsonschema
@@ -82,3 +83,22 @@ def test_shipped_layout_is_valid_against_its_schema(generated: Path) -> None:
     assert not errors, [e.message for e in errors]
     first = layout.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/layout.schema.json"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "formgen.yaml",
+        ROOT / "formgen" / "templates" / "formgen.yaml",
+        ROOT / "examples" / "sakuradai" / "formgen.yaml",
+    ],
+    ids=["sample", "init-template", "example"],
+)
+def test_project_files_are_valid_against_the_config_schema(generated: Path, path: Path) -> None:
+    validator = _validator(generated, "config.schema.json")
+    errors = list(validator.iter_errors(json.loads(json.dumps(load_yaml(path).data, default=float))))
+    assert not errors, [e.message for e in errors]
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=schema/config.schema.json"
+    bad = {"fields": {"area": {"x": {"type": "choise"}}}}
+    assert list(validator.iter_errors(bad)), "a wrong type must be refused"

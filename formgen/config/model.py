@@ -191,7 +191,9 @@ class ChoiceField(FieldBase):
     """One of a declared list of values, each with an optional label: grade A 「順調」 … D 「遅れ」."""
 
     type: Literal["choice"]
-    choices: Annotated[list[ChoiceOption], BeforeValidator(_options)] = Field(min_length=1)
+    choices: Annotated[
+        list[ChoiceOption], BeforeValidator(_options, json_schema_input_type=list[str | int | ChoiceOption])
+    ] = Field(min_length=1)
     """the values: [A, B, C] or [{value: A, label: 順調}, …]"""
 
 
