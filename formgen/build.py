@@ -33,6 +33,7 @@ from .datafiles import (
     area_line,
     area_sort_key,
     load,
+    load_all,
     read_all,
     same_area,
     same_area_twice,
@@ -40,7 +41,7 @@ from .datafiles import (
     year_files,
 )
 from .eras import FiscalYear
-from .errors import BuildError, FormgenError, InputError, ManyErrors
+from .errors import BuildError, FontError, FormgenError, InputError, ManyErrors
 from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, draw_pdf, render_pdf
@@ -53,6 +54,7 @@ FORMATS = ("xlsx", "pdf")
 LAYOUT_FILE = "policy_area.yaml"
 BOOK_FILE = "book.pdf"
 MANIFEST_FILE = "manifest.json"
+FAILED = "build failed: nothing was written; earlier outputs are unchanged"
 
 Progress = Callable[[int, int, str], None]
 """called with (areas done, areas to do, the area just done)"""
@@ -108,6 +110,15 @@ def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
             raise InputError.single(str(folder), None, "", message)
         files = [f for f in files if any(same_area(a, f.area_id) for a in options.areas)]
     return year, files
+
+
+def data_problems(datafiles: list[DataFile], config: Config) -> list[str]:
+    """Every problem of the data files, as file:line: field: message lines."""
+    try:
+        contents = read_all(datafiles)
+    except InputError as exc:
+        return exc.lines()
+    return load_all(datafiles, contents, config)[1]
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -296,7 +307,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     started = time.perf_counter()
     year, datafiles = select_inputs(options)
     config = options.config
-    layout = area_layout(options.layouts_dir, options.fonts_dir, config)
+    try:
+        layout = area_layout(options.layouts_dir, options.fonts_dir, config)
+    except (InputError, FontError) as exc:  # the data's problems are named with the layout's
+        found = data_problems(datafiles, config)
+        if not found:
+            raise
+        raise ManyErrors(exc.lines() + found, FAILED) from None
     # the book holds every area of the year: never one made of the selected areas only
     with_book = options.book and not options.areas
     front = book_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir, config) if with_book else None
@@ -343,7 +360,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     failures += [str(issue) for issue in twice]
     if failures:
         discard(staged)
-        raise ManyErrors(failures, "build failed: nothing was written; earlier outputs are unchanged")
+        raise ManyErrors(failures, FAILED)
 
     files = {name: entry for name, entry in old.items() if (out_dir / name).exists()}
     try:

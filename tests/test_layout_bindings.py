@@ -98,3 +98,31 @@ def test_every_name_the_hint_offers_works_where_it_is_offered(tmp_path: Path) ->
         edit_layout(trial, DEPARTMENT, f"{{value: {path}, span: 31}}")
         result = build_project(trial, "--no-book", "--format", "xlsx")
         assert result.exit_code == 0, (name, path, result.stderr)
+
+
+def test_a_broken_layout_does_not_hide_the_datas_problems(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit_layout(project, DEPARTMENT, "{value: departmnt, span: 31}")
+    data = project / "data" / "R7" / "37.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("\nvision: ", "\nvision: 12 #", 1), encoding="utf-8")
+    lines = errors_of(project)
+    assert any("there is no field 'departmnt'" in ln for ln in lines), lines
+    assert any(ln.startswith(f"{data}:") and "vision: must be text, got 12" in ln for ln in lines), lines
+    assert lines[-1] == "build failed: nothing was written; earlier outputs are unchanged"
+
+
+def test_every_character_the_font_lacks_is_named_in_one_run(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    data = project / "data" / "R7" / "37.yaml"
+    text = data.read_text(encoding="utf-8")
+    text = text.replace("\nvision: ", "\nvision: \U0001f600", 1).replace(
+        "name: 交流・移住}", "name: 交流・移住\U0001f680}", 1
+    )
+    data.write_text(
+        text.replace("department: 総務部・総務課\n", "department: 総務部・総務課\U0001f4ce\n", 1), encoding="utf-8"
+    )
+    result = build_project(project)
+    assert result.exit_code == 2
+    for char, field in (("U+1F600", "vision"), ("U+1F680", "area.name"), ("U+1F4CE", "department")):
+        assert any(f": {field}: " in ln and char in ln for ln in result.stderr.splitlines()), (char, result.stderr)

@@ -15,7 +15,7 @@ from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
 from ..yamlsource import Loc
-from .bands import BandBuilder, BRow, YearColumns
+from .bands import BandBuilder, BRow, SheetBands, YearColumns
 from .content import NumberContent, render, unknown_field
 from .context import Context, UnknownField, placeholders
 from .measure import Measurer, measure_rows
@@ -37,53 +37,27 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
     sheets: list[SheetPlan] = []
     year_columns: dict[int, YearColumns] = {}
     partial: list[Issue] = []
+    unprintable: list[InputError] = []
     for index, sheet in enumerate(layout.sheets):
-        if sheet.skip_if_empty:
-            try:
-                empty = not ctx.lookup(sheet.skip_if_empty).value
-            except UnknownField as exc:
-                raise unknown_field(loaded.place(("sheets", index, "skip_if_empty")), exc) from None
-            if empty:
-                continue
+        if _left_out(loaded, ctx, index):
+            continue
         built = BandBuilder(loaded, sheet, index, ctx, year_columns, partial).build()
-        measure_rows(measurer, built.title_rows, built.columns)
-        for band in built.bands + built.repeat_only:
-            measure_rows(measurer, band.rows, built.columns)
-        title_height = sum(r.height for r in built.title_rows)
-        if title_height > page.body_height / 2:
-            raise LayoutError(
-                [
-                    _place(loaded, index).issue(
-                        f"its title rows are {title_height:.0f} pt tall and would fill most of every page "
-                        f"({page.body_height:.0f} pt); shorten them"
-                    )
-                ]
-            )
-        capacity = page.body_height - title_height - SAFETY
-        paged = paginate(built.bands, capacity, _place(loaded, index))
-        rows: list[Row] = []
-        starts: list[int] = []
-        for page_rows in paged.pages:
-            starts.append(len(rows))
-            rows.extend(_plan_row(r) for r in page_rows)
-        title = render(ctx, sheet.title or sheet.name, _place(loaded, index))
-        # bookmark levels as the layout gives them may skip (a sheet whose only
-        # bookmarks are level-2 groups): number them densely under the sheet's own
-        levels = {level: rank for rank, level in enumerate(sorted({e[2] for e in paged.outline}), start=1)}
-        outline = [OutlineEntry(0, 0, title)] + [
-            OutlineEntry(starts[p] + r, levels[level], text) for p, r, level, text in paged.outline
-        ]
-        sheets.append(
-            SheetPlan(
-                name=sheet.name,
-                title=title,
-                columns=built.columns,
-                title_rows=[_plan_row(r) for r in built.title_rows],
-                rows=rows,
-                page_starts=starts,
-                outline=outline,
-            )
-        )
+        problems = _measure(measurer, built)
+        if problems:  # the other sheets are measured too, so every such problem is named at once
+            unprintable.extend(problems)
+            continue
+        sheets.append(_sheet_plan(loaded, ctx, built, index, page))
+    furniture: dict[str, HeaderFooterPlan] = {}
+    for part in ("header", "footer"):
+        try:
+            spec = getattr(layout.page, part)
+            furniture[part] = _header_footer(loaded, ctx, spec, _place(loaded, None, "page", part), page)
+        except InputError as exc:
+            unprintable.append(exc)
+    if unprintable:
+        kinds = {type(exc) for exc in unprintable}
+        error = kinds.pop() if len(kinds) == 1 else InputError
+        raise error(list(dict.fromkeys(issue for exc in unprintable for issue in exc.issues)))
     info = layout.document
     place = _place(loaded, None)
     return DocumentPlan(
@@ -93,13 +67,63 @@ def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
         keywords=[render(ctx, k, place) for k in info.keywords],
         language=info.language,
         page=page,
-        header=_header_footer(loaded, ctx, layout.page.header, _place(loaded, None, "page", "header"), page),
-        footer=_header_footer(loaded, ctx, layout.page.footer, _place(loaded, None, "page", "footer"), page),
+        header=furniture["header"],
+        footer=furniture["footer"],
         fonts=loaded.fonts,
         styles=loaded.styles,
         sheets=sheets,
         notes=_unprinted_years(ctx, year_columns.values()) + list(dict.fromkeys(partial)),
     )
+
+
+def _left_out(loaded: LoadedLayout, ctx: Context, index: int) -> bool:
+    """Whether a sheet is left out: its ``skip_if_empty`` list is empty for this record."""
+    path = loaded.layout.sheets[index].skip_if_empty
+    if not path:
+        return False
+    try:
+        return not ctx.lookup(path).value
+    except UnknownField as exc:
+        raise unknown_field(loaded.place(("sheets", index, "skip_if_empty")), exc) from None
+
+
+def _measure(measurer: Measurer, built: SheetBands) -> list[InputError]:
+    """Break every cell of a sheet into lines; what cannot be (a character the font lacks, a
+    column too narrow) is returned, cell by cell."""
+    problems: list[InputError] = []
+    for rows in [built.title_rows] + [band.rows for band in built.bands + built.repeat_only]:
+        problems.extend(measure_rows(measurer, rows, built.columns))
+    return problems
+
+
+def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: int, page: PageSetup) -> SheetPlan:
+    """A measured sheet paginated: its rows, page starts and bookmarks."""
+    title_height = sum(r.height for r in built.title_rows)
+    if title_height > page.body_height / 2:
+        raise LayoutError(
+            [
+                _place(loaded, index).issue(
+                    f"its title rows are {title_height:.0f} pt tall and would fill most of every page "
+                    f"({page.body_height:.0f} pt); shorten them"
+                )
+            ]
+        )
+    paged = paginate(built.bands, page.body_height - title_height - SAFETY, _place(loaded, index))
+    rows: list[Row] = []
+    starts: list[int] = []
+    for page_rows in paged.pages:
+        starts.append(len(rows))
+        rows.extend(_plan_row(r) for r in page_rows)
+    sheet = built.sheet
+    title = render(ctx, sheet.title or sheet.name, _place(loaded, index))
+    # bookmark levels as the layout gives them may skip (a sheet whose only
+    # bookmarks are level-2 groups): number them densely under the sheet's own
+    levels = {level: rank for rank, level in enumerate(sorted({e[2] for e in paged.outline}), start=1)}
+    outline = [OutlineEntry(0, 0, title)] + [
+        OutlineEntry(starts[p] + r, levels[level], text) for p, r, level, text in paged.outline
+    ]
+    title_rows = [_plan_row(r) for r in built.title_rows]
+    return SheetPlan(sheet.name, title, built.columns, title_rows, rows, starts, outline)
 
 
 def _unprinted_years(ctx: Context, printed: Iterable[YearColumns]) -> list[Issue]:

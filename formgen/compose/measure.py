@@ -137,8 +137,14 @@ def size_rows(rows: list[BRow]) -> None:
         row.height = quantize(row.height)
 
 
-def measure_rows(measurer: Measurer, rows: list[BRow], columns: list[float]) -> None:
+def measure_rows(measurer: Measurer, rows: list[BRow], columns: list[float]) -> list[InputError]:
+    """Measure every cell and size the rows; the cells that cannot be measured are returned."""
+    problems: list[InputError] = []
     for row in rows:
         for cell in row.cells:
-            measurer.cell(cell, sum(columns[cell.col : cell.col + cell.colspan]))
+            try:
+                measurer.cell(cell, sum(columns[cell.col : cell.col + cell.colspan]))
+            except InputError as exc:
+                problems.append(exc)
     size_rows(rows)
+    return problems
