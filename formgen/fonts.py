@@ -255,7 +255,10 @@ def glyph_problem(face: FontFace, text: str) -> str | None:
             continue
         reason = unprintable(ch)
         if reason is None and not face.has(ch):
-            reason = f"not in the font {face.family} ({face.path.name})"
+            reason = (
+                f"not in the font {face.family} ({face.path.name}); write a character the font has, "
+                "or name a font that has it in the layout's fonts"
+            )
         if reason is not None:
             name = unicodedata.name(ch, "unnamed")
             context = text[max(0, index - 8) : index + 8].replace("\n", " ")
