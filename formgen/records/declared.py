@@ -277,8 +277,7 @@ class RecordModels:
     """The record models of one project: the core models, extended with its declared fields."""
 
     area: type[core.PolicyArea]
-    by_level: dict[str, type[BaseModel]]
-    """the model of each level (see config.model.LEVELS)"""
+    """the sheet's model, holding the models of the other levels"""
 
 
 CORE_LEVELS: dict[str, type[BaseModel]] = {
@@ -322,7 +321,7 @@ def build_models(fields: Fields, check_grade: GradeCheck | None = None) -> Recor
     level's, or its year entry's), before the grade is added.
     """
     if not any(getattr(fields, level) for level in CORE_LEVELS):
-        return RecordModels(core.PolicyArea, dict(CORE_LEVELS))
+        return RecordModels(core.PolicyArea)
     built: dict[str, type[BaseModel]] = {}
     for level in ("kpi_year", "project_year", "evidence_year", "measure", "related", "review", "logic_model"):
         built[level] = _extend(CORE_LEVELS[level], level, getattr(fields, level), {}, check_grade)
@@ -330,8 +329,7 @@ def build_models(fields: Fields, check_grade: GradeCheck | None = None) -> Recor
         built[level] = _extend(CORE_LEVELS[level], level, getattr(fields, level), built, check_grade)
     built["review_groups"] = _extend(core.Review, "review_groups", {}, built, None)
     built["area"] = _extend(core.PolicyArea, "area", fields.area, built, check_grade)
-    del built["review_groups"]  # not a level of its own: the review holds the measures' groups
-    return RecordModels(built["area"], built)  # type: ignore[arg-type]
+    return RecordModels(built["area"])  # type: ignore[arg-type]
 
 
 def _extend(
