@@ -5,7 +5,7 @@ All geometry and pagination is decided here, once; see :mod:`formgen.plan`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from ..errors import InputError, Issue, LayoutError, Place
@@ -205,17 +205,26 @@ def _header_footer(
     return HeaderFooterPlan(style=spec.style, size=round(size, 2), **texts)
 
 
+def _printed_fields(ctx: Context, templates: list[str]) -> Iterator[tuple[Loc, str]]:
+    """The data fields with text that templates print, with their texts (where a header's
+    problem may belong: the data, not the layout)."""
+    for template in templates:
+        for path in placeholders(template):
+            try:
+                found = ctx.lookup(path)
+            except UnknownField:
+                continue
+            if found.loc is not None and isinstance(found.value, str) and found.value:
+                yield found.loc, found.value
+
+
 def _unprintable_at(ctx: Context, face: FontFace, template: str) -> Issue | None:
-    """The data field a header's template prints that holds a character the font lacks: that is
-    where the fix belongs (None when the layout's own text holds it)."""
-    for path in placeholders(template):
-        try:
-            found = ctx.lookup(path)
-        except UnknownField:
-            continue
-        problem = glyph_problem(face, found.value) if isinstance(found.value, str) else None
-        if problem and found.loc is not None:
-            return ctx.place_of(found.loc).issue(problem)
+    """The data field a header's template prints that holds a character the font lacks (None
+    when the layout's own text holds it)."""
+    for loc, value in _printed_fields(ctx, [template]):
+        problem = glyph_problem(face, value)
+        if problem:
+            return ctx.place_of(loc).issue(problem)
     return None
 
 
@@ -233,17 +242,7 @@ def _width_needed(face: FontFace, texts: dict[str, str]) -> float:
 
 def _longest_field(ctx: Context, templates: list[str]) -> tuple[Loc, str] | None:
     """The data field with the longest text among those the templates print, and its text."""
-    best: tuple[Loc, str] | None = None
-    for template in templates:
-        for path in placeholders(template):
-            try:
-                found = ctx.lookup(path)
-            except UnknownField:
-                continue
-            if found.loc is not None and isinstance(found.value, str) and found.value:
-                if best is None or len(found.value) > len(best[1]):
-                    best = (found.loc, found.value)
-    return best
+    return max(_printed_fields(ctx, templates), key=lambda field: len(field[1]), default=None)
 
 
 def _plan_row(row: BRow) -> Row:

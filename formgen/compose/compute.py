@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import Issue
 from ..layout.model import Aggregate, CellSpec, Computed
 from ..records.model import YearEntry
-from ..records.values import Choice, Percent
+from ..records.values import Percent
 from ..yamlsource import Loc
 from .context import MISSING, Context, Items, display
 
@@ -115,7 +115,7 @@ def _same(value: Any, wanted: Any, outer: Context) -> bool:
         return value is wanted
     if isinstance(wanted, str):
         wanted, _ = outer.render(wanted)
-    as_text = value.value if isinstance(value, Choice) else display(value) if value is not MISSING else ""
+    as_text = "" if value is MISSING else display(value)  # a choice displays as its value
     number, other = _as_number(value), _as_number(wanted)
     if number is not None and other is not None:
         return number == other

@@ -148,10 +148,10 @@ class Context:
         """The scopes of a year column: the year itself, and the item's entry for the year when
         the innermost item has figures per year (KPIs, projects, outcome evidence)."""
         item, loc = self.scopes[0].obj, self.scopes[0].loc
-        if not isinstance(item, WithYears):
-            return replace(self.child(YearColumn(year, self.year_kind(year)), None), year=year)
-        column = YearColumn(year, self.year_kind(year), item)
-        ctx = self.child(column, None).child(item.year_entry(year), self.year_loc(loc, year))
+        with_years = isinstance(item, WithYears)
+        ctx = self.child(YearColumn(year, self.year_kind(year), item if with_years else None), None)
+        if with_years:
+            ctx = ctx.child(item.year_entry(year), self.year_loc(loc, year))
         return replace(ctx, year=year)
 
     def year_kind(self, year: FiscalYear) -> str:

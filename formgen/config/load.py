@@ -13,8 +13,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from ..errors import ConfigError
+from ..layout.bind import Unbound, resolve
 from ..records.declared import CORE_LEVELS, RecordModels, build_models, kind_of
-from ..records.members import class_members, is_number, members
+from ..records.members import class_members
 from ..records.narrative import Narrative
 from ..records.types import check_text
 from ..validation import validate
@@ -134,15 +135,9 @@ def _check_declaration(loc: Loc, declared: Any) -> Iterator[tuple[Loc, str]]:
 
 
 def _grade_problems(level: str, name: str, grade: GradeField, graded: type[BaseModel]) -> Iterator[tuple[Loc, str]]:
-    loc: Loc = ("fields", level, name)
-    current: Any = graded
-    for part in grade.of.split("."):
-        found = members(current)
-        if part not in found:
-            where = f"a year of {level}" if grade.year is not None else level
-            shown = ", ".join(n for n, t in found.items() if is_number(t) or members(t)) or "none"
-            yield loc + ("of",), f"{where} has no field {part!r}; its figures: {shown}"
-            return
-        current = found[part]
-    if not is_number(current):
-        yield loc + ("of",), f"{grade.of!r} is not a figure (a number or a percentage); a grade needs one"
+    """Whether ``of`` names a figure of the graded model, resolved as a layout's paths are."""
+    try:
+        resolve([graded], grade.of, "figure", graded)
+    except Unbound as exc:
+        where = " (with year:, of names a field of each year's entry)" if grade.year is not None else ""
+        yield ("fields", level, name, "of"), f"{exc}{where}"

@@ -14,13 +14,22 @@ used.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config.model import Words
 from ..eras import FiscalYear
-from ..records.members import is_number, is_printable, is_scalar, list_item, members, year_entry_type
+from ..records.members import (
+    alternatives,
+    is_number,
+    is_printable,
+    is_scalar,
+    list_item,
+    members,
+    year_entry_type,
+)
 from ..records.model import LOGIC_STAGES, LogicModel
 from ..yamlsource import Loc
 from .model import (
@@ -134,10 +143,10 @@ def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
     for scope in reversed(scopes):
         found.update(names_of(scope))
     first = path.split(".")[0]
-    close = difflib.get_close_matches(first, list(found), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
     if first in MOVED:
         return f"there is no field {path!r} here: {MOVED[first]}"
+    close = difflib.get_close_matches(first, list(found), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"there is no field {path!r} here{hint} (available: {_available(found, use)})"
 
 
@@ -154,7 +163,7 @@ def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:
 
 
 def _unfit(path: str, tp: Any, what: str, use: str) -> str:
-    if year_entry_type(tp) is None and str(tp).startswith("dict["):
+    if any(typing.get_origin(t) is dict for t in alternatives(tp)):
         return f"{path!r} holds one entry per year: print them with year columns ({{years: [-2, 1], cells: […]}})"
     if list_item(tp) is not None and use in ("value", "template", "figure"):
         return f"{path!r} is a list, not {what}; go through it with a table (items: {path})"

@@ -22,8 +22,10 @@ from ..eras import FiscalYear
 from .narrative import Bullet, Dated, Heading, Item
 from .values import Choice, JapaneseDate, Percent
 
-SCALARS: tuple[type, ...] = (str, int, Decimal, bool, FiscalYear, Percent, Choice, JapaneseDate)
-"""types whose value prints as one text or figure"""
+PLAIN: tuple[type, ...] = (str, int, Decimal, bool)
+"""values with nothing to name inside"""
+SCALARS: tuple[type, ...] = (*PLAIN, FiscalYear, Percent, Choice, JapaneseDate)
+"""types whose value prints as one text or figure (the last four with parts to name: {year.long})"""
 NUMBERS: tuple[type, ...] = (int, Decimal, Percent)
 NARRATIVE_PARTS: tuple[type, ...] = (str, Bullet, Dated, Heading, Item)
 
@@ -76,7 +78,7 @@ def members(tp: Any) -> dict[str, Any]:
     """The names reachable on a value of ``tp``, with their types; {} for a scalar or a list."""
     found: dict[str, Any] = {}
     for t in alternatives(tp):
-        if isinstance(t, type) and not issubclass(t, SCALARS[:4]) and typing.get_origin(t) is None:
+        if isinstance(t, type) and not issubclass(t, PLAIN) and typing.get_origin(t) is None:
             found.update(class_members(t))
     return found
 
