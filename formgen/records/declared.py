@@ -201,25 +201,28 @@ def declared_field(spec: Any) -> tuple[Any, FieldInfo]:
     if spec.type == "narrative":
         annotation: Any = Annotated[Narrative, BeforeValidator(lambda v: [] if v is None else v)]
         default = [] if spec.default is None else spec.default
-        info = Field(description=about) if spec.required else Field(default, description=about)
-        return annotation, cast(FieldInfo, info)
-    kind = kind_of(spec)
-    # pydantic runs the last of several validators first: 「-」 → missing, then required, then the check
-    before = [BeforeValidator(kind.check), BeforeValidator(_required)]
+    else:
+        annotation, default = _checked(kind_of(spec), spec)
+    if spec.required:
+        return annotation, Field(description=about, title=spec.label)
+    return annotation, cast(FieldInfo, Field(default, description=about, title=spec.label))
+
+
+def _checked(kind: Kind, spec: Any) -> tuple[Any, Any]:
+    """The annotation of a declared field of ``kind``, and its value when left out."""
+    required = bool(spec.required)
+    check = kind.check if required else (lambda v: None if v is None else kind.check(v))
+    # pydantic runs the last of several validators first: 「-」 → missing, (refused if required), checked
+    validators = [BeforeValidator(check)] + ([BeforeValidator(_required)] if required else [])
+    schema = kind.schema
     if kind.dash_is_missing:
-        before.append(BeforeValidator(dash_is_missing))
+        validators.append(BeforeValidator(dash_is_missing))
+        schema = schema if required else {"anyOf": [schema, MISSING_SCHEMA]}
     dump = kind.dump
     serializer = [] if dump is None else [PlainSerializer(lambda v: None if v is None else dump(v))]
-    if spec.required:
-        annotation = Annotated[kind.holds, *before, WithJsonSchema(kind.schema), *serializer]
-        return annotation, Field(description=about, title=spec.label)
-    schema = {"anyOf": [kind.schema, MISSING_SCHEMA]} if kind.dash_is_missing else kind.schema
-    checked = [BeforeValidator(lambda v, c=kind.check: None if v is None else c(v))]
-    if kind.dash_is_missing:
-        checked.append(BeforeValidator(dash_is_missing))
-    annotation = Annotated[kind.holds | None, *checked, WithJsonSchema(schema), *serializer]
+    holds = kind.holds if required else kind.holds | None
     default = kind.empty if spec.default is None else kind.check(spec.default)
-    return annotation, Field(default, description=about, title=spec.label)
+    return Annotated[holds, *validators, WithJsonSchema(schema), *serializer], default
 
 
 # --------------------------------------------------------------------------- grades
