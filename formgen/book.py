@@ -1,9 +1,10 @@
-"""The year's book: a cover and a table of contents, then every area, numbered through.
+"""A document's book: a cover and a table of contents, then every output of the year, numbered through.
 
 The front matter is an ordinary layout (``layouts/book.yaml``) composed over
-the list of areas, so a city changes its cover and contents in YAML like any
-other form. Pages are numbered across the whole book and the PDF outline
-has one entry per area, holding that area's own sheets and sections.
+the list of outputs, so a city changes its cover and contents in YAML like any
+other form. Pages are numbered across the whole book and the PDF outline has
+one entry per area holding that area's own sheets and sections — or, for a
+document made per project, one entry per area holding one per project.
 """
 
 from __future__ import annotations
@@ -25,25 +26,30 @@ BOOK_LAYOUT_FILE = "book.yaml"
 
 
 @dataclass(frozen=True)
-class BookArea:
-    """What the book says of an area: small, and made of core types only (it crosses processes)."""
+class BookPart:
+    """What the book says of one output: small, and made of core types only (it crosses processes)."""
 
     area: Numbered
     policy_goal: Numbered
     policy: Numbered
     department: str
+    """the area's 主管部局・課"""
+    title: str
+    """the output's title: its bookmark and its line in the contents"""
+    file: str
+    """the output's file name, without extension"""
 
     @classmethod
-    def of(cls, record: PolicyArea) -> BookArea:
-        return cls(record.area, record.policy_goal, record.policy, record.department)
+    def of(cls, record: PolicyArea, title: str, file: str) -> BookPart:
+        return cls(record.area, record.policy_goal, record.policy, record.department, title, file)
 
 
 @dataclass(frozen=True)
-class BookEntry(BookArea):
+class BookEntry(BookPart):
     """One line of the table of contents."""
 
     page: int
-    """first page of the area in the book"""
+    """first page of the output in the book"""
 
 
 @dataclass
@@ -64,28 +70,39 @@ def book_layout(path: Path, fonts_dir: Path, config: Config) -> LoadedLayout:
     return load_layout(path, fonts_dir, Binding(BookContents, config.texts, config.words))
 
 
-def _contents(year: FiscalYear, areas: list[tuple[BookArea, Drawn]], first_page: int) -> BookContents:
+def _contents(year: FiscalYear, parts: list[tuple[BookPart, Drawn]], first_page: int) -> BookContents:
     entries = []
     page = first_page
-    for area, drawn in areas:
-        entries.append(BookEntry(area.area, area.policy_goal, area.policy, area.department, page))
+    for part, drawn in parts:
+        entries.append(BookEntry(**vars(part), page=page))
         page += len(drawn.pages)
     return BookContents(year, entries)
 
 
 def render_book(
-    front_layout: LoadedLayout, year: FiscalYear, areas: list[tuple[BookArea, Drawn]], words: Words
+    front_layout: LoadedLayout,
+    year: FiscalYear,
+    parts: list[tuple[BookPart, Drawn]],
+    words: Words,
+    per_item: bool = False,
 ) -> tuple[bytes, int]:
-    """The book's PDF and its page count. ``areas`` are in book order, with their pages as drawn
-    for their own PDFs: the book numbers and embeds them again without laying anything out twice."""
-    draft = compose(front_layout, _contents(year, areas, 0))  # type: ignore[arg-type]
-    front = compose(front_layout, _contents(year, areas, draft.pages + 1))  # type: ignore[arg-type]
-    total = front.pages + sum(len(drawn.pages) for _, drawn in areas)
+    """The book's PDF and its page count. ``parts`` are in book order, with their pages as drawn
+    for their own PDFs: the book numbers and embeds them again without laying anything out twice.
+    With ``per_item`` (outputs made per project), each area's bookmark holds one per output."""
+    draft = compose(front_layout, _contents(year, parts, 0))  # type: ignore[arg-type]
+    front = compose(front_layout, _contents(year, parts, draft.pages + 1))  # type: ignore[arg-type]
+    total = front.pages + sum(len(drawn.pages) for _, drawn in parts)
     renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
     renderer.document(front, 1, total)
     page = front.pages + 1
-    for entry, drawn in areas:
-        title = f"{words.area}{entry.area.number} {entry.area.name}"
-        renderer.pages(drawn, page, total, level=1, title=title)
+    area = None
+    for part, drawn in parts:
+        area_title = f"{words.area}{part.area.number} {part.area.name}"
+        if not per_item:
+            renderer.pages(drawn, page, total, level=1, titles=[area_title])
+        else:
+            titles = [area_title, part.title] if part.area != area else [part.title]
+            renderer.pages(drawn, page, total, level=2, titles=titles)
+        area = part.area
         page += len(drawn.pages)
     return renderer.save(), total

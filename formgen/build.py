@@ -1,11 +1,13 @@
 """formgen build: the whole year in one command (stage 6 of the pipeline).
 
-For every selected area: load the record, compose the plan, write the
-workbook and the PDF; then the year's book and the manifest. Areas run in a
-process pool. Every output is staged first and committed only when the whole
-build succeeded, so an area that fails leaves every earlier output exactly as
-it was. Outputs whose inputs (data, layout, fonts, formgen version) have not
-changed since the last build are not rebuilt.
+For every selected area: load the record once, and for every declared
+document compose the plan of each of its outputs (the area, or each project)
+and write the workbook and the PDF; then each document's book and the
+manifest. Areas run in a process pool. Every output is staged first and
+committed only when the whole build succeeded, so an area that fails leaves
+every earlier output exactly as it was. A document's outputs for an area whose
+inputs (data, layout, fonts, formgen.yaml, formgen version) have not changed
+since the last build are not rebuilt.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .book import BOOK_LAYOUT_FILE, BookArea, book_layout, render_book
+from .book import BookPart, render_book
 from .compose import compose
 from .config.load import Config, default_config, load_config
 from .datafiles import (
@@ -40,19 +42,20 @@ from .datafiles import (
     select_year,
     year_files,
 )
+from .documents import Document, check_names, load_documents, outputs
 from .eras import FiscalYear
-from .errors import BuildError, FontError, FormgenError, InputError, ManyErrors
+from .errors import BuildError, FormgenError, InputError, ManyErrors
 from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, draw_pdf, render_pdf
 from .publish import Staged, commit, discard, document_time, inside, remove, sha256_of, stage, write_atomic
+from .records.model import PolicyArea
 from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "pdf")
 LAYOUT_FILE = "policy_area.yaml"
-BOOK_FILE = "book.pdf"
 MANIFEST_FILE = "manifest.json"
 FAILED = "build failed: nothing was written; earlier outputs are unchanged"
 
@@ -72,6 +75,8 @@ class BuildOptions:
     jobs: int | None = None
     """worker processes; None = the number of cores"""
     book: bool = True
+    documents: tuple[str, ...] = ()
+    """the documents to build (default: every declared one)"""
     force: bool = False
     config: Config = field(default_factory=default_config)
     """the project's formgen.yaml: words, texts, declared fields"""
@@ -88,8 +93,9 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     pages: int = 0
-    """pages of the area PDFs or workbooks of the year"""
-    book_pages: int | None = None
+    """pages of the year's outputs (each once, as PDF or workbook), of every document built"""
+    books: dict[str, int] = field(default_factory=dict)
+    """pages of each book made or kept, by its path inside the year's folder"""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     """data left out of the outputs by design, of every area of the year (built or unchanged)"""
@@ -145,18 +151,35 @@ def area_layout(layouts_dir: Path, fonts_dir: Path, config: Config | None = None
 # --------------------------------------------------------------------------- the manifest
 
 
-def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
-    """Files of the last build, by name; empty when there is none (or it is unreadable)."""
+@dataclass
+class Manifest:
+    """What the last build made: every file (by its path inside the year's folder) and, per
+    document and area, the inputs it was made from and its outputs (which may be none)."""
+
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    made: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """document → area → {"inputs": digest, "outputs": [paths without extension]}"""
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The last build's manifest; empty when there is none (or it is unreadable)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = data["files"]
-        return files if isinstance(files, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        files, made = data["files"], data.get("documents", {})
+        if isinstance(files, dict) and isinstance(made, dict):
+            return Manifest(files, made)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return Manifest()
 
 
-def manifest_bytes(year: FiscalYear, files: dict[str, dict[str, Any]]) -> bytes:
-    data = {"generator": f"formgen {__version__}", "fiscal_year": year.short, "files": files}
+def manifest_bytes(year: FiscalYear, manifest: Manifest) -> bytes:
+    data = {
+        "generator": f"formgen {__version__}",
+        "fiscal_year": year.short,
+        "files": manifest.files,
+        "documents": manifest.made,
+    }
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -165,7 +188,23 @@ def _current(entry: dict[str, Any] | None, inputs: str, path: Path) -> bool:
     return entry is not None and entry.get("inputs") == inputs and entry.get("sha256") == sha256_of(path)
 
 
+def _document_digest(document: Document) -> str:
+    """Everything of a document that shapes its outputs: its declaration, its layout and fonts."""
+    return _digest(document.spec.model_dump_json(), _layout_digest(document.layout))
+
+
 # --------------------------------------------------------------------------- rendering one area
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """What to make of one document for one area."""
+
+    document: str
+    formats: tuple[str, ...]
+    """the formats to write; none when the outputs are current and only their pages are wanted"""
+    want_pages: bool
+    """the document's book is made: keep the drawn pages"""
 
 
 @dataclass(frozen=True)
@@ -173,37 +212,50 @@ class AreaTask:
     datafile: DataFile
     data: bytes
     """the data file as read for its inputs digest: the same bytes are rendered"""
-    targets: dict[str, Path]
-    """format → output path, for the formats to write"""
-    want_pages: bool
+    year_dir: Path
+    jobs: tuple[DocumentJob, ...]
+
+
+@dataclass
+class OutputResult:
+    """One output made for one area: its staged files, pages and, for the book, its drawn pages."""
+
+    document: str
+    path: str
+    """inside the year's folder, without extension (事務事業/37-1-05)"""
+    place: str
+    """the data it was made from (file:line), for messages"""
+    staged: dict[str, Staged] = field(default_factory=dict)
+    pages: int = 0
+    notes: list[str] = field(default_factory=list)
+    """what the plan leaves out by design (see DocumentPlan.notes)"""
+    part: BookPart | None = None
+    drawn: Drawn | None = None
 
 
 @dataclass
 class AreaResult:
     area_id: str
-    staged: dict[str, Staged] = field(default_factory=dict)
-    pages: int = 0
+    outputs: list[OutputResult] = field(default_factory=list)
     area_number: int | None = None
     area_line: int | None = None
-    book_area: BookArea | None = None
-    """what the book's contents say of the area"""
-    drawn: Drawn | None = None
-    """the area's PDF pages as drawn, for the book"""
     errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    """what the plan leaves out by design (see DocumentPlan.notes)"""
+
+    def staged(self) -> list[Staged]:
+        return [s for output in self.outputs for s in output.staged.values()]
 
 
-_WORKER: tuple[LoadedLayout, Config] | None = None
+_WORKER: tuple[dict[str, Document], Config] | None = None
 
 
-def _init_worker(layouts_dir: Path, fonts_dir: Path, config_path: Path | None) -> None:
-    """Give the worker its layout and configuration: a forked worker has the parent's already;
+def _init_worker(layouts_dir: Path, fonts_dir: Path, config_path: Path | None, names: tuple[str, ...]) -> None:
+    """Give the worker its documents and configuration: a forked worker has the parent's already;
     another reads them once."""
     global _WORKER
     if _WORKER is None:
         config = load_config(config_path) if config_path is not None else default_config()
-        _WORKER = (area_layout(layouts_dir, fonts_dir, config), config)
+        documents = load_documents(config, layouts_dir, fonts_dir, names, books=False)
+        _WORKER = ({d.name: d for d in documents}, config)
 
 
 def _render_in_worker(task: AreaTask) -> AreaResult:
@@ -211,42 +263,61 @@ def _render_in_worker(task: AreaTask) -> AreaResult:
     return render_area(*_WORKER, task)
 
 
-def render_area(layout: LoadedLayout, config: Config, task: AreaTask) -> AreaResult:
-    """load → compose → write, for one area; outputs are staged, not yet in place."""
+def render_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
+    """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
-    drawn: Drawn | None = None
     try:
         record = load(task.datafile, task.data, config)
         result.area_number = record.area.number
         result.area_line = area_line(record)
-        plan = compose(layout, record)
-        if "xlsx" in task.targets:
-            result.staged["xlsx"] = stage(task.targets["xlsx"], write_xlsx(plan))
-        if "pdf" in task.targets:
-            pdf, drawn = render_pdf(plan)
-            result.staged["pdf"] = stage(task.targets["pdf"], pdf)
-        elif task.want_pages:
-            drawn = draw_pdf(plan)
+        for job in task.jobs:
+            _render_document(documents[job.document], record, task, job, result)
     except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
-        discard(list(result.staged.values()))
-        result.staged.clear()
+        discard(result.staged())
+        result.outputs.clear()
         result.errors = exc.lines()
-        return result
     except BaseException:
-        discard(list(result.staged.values()))
+        discard(result.staged())
         raise
-    result.pages = plan.pages
-    result.notes = [str(note) for note in plan.notes]
-    if task.want_pages:
-        result.book_area, result.drawn = BookArea.of(record), drawn
     return result
 
 
+def _render_document(
+    document: Document, record: PolicyArea, task: AreaTask, job: DocumentJob, result: AreaResult
+) -> None:
+    folder = document.folder(task.year_dir)
+    for output in outputs(document, record, task.datafile.area_id):
+        plan = compose(document.layout, record, output.item)
+        path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
+        made = OutputResult(document.name, path, _place_of(record, output.item, task.datafile))
+        result.outputs.append(made)
+        drawn: Drawn | None = None
+        if "xlsx" in job.formats:
+            made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
+        if "pdf" in job.formats:
+            pdf, drawn = render_pdf(plan)
+            made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
+        elif job.want_pages:
+            drawn = draw_pdf(plan)
+        made.pages = plan.pages
+        made.notes = [str(note) for note in plan.notes]
+        if job.want_pages:
+            made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
+
+
+def _place_of(record: PolicyArea, item: Any, datafile: DataFile) -> str:
+    if item is None or item.loc is None or record._source is None:
+        return datafile.display
+    place = record._source.place(item.loc)
+    return f"{place.file}:{place.line}" if place.line is not None else place.file
+
+
 def _run(
-    tasks: list[AreaTask], layout: LoadedLayout, options: BuildOptions, progress: Progress | None
+    tasks: list[AreaTask], documents: list[Document], options: BuildOptions, progress: Progress | None
 ) -> list[AreaResult]:
     jobs = max(1, options.jobs or os.cpu_count() or 1)
     results: list[AreaResult] = []
+    by_name = {d.name: d for d in documents}
 
     def done(result: AreaResult) -> None:
         results.append(result)
@@ -257,19 +328,20 @@ def _run(
     try:
         if jobs == 1 or len(tasks) <= 1:
             for task in tasks:
-                done(render_area(layout, options.config, task))
+                done(render_area(by_name, options.config, task))
         else:
             # fork on Linux: workers start at once and share the fonts already read;
             # elsewhere fork is unsafe or missing, and each worker reads its own
             fork = sys.platform.startswith("linux")
             context = multiprocessing.get_context("fork" if fork else "spawn")
             global _WORKER
-            _WORKER = (layout, options.config) if fork else None  # inherited by forked workers
+            _WORKER = (by_name, options.config) if fork else None  # inherited by forked workers
+            names = tuple(by_name)
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(tasks)),
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(options.layouts_dir, options.fonts_dir, options.config.path),
+                initargs=(options.layouts_dir, options.fonts_dir, options.config.path, names),
             ) as pool:
                 futures = [pool.submit(_render_in_worker, task) for task in tasks]
                 task_of = dict(zip(futures, tasks, strict=True))
@@ -293,7 +365,7 @@ def _run(
                     raise
     except BaseException:
         finished = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
-        discard([s for r in results + finished for s in r.staged.values()])
+        discard([s for r in results + finished for s in r.staged()])
         raise
     order = {task.datafile.area_id: i for i, task in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.area_id])
@@ -302,118 +374,269 @@ def _run(
 # --------------------------------------------------------------------------- the build
 
 
+@dataclass
+class _Plan:
+    """What a build decided before rendering: the inputs of everything, and what is stale."""
+
+    year: FiscalYear
+    year_dir: Path
+    documents: list[Document]
+    old: Manifest
+    inputs: dict[tuple[str, str], str]
+    """(document, area) → the digest of everything its outputs are made from"""
+    books: dict[str, str]
+    """document → the inputs digest of its book, for the books to make"""
+
+
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the selected areas of one year, their book and manifest, into out/<year>/."""
+    """Build the selected documents and areas of one year, their books and manifest, into out/<year>/."""
     started = time.perf_counter()
     year, datafiles = select_inputs(options)
-    config = options.config
-    try:
-        layout = area_layout(options.layouts_dir, options.fonts_dir, config)
-    except (InputError, FontError) as exc:  # the data's problems are named with the layout's
-        found = data_problems(datafiles, config)
-        if not found:
-            raise
-        raise ManyErrors(exc.lines() + found, FAILED) from None
-    # the book holds every area of the year: never one made of the selected areas only
-    with_book = options.book and not options.areas
-    front = book_layout(options.layouts_dir / BOOK_LAYOUT_FILE, options.fonts_dir, config) if with_book else None
-    out_dir = options.out_dir / year.short
-    if not inside(options.out_dir, out_dir):
-        raise BuildError(f"{out_dir}: would be outside {options.out_dir}")
-    manifest_path = out_dir / MANIFEST_FILE
-    old = read_manifest(manifest_path)
-    report = BuildReport(year, out_dir, len(datafiles))
-
-    # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
-    layout_digest = _digest(_layout_digest(layout), config.digest)
-    when = document_time().isoformat()
+    documents = _documents(options, datafiles)
+    year_dir = options.out_dir / year.short
+    if not inside(options.out_dir, year_dir):
+        raise BuildError(f"{year_dir}: would be outside {options.out_dir}")
     contents = read_all(datafiles)
-    area_inputs = {area: _digest(__version__, layout_digest, when, data) for area, data in contents.items()}
-    book_inputs = (
-        _digest(__version__, _layout_digest(front), config.digest, *(f"{a}:{d}" for a, d in area_inputs.items()))
-        if front
-        else ""
-    )
-    book_path = out_dir / BOOK_FILE
-    book_stale = front is not None and (options.force or not _current(old.get(BOOK_FILE), book_inputs, book_path))
-
-    tasks: list[AreaTask] = []
-    for datafile in datafiles:
-        area = datafile.area_id
-        targets = {}
-        for fmt in options.formats:
-            path = out_dir / f"{area}.{fmt}"
-            if options.force or not _current(old.get(path.name), _digest(area_inputs[area], fmt), path):
-                targets[fmt] = path
-        if targets or book_stale:
-            tasks.append(AreaTask(datafile, contents[area], targets, want_pages=book_stale))
-        if not targets:
-            report.unchanged.append(area)
-
-    results = _run(tasks, layout, options, progress)
-    staged = [s for r in results for s in r.staged.values()]
+    plan = _plan(options, year, year_dir, documents, contents)
+    report = BuildReport(year, year_dir, len(datafiles))
+    tasks = _tasks(options, plan, datafiles, contents, report)
+    results = _run(tasks, documents, options, progress)
+    staged = [s for r in results for s in r.staged()]
     failures = [line for r in results for line in r.errors]
     datafile_of = {task.datafile.area_id: task.datafile for task in tasks}
     twice = same_area_twice(
         [(datafile_of[r.area_id], r.area_number, r.area_line) for r in results if r.area_number is not None]
     )
     failures += [str(issue) for issue in twice]
+    failures += _name_clashes(plan, tasks, results)
     if failures:
         discard(staged)
         raise ManyErrors(failures, FAILED)
-
-    files = {name: entry for name, entry in old.items() if (out_dir / name).exists()}
+    manifest = Manifest({n: e for n, e in plan.old.files.items() if (year_dir / n).exists()}, plan.old.made)
     try:
-        for result in results:
-            for fmt, item in result.staged.items():
-                files[item.target.name] = {
-                    "area": result.area_id,
-                    "format": fmt,
-                    "pages": result.pages,
-                    "bytes": item.size,
-                    "sha256": item.sha256,
-                    "inputs": _digest(area_inputs[result.area_id], fmt),
-                    **({"notes": result.notes} if result.notes else {}),
-                }
-            if result.staged:
-                report.built.append(result.area_id)
-        if book_stale and front is not None:
-            areas = [(r.book_area, r.drawn) for r in results if r.book_area is not None and r.drawn is not None]
-            data, book_pages = render_book(front, year, areas, config.words)
-            item = stage(book_path, data)
-            staged.append(item)
-            files[BOOK_FILE] = {
-                "format": "book",
-                "pages": book_pages,
-                "bytes": item.size,
-                "sha256": item.sha256,
-                "inputs": book_inputs,
-            }
+        gone = _record(plan, tasks, results, manifest, report)
+        staged += _books(options, plan, results, manifest)
         for item in staged:
             commit(item)
             report.written.append(item.target)
     except BaseException:
         discard(staged)
         raise
+    for name in gone:
+        remove(year_dir / name)
+        report.removed.append(year_dir / name)
     if not options.areas:
-        _remove_orphans(out_dir, files, set(area_inputs), report)
-    write_atomic(manifest_path, manifest_bytes(year, files))
-    if front is not None and BOOK_FILE in files:
-        report.book_pages = files[BOOK_FILE]["pages"]
-    # an area's workbook and PDF have the same pages and notes: take either
-    of_area = {entry["area"]: entry for entry in files.values() if entry.get("area") in area_inputs}
-    report.pages = sum(entry["pages"] for entry in of_area.values())
-    report.notes = [note for area in sorted(of_area, key=area_sort_key) for note in of_area[area].get("notes", [])]
+        _remove_orphans(plan, manifest, {f.area_id for f in datafiles}, not options.documents, report)
+    write_atomic(year_dir / MANIFEST_FILE, manifest_bytes(year, manifest))
+    _summarise(plan, manifest, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _remove_orphans(out_dir: Path, files: dict[str, dict[str, Any]], areas: set[str], report: BuildReport) -> None:
-    """Outputs of areas whose data file is gone: remove them, so the folder holds this year only."""
-    for name in sorted(files):
-        area = files[name].get("area")
-        if area is not None and area not in areas:
-            path = out_dir / name
-            remove(path)
-            del files[name]
-            report.removed.append(path)
+def _documents(options: BuildOptions, datafiles: list[DataFile]) -> list[Document]:
+    """The documents to build, their layouts loaded; a broken layout is named with the data's problems."""
+    config = options.config
+    # the books hold every area of the year: never one made of the selected areas only
+    with_books = options.book and not options.areas
+    check_names(config, options.documents)
+    try:
+        return load_documents(config, options.layouts_dir, options.fonts_dir, options.documents, with_books)
+    except FormgenError as exc:
+        found = data_problems(datafiles, config)
+        if not found:
+            raise
+        raise ManyErrors(exc.lines() + found, FAILED) from None
+
+
+def _plan(
+    options: BuildOptions, year: FiscalYear, year_dir: Path, documents: list[Document], contents: dict[str, bytes]
+) -> _Plan:
+    config = options.config
+    old = read_manifest(year_dir / MANIFEST_FILE)
+    # the documents' date is an input too: SOURCE_DATE_EPOCH changes the bytes of every file
+    when = document_time().isoformat()
+    inputs: dict[tuple[str, str], str] = {}
+    books: dict[str, str] = {}
+    for document in documents:
+        made_of = _digest(_document_digest(document), config.digest)
+        for area, data in contents.items():
+            inputs[(document.name, area)] = _digest(__version__, document.name, made_of, when, data)
+        book_path = document.book_path(year_dir)
+        if document.front is None or book_path is None:
+            continue
+        book_inputs = _digest(
+            __version__,
+            _layout_digest(document.front),
+            made_of,
+            *(f"{a}:{inputs[(document.name, a)]}" for a in contents),
+        )
+        name = book_path.relative_to(year_dir).as_posix()
+        if options.force or not _current(old.files.get(name), book_inputs, book_path):
+            books[document.name] = book_inputs
+    return _Plan(year, year_dir, documents, old, inputs, books)
+
+
+def _stale_formats(plan: _Plan, document: Document, area: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats of this document's outputs for this area to write again: all when its inputs
+    changed, else those with a file missing or changed since the last build."""
+    inputs = plan.inputs[(document.name, area)]
+    made = plan.old.made.get(document.name, {}).get(area)
+    if not isinstance(made, dict) or made.get("inputs") != inputs:
+        return formats
+    stale = []
+    for fmt in formats:
+        names = [f"{path}.{fmt}" for path in made.get("outputs", [])]
+        fmt_inputs = _digest(inputs, fmt)
+        if not all(_current(plan.old.files.get(n), fmt_inputs, plan.year_dir / n) for n in names):
+            stale.append(fmt)
+    return tuple(stale)
+
+
+def _tasks(
+    options: BuildOptions, plan: _Plan, datafiles: list[DataFile], contents: dict[str, bytes], report: BuildReport
+) -> list[AreaTask]:
+    tasks: list[AreaTask] = []
+    for datafile in datafiles:
+        area = datafile.area_id
+        jobs = []
+        for document in plan.documents:
+            formats: tuple[str, ...] = tuple(f for f in options.formats if f in document.spec.formats)
+            if not options.force:
+                formats = _stale_formats(plan, document, area, formats)
+            want_pages = document.name in plan.books
+            if formats or want_pages:
+                jobs.append(DocumentJob(document.name, formats, want_pages))
+        if jobs:
+            tasks.append(AreaTask(datafile, contents[area], plan.year_dir, tuple(jobs)))
+        if not any(job.formats for job in jobs):
+            report.unchanged.append(area)
+    return tasks
+
+
+def _name_clashes(plan: _Plan, tasks: list[AreaTask], results: list[AreaResult]) -> list[str]:
+    """Two outputs that would be written to one file: each is named with the data it comes from."""
+    made_now = {(job.document, task.datafile.area_id) for task in tasks for job in task.jobs}
+    taken: dict[str, str] = {}
+    for name, areas in plan.old.made.items():
+        for area, made in areas.items():
+            if (name, area) not in made_now and isinstance(made, dict):
+                for path in made.get("outputs", []):
+                    taken[path] = f"{area} (built before)"
+    for document in plan.documents:
+        book = document.book_path(plan.year_dir)
+        if book is not None and document.name in plan.books:
+            taken[book.relative_to(plan.year_dir).with_suffix("").as_posix()] = f"the book of {document.name}"
+    clashes = []
+    for result in results:
+        for output in result.outputs:
+            other = taken.get(output.path)
+            if other is not None:
+                clashes.append(
+                    f"{output.place}: document {output.document}: its file {output.path} is also made for "
+                    f"{other}; make the file names tell them apart (documents.{output.document}.file)"
+                )
+            taken[output.path] = output.place
+    return clashes
+
+
+def _record(
+    plan: _Plan, tasks: list[AreaTask], results: list[AreaResult], manifest: Manifest, report: BuildReport
+) -> list[str]:
+    """Enter the new outputs in the manifest; return the files of earlier outputs no longer made."""
+    jobs = {task.datafile.area_id: task.jobs for task in tasks}
+    gone: list[str] = []
+    for result in results:
+        area = result.area_id
+        for job in jobs[area]:
+            if not job.formats:
+                continue
+            inputs = plan.inputs[(job.document, area)]
+            made = [o for o in result.outputs if o.document == job.document]
+            paths = [o.path for o in made]
+            previous = manifest.made.get(job.document, {}).get(area)
+            for old_path in previous.get("outputs", []) if isinstance(previous, dict) else []:
+                if old_path not in paths:
+                    gone.extend(n for n in manifest.files if n.rsplit(".", 1)[0] == old_path)
+            manifest.made.setdefault(job.document, {})[area] = {"inputs": inputs, "outputs": paths}
+            for output in made:
+                for fmt, item in output.staged.items():
+                    manifest.files[item.target.relative_to(plan.year_dir).as_posix()] = {
+                        "area": area,
+                        "document": job.document,
+                        "format": fmt,
+                        "output": output.path,
+                        "pages": output.pages,
+                        "bytes": item.size,
+                        "sha256": item.sha256,
+                        "inputs": _digest(inputs, fmt),
+                        **({"notes": output.notes} if output.notes else {}),
+                    }
+        if any(job.formats for job in jobs[area]):
+            report.built.append(area)
+    for name in gone:
+        manifest.files.pop(name, None)
+    return sorted(set(gone))
+
+
+def _books(options: BuildOptions, plan: _Plan, results: list[AreaResult], manifest: Manifest) -> list[Staged]:
+    """Make the books that are stale, from the pages every area's outputs drew."""
+    staged: list[Staged] = []
+    for document in plan.documents:
+        inputs = plan.books.get(document.name)
+        path = document.book_path(plan.year_dir)
+        if inputs is None or path is None or document.front is None:
+            continue
+        parts = [
+            (o.part, o.drawn)
+            for r in results
+            for o in r.outputs
+            if o.document == document.name and o.part is not None and o.drawn is not None
+        ]
+        data, pages = render_book(document.front, plan.year, parts, options.config.words, document.per_item)
+        item = stage(path, data)
+        staged.append(item)
+        manifest.files[path.relative_to(plan.year_dir).as_posix()] = {
+            "document": document.name,
+            "format": "book",
+            "pages": pages,
+            "bytes": item.size,
+            "sha256": item.sha256,
+            "inputs": inputs,
+        }
+    return staged
+
+
+def _remove_orphans(plan: _Plan, manifest: Manifest, areas: set[str], all_documents: bool, report: BuildReport) -> None:
+    """Outputs of areas whose data file is gone (and of documents no longer declared, when every
+    document was built): remove them, so the folder holds this year's outputs only."""
+    declared = {d.name for d in plan.documents}
+    for name in sorted(manifest.files):
+        entry = manifest.files[name]
+        area, document = entry.get("area"), entry.get("document")
+        orphan = (area is not None and area not in areas) or (
+            all_documents and document is not None and document not in declared
+        )
+        if orphan:
+            remove(plan.year_dir / name)
+            del manifest.files[name]
+            report.removed.append(plan.year_dir / name)
+    for document in list(manifest.made):
+        if all_documents and document not in declared:
+            del manifest.made[document]
+            continue
+        for area in list(manifest.made[document]):
+            if area not in areas:
+                del manifest.made[document][area]
+
+
+def _summarise(plan: _Plan, manifest: Manifest, report: BuildReport) -> None:
+    """Pages, books and notes of the year as the folder now holds them."""
+    outputs: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, entry in manifest.files.items():
+        if entry.get("format") == "book":
+            report.books[name] = entry["pages"]
+        elif "area" in entry:
+            outputs.setdefault((entry["area"], entry.get("output", name.rsplit(".", 1)[0])), entry)
+    report.pages = sum(entry["pages"] for entry in outputs.values())
+    ordered = sorted(outputs, key=lambda key: (area_sort_key(key[0]), key[1]))
+    report.notes = list(dict.fromkeys(note for key in ordered for note in outputs[key].get("notes", [])))

@@ -254,6 +254,12 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> Fisc
 @click.option(
     "--book/--no-book", default=None, help="Also make the year's book (default: yes, unless --area is given)."
 )
+@click.option(
+    "--document",
+    "documents",
+    multiple=True,
+    help="Build only this document of formgen.yaml (repeatable), e.g. --document project_sheet.",
+)
 @click.option("--force", is_flag=True, help="Rebuild every output even if its inputs have not changed.")
 @reports_errors
 def build(
@@ -267,12 +273,14 @@ def build(
     config_path: Path | None,
     jobs: int | None,
     book: bool | None,
+    documents: tuple[str, ...],
     force: bool,
 ) -> None:
-    """Build the workbooks, PDFs, book and manifest of a year into out/<year>/.
+    """Build the workbooks, PDFs, books and manifest of a year into out/<year>/.
 
-    Without options: every area of the latest year in data/. Outputs whose
-    inputs have not changed since the last build are kept as they are.
+    Without options: every document declared in formgen.yaml, for every area
+    of the latest year in data/. Outputs whose inputs have not changed since
+    the last build are kept as they are.
     """
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
@@ -291,6 +299,7 @@ def build(
         formats=tuple(f for f in FORMATS if f in formats) if formats else FORMATS,
         jobs=jobs,
         book=not areas if book is None else book,
+        documents=documents,
         force=force,
         config=project,
     )
@@ -299,8 +308,8 @@ def build(
     for path in report.written:
         log.info("wrote %s", path)
     for path in report.removed:
-        click.echo(f"removed {path} (its data file is gone)")
-    book_text = f", book {report.book_pages} pages" if report.book_pages is not None else ""
+        click.echo(f"removed {path} (no longer made: its data or document is gone)")
+    book_text = "".join(f", {name} {pages} pages" for name, pages in sorted(report.books.items()))
     click.echo(
         f"{report.year.long}: {report.areas} area{'' if report.areas == 1 else 's'} "
         f"({len(report.built)} built, {len(report.unchanged)} unchanged), "

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import (
     SEED_DATA,
@@ -38,8 +39,29 @@ def add_area(project: Path, number: int, year: str = "R7") -> Path:
 
 
 def outputs(project: Path, year: str = "R7") -> dict[str, bytes]:
+    """Every file of the year's output folder (subfolders too), by its path inside it."""
     folder = project / "out" / year
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+SEED_MEASURES = [project["measure"] for project in yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))["projects"]]
+"""the measure of each project of the sample area, in order (read with PyYAML, not formgen)"""
+PROJECT_BOOK = "事務事業/事務事業評価シート.pdf"
+
+
+def project_sheets(area: int, formats: tuple[str, ...] = ("xlsx", "pdf")) -> set[str]:
+    """The shipped project's 事務事業評価シート files for a copy of the sample area: area-measure-number."""
+    names, seen = set(), dict.fromkeys(SEED_MEASURES, 0)
+    for measure in SEED_MEASURES:
+        seen[measure] += 1
+        names |= {f"事務事業/{area}-{measure}-{seen[measure]:02}.{fmt}" for fmt in formats}
+    return names
+
+
+def files_per_area() -> int:
+    """A workbook and a PDF of the area's sheet and of each of its projects' sheets."""
+    return 2 + 2 * len(SEED_MEASURES)
 
 
 @pytest.fixture
@@ -53,7 +75,8 @@ def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.Mo
     result = run_cli("build")
     assert result.exit_code == 0, result.output
     files = outputs(project)
-    assert set(files) == {"3.xlsx", "3.pdf", "37.xlsx", "37.pdf", "book.pdf", "manifest.json"}
+    area_files = {"3.xlsx", "3.pdf", "37.xlsx", "37.pdf", "book.pdf", "manifest.json", PROJECT_BOOK}
+    assert set(files) == area_files | project_sheets(3) | project_sheets(37)
     manifest = json.loads(files["manifest.json"])
     assert manifest["fiscal_year"] == "R7"
     import hashlib
@@ -64,10 +87,11 @@ def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.Mo
             assert entry["pages"] == pdf_pages(project / "out" / "R7" / name), name
     area_pages = manifest["files"]["3.pdf"]["pages"] + manifest["files"]["37.pdf"]["pages"]
     assert manifest["files"]["book.pdf"]["pages"] == area_pages + 2  # cover and contents
-    assert "令和7年度: 2 areas (2 built, 0 unchanged), 5 files written" in result.stdout
+    books = 2
+    assert f"令和7年度: 2 areas (2 built, 0 unchanged), {2 * files_per_area() + books} files written" in result.stdout
     assert "█" not in result.output and "#" not in result.stderr  # no progress bar when not on a terminal
-    for path in (project / "out" / "R7").iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    for name in files:
+        assert stat.S_IMODE((project / "out" / "R7" / name).stat().st_mode) == 0o644, name
 
 
 def test_book_has_contents_with_page_numbers_and_an_outline_per_area(project: Path) -> None:
@@ -99,10 +123,12 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
     common = folder_args(project, out)
     result = run_cli("build", *common, "--year", "令和6年度", "--format", "pdf", "--no-book")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / "R6").iterdir()) == ["5.pdf", "manifest.json"]
+    r6 = {p.relative_to(out / "R6").as_posix() for p in (out / "R6").rglob("*.*")}
+    assert r6 == {"5.pdf", "manifest.json"} | project_sheets(5, ("pdf",))
     result = run_cli("build", *common, "--area", "37", "--format", "xlsx")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / "R7").iterdir()) == ["37.xlsx", "manifest.json"]  # --area: no book
+    r7 = {p.relative_to(out / "R7").as_posix() for p in (out / "R7").rglob("*.*")}
+    assert r7 == {"37.xlsx", "manifest.json"} | project_sheets(37, ("xlsx",))  # --area: no book
     result = run_cli("build", *common, "--area", "37", "--book")
     assert result.exit_code == 2 and "leave out --area" in result.stderr
     result = run_cli("build", *common, "--area", "99")
@@ -139,14 +165,15 @@ def test_two_builds_are_byte_identical_even_in_another_folder(built: Built, tmp_
 def test_unchanged_inputs_skip_every_area_and_force_rebuilds(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0
-    before = {p.name: p.stat().st_mtime_ns for p in (project / "out" / "R7").iterdir()}
+    folder = project / "out" / "R7"
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*.*")}
     result = build_project(project)
     assert result.exit_code == 0
     assert "2 areas (0 built, 2 unchanged), 0 files written" in result.stdout
-    after = {p.name: p.stat().st_mtime_ns for p in (project / "out" / "R7").iterdir() if p.name != "manifest.json"}
-    assert all(after[name] == before[name] for name in after)
+    after = {p: p.stat().st_mtime_ns for p in folder.rglob("*.*") if p.name != "manifest.json"}
+    assert len(after) == 2 * files_per_area() + 2 and all(after[p] == before[p] for p in after)
     result = build_project(project, "--force")
-    assert "2 areas (2 built, 0 unchanged), 5 files written" in result.stdout
+    assert f"2 areas (2 built, 0 unchanged), {2 * files_per_area() + 2} files written" in result.stdout
 
 
 def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
@@ -157,7 +184,7 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     assert b"D:20000101" in pdf.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
     result = build_project(project)
-    assert "1 area (1 built, 0 unchanged), 3 files written" in result.stdout, result.output
+    assert f"1 area (1 built, 0 unchanged), {files_per_area() + 2} files written" in result.stdout, result.output
     assert b"D:20251201" in pdf.read_bytes() and b"D:20000101" not in pdf.read_bytes()
     before = outputs(project)
     for bad in ("next monday", "-1", "1_764_547_200", "4354819200"):  # the last: 2108, past zip dates
@@ -192,9 +219,9 @@ def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
     old = outputs(project)
     edit_file(project / "data" / "R7" / "3.yaml", "department: 総務部・総務課", "department: 企画政策部・企画調整課")
     result = build_project(project)
-    assert "2 areas (1 built, 1 unchanged), 3 files written" in result.stdout
+    assert f"2 areas (1 built, 1 unchanged), {files_per_area() + 2} files written" in result.stdout
     new = outputs(project)
-    assert new["37.pdf"] == old["37.pdf"] and new["37.xlsx"] == old["37.xlsx"]
+    assert all(new[name] == old[name] for name in ["37.pdf", "37.xlsx", *project_sheets(37)])
     assert new["3.pdf"] != old["3.pdf"] and new["book.pdf"] != old["book.pdf"]
 
 
@@ -221,7 +248,7 @@ def test_a_broken_area_fails_the_build_and_loses_nothing(project: Path) -> None:
     assert f"{path}:{line}: projects[0].years.R7.cost: must be a number, got 'abc'" in result.stderr
     assert "nothing was written; earlier outputs are unchanged" in result.stderr
     assert outputs(project) == before
-    assert not [p for p in (project / "out" / "R7").iterdir() if p.name.startswith(".")], "temporary files left behind"
+    assert not [p for p in (project / "out" / "R7").rglob(".*")], "temporary files left behind"
 
 
 def _die(task: object) -> None:
@@ -286,7 +313,8 @@ def test_outputs_of_a_removed_area_are_removed(project: Path) -> None:
     (project / "data" / "R7" / "3.yaml").unlink()
     result = build_project(project)
     assert result.exit_code == 0
-    assert set(outputs(project)) == {"37.xlsx", "37.pdf", "book.pdf", "manifest.json"}
+    kept = {"37.xlsx", "37.pdf", "book.pdf", "manifest.json", PROJECT_BOOK}
+    assert set(outputs(project)) == kept | project_sheets(37)
     assert "removed" in result.stdout
 
 

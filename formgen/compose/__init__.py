@@ -17,7 +17,7 @@ from ..records.model import PolicyArea
 from ..yamlsource import Loc
 from .bands import BandBuilder, BRow, SheetBands, YearColumns
 from .content import NumberContent, render, unknown_field
-from .context import Context, UnknownField, placeholders
+from .context import Context, Scope, UnknownField, placeholders
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
@@ -28,10 +28,13 @@ fit their text) and rounds row heights a little; without this room the last row 
 page moves onto a page of its own."""
 
 
-def compose(loaded: LoadedLayout, record: PolicyArea) -> DocumentPlan:
-    """Lay out ``record`` with ``loaded``: every line, row height and page break."""
+def compose(loaded: LoadedLayout, record: PolicyArea, item: Scope | None = None) -> DocumentPlan:
+    """Lay out ``record`` with ``loaded``: every line, row height and page break. With ``item``
+    (one project of the record), the document is that item's: its fields are looked up first."""
     layout = loaded.layout
     ctx = Context.of(record, loaded.binding.texts, loaded.binding.words)
+    if item is not None:
+        ctx = ctx.child(item.obj, item.loc)
     page = _page_setup(loaded)
     measurer = loaded.cache.setdefault("measurer", Measurer(loaded))
     sheets: list[SheetPlan] = []

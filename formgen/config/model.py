@@ -259,6 +259,74 @@ class Fields(Spec):
     evidence_year: DeclaredFields = {}
 
 
+# --------------------------------------------------------------------------- documents
+
+UNSAFE_FILE_CHARS = set('\\/:*?"<>|')
+"""characters a file name never holds here: path separators, and what Windows refuses"""
+
+
+def _file_part(value: Any) -> Any:
+    """A folder or file name (template) that cannot leave the output folder."""
+    if isinstance(value, str):
+        literal = re.sub(r"\{[^{}]*\}", "", value)
+        bad = sorted(UNSAFE_FILE_CHARS & set(literal))
+        if bad or any(ord(c) < 32 for c in literal):
+            shown = " ".join(bad) or "control characters"
+            raise ValueError(f"a file or folder name cannot hold {shown}, got {value!r}")
+        if value.startswith(".") or value.strip() != value:
+            raise ValueError(f"a file or folder name cannot start with a dot or a space, got {value!r}")
+    return value
+
+
+FilePart = Annotated[str, BeforeValidator(_file_part), Field(max_length=100)]
+
+
+class BookSpec(Spec):
+    """The document's book: every output of the year in one PDF, after a cover and contents."""
+
+    layout: str = "book.yaml"
+    """the layout of its cover and contents, in the layouts folder"""
+    file: FilePart = Field("book", min_length=1)
+    """its file name without .pdf, in the document's folder"""
+
+
+class DocumentSpec(Spec):
+    """One form printed from the records: a layout, what one output holds, its file names and formats."""
+
+    layout: str
+    """the layout file, in the layouts folder"""
+    each: str = "area"
+    """one output per area (area), or per item of a list of the record, e.g. projects"""
+    file: FilePart | None = Field(None, min_length=1)
+    """file name template without extension, e.g. "{area.number}-{measure}-{number:02}" (a number
+    after a colon pads with zeros); default: the data file's name (each: area only)"""
+    folder: FilePart = ""
+    """a folder inside out/<year>/ for the files (default: none)"""
+    title: str | None = None
+    """each output's title in the book's contents and bookmarks; default
+    "{words.area}{area.number} {area.name}" (each: area) or "{name}" """
+    formats: list[Literal["xlsx", "pdf"]] = Field(["xlsx", "pdf"], min_length=1)
+    book: BookSpec | None = None
+    """gather every output of the year in one PDF"""
+
+    @model_validator(mode="after")
+    def _named(self) -> DocumentSpec:
+        if self.each != "area" and self.file is None:
+            raise ValueError(f"one output per item of {self.each} needs a file name template (file: …)")
+        if len(set(self.formats)) != len(self.formats):
+            raise ValueError("a format is listed twice")
+        return self
+
+    def title_template(self) -> str:
+        if self.title is not None:
+            return self.title
+        return "{words.area}{area.number} {area.name}" if self.each == "area" else "{name}"
+
+
+DEFAULT_DOCUMENTS = {"policy_area": DocumentSpec(layout="policy_area.yaml", book=BookSpec())}
+"""what a project without documents: prints (today's sheet per area, and the year's book)"""
+
+
 class ConfigSpec(Spec):
     """formgen.yaml: how this project differs from the sample."""
 
@@ -267,3 +335,9 @@ class ConfigSpec(Spec):
     texts: dict[Name, str] = {}
     """texts of the city that layouts print as {texts.name}: the plan's name, a footnote"""
     fields: Fields = Fields()
+    documents: dict[Name, DocumentSpec] = {}
+    """the forms the project prints, by name; default: policy_area (policy_area.yaml, one per
+    area, with the year's book)"""
+
+    def declared_documents(self) -> dict[str, DocumentSpec]:
+        return self.documents or DEFAULT_DOCUMENTS

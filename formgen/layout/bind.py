@@ -85,9 +85,12 @@ class Binding:
     root: Any
     texts: dict[str, str] = field(default_factory=dict)
     words: Words = Words()
+    item: Any = None
+    """the type of the item each output is made for (a project), looked up before the record"""
 
     def scopes(self) -> list[Any]:
-        return [self.root, Names(texts=Names(dict.fromkeys(self.texts, str)), words=Words)]
+        project = Names(texts=Names(dict.fromkeys(self.texts, str)), words=Words)
+        return [self.item, self.root, project] if self.item is not None else [self.root, project]
 
 
 def resolve(scopes: list[Any], path: str, use: str, root: Any) -> Any:

@@ -169,21 +169,25 @@ class PdfRenderer:
         for sheet in plan.sheets:
             for page in range(sheet.pages):
                 drawn.pages.append(self._body(plan, sheet, page))
-        self.pages(drawn, first_page, total_pages, level, title)
+        self.pages(drawn, first_page, total_pages, level, [title] if title is not None else None)
         drawn.glyphs = {str(font.face.path): dict(font.unicode_of) for font in self._fonts.values()}
         return drawn
 
-    def pages(self, drawn: Drawn, first_page: int, total: int, level: int = 0, title: str | None = None) -> None:
-        """Put pages drawn before (by this or another renderer) into this PDF, with page numbers."""
+    def pages(self, drawn: Drawn, first_page: int, total: int, level: int = 0, titles: list[str] | None = None) -> None:
+        """Put pages drawn before (by this or another renderer) into this PDF, with page numbers.
+        ``titles`` are bookmarks at the first page, outermost first, ending one level above ``level``."""
         setup = drawn.page
         for path, glyphs in drawn.glyphs.items():
             self.font(read_face(Path(path))).unicode_of.update(glyphs)
         for index, body in enumerate(drawn.pages):
             canvas = self.canvas
             canvas.setPageSize((setup.width, setup.height))
-            if index == 0 and title is not None:
-                self.bookmark(title, level - 1, setup.height)
+            if index == 0 and titles:
+                for depth, title in enumerate(titles, start=level - len(titles)):
+                    self.bookmark(title, depth, setup.height)
             for mark_title, mark_level, y in body.marks:
+                if index == 0 and titles and mark_level == 0 and mark_title == titles[-1]:
+                    continue  # a sheet titled as the output it belongs to: one bookmark is enough
                 self.bookmark(mark_title, level + mark_level, y)
             number = first_page + index
             furniture = self._header_footer(drawn, drawn.header, number, total, top=True)
