@@ -67,7 +67,8 @@ class BookContents:
 
 def book_layout(path: Path, fonts_dir: Path, config: Config) -> LoadedLayout:
     """The front matter's layout, laid out over :class:`BookContents`."""
-    return load_layout(path, fonts_dir, Binding(BookContents, config.texts, config.words))
+    binding = Binding(BookContents, config.texts, config.words)
+    return load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
 
 
 def _contents(year: FiscalYear, parts: list[tuple[BookPart, Drawn]], first_page: int) -> BookContents:

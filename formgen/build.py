@@ -137,15 +137,16 @@ def _digest(*parts: bytes | str) -> str:
 
 
 def _layout_digest(layout: LoadedLayout) -> str:
-    """Everything of a layout that shapes the output: its text and its font files."""
-    return _digest(layout.digest, *sorted({face.digest for face in layout.faces.values()}))
+    """Everything of a layout that shapes the output: its text, its font files and its pictures."""
+    pictures = sorted(f"{name}:{picture.digest}" for name, picture in layout.images.items())
+    return _digest(layout.digest, *sorted({face.digest for face in layout.faces.values()}), *pictures)
 
 
 def area_layout(layouts_dir: Path, fonts_dir: Path, config: Config | None = None) -> LoadedLayout:
     """The layout every area is laid out with, bound to the project's record model."""
     config = config or default_config()
     binding = Binding(config.models.area, config.texts, config.words)
-    return load_layout(layouts_dir / LAYOUT_FILE, fonts_dir, binding)
+    return load_layout(layouts_dir / LAYOUT_FILE, fonts_dir, binding, assets_dir=config.folder("assets"))
 
 
 # --------------------------------------------------------------------------- the manifest

@@ -116,7 +116,7 @@ def _load(config: Config, name: str, spec: DocumentSpec, layouts_dir: Path, font
     problems = list(_template_problems(binding, spec, loc))
     if problems:
         raise ConfigError([_issue(config, where, message) for where, message in problems])
-    layout = load_layout(layouts_dir / spec.layout, fonts_dir, binding)
+    layout = load_layout(layouts_dir / spec.layout, fonts_dir, binding, assets_dir=config.folder("assets"))
     front = None
     if books and spec.book is not None:
         front = book_layout(layouts_dir / spec.book.layout, fonts_dir, config)

@@ -41,6 +41,93 @@ class CellStyle:
     min_height: float
 
 
+@dataclass(frozen=True)
+class Tile:
+    """One SDG goal's tile: its colour, number and short title as drawn."""
+
+    goal: int
+    color: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    color: str
+    values: tuple[Decimal | None, ...]
+    """one per category; None where there is no figure (left out, not drawn as 0)"""
+    refs: tuple[tuple[int, int] | None, ...] = ()
+    """for each value, the (row, column) of the sheet's cell printing it (title rows counted first),
+    so that the workbook's chart reads the cell; None where no cell prints it"""
+
+
+@dataclass
+class Graphic:
+    """Something drawn inside a cell rather than written: a picture, SDG tiles or a chart.
+    Sizes in points; the writers place it in its cell by the cell style's alignment and padding."""
+
+    kind: Literal["image", "sdg", "chart"]
+    alt: str
+    """alternative text, read in its place by screen readers"""
+    width: float
+    height: float
+    image: str | None = None
+    """the picture's file"""
+    tiles: list[Tile] = field(default_factory=list)
+    tile: float = 0.0
+    """a tile's side"""
+    per_row: int = 1
+    number_size: float = 0.0
+    title_size: float = 0.0
+    categories: list[str] = field(default_factory=list)
+    series: list[ChartSeries] = field(default_factory=list)
+    unit: str = ""
+    chart_kind: str = "bars"
+    text_size: float = 0.0
+    """the size of a chart's labels"""
+
+    def describe(self) -> str:
+        size = f"{self.width / MM_PT:.1f}x{self.height / MM_PT:.1f} mm"
+        if self.kind == "image":
+            return f"image {self.image.rsplit('/', 1)[-1] if self.image else ''} {size} alt={self.alt}"
+        if self.kind == "sdg":
+            return f"sdg tiles {' '.join(str(t.goal) for t in self.tiles)} {size} alt={self.alt}"
+        figures = "; ".join(f"{s.name} {' '.join('-' if v is None else str(v) for v in s.values)}" for s in self.series)
+        return f"chart {self.chart_kind} {' '.join(self.categories)}: {figures} {size} alt={self.alt}"
+
+
+MM_PT = 72 / 25.4
+"""points per millimetre"""
+
+TILE_GAP = 1.5 * MM_PT
+"""between SDG tiles"""
+
+
+def graphic_origin(box: tuple[float, float, float, float], style: CellStyle, graphic: Graphic) -> tuple[float, float]:
+    """The top-left corner of a graphic in its cell ``box`` (left, top, right, bottom, with y growing
+    downwards), placed by the cell style's alignment inside its padding: the same in both writers."""
+    left, top, right, bottom = box
+    if style.align == "left":
+        x = left + style.pad_h
+    elif style.align == "right":
+        x = right - style.pad_h - graphic.width
+    else:
+        x = (left + right - graphic.width) / 2
+    if style.valign == "top":
+        y = top + style.pad_v
+    elif style.valign == "bottom":
+        y = bottom - style.pad_v - graphic.height
+    else:
+        y = (top + bottom - graphic.height) / 2
+    return x, y
+
+
+def tile_positions(graphic: Graphic) -> list[tuple[float, float]]:
+    """The top-left corner of each SDG tile, relative to the graphic's: left to right, then down."""
+    step = graphic.tile + TILE_GAP
+    return [((i % graphic.per_row) * step, (i // graphic.per_row) * step) for i in range(len(graphic.tiles))]
+
+
 @dataclass
 class Cell:
     """A cell anchored at (its row, ``col``) covering ``colspan`` × ``rowspan`` grid cells."""
@@ -60,6 +147,8 @@ class Cell:
     """continues a text from the cell above: no border, no top padding"""
     open_bottom: bool = False
     """continues in the cell below"""
+    graphic: Graphic | None = None
+    """drawn inside the cell (then it has no lines)"""
 
     @property
     def text(self) -> str:
@@ -215,7 +304,9 @@ def _rows_text(rows: list[Row], first: int) -> list[str]:
         for cell in row.cells:
             span = f"{cell.col}+{cell.colspan}" + (f" x{cell.rowspan}" if cell.rowspan > 1 else "")
             flags = "".join(f for f, on in (("^", cell.open_top), ("v", cell.open_bottom)) if on)
-            if cell.number is not None:
+            if cell.graphic is not None:
+                content = cell.graphic.describe()
+            elif cell.number is not None:
                 content = f"{cell.number} [{cell.number_format}] {cell.lines[0]}"
             else:
                 content = " / ".join(cell.lines)

@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
 from .publish import document_time
+from .xlsx_drawings import add_graphics
 
 DEFAULT_FONT_SIZE = 10.5
 """The workbook's default font size. At 10.5 pt BIZ UD fonts have digits exactly
@@ -136,6 +137,7 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
         ws = wb.create_sheet(sheet.name)
         sheet_data[f"xl/worksheets/sheet{len(sheet_data) + 1}.xml"] = _sheet_data(ws, plan, sheet, styles)
         _print_setup(ws, plan, sheet, first_page)
+        add_graphics(ws, plan, sheet)
         first_page += sheet.pages
     naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.creator = plan.author

@@ -125,7 +125,7 @@ def test_narratives_and_lists_of_declared_fields_print(example: dict[str, Area])
     reason = area.data["evaluation_reason"]
     assert "【1】成果指標の状況" in text and "【2】今後の方向性" in text
     assert squash("・" + reason[0]["body"][1]["bullet"]) in text
-    measures = area.rows[area.rows.index(["基本事業", "重点", "内容"]) + 1 :][:2]
+    measures = area.rows[area.rows.index(["基本事業", "重点", "内容", "関連するSDGs"]) + 1 :][:2]
     assert measures[0][:2] == ["基本事業1 保育サービスの充実", "★"]  # priority: true
     assert "★" not in measures[1]
 

@@ -15,9 +15,10 @@ from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..records.model import PolicyArea
 from ..yamlsource import Loc
-from .bands import BandBuilder, BRow, SheetBands, YearColumns
+from .bands import BandBuilder, BCell, BRow, SheetBands, YearColumns
 from .content import NumberContent, render, unknown_field
 from .context import Context, Scope, UnknownField, placeholders
+from .graphics import GraphicContent
 from .measure import Measurer, measure_rows
 from .paginate import paginate
 
@@ -112,6 +113,7 @@ def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: in
             ]
         )
     paged = paginate(built.bands, page.body_height - title_height - SAFETY, _place(loaded, index))
+    _link_charts(built.title_rows, [r for page_rows in paged.pages for r in page_rows])
     rows: list[Row] = []
     starts: list[int] = []
     for page_rows in paged.pages:
@@ -264,6 +266,27 @@ def _plan_row(row: BRow) -> Row:
                 align=c.align,
                 open_top=c.open_top,
                 open_bottom=c.open_bottom,
+                graphic=c.graphic,
             )
         )
     return Row(height=row.height, cells=cells)
+
+
+def _link_charts(title_rows: list[BRow], rows: list[BRow]) -> None:
+    """Give each chart the sheet cells that print its figures (the first cell printing each), so
+    the workbook's chart reads them; a figure printed nowhere on the sheet stays a plain value."""
+    where: dict[tuple[int, str], tuple[int, int]] = {}
+    charts: list[BCell] = []
+    for r, row in enumerate(title_rows + rows):
+        for c in row.cells:
+            if isinstance(c.content, NumberContent) and c.content.key is not None:
+                where.setdefault(c.content.key, (r, c.col))
+            elif isinstance(c.content, GraphicContent) and c.content.keys and c.graphic is not None:
+                charts.append(c)
+    for c in charts:
+        assert isinstance(c.content, GraphicContent) and c.graphic is not None
+        series = [
+            replace(s, refs=tuple(where.get(k) if k is not None else None for k in keys))
+            for s, keys in zip(c.graphic.series, c.content.keys, strict=True)
+        ]
+        c.graphic = replace(c.graphic, series=series)

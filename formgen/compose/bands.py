@@ -8,7 +8,7 @@ band that may be split between lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import Issue, LayoutError, Place
@@ -29,12 +29,13 @@ from ..layout.model import (
     YearCells,
 )
 from ..layout.rows import RowAt, expand_rows
-from ..plan import CellStyle
+from ..plan import CellStyle, Graphic
 from ..records.model import LOGIC_STAGES, LogicModel, WithYears
 from ..yamlsource import Loc
 from .compute import compute, partial_notes
 from .content import Content, TextContent, cell_content, figure_content, render, text_paragraphs, unknown_field
 from .context import Context, Items, UnknownField
+from .graphics import GraphicContent, chart_content, image_content, tiles_content
 
 
 @dataclass
@@ -43,7 +44,7 @@ class BCell:
     colspan: int
     rowspan: int
     style: CellStyle
-    content: Content
+    content: Content | GraphicContent
     align: str | None = None
     repeat: bool = False
     """labels: printed again when their row continues on the next page"""
@@ -52,6 +53,8 @@ class BCell:
     """height the cell's content needs, in points"""
     open_top: bool = False
     open_bottom: bool = False
+    graphic: Graphic | None = None
+    """a drawn cell's graphic, sized for the cell"""
 
 
 @dataclass
@@ -158,7 +161,13 @@ class BandBuilder:
             out.append(row)
         return out
 
-    def content(self, cell: CellSpec, ctx: Context, style: CellStyle, place: Place) -> Content:
+    def content(self, cell: CellSpec, ctx: Context, style: CellStyle, place: Place) -> Content | GraphicContent:
+        if cell.image is not None:
+            return image_content(cell, ctx, place, self.loaded.images)
+        if cell.sdg_tiles is not None:
+            return tiles_content(cell, ctx, place, self.loaded.face(replace(style, bold=True)))
+        if cell.chart is not None:
+            return chart_content(cell, ctx, style, place, self.at_year)
         if not cell.computed:
             return cell_content(cell, ctx, style.number_format, place)
         figure = compute(cell, ctx)

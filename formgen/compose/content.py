@@ -29,6 +29,8 @@ class NumberContent:
     number_format: str
     text: str
     place: Place
+    key: tuple[int, str] | None = None
+    """the figure's source (id of the object read, field name): a chart finds the cell by it"""
 
 
 Content = TextContent | NumberContent
@@ -75,7 +77,10 @@ def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: 
     except UnknownField as exc:
         raise unknown_field(place, exc) from None
     data_place = ctx.place_of(found.loc) if found.loc is not None else place
-    return value_content(found.value, cell, style_format, data_place, place)
+    content = value_content(found.value, cell, style_format, data_place, place)
+    if isinstance(content, NumberContent) and found.owner is not None:
+        content.key = (id(found.owner), cell.value.rsplit(".", 1)[-1])
+    return content
 
 
 def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, place: Place, mark: str) -> Content:

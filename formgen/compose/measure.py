@@ -16,6 +16,7 @@ from ..linebreak import TooNarrow, break_paragraph
 from ..plan import CellStyle
 from .bands import BCell, BRow
 from .content import NumberContent
+from .graphics import GraphicContent, fit
 
 ROW_STEP = 0.75
 """row heights are whole screen pixels (0.75 pt), which spreadsheets keep exactly"""
@@ -73,6 +74,11 @@ class Measurer:
                     )
                 ]
             )
+        if isinstance(content, GraphicContent):
+            cell.graphic = fit(content, avail)
+            cell.lines = []
+            cell.need = cell.graphic.height + 2 * style.pad_v
+            return
         if isinstance(content, NumberContent):
             text_w = face.width(content.text, style.size)
             if text_w > avail + 1e-6:

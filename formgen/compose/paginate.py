@@ -76,6 +76,12 @@ def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float) ->
     return best_fit >= min(ORPHAN_LINES, best_total) or j == 0
 
 
+def _drawn_from(rows: list[BRow], j: int) -> int | None:
+    """The first row of a drawn cell (picture, tiles, chart) that covers row ``j``, if any."""
+    firsts = [a for a, row in enumerate(rows[: j + 1]) for c in row.cells if c.graphic and a + c.rowspan > j]
+    return min(firsts, default=None)
+
+
 def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | None:
     """Cut ``rows`` so the first part is at most ``y`` tall; None when nothing can go above the cut."""
     tops = [0.0]
@@ -84,7 +90,12 @@ def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | No
     j = next((r for r, row in enumerate(rows) if tops[r] + row.height > y + EPS), None)
     if j is None:
         return None
-    inside = not rows[j].fixed and _inside_cut_useful(rows, tops, j, y)
+    drawn = _drawn_from(rows, j)
+    if drawn is not None:  # a picture or chart is never cut: cut above it
+        if drawn == 0:
+            return None
+        j, y = drawn, tops[drawn]
+    inside = not rows[j].fixed and drawn is None and _inside_cut_useful(rows, tops, j, y)
     if not inside:
         if j == 0:
             return None

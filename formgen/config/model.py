@@ -55,6 +55,8 @@ class Paths(Spec):
     layouts: str = "layouts"
     fonts: str = "fonts"
     out: str = "out"
+    assets: str = "assets"
+    """pictures the layouts place (the city's emblem)"""
     schema_: str = Field("schema", alias="schema")
     """where `formgen schema` writes the JSON Schemas"""
 

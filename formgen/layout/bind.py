@@ -296,6 +296,15 @@ class Binder:
         return [entry, values, *scopes]
 
     def cell(self, cell: CellSpec, loc: Loc, scopes: list[Any], in_year: bool) -> None:
+        if cell.sdg_tiles is not None:
+            self.path(cell.sdg_tiles, loc + ("sdg_tiles",), scopes, "items")
+        if cell.alt is not None:
+            self.template(cell.alt, loc + ("alt",), scopes)
+        if cell.chart is not None:
+            each_year = self.at_year(scopes)
+            for key in ("target", "actual"):
+                self.path(getattr(cell.chart, key), loc + ("chart", key), each_year, "figure")
+            self.template(cell.chart.unit, loc + ("chart", "unit"), scopes)
         for key in ("label", "text"):
             if getattr(cell, key) is not None:
                 self.template(getattr(cell, key), loc + (key,), scopes)

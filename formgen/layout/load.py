@@ -15,6 +15,7 @@ from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
 from ..yamlsource import Loc, Source, load_yaml, read_input
 from .bind import Binding, check_bindings
+from .images import BadPicture, Picture, read_picture
 from .model import (
     MM,
     PLACEHOLDER,
@@ -59,6 +60,8 @@ class LoadedLayout:
     """sha256 of the layout file as read (with the fonts' digests, what shapes the output)"""
     binding: Binding
     """what the layout is laid out over, with the project's texts and words"""
+    images: dict[str, Picture] = field(default_factory=dict)
+    """the pictures the layout places, by the name it gives them"""
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """the composer's memory for this layout (measured lines), kept for every record it lays out"""
     _places: dict[Loc, Place] = field(default_factory=dict, repr=False)
@@ -75,9 +78,12 @@ class LoadedLayout:
         return found
 
 
-def load_layout(path: Path, fonts_dir: Path, binding: Binding, display: str | None = None) -> LoadedLayout:
+def load_layout(
+    path: Path, fonts_dir: Path, binding: Binding, display: str | None = None, assets_dir: Path | None = None
+) -> LoadedLayout:
     """Read and check a layout; ``binding`` says what it is laid out over (every field it names is
-    checked against it). Every problem is raised at once as a LayoutError with its line."""
+    checked against it), pictures come from ``assets_dir`` (default: assets beside the layouts
+    folder). Every problem is raised at once as a LayoutError with its line."""
     raw = read_input(path, LayoutError, display)
     source = load_yaml(path, LayoutError, display, partial=True, raw=raw)
     layout = validate(Layout, replace(source, data=_floats(source.data)), LayoutError)
@@ -89,10 +95,27 @@ def load_layout(path: Path, fonts_dir: Path, binding: Binding, display: str | No
     problems.extend(_check_geometry(layout))
     problems.extend(check_braces(source.data))
     problems.extend(check_bindings(layout, binding))
+    images = _read_pictures(layout, assets_dir or path.parent.parent / "assets", problems)
     if problems:
         issues = [source.issue(loc, message) for loc, message in dict.fromkeys(problems)]
         raise LayoutError(sorted(issues, key=lambda issue: issue.line or 0))
-    return LoadedLayout(path, source, layout, styles, faces, fonts, hashlib.sha256(raw).hexdigest(), binding)
+    digest = hashlib.sha256(raw).hexdigest()
+    return LoadedLayout(path, source, layout, styles, faces, fonts, digest, binding, images)
+
+
+def _read_pictures(layout: Layout, assets: Path, problems: list[tuple[Loc, str]]) -> dict[str, Picture]:
+    """Every picture the layout places, read once however often it is placed."""
+    pictures: dict[str, Picture] = {}
+    for _, rows in row_groups(layout):
+        for row in rows:
+            for cell_loc, cell, _ in cells_of(row):
+                if cell.image is None or cell.image in pictures:
+                    continue
+                try:
+                    pictures[cell.image] = read_picture(assets, cell.image)
+                except BadPicture as exc:
+                    problems.append((cell_loc + ("image",), str(exc)))
+    return pictures
 
 
 def _floats(value: Any) -> Any:

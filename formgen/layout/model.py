@@ -256,7 +256,42 @@ Operand = Annotated[
 ]
 """a field, or an aggregate such as {sum: cost}"""
 
-CONTENTS = ("label", "value", "text", *AGGREGATES, "difference", "ratio")
+
+class YearRange(Spec):
+    years: tuple[Whole, Whole]
+    """[first, last] relative to the record's year: [-2, 1] on a 令和7年度 record is R5 … R8"""
+
+    @field_validator("years")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
+            raise ValueError(f"the first year offset must not be after the second, got {list(value)}")
+        if value[1] - value[0] > 20:
+            raise ValueError("at most 21 years")
+        return value
+
+    def offsets(self) -> range:
+        return range(self.years[0], self.years[1] + 1)
+
+
+class ChartSpec(YearRange):
+    """A chart of an indicator's target and actual per fiscal year (in a table over kpis)."""
+
+    target: FieldPath = "target"
+    """the field of each year's entry holding the target"""
+    actual: FieldPath = "actual"
+    """the field of each year's entry holding the actual figure"""
+    kind: Literal["bars", "bars_and_line"] = "bars"
+    """bars: a target and an actual bar per year; bars_and_line: actual bars and a target line"""
+    unit: str = "{unit}"
+    """the value axis's title, a template (default: the indicator's unit)"""
+    height: Number = Field(45, gt=5, le=250)
+    """millimetres"""
+
+
+GRAPHICS = ("image", "sdg_tiles", "chart")
+"""cell contents that are drawn, not written"""
+CONTENTS = ("label", "value", "text", *AGGREGATES, "difference", "ratio", *GRAPHICS)
 
 
 class CellSpec(Computed):
@@ -289,6 +324,20 @@ class CellSpec(Computed):
     """put this mark (e.g. ・) before each paragraph of the text, with a hanging indent"""
     missing: str | None = None
     """printed when the field is empty (default 「-」 for numbers, blank for text)"""
+    image: str | None = None
+    """a PNG or JPEG file in the project's assets folder, drawn inside the cell (e.g. the city's emblem)"""
+    sdg_tiles: FieldPath | None = None
+    """a list of SDG goal numbers (e.g. sdgs), drawn as the goals' coloured tiles"""
+    chart: ChartSpec | None = None
+    """a chart of an indicator's target and actual per year"""
+    alt: str | None = None
+    """alternative text of an image (required), tiles or chart (default: made from the figures)"""
+    width: Number | None = Field(None, gt=0, le=500)
+    """an image's width in millimetres (default: from its height, or the cell's width)"""
+    height: Number | None = Field(None, gt=0, le=250)
+    """an image's height in millimetres (default: from its width and proportions)"""
+    tile: Number = Field(12, ge=5, le=40)
+    """the size of an SDG tile in millimetres"""
 
     _computed: bool = PrivateAttr(default=False)
 
@@ -297,13 +346,22 @@ class CellSpec(Computed):
         given = [k for k in CONTENTS if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give only one of {', '.join(given)}")
-        self._computed = bool(given) and given[0] not in ("label", "value", "text")
+        self._computed = bool(given) and given[0] not in ("label", "value", "text", *GRAPHICS)
         self._check_aggregate()
         if self.decimals is not None and not (self.average or self.ratio):
             raise ValueError("decimals go with average or ratio")
         if self.format is not None:
             check_format(self.format)
+        if self.image is not None and not (self.alt or "").strip():
+            raise ValueError("an image needs its alternative text (alt: …), read aloud in its place")
+        if (self.width is not None or self.height is not None) and self.image is None:
+            raise ValueError("width and height go with image (a chart has its own height)")
         return self
+
+    @property
+    def graphic(self) -> bool:
+        """Whether the cell is drawn (an image, SDG tiles, a chart) rather than written."""
+        return any(getattr(self, kind) is not None for kind in GRAPHICS)
 
     def default_style(self) -> str:
         return self.style or ("label" if self.label is not None else "value")
@@ -312,23 +370,6 @@ class CellSpec(Computed):
     def computed(self) -> bool:
         """Whether the cell holds a figure computed by the layout (sum, count, ratio, …)."""
         return self._computed
-
-
-class YearRange(Spec):
-    years: tuple[Whole, Whole]
-    """[first, last] relative to the record's year: [-2, 1] on a 令和7年度 record is R5 … R8"""
-
-    @field_validator("years")
-    @classmethod
-    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
-        if value[0] > value[1]:
-            raise ValueError(f"the first year offset must not be after the second, got {list(value)}")
-        if value[1] - value[0] > 20:
-            raise ValueError("at most 21 years")
-        return value
-
-    def offsets(self) -> range:
-        return range(self.years[0], self.years[1] + 1)
 
 
 class YearCells(YearRange):

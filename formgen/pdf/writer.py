@@ -9,7 +9,7 @@ reportlab's invariant mode, dates from SOURCE_DATE_EPOCH when it is set.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,8 +17,19 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import FontFace, read_face
-from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup, SheetPlan
+from ..plan import (
+    BORDER_WIDTH_PT,
+    Cell,
+    CellStyle,
+    DocumentPlan,
+    FontPlan,
+    HeaderFooterPlan,
+    PageSetup,
+    SheetPlan,
+    graphic_origin,
+)
 from .embed import EmbeddedFont
+from .graphics import Pen, chart_ops, tiles_ops
 
 # Flate only: reportlab's default adds ASCII85 on top, 25 % more bytes, encoded in pure Python
 rl_config.useA85 = 0
@@ -92,6 +103,8 @@ class PageBody:
 
     ops: str
     marks: list[tuple[str, int, float]]
+    pictures: list[tuple[str, float, float, float, float]] = field(default_factory=list)
+    """(file, left, bottom, width, height): placed after the operators, one image object per file"""
 
 
 @dataclass
@@ -193,6 +206,9 @@ class PdfRenderer:
             furniture = self._header_footer(drawn, drawn.header, number, total, top=True)
             furniture += self._header_footer(drawn, drawn.footer, number, total, top=False)
             canvas.addLiteral(body.ops + "\n" + "\n".join(furniture))
+            for path, x, y, width, height in body.pictures:
+                # drawImage embeds a file once per PDF and refers to it wherever it is shown again
+                canvas.drawImage(path, x, y, width, height, mask="auto")
             canvas.showPage()
 
     def _body(self, plan: DocumentPlan, sheet: SheetPlan, page: int) -> PageBody:
@@ -220,10 +236,36 @@ class PdfRenderer:
         fills: list[str] = []
         texts: list[str] = []
         edges = _Edges()
+        pictures: list[tuple[str, float, float, float, float]] = []
         for r, row in enumerate(rows):
             for cell in row.cells:
                 self._cell(plan, cell, lefts, tops, r, fills, texts, edges)
-        return PageBody("\n".join(fills + texts + edges.ops()), marks)
+                if cell.graphic is not None:
+                    box = (lefts[cell.col], tops[r], lefts[cell.col + cell.colspan], tops[r + cell.rowspan])
+                    texts.extend(self._graphic(plan, cell, box, pictures))
+        return PageBody("\n".join(fills + texts + edges.ops()), marks, pictures)
+
+    def _graphic(
+        self,
+        plan: DocumentPlan,
+        cell: Cell,
+        box: tuple[float, float, float, float],
+        pictures: list[tuple[str, float, float, float, float]],
+    ) -> list[str]:
+        """A cell's picture (placed later), SDG tiles or chart, where its style puts it in the cell."""
+        graphic = cell.graphic
+        assert graphic is not None
+        style = plan.styles[cell.style]
+        x0, y_top, x1, y_bottom = box
+        x, y_down = graphic_origin((x0, -y_top, x1, -y_bottom), style, graphic)
+        top = -y_down
+        if graphic.kind == "image" and graphic.image is not None:
+            pictures.append((graphic.image, x, top - graphic.height, graphic.width, graphic.height))
+            return []
+        bold = replace(style, bold=graphic.kind == "sdg")
+        face = self.face(plan, bold)
+        pen = Pen(face, self.font(face), _rgb, _n)
+        return tiles_ops(graphic, x, top, pen) if graphic.kind == "sdg" else chart_ops(graphic, x, top, pen)
 
     def _cell(
         self,
