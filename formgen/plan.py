@@ -147,6 +147,10 @@ class Cell:
     """continues a text from the cell above: no border, no top padding"""
     open_bottom: bool = False
     """continues in the cell below"""
+    flows_on: bool = False
+    """its text goes on in the same column at the top of the next page"""
+    flows_in: bool = False
+    """its text comes from the same column at the foot of the previous page"""
     graphic: Graphic | None = None
     """drawn inside the cell (then it has no lines)"""
 
@@ -303,7 +307,8 @@ def _rows_text(rows: list[Row], first: int) -> list[str]:
         out.append(f"    row {index} h={row.height:g}")
         for cell in row.cells:
             span = f"{cell.col}+{cell.colspan}" + (f" x{cell.rowspan}" if cell.rowspan > 1 else "")
-            flags = "".join(f for f, on in (("^", cell.open_top), ("v", cell.open_bottom)) if on)
+            marks = (("^", cell.open_top), ("v", cell.open_bottom), ("<", cell.flows_in), (">", cell.flows_on))
+            flags = "".join(f for f, on in marks if on)
             if cell.graphic is not None:
                 content = cell.graphic.describe()
             elif cell.number is not None:

@@ -266,6 +266,8 @@ def _plan_row(row: BRow) -> Row:
                 align=c.align,
                 open_top=c.open_top,
                 open_bottom=c.open_bottom,
+                flows_on=c.flows_on,
+                flows_in=c.flows_in,
                 graphic=c.graphic,
             )
         )

@@ -49,10 +49,17 @@ class BCell:
     repeat: bool = False
     """labels: printed again when their row continues on the next page"""
     lines: list[str] = field(default_factory=list)
+    marks: list[tuple[int, bool]] = field(default_factory=list)
+    """for each line: its paragraph's index in the cell, and whether the paragraph keeps with the
+    next (a 【n】 title, ○ heading, dated line): where a page may end inside the text"""
     need: float = 0.0
     """height the cell's content needs, in points"""
     open_top: bool = False
     open_bottom: bool = False
+    flows_on: bool = False
+    """the text goes on in this column at the top of the next page"""
+    flows_in: bool = False
+    """the text comes from this column at the foot of the previous page"""
     graphic: Graphic | None = None
     """a drawn cell's graphic, sized for the cell"""
 
@@ -64,6 +71,12 @@ class BRow:
     min_height: float = 0.0
     fixed: bool = False
     """a spacer: exactly ``min_height``"""
+
+    @property
+    def lead(self) -> bool:
+        """A title row: one cell of one line of text across the row (an item's 【施策1 …】 or
+        its name above its texts); a page never ends right after it."""
+        return len(self.cells) == 1 and len(self.cells[0].lines) == 1 and isinstance(self.cells[0].content, TextContent)
 
 
 @dataclass
@@ -293,8 +306,11 @@ class BandBuilder:
             groups = self._groups(indexed, block.group_by, loc + ("group_by",))
         else:
             groups = [(None, indexed)]
+        starts: list[int] = []
+        """where each item's bands begin (its header and group rows included): page breaks go there"""
         for _, members in groups:
             item_header = header
+            starts.append(len(bands) - (1 if header and len(bands) == 1 else 0))
             gctx = self.ctx.child(members[0][1], _item_loc(items_loc, members[0][0]))
             if block.group:
                 group_band = Band(
@@ -310,7 +326,9 @@ class BandBuilder:
                     rows = self.rows(block.group_continued, gctx, loc + ("group_continued",))
                     item_header = Band(rows, keep=True, header=header)
                     self.repeat_only.append(item_header)
-            for index, item in members:
+            for position, (index, item) in enumerate(members):
+                if position:
+                    starts.append(len(bands))
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
                 if block.item_bookmark:
@@ -326,6 +344,9 @@ class BandBuilder:
         if block.keep_together:
             for band in bands[:-1]:
                 band.keep_with_next = True
+        if block.page_per_item:
+            for start in reversed(starts):
+                bands.insert(start, Band([], page_break=True))
         return bands
 
     def total(self, rows: Rows, ctx: Context, loc: Loc, last: Band, header: Band | None) -> Band:

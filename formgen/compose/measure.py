@@ -91,11 +91,15 @@ class Measurer:
                     ]
                 )
             cell.lines = [content.text]
+            cell.marks = [(0, False)]
         else:
             lines: list[str] = []
-            for para in content.paragraphs:
+            marks: list[tuple[int, bool]] = []
+            for index, para in enumerate(content.paragraphs):
                 try:
-                    lines.extend(self.lines(face, style.size, avail, para.first, para.text, para.hang))
+                    broken = self.lines(face, style.size, avail, para.first, para.text, para.hang)
+                    lines.extend(broken)
+                    marks.extend([(index, para.keep_with_next)] * len(broken))
                 except Unprintable as exc:
                     raise InputError([content.place.issue(str(exc))]) from None
                 except TooNarrow as exc:
@@ -108,6 +112,7 @@ class Measurer:
                         ]
                     ) from None
             cell.lines = lines
+            cell.marks = marks
         cell.need = text_height(style, len(cell.lines))
 
 

@@ -23,8 +23,9 @@ MAX_ROW = 409.0 - ROW_STEP
 """Excel's limit for a row height, in points (with room for rounding)"""
 REPEAT_SHARE = 0.25
 """repeated header rows take at most this share of a page"""
-ORPHAN_LINES = 2
-"""a text split across pages keeps at least this many lines on the first page, when it can"""
+EMPTY_SHARE = 0.4
+"""a band that does not fit moves to the next page only when that leaves at most this share of
+the page empty; otherwise it is split between lines"""
 
 
 @dataclass
@@ -44,24 +45,67 @@ def _copy_rows(rows: list[BRow]) -> list[BRow]:
 
 def _filler(cell: BCell, rowspan: int) -> BCell:
     """An empty cell keeping the grid's borders where a text has already ended."""
-    return replace(cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], need=0.0)
+    return replace(cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], marks=[], need=0.0)
 
 
-def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float) -> tuple[BCell, BCell]:
-    """Divide a cell crossing a cut: the lines that fit in ``room`` above it, the rest below."""
+def good_cut(marks: list[tuple[int, bool]], n: int) -> int:
+    """The number of lines to keep above a page break, at most ``n``, so that no paragraph leaves
+    one line alone at the foot (orphan) or the top (widow) of a page and a title, ○ heading or
+    dated line keeps two lines of what follows it on its page; 0 when no cut does."""
+    total = len(marks)
+    while 0 < n < total:
+        para = [p for p, _ in marks]
+        if para[n - 1] == para[n] and (n == 1 or para[n - 2] != para[n - 1]):
+            n -= 1  # orphan: move the paragraph's first line too
+            continue
+        if para[n] == para[n - 1] and (n + 1 == total or para[n + 1] != para[n]):
+            n -= 1  # widow: take one more line to the next page
+            continue
+        keep = next((k for k in range(n - 1, -1, -1) if marks[k][1]), None)
+        if keep is not None and para[keep] != para[n]:
+            after = n - keep - 1
+            following = total - keep - 1
+            if after < min(2, following):
+                n = para.index(para[keep])  # the title goes with what follows it
+                continue
+        break
+    return max(0, n)
+
+
+def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict: bool) -> tuple[BCell, BCell]:
+    """Divide a cell crossing a cut: the lines that fit in ``room`` above it (cut where a reader
+    expects, unless not ``strict``), the rest below."""
     n = lines_fitting(cell.style, room, cell.open_top)
     if n >= len(cell.lines):
         head = replace(cell, rowspan=head_span)
         tail = replace(cell, rowspan=tail_span) if cell.repeat else _filler(cell, tail_span)
         return head, tail
-    head = replace(cell, rowspan=head_span, lines=cell.lines[:n], need=text_height(cell.style, n) if n else 0.0)
+    if strict:
+        n = good_cut(cell.marks, n)
+    flows = n > 0
+    head = replace(
+        cell,
+        rowspan=head_span,
+        lines=cell.lines[:n],
+        marks=cell.marks[:n],
+        need=text_height(cell.style, n) if n else 0.0,
+        flows_on=flows,
+    )
     rest = cell.lines[n:]
-    tail = replace(cell, rowspan=tail_span, lines=rest, need=text_height(cell.style, len(rest)))
+    tail = replace(
+        cell,
+        rowspan=tail_span,
+        lines=rest,
+        marks=cell.marks[n:],
+        need=text_height(cell.style, len(rest)),
+        flows_in=flows,
+    )
     return head, tail
 
 
-def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float) -> bool:
-    """Whether cutting inside row ``j`` at ``y`` moves text sensibly (no lone first lines)."""
+def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float, min_lines: int, strict: bool) -> bool:
+    """Whether cutting inside row ``j`` at ``y`` moves text sensibly: the longest text crossing the
+    cut keeps ``min_lines`` lines above it (fewer if it has fewer), cut where a reader expects."""
     best_total, best_fit = 0, 0
     for a, row in enumerate(rows[: j + 1]):
         for c in row.cells:
@@ -70,10 +114,13 @@ def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float) ->
             total = len(c.lines)
             fit = min(total, lines_fitting(c.style, y - tops[a], c.open_top))
             if fit < total and total > best_total:
-                best_total, best_fit = total, fit
+                best_total, best_fit = total, good_cut(c.marks, fit) if strict else fit
     if best_total == 0 or best_fit == 0:
         return False
-    return best_fit >= min(ORPHAN_LINES, best_total) or j == 0
+    if not strict:
+        return True
+    below_title = j > 0 and rows[j - 1].lead
+    return best_fit >= min(max(min_lines, 2 if below_title else 1), best_total)
 
 
 def _drawn_from(rows: list[BRow], j: int) -> int | None:
@@ -82,8 +129,14 @@ def _drawn_from(rows: list[BRow], j: int) -> int | None:
     return min(firsts, default=None)
 
 
-def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | None:
-    """Cut ``rows`` so the first part is at most ``y`` tall; None when nothing can go above the cut."""
+def split_rows(
+    rows: list[BRow], y: float, min_lines: int = 1, strict: bool = True
+) -> tuple[list[BRow], list[BRow]] | None:
+    """Cut ``rows`` so the first part is at most ``y`` tall; None when nothing can go above the cut.
+
+    ``strict``: where a reader expects — not right below a title row, not leaving a line alone,
+    ``min_lines`` lines of text above the cut (a heading's two); otherwise anywhere that fits
+    (for a band that must be split on the page it starts)."""
     tops = [0.0]
     for row in rows:
         tops.append(tops[-1] + row.height)
@@ -95,8 +148,10 @@ def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | No
         if drawn == 0:
             return None
         j, y = drawn, tops[drawn]
-    inside = not rows[j].fixed and drawn is None and _inside_cut_useful(rows, tops, j, y)
+    inside = not rows[j].fixed and drawn is None and _inside_cut_useful(rows, tops, j, y, min_lines, strict)
     if not inside:
+        while strict and j > 0 and rows[j - 1].lead:
+            j -= 1  # a title row goes with what follows it
         if j == 0:
             return None
         y = tops[j]
@@ -114,7 +169,7 @@ def split_rows(rows: list[BRow], y: float) -> tuple[list[BRow], list[BRow]] | No
                 tail[a - j].cells.append(c)
             else:
                 head_span = j - a + (1 if inside else 0)
-                h, t = _split_cell(c, head_span, b - j + 1, y - tops[a])
+                h, t = _split_cell(c, head_span, b - j + 1, y - tops[a], strict)
                 head[a].cells.append(h)
                 tail[0].cells.append(t)
     for part in (head, tail):
@@ -171,6 +226,41 @@ def _repeated(band: Band | None, capacity: float) -> list[Band]:
     return repeated
 
 
+def _splits(band: Band, room: float) -> bool:
+    """Whether the band can start in ``room``, cut where a reader expects."""
+    return band.height <= room + EPS or split_rows(band.rows, room) is not None
+
+
+def _followed(bands: list[Band], i: int, room: float) -> bool:
+    """Whether what a heading keeps with (the bands after ``i``) can start in ``room`` below it
+    with two lines of text at least: else the heading goes to the next page with it."""
+    k = i + 1
+    while k < len(bands) and not bands[k].rows and not bands[k].page_break:
+        k += 1
+    if k == len(bands) or bands[k].page_break:
+        return True
+    nxt = bands[k]
+    if nxt.height <= room + EPS:
+        return not nxt.keep_with_next or _followed(bands, k, room - nxt.height)
+    return not nxt.keep_with_next and split_rows(nxt.rows, room, min_lines=2) is not None
+
+
+def _stays(
+    bands: list[Band], i: int, remaining: float, capacity: float, movable: bool, lead: float, room: float
+) -> bool:
+    """Whether a band that fits goes on this page. A heading (kept with what follows) goes when
+    what follows starts here too, with two lines of text at least; when not even the first part
+    of what follows fits here, it moves with it to the next page if that leaves at most 40 % of
+    this page empty (or if what follows cannot start here at all)."""
+    band = bands[i]
+    if not band.keep_with_next or not movable:
+        return True
+    below = remaining - band.height
+    if lead > remaining + EPS and lead <= room + EPS and remaining <= EMPTY_SHARE * capacity + EPS:
+        return False
+    return _followed(bands, i, below)
+
+
 def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     pages: list[list[BRow]] = [[]]
     outline: list[tuple[int, int, int, str]] = []
@@ -198,8 +288,10 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
     while i < len(bands):
         band = bands[i]
         if band.page_break:
-            if pages[-1]:
-                new_page([])
+            if len(pages[-1]) > top_rows:
+                # the page after a table's break shows the table's header (and group) again
+                nxt = next((b for b in bands[i + 1 :] if b.rows or b.page_break), None)
+                new_page(_repeated(nxt, capacity) if nxt is not None and not nxt.page_break else [])
             i += 1
             continue
         if not band.rows:
@@ -214,16 +306,22 @@ def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
         movable = not at_top and not glued and (band.keep or band.keep_with_next)
         repeated = _repeated(band, capacity)
         room = capacity - sum(header.height for header in repeated)  # below the repeated headers
-        if fits and (lead <= remaining + EPS or not movable or lead > room + EPS):
+        if fits and _stays(bands, i, remaining, capacity, movable, lead, room):
             place(band.rows, band.outline)
             glued = band.keep_with_next
             i += 1
             continue
+        min_lines = 2 if glued else 1  # below a heading: two lines of what follows, at least
         glued = False
-        if movable and (lead <= room + EPS or band.height <= room + EPS):
+        whole_later = lead <= room + EPS or band.height <= room + EPS
+        # moving a band that fits a page leaves this page's room empty: more than 40 % of a
+        # page, and it is split between lines instead, when it can be
+        if movable and whole_later and (remaining <= EMPTY_SHARE * capacity or not _splits(band, remaining)):
             new_page(repeated)
             continue
-        split = split_rows(band.rows, remaining)
+        split = split_rows(band.rows, remaining, min_lines)
+        if split is None and at_top:
+            split = split_rows(band.rows, remaining, strict=False)  # nowhere better to cut
         if split is None:
             if at_top and top_rows:  # make room: this page goes without the repeated headers
                 del pages[-1][:]
@@ -274,7 +372,10 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
                     chunk = c.lines[p * k : (p + 1) * k]
                     top, bottom = (p > 0 or c.open_top), (p < parts - 1 or c.open_bottom)
                     need = text_height(c.style, len(chunk), top, bottom) if chunk else 0.0
-                    new_rows[p].cells.append(replace(c, lines=chunk, need=need, open_top=top, open_bottom=bottom))
+                    piece = replace(c, lines=chunk, marks=c.marks[p * k : (p + 1) * k], need=need)
+                    piece.open_top, piece.open_bottom = top, bottom
+                    piece.flows_in, piece.flows_on = c.flows_in and p == 0, c.flows_on and p == parts - 1
+                    new_rows[p].cells.append(piece)
             else:
                 new_rows[0].cells.append(replace(c, rowspan=c.rowspan + parts - 1))
         position = len(out)

@@ -519,6 +519,9 @@ class TableBlock(BlockBase):
     """rows printed when the list is empty"""
     keep_together: Flag = False
     """keep the whole table on one page when it fits (each item is always kept together when it fits)"""
+    page_per_item: Flag = False
+    """start each item on a new page (with the table's header and the item's group rows above it);
+    an item longer than a page goes on over the next, its labels repeated"""
 
 
 class LogicModelBlock(BlockBase):

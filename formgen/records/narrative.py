@@ -130,6 +130,8 @@ class Paragraph:
     text: str
     first: str = ""
     hang: str = ""
+    keep_with_next: bool = False
+    """a 【n】 title, ○ heading or dated history line: a page should not end right after it"""
 
 
 def paragraphs(narrative: list[Any] | str | None) -> list[Paragraph]:
@@ -147,7 +149,7 @@ def paragraphs(narrative: list[Any] | str | None) -> list[Paragraph]:
     for entry in narrative:
         if isinstance(entry, Item):
             number += 1
-            out.append(Paragraph(entry.title, first=f"【{number}】"))
+            out.append(Paragraph(entry.title, first=f"【{number}】", keep_with_next=True))
             out.extend(_entry_paragraphs(entry.body))
         else:
             out.extend(_entry_paragraphs([entry]))
@@ -163,18 +165,19 @@ def _entry_paragraphs(entries: list[Any]) -> list[Paragraph]:
             out.extend(_hanging("・", entry.bullet))
         elif isinstance(entry, Dated):
             mark = "・" if entry.bullet else ""
-            out.extend(_hanging(mark, f"{entry.date}：{entry.text}"))
+            out.extend(_hanging(mark, f"{entry.date}：{entry.text}", keep_with_next=True))
         elif isinstance(entry, Heading):
-            out.append(Paragraph(entry.heading, first="○"))
+            out.append(Paragraph(entry.heading, first="○", keep_with_next=True))
         else:  # pragma: no cover - the model admits nothing else
             raise TypeError(f"unexpected narrative entry {entry!r}")
     return out
 
 
-def _hanging(mark: str, text: str) -> list[Paragraph]:
+def _hanging(mark: str, text: str, keep_with_next: bool = False) -> list[Paragraph]:
     hang = "\u3000" if mark else ""
     parts = text.split("\n")
-    return [Paragraph(parts[0], first=mark, hang=hang)] + [Paragraph(p, first=hang, hang=hang) for p in parts[1:]]
+    first = Paragraph(parts[0], first=mark, hang=hang, keep_with_next=keep_with_next and len(parts) == 1)
+    return [first] + [Paragraph(p, first=hang, hang=hang) for p in parts[1:]]
 
 
 def plain_text(narrative: list[Any] | str | None) -> str:
