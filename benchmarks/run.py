@@ -35,13 +35,14 @@ import json, resource, sys
 from pathlib import Path
 from formgen.build import BuildOptions, build
 from formgen.config.load import load_config
-data, layouts, fonts, out, jobs, config = sys.argv[1:7]
+data, layouts, fonts, out, jobs, config, documents = sys.argv[1:8]
 report = build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts),
-                            out_dir=Path(out), jobs=int(jobs), force=True, config=load_config(Path(config))))
+                            out_dir=Path(out), jobs=int(jobs), force=True, config=load_config(Path(config)),
+                            documents=tuple(documents.split(",")) if documents else ()))
 print(json.dumps({
     "main_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    "pages": report.pages, "book_pages": report.book_pages, "files": len(report.written),
+    "pages": report.pages, "book_pages": report.books.get("book.pdf", 0), "files": len(report.written),
 }))
 """
 
@@ -51,12 +52,12 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def run_formgen(work: Path, jobs: int) -> dict:
+def run_formgen(work: Path, jobs: int, documents: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
     env["PYTHONPATH"] = str(ROOT)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
-    args.append(str(ROOT / "formgen.yaml"))
+    args += [str(ROOT / "formgen.yaml"), documents]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -100,6 +101,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-libreoffice", action="store_true", help="only time formgen")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
+    parser.add_argument(
+        "--documents",
+        default="policy_area",
+        help="documents of formgen.yaml to build, comma-separated, or '' for all (default: policy_area, "
+        "the 施策評価票 LibreOffice is compared with)",
+    )
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="formgen-bench-"))
@@ -108,10 +115,11 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         write_year(args.areas, work / "data")
-        fg = run_formgen(work, args.jobs)
+        fg = run_formgen(work, args.jobs, args.documents)
         print(f"areas                  {args.areas}")
         print(f"cores                  {os.cpu_count()}")
         print(f"formgen jobs           {args.jobs}")
+        print(f"documents              {args.documents or 'all'} ({fg['files']} files)")
         print(f"pages                  {fg['pages']} (each as xlsx and PDF) + book {fg['book_pages']}")
         print(f"formgen wall           {fg['seconds']:.2f} s (whole process: start, imports, xlsx, PDF, book)")
         print(f"formgen pages/s        {fg['pages'] / fg['seconds']:.0f}")

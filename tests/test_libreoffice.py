@@ -16,6 +16,7 @@ import pytest
 
 from conftest import (
     MINIMAL_RECORD,
+    ROOT,
     Built,
     assert_seed_figures_printed,
     build_project,
@@ -24,6 +25,7 @@ from conftest import (
     pdf_text,
     printed,
     project_with,
+    run_cli,
     squash,
     unprinted,
 )
@@ -105,3 +107,27 @@ def test_text_that_looks_like_an_excel_escape_prints_literally(tmp_path: Path) -
     with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
         assert "記号_x005F_x000D_と_x005F_x0041_の表記" in archive.read("xl/worksheets/sheet1.xml").decode()
     assert vision in pdf_text(print_with_libreoffice(project / "out" / "R7" / "37.xlsx", tmp_path))
+
+
+def test_project_sheets_and_the_example_print_as_many_pages_as_their_pdfs(built: Built, tmp_path: Path) -> None:
+    """Every per-project workbook of the sample and the second city's workbooks (pictures, SDG
+    tiles, charts) print on the pages formgen's PDF has, in one LibreOffice run."""
+    example = tmp_path / "example-out"
+    result = run_cli("build", "--config", str(ROOT / "examples" / "sakuradai" / "formgen.yaml"), "--out", str(example))
+    assert result.exit_code == 0, result.output
+    workbooks = sorted((built.project / "out" / "R7" / "事務事業").glob("*.xlsx")) + sorted(
+        (example / "R7").glob("*.xlsx")
+    )
+    assert len(workbooks) == 16 + 2
+    work = tmp_path / "print"
+    work.mkdir()
+    sources = []
+    for index, workbook in enumerate(workbooks):
+        sources.append(work / f"{index:02}-{workbook.name}")
+        shutil.copy(workbook, sources[-1])
+    profile = (work / "profile").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(work)]
+    subprocess.run([*command, *map(str, sources)], check=True, capture_output=True, timeout=300)
+    for source, workbook in zip(sources, workbooks, strict=True):
+        printed = pdf_pages(work / f"{source.stem}.pdf")
+        assert printed == pdf_pages(workbook.with_suffix(".pdf")), workbook.name
