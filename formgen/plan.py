@@ -147,6 +147,13 @@ class Cell:
     """continues a text from the cell above: no border, no top padding"""
     open_bottom: bool = False
     """continues in the cell below"""
+    header: bool = False
+    """a label: a table header cell (TH)"""
+    copy: bool = False
+    """a label printed again on a continued page: not content of its own"""
+    paragraphs: tuple[tuple[int, str, int], ...] = ()
+    """where each paragraph of the text starts: (line, kind, length of its mark such as ・ or 【1】);
+    a cell's first line continues the text of the cell above when it starts no paragraph"""
     flows_on: bool = False
     """its text goes on in the same column at the top of the next page"""
     flows_in: bool = False
@@ -159,10 +166,34 @@ class Cell:
         return "\n".join(self.lines)
 
 
+@dataclass(frozen=True)
+class RowTag:
+    """What a row is part of, for the PDF's structure tree (headings, tables, paragraphs)."""
+
+    block: int
+    """the block of the sheet it comes from; -1 for the sheet's title rows"""
+    kind: Literal["title", "heading", "note", "text", "fields", "table", "spacer"]
+    part: str = ""
+    """in a table: header, group, item, total or empty"""
+    level: int = 0
+    """a heading's level (1 the sheet's title)"""
+    table: int = 0
+    """which table of the block (a logic-model block makes one per model)"""
+    items: str = ""
+    """a table's list (e.g. entries), with ``item`` the row's item in it"""
+    item: int = -1
+
+
 @dataclass
 class Row:
     height: float
     cells: list[Cell]
+    tag: RowTag | None = None
+    repeat: bool = False
+    """printed again at the top of a continued page (a table's header): not content of its own"""
+    continued: bool = False
+    """goes on with the row above it (the rest of a row cut by a page break, or by the 409 pt
+    limit of a spreadsheet row): not a row of its own"""
 
 
 @dataclass(frozen=True)
@@ -304,10 +335,17 @@ class DocumentPlan:
 def _rows_text(rows: list[Row], first: int) -> list[str]:
     out = []
     for index, row in enumerate(rows, start=first):
-        out.append(f"    row {index} h={row.height:g}")
+        out.append(f"    row {index} h={row.height:g}{_row_tag(row)}")
         for cell in row.cells:
             span = f"{cell.col}+{cell.colspan}" + (f" x{cell.rowspan}" if cell.rowspan > 1 else "")
-            marks = (("^", cell.open_top), ("v", cell.open_bottom), ("<", cell.flows_in), (">", cell.flows_on))
+            marks = (
+                ("^", cell.open_top),
+                ("v", cell.open_bottom),
+                ("<", cell.flows_in),
+                (">", cell.flows_on),
+                ("H", cell.header),
+                ("=", cell.copy),
+            )
             flags = "".join(f for f, on in marks if on)
             if cell.graphic is not None:
                 content = cell.graphic.describe()
@@ -317,3 +355,12 @@ def _rows_text(rows: list[Row], first: int) -> list[str]:
                 content = " / ".join(cell.lines)
             out.append(f"      [{span}] {cell.style}{flags}: {content}")
     return out
+
+
+def _row_tag(row: Row) -> str:
+    """What a row is part of, for golden dumps: ``table:item``, ``heading 2``, ``repeat``."""
+    if row.tag is None:
+        return ""
+    tag = row.tag
+    text = f" {tag.kind}" + (f":{tag.part}" if tag.part else "") + (f" {tag.level}" if tag.kind == "heading" else "")
+    return text + (" repeat" if row.repeat else "") + (" continued" if row.continued else "")

@@ -266,12 +266,15 @@ def _plan_row(row: BRow) -> Row:
                 align=c.align,
                 open_top=c.open_top,
                 open_bottom=c.open_bottom,
+                header=c.header,
+                copy=c.copy,
+                paragraphs=c.paragraphs,
                 flows_on=c.flows_on,
                 flows_in=c.flows_in,
                 graphic=c.graphic,
             )
         )
-    return Row(height=row.height, cells=cells)
+    return Row(height=row.height, cells=cells, tag=row.tag, repeat=row.repeat, continued=row.continued)
 
 
 def _link_charts(title_rows: list[BRow], rows: list[BRow]) -> None:

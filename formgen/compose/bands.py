@@ -29,7 +29,7 @@ from ..layout.model import (
     YearCells,
 )
 from ..layout.rows import RowAt, expand_rows
-from ..plan import CellStyle, Graphic
+from ..plan import CellStyle, Graphic, RowTag
 from ..records.model import LOGIC_STAGES, LogicModel, WithYears
 from ..yamlsource import Loc
 from .compute import compute, partial_notes
@@ -56,6 +56,12 @@ class BCell:
     """height the cell's content needs, in points"""
     open_top: bool = False
     open_bottom: bool = False
+    header: bool = False
+    """a label: a table header cell in the PDF's structure"""
+    copy: bool = False
+    """a label printed again where its row goes on after a page break"""
+    paragraphs: tuple[tuple[int, str, int], ...] = ()
+    """(first line, kind, length of its mark) of each paragraph of the text (see plan.Cell)"""
     flows_on: bool = False
     """the text goes on in this column at the top of the next page"""
     flows_in: bool = False
@@ -71,6 +77,11 @@ class BRow:
     min_height: float = 0.0
     fixed: bool = False
     """a spacer: exactly ``min_height``"""
+    tag: RowTag | None = None
+    repeat: bool = False
+    """a table's header printed again at the top of a continued page"""
+    continued: bool = False
+    """the rest of the row above (cut by a page break or the 409 pt limit)"""
 
     @property
     def lead(self) -> bool:
@@ -164,8 +175,9 @@ class BandBuilder:
                     col += 1
                 style = self.style(cell.default_style())
                 content = self.content(cell, cell_ctx, style, self.place(cell_loc))
+                label = cell.label is not None
                 row.cells.append(
-                    BCell(col, cell.span, cell.rows, style, content, cell.align, repeat=cell.label is not None)
+                    BCell(col, cell.span, cell.rows, style, content, cell.align, repeat=label, header=label)
                 )
                 for below in range(r + 1, min(r + cell.rows, len(expanded))):
                     occupied[below].update(range(col, col + cell.span))
@@ -237,10 +249,22 @@ class BandBuilder:
     def build(self) -> SheetBands:
         columns = pixel_columns([w * MM for w in self.sheet.columns])
         title_rows = self.rows(self.sheet.title_rows, self.ctx, self.base_loc + ("title_rows",))
+        _tag(title_rows, RowTag(-1, "title", level=1))
         bands: list[Band] = []
+        levels = _HeadingLevels(first=not title_rows)
         for b, block in enumerate(self.sheet.blocks):
             loc = self.base_loc + ("blocks", b)
-            bands.extend(self.block(block, loc))
+            made = self.block(block, loc)
+            if isinstance(block, HeadingBlock):
+                _tag(made[0].rows, RowTag(b, "heading", level=levels.next(block)))
+            elif not isinstance(block, (TableBlock, LogicModelBlock)):
+                kinds = {NoteBlock: "note", SpacerBlock: "spacer", FieldsBlock: "fields", TextBlock: "text"}
+                for band in made:
+                    _tag(band.rows, RowTag(b, kinds.get(type(block), "note")))  # type: ignore[arg-type]
+            else:
+                for band in made:
+                    _tag(band.rows, RowTag(b, "table", "item"))  # parts the table has not tagged itself
+            bands.extend(made)
         return SheetBands(self.sheet, columns, title_rows, bands, self.repeat_only)
 
     def block(self, block: Any, loc: Loc) -> list[Band]:
@@ -295,11 +319,15 @@ class BandBuilder:
             if block.header
             else None
         )
+        b = int(loc[-1])
         if header:
+            _tag(header.rows, RowTag(b, "table", "header"))
             bands.append(header)
         if not items:
             if block.empty:
-                bands.append(Band(self.rows(block.empty, self.ctx, loc + ("empty",)), keep=True, header=header))
+                empty = Band(self.rows(block.empty, self.ctx, loc + ("empty",)), keep=True, header=header)
+                _tag(empty.rows, RowTag(b, "table", "empty"))
+                bands.append(empty)
             return bands
         indexed = list(enumerate(items))
         if block.group_by:
@@ -316,6 +344,7 @@ class BandBuilder:
                 group_band = Band(
                     self.rows(block.group, gctx, loc + ("group",)), keep=True, keep_with_next=True, header=header
                 )
+                _tag(group_band.rows, RowTag(b, "table", "group"))
                 if block.group_bookmark:
                     level = 2 if block.group_bookmark is True else int(block.group_bookmark)
                     group_band.outline.append((level, _band_text(group_band)))
@@ -324,6 +353,7 @@ class BandBuilder:
                     item_header = group_band
                 elif block.group_continued:
                     rows = self.rows(block.group_continued, gctx, loc + ("group_continued",))
+                    _tag(rows, RowTag(b, "table", "group"))
                     item_header = Band(rows, keep=True, header=header)
                     self.repeat_only.append(item_header)
             for position, (index, item) in enumerate(members):
@@ -331,6 +361,7 @@ class BandBuilder:
                     starts.append(len(bands))
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
+                _tag(band.rows, RowTag(b, "table", "item", items=block.items, item=index))
                 if block.item_bookmark:
                     title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
                     band.outline.append((2, title))
@@ -352,7 +383,9 @@ class BandBuilder:
     def total(self, rows: Rows, ctx: Context, loc: Loc, last: Band, header: Band | None) -> Band:
         """Total rows, kept on the page of the last item they add up."""
         last.keep_with_next = True
-        return Band(self.rows(rows, ctx, loc), keep=True, header=header)
+        band = Band(self.rows(rows, ctx, loc), keep=True, header=header)
+        _tag(band.rows, RowTag(int(loc[-2]), "table", "total"))
+        return band
 
     def _groups(
         self, indexed: list[tuple[int, Any]], key_path: str, loc: Loc
@@ -378,13 +411,19 @@ class BandBuilder:
                     [self.place(loc + ("items",)).issue(f"{block.items!r} is not a list of logic models")]
                 )
             mctx = self.ctx.child(model, _item_loc(models_loc, index))
+            b = int(loc[-1])
             if block.title:
-                bands.append(Band(self.rows(block.title, mctx, loc + ("title",)), keep=True, keep_with_next=True))
+                title = Band(self.rows(block.title, mctx, loc + ("title",)), keep=True, keep_with_next=True)
+                _tag(title.rows, RowTag(b, "table", "group", table=index))
+                bands.append(title)
             header = None
             if block.header:
                 header = Band(self.rows(block.header, mctx, loc + ("header",)), keep=True, keep_with_next=True)
+                _tag(header.rows, RowTag(b, "table", "header", table=index))
                 bands.append(header)
-            bands.append(Band(self._logic_rows(block, model, mctx, loc), keep=block.keep_together, header=header))
+            body = Band(self._logic_rows(block, model, mctx, loc), keep=block.keep_together, header=header)
+            _tag(body.rows, RowTag(b, "table", "item", table=index))
+            bands.append(body)
         return bands
 
     def _logic_rows(self, block: LogicModelBlock, model: LogicModel, ctx: Context, loc: Loc) -> list[BRow]:
@@ -420,6 +459,36 @@ class BandBuilder:
 
 PIXEL = 0.75
 """one screen pixel at 96 dpi, in points: spreadsheets size columns in whole pixels"""
+
+
+def _tag(rows: list[BRow], tag: RowTag) -> None:
+    """Say what the rows are part of; rows a table has tagged already keep their tag."""
+    for row in rows:
+        if row.tag is None:
+            row.tag = tag
+
+
+@dataclass
+class _HeadingLevels:
+    """Heading levels of a sheet: its first heading is its title (1), a bookmarked heading is one
+    below its bookmark's level, any other one below the last bookmarked heading."""
+
+    first: bool
+    section: int = 1
+
+    def next(self, block: HeadingBlock) -> int:
+        if block.level is not None:
+            level = block.level
+        elif self.first:
+            level = 1
+        elif block.bookmark:
+            level = 1 + (1 if block.bookmark is True else int(block.bookmark))
+        else:
+            level = self.section + 1
+        if block.bookmark or self.first:
+            self.section = level
+        self.first = False
+        return min(level, 6)
 
 
 def pixel_columns(widths: list[float]) -> list[float]:

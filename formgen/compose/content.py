@@ -40,7 +40,7 @@ def text_paragraphs(text: str, bullet: str | None = None) -> list[Paragraph]:
     """Paragraphs of a plain text: one per line, with an optional bullet and hanging indent."""
     if bullet:
         hang = "\u3000" * len(bullet)
-        return [Paragraph(part, first=bullet, hang=hang) for part in text.split("\n")]
+        return [Paragraph(part, first=bullet, hang=hang, kind="bullet") for part in text.split("\n")]
     return [Paragraph(part) for part in text.split("\n")]
 
 

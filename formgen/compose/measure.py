@@ -95,9 +95,13 @@ class Measurer:
         else:
             lines: list[str] = []
             marks: list[tuple[int, bool]] = []
+            starts: list[tuple[int, str, int]] = []
             for index, para in enumerate(content.paragraphs):
                 try:
                     broken = self.lines(face, style.size, avail, para.first, para.text, para.hang)
+                    starts.append(
+                        (len(lines), para.kind, len(para.first) if para.listed or para.kind == "title" else 0)
+                    )
                     lines.extend(broken)
                     marks.extend([(index, para.keep_with_next)] * len(broken))
                 except Unprintable as exc:
@@ -113,6 +117,7 @@ class Measurer:
                     ) from None
             cell.lines = lines
             cell.marks = marks
+            cell.paragraphs = tuple(starts)
         cell.need = text_height(style, len(cell.lines))
 
 

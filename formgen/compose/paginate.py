@@ -40,7 +40,13 @@ def _height(rows: list[BRow]) -> float:
 
 
 def _copy_rows(rows: list[BRow]) -> list[BRow]:
-    return [replace(r, cells=[replace(c) for c in r.cells]) for r in rows]
+    """Header rows printed again at the top of a page: copies, marked as such."""
+    return [replace(r, cells=[replace(c, copy=True) for c in r.cells], repeat=True) for r in rows]
+
+
+def _lines_from(cell: BCell, n: int) -> tuple[tuple[int, str, int], ...]:
+    """The paragraph starts of a cell's lines from line ``n`` on, numbered from there."""
+    return tuple((line - n, kind, mark) for line, kind, mark in cell.paragraphs if line >= n)
 
 
 def _filler(cell: BCell, rowspan: int) -> BCell:
@@ -78,7 +84,7 @@ def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict
     n = lines_fitting(cell.style, room, cell.open_top)
     if n >= len(cell.lines):
         head = replace(cell, rowspan=head_span)
-        tail = replace(cell, rowspan=tail_span) if cell.repeat else _filler(cell, tail_span)
+        tail = replace(cell, rowspan=tail_span, copy=True) if cell.repeat else _filler(cell, tail_span)
         return head, tail
     if strict:
         n = good_cut(cell.marks, n)
@@ -97,6 +103,7 @@ def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict
         rowspan=tail_span,
         lines=rest,
         marks=cell.marks[n:],
+        paragraphs=_lines_from(cell, n),
         need=text_height(cell.style, len(rest)),
         flows_in=flows,
     )
@@ -155,11 +162,11 @@ def split_rows(
         if j == 0:
             return None
         y = tops[j]
-    head: list[BRow] = [BRow([], min_height=r.min_height, fixed=r.fixed) for r in rows[:j]]
-    tail: list[BRow] = [BRow([], min_height=r.min_height, fixed=r.fixed) for r in rows[j:]]
+    head: list[BRow] = [_empty_like(r) for r in rows[:j]]
+    tail: list[BRow] = [_empty_like(r) for r in rows[j:]]
     if inside:
-        head.append(BRow([]))
-        tail[0] = BRow([])
+        head.append(BRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=rows[j].continued))
+        tail[0] = BRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=True)
     for a, row in enumerate(rows):
         for c in row.cells:
             b = a + c.rowspan - 1
@@ -178,6 +185,10 @@ def split_rows(
         size_rows(part)
         _drop_empty_rows(part)
     return head, tail
+
+
+def _empty_like(row: BRow) -> BRow:
+    return BRow([], min_height=row.min_height, fixed=row.fixed, tag=row.tag, repeat=row.repeat, continued=row.continued)
 
 
 def _drop_empty_rows(rows: list[BRow]) -> None:
@@ -364,7 +375,7 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
             # into equal rows and merge every cell of it over them
             parts = math.ceil(row.height / MAX_ROW)
             tall = {}
-        new_rows = [BRow([]) for _ in range(parts)]
+        new_rows = [BRow([], tag=row.tag, repeat=row.repeat, continued=row.continued or p > 0) for p in range(parts)]
         for c in row.cells:
             if id(c) in tall:
                 k = per_row[id(c)]
@@ -373,6 +384,9 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
                     top, bottom = (p > 0 or c.open_top), (p < parts - 1 or c.open_bottom)
                     need = text_height(c.style, len(chunk), top, bottom) if chunk else 0.0
                     piece = replace(c, lines=chunk, marks=c.marks[p * k : (p + 1) * k], need=need)
+                    piece.paragraphs = tuple(
+                        (line - p * k, kind, mark) for line, kind, mark in c.paragraphs if p * k <= line < (p + 1) * k
+                    )
                     piece.open_top, piece.open_bottom = top, bottom
                     piece.flows_in, piece.flows_on = c.flows_in and p == 0, c.flows_on and p == parts - 1
                     new_rows[p].cells.append(piece)

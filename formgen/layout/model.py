@@ -435,6 +435,9 @@ class HeadingBlock(Spec):
     style: str = "heading"
     bookmark: BookmarkLevel = False
     """true (level 1) or a level 1–3: add a bookmark to the PDF outline"""
+    level: Whole | None = Field(None, ge=1, le=6)
+    """its level in the PDF's structure (H1–H6); default: 1 for a sheet's first heading, one
+    below its bookmark level, or one below the last bookmarked heading"""
 
 
 class NoteBlock(BlockBase):

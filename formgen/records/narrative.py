@@ -130,8 +130,19 @@ class Paragraph:
     text: str
     first: str = ""
     hang: str = ""
-    keep_with_next: bool = False
-    """a 【n】 title, ○ heading or dated history line: a page should not end right after it"""
+    kind: str = "text"
+    """text, title (【n】), heading (○), dated (・令和5年度：…), bullet (・…), or more (a further
+    line of the bullet or dated line before it)"""
+
+    @property
+    def keep_with_next(self) -> bool:
+        """A 【n】 title, ○ heading or dated history line: a page should not end right after it."""
+        return self.kind in ("title", "heading", "dated")
+
+    @property
+    def listed(self) -> bool:
+        """An entry of a list: a bullet or a dated line with its mark."""
+        return self.kind in ("bullet", "dated") and bool(self.first.strip())
 
 
 def paragraphs(narrative: list[Any] | str | None) -> list[Paragraph]:
@@ -149,7 +160,7 @@ def paragraphs(narrative: list[Any] | str | None) -> list[Paragraph]:
     for entry in narrative:
         if isinstance(entry, Item):
             number += 1
-            out.append(Paragraph(entry.title, first=f"【{number}】", keep_with_next=True))
+            out.append(Paragraph(entry.title, first=f"【{number}】", kind="title"))
             out.extend(_entry_paragraphs(entry.body))
         else:
             out.extend(_entry_paragraphs([entry]))
@@ -162,22 +173,23 @@ def _entry_paragraphs(entries: list[Any]) -> list[Paragraph]:
         if isinstance(entry, str):
             out.extend(Paragraph(part) for part in entry.split("\n"))
         elif isinstance(entry, Bullet):
-            out.extend(_hanging("・", entry.bullet))
+            out.extend(_hanging("・", entry.bullet, "bullet"))
         elif isinstance(entry, Dated):
             mark = "・" if entry.bullet else ""
-            out.extend(_hanging(mark, f"{entry.date}：{entry.text}", keep_with_next=True))
+            out.extend(_hanging(mark, f"{entry.date}：{entry.text}", "dated"))
         elif isinstance(entry, Heading):
-            out.append(Paragraph(entry.heading, first="○", keep_with_next=True))
+            out.append(Paragraph(entry.heading, first="○", kind="heading"))
         else:  # pragma: no cover - the model admits nothing else
             raise TypeError(f"unexpected narrative entry {entry!r}")
     return out
 
 
-def _hanging(mark: str, text: str, keep_with_next: bool = False) -> list[Paragraph]:
+def _hanging(mark: str, text: str, kind: str) -> list[Paragraph]:
     hang = "\u3000" if mark else ""
     parts = text.split("\n")
-    first = Paragraph(parts[0], first=mark, hang=hang, keep_with_next=keep_with_next and len(parts) == 1)
-    return [first] + [Paragraph(p, first=hang, hang=hang) for p in parts[1:]]
+    # a dated line broken by the clerk keeps with what follows from its last part only
+    first = Paragraph(parts[0], first=mark, hang=hang, kind=kind if kind != "dated" or len(parts) == 1 else "bullet")
+    return [first] + [Paragraph(p, first=hang, hang=hang, kind="more") for p in parts[1:]]
 
 
 def plain_text(narrative: list[Any] | str | None) -> str:
