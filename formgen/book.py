@@ -94,7 +94,8 @@ def render_book(
     front = compose(front_layout, _contents(year, parts, draft.pages + 1))  # type: ignore[arg-type]
     total = front.pages + sum(len(drawn.pages) for _, drawn in parts)
     renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
-    renderer.document(front, 1, total)
+    contents = _contents(year, parts, front.pages + 1)
+    renderer.document(front, 1, total, links={i: entry.page for i, entry in enumerate(contents.entries)})
     page = front.pages + 1
     area = None
     for part, drawn in parts:

@@ -182,6 +182,9 @@ class RowTag:
     items: str = ""
     """a table's list (e.g. entries), with ``item`` the row's item in it"""
     item: int = -1
+    card: bool = False
+    """each item is a table of its own: a table without header rows whose rows hold their own
+    labels (each indicator with its 年度, 目標 and 実績)"""
 
 
 @dataclass

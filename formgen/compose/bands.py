@@ -361,7 +361,10 @@ class BandBuilder:
                     starts.append(len(bands))
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
-                _tag(band.rows, RowTag(b, "table", "item", items=block.items, item=index))
+                card = not block.header and any(
+                    getattr(c, "label", None) is not None for r in expand_rows(block.row, ()) for c in r.cells
+                )
+                _tag(band.rows, RowTag(b, "table", "item", items=block.items, item=index, card=card))
                 if block.item_bookmark:
                     title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
                     band.outline.append((2, title))

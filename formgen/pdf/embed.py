@@ -1,12 +1,11 @@
 """Embedding TrueType fonts as CID-keyed fonts (Type0 / CIDFontType2, Identity-H).
 
-reportlab embeds TrueType fonts as many single-byte subsets of 256 glyphs,
-encodes text character by character, and writes a ToUnicode map that
-truncates characters outside the Basic Multilingual Plane (𩸽 U+29E3D comes
-back from pdftotext as U+29E3). Here each face becomes one font: text is
-encoded as two-byte glyph ids, the ToUnicode map holds UTF-16 (surrogate
-pairs included), and the embedded program is a subset without hinting
+Each face used in a PDF becomes one font: text is encoded as two-byte glyph
+ids, the ToUnicode map holds UTF-16 (surrogate pairs included, so 𩸽 U+29E3D
+extracts whole), and the embedded program is a subset without hinting
 (:mod:`formgen.pdf.subset`), which halves the size of Japanese outlines.
+What PDF/A asks of fonts holds: embedded, with widths matching the program,
+a CIDToGIDMap, and a ToUnicode map for every glyph shown.
 """
 
 from __future__ import annotations
@@ -14,18 +13,28 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
+import zlib
 from typing import Any
 
-from reportlab.pdfbase import pdfdoc
+import pikepdf
+from pikepdf import Array, Dictionary, Name
 
 from ..fonts import FontFace
 from .subset import subset
 
 log = logging.getLogger(__name__)
 
+COMPRESSION = 6
+"""zlib level of every stream formgen writes"""
+
+
+def flate(pdf: pikepdf.Pdf, data: bytes, **extra: Any) -> pikepdf.Stream:
+    """A stream of ``pdf`` holding ``data`` compressed (once, at this level)."""
+    return pikepdf.Stream(pdf, zlib.compress(data, COMPRESSION), Filter=Name.FlateDecode, **extra)
+
 
 class EmbeddedFont:
-    """One face used in one PDF: encodes text and, at save time, writes the font objects."""
+    """One face used in one PDF: encodes text and, when the PDF is written, makes the font objects."""
 
     def __init__(self, face: FontFace, resource: str):
         self.face = face
@@ -47,70 +56,52 @@ class EmbeddedFont:
                 self.unicode_of.setdefault(gid, ch)
         return text.translate(table)
 
-    # reportlab calls this when the document is saved (doc.delayedFonts)
-    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - reportlab's name
+    def write(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        """The font's objects, made in ``pdf``; returns the Type0 font dictionary."""
         gids = sorted(set(self.unicode_of) | {0})
-        tag = _subset_tag(self.face.postscript_name, gids)
-        base_name = f"{tag}+{self.face.postscript_name}"
-        program, new_id = subset(self.face.path, gids)
-
-        font_file = pdfdoc.PDFStream()
-        font_file.content = program
-        font_file.dictionary["Length1"] = len(program)
-        font_file.filters = [pdfdoc.PDFZCompress]
-        cid_to_gid = pdfdoc.PDFStream()
+        face = self.face
+        base_name = Name("/" + f"{_subset_tag(face.postscript_name, gids)}+{face.postscript_name}")
+        program, new_id = subset(face.path, gids)
         last = max(gids)
         mapping = bytearray(2 * (last + 1))
         for old, new in new_id.items():
             if old <= last:  # components of composite glyphs need no CID of their own
                 mapping[2 * old : 2 * old + 2] = new.to_bytes(2, "big")
-        cid_to_gid.content = bytes(mapping)
-        cid_to_gid.filters = [pdfdoc.PDFZCompress]
-        face = self.face
         scale = 1000 / face.units_per_em
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": pdfdoc.PDFName("FontDescriptor"),
-                "FontName": pdfdoc.PDFName(base_name),
-                "Flags": 4,
-                "FontBBox": pdfdoc.PDFArray([0, round(-face.descent * 1000), 1000, round(face.ascent * 1000)]),
-                "ItalicAngle": 0,
-                "Ascent": round(face.ascent * 1000),
-                "Descent": round(-face.descent * 1000),
-                "CapHeight": round(face.ascent * 800),
-                "StemV": 120 if face.bold else 80,
-                "FontFile2": doc.Reference(font_file, f"FontFile:{self.resource}"),
-            }
+        descriptor = Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=base_name,
+            Flags=4,
+            FontBBox=Array([0, round(-face.descent * 1000), 1000, round(face.ascent * 1000)]),
+            ItalicAngle=0,
+            Ascent=round(face.ascent * 1000),
+            Descent=round(-face.descent * 1000),
+            CapHeight=round(face.ascent * 800),
+            StemV=120 if face.bold else 80,
+            FontFile2=flate(pdf, program, Length1=len(program)),
         )
-        cid_font = pdfdoc.PDFDictionary(
-            {
-                "Type": pdfdoc.PDFName("Font"),
-                "Subtype": pdfdoc.PDFName("CIDFontType2"),
-                "BaseFont": pdfdoc.PDFName(base_name),
-                "CIDSystemInfo": pdfdoc.PDFDictionary(
-                    {"Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}
-                ),
-                "FontDescriptor": doc.Reference(descriptor, f"FontDescriptor:{self.resource}"),
-                "DW": 1000,
-                "W": pdfdoc.PDFArray(_widths(face, gids, scale)),
-                "CIDToGIDMap": doc.Reference(cid_to_gid, f"CIDToGIDMap:{self.resource}"),
-            }
+        cid_font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.CIDFontType2,
+            BaseFont=base_name,
+            CIDSystemInfo=Dictionary(
+                Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+            ),
+            FontDescriptor=pdf.make_indirect(descriptor),
+            DW=1000,
+            W=Array(_widths(face, gids, scale)),
+            CIDToGIDMap=flate(pdf, bytes(mapping)),
         )
-        to_unicode = pdfdoc.PDFStream()
-        to_unicode.content = _to_unicode_cmap(self.unicode_of).encode("ascii")
-        to_unicode.filters = [pdfdoc.PDFZCompress]
-        font = pdfdoc.PDFDictionary(
-            {
-                "Type": pdfdoc.PDFName("Font"),
-                "Subtype": pdfdoc.PDFName("Type0"),
-                "BaseFont": pdfdoc.PDFName(base_name),
-                "Encoding": pdfdoc.PDFName("Identity-H"),
-                "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"CIDFont:{self.resource}")]),
-                "ToUnicode": doc.Reference(to_unicode, f"ToUnicode:{self.resource}"),
-            }
+        font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type0,
+            BaseFont=base_name,
+            Encoding=Name("/Identity-H"),
+            DescendantFonts=Array([pdf.make_indirect(cid_font)]),
+            ToUnicode=flate(pdf, _to_unicode_cmap(self.unicode_of).encode("ascii")),
         )
-        doc.idToObject["BasicFonts"].dict[self.resource] = doc.Reference(font, f"Font:{self.resource}")
         log.debug("embedded %s: %d glyphs, %d bytes", base_name, len(gids), len(program))
+        return pdf.make_indirect(font)
 
 
 def _subset_tag(name: str, gids: list[int]) -> str:
@@ -119,7 +110,7 @@ def _subset_tag(name: str, gids: list[int]) -> str:
     return "".join(string.ascii_uppercase[b % 26] for b in digest[:6])
 
 
-def _widths(face: FontFace, gids: list[int], scale: float) -> list:
+def _widths(face: FontFace, gids: list[int], scale: float) -> list[Any]:
     """The W array for glyphs whose width is not the default 1000: ``first [w1 w2 …]`` runs."""
     out: list[Any] = []
     run_start, run = -2, list[int]()
@@ -131,10 +122,10 @@ def _widths(face: FontFace, gids: list[int], scale: float) -> list:
             run.append(width)
         else:
             if run:
-                out.extend([run_start, pdfdoc.PDFArray(run)])
+                out.extend([run_start, Array(run)])
             run_start, run = gid, [width]
     if run:
-        out.extend([run_start, pdfdoc.PDFArray(run)])
+        out.extend([run_start, Array(run)])
     return out
 
 

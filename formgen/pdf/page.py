@@ -1,0 +1,314 @@
+"""One page of a sheet as PDF operators, every piece marked: tagged content or artifact.
+
+Fills, then text, then borders, so lines are never covered. Fills and borders
+are artifacts; text and drawings are marked content whose MCIDs the structure
+tree (:mod:`formgen.pdf.structure`) points at, or artifacts when they repeat
+what was said before (a table's header on a continued page, a label printed
+again, a sheet's title rows after its first page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from ..fonts import FontFace
+from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
+from .embed import EmbeddedFont
+from .graphics import Pen, chart_ops, tiles_ops
+from .structure import AnnotRef, Flow, Marked, Node, SheetTagger
+
+
+@lru_cache(maxsize=64)
+def rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return f"{r:.3g} {g:.3g} {b:.3g}"
+
+
+def num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass
+class Link:
+    """A link annotation: a rectangle of the page going to a page of the same document."""
+
+    rect: tuple[float, float, float, float]
+    page: int
+    """the target's page number (from 1)"""
+    contents: str
+
+
+@dataclass
+class PageBody:
+    """A page as drawn, without header and footer: PDF operators, bookmarks (title, level, y),
+    the pictures it shows and its links."""
+
+    ops: str = ""
+    marks: list[tuple[str, int, float]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    """files of the pictures it shows (each an image object of the PDF)"""
+    links: list[Link] = field(default_factory=list)
+    mcids: int = 0
+
+
+@dataclass
+class _Edges:
+    """Border segments of one page, merged so shared edges are drawn once."""
+
+    horizontal: dict[tuple[float, float], list[tuple[float, float]]] = field(default_factory=dict)
+    vertical: dict[tuple[float, float], list[tuple[float, float]]] = field(default_factory=dict)
+
+    def add(self, kind: str, x1: float, y1: float, x2: float, y2: float) -> None:
+        width = BORDER_WIDTH_PT[kind]
+        if width == 0:
+            return
+        if y1 == y2:
+            self.horizontal.setdefault((round(y1, 2), width), []).append((min(x1, x2), max(x1, x2)))
+        else:
+            self.vertical.setdefault((round(x1, 2), width), []).append((min(y1, y2), max(y1, y2)))
+
+    def ops(self) -> list[str]:
+        out: list[str] = ["0 0 0 RG 2 J"]
+        current_width = None
+        for horizontal, table in ((True, self.horizontal), (False, self.vertical)):
+            for (pos, width), spans in sorted(table.items()):
+                if width != current_width:
+                    out.append(f"{num(width)} w")
+                    current_width = width
+                for a, b in _merge(spans):
+                    if horizontal:
+                        out.append(f"{num(a)} {num(pos)} m {num(b)} {num(pos)} l")
+                    else:
+                        out.append(f"{num(pos)} {num(a)} m {num(pos)} {num(b)} l")
+                out.append("S")
+        return out
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 0.01:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def artifact(ops: list[str], properties: str = "") -> str:
+    """Operators marked as an artifact (not content a reader reads)."""
+    if not ops:
+        return ""
+    head = f"/Artifact {properties} BDC" if properties else "/Artifact BMC"
+    return "\n".join([head, *ops, "EMC"])
+
+
+class PageDrawer:
+    """Draws the pages of one sheet; ``font_of`` gives the embedded font of a face, ``face_of``
+    the face of a style."""
+
+    def __init__(
+        self,
+        plan: DocumentPlan,
+        sheet: SheetPlan,
+        tagger: SheetTagger,
+        face_of: Callable[[CellStyle], FontFace],
+        font_of: Callable[[FontFace], EmbeddedFont],
+        links: dict[int, int] | None = None,
+    ):
+        self.plan = plan
+        self.sheet = sheet
+        self.tagger = tagger
+        self.face_of = face_of
+        self.font_of = font_of
+        self.links = links or {}
+        """item of a table over ``entries`` → the page its row links to (the book's contents)"""
+
+    def page(self, page: int) -> PageBody:
+        plan, sheet = self.plan, self.sheet
+        setup = plan.page
+        body = PageBody()
+        page_rows = sheet.page_rows(page)
+        title_rows = [replace(r, repeat=True) if page else r for r in sheet.title_rows]
+        rows: list[Row] = title_rows + [sheet.rows[i] for i in page_rows]
+        tops = [setup.height - setup.top]
+        for row in rows:
+            tops.append(tops[-1] - row.height)
+        for entry in sheet.outline:
+            if entry.row in page_rows:
+                top = tops[len(title_rows) + entry.row - page_rows.start] if entry.level else setup.height
+                body.marks.append((entry.title, entry.level, top))
+        lefts = [setup.left]
+        for width in sheet.columns:
+            lefts.append(lefts[-1] + width)
+        fills: list[str] = []
+        content: list[str] = []
+        edges = _Edges()
+        for r, row in enumerate(rows):
+            link = self._link(row, body, lefts, tops, r)
+            for cell in row.cells:
+                box = (lefts[cell.col], tops[r], lefts[cell.col + cell.colspan], tops[r + cell.rowspan])
+                self._frame(cell, box, fills, edges)
+                target = self.tagger.cell_target(row, cell, rows, r)
+                if isinstance(target, Node) and target.role.startswith("H") and cell.lines:
+                    self.tagger.sect.kids.append(target)
+                if link is not None and cell.lines and isinstance(target, Flow):
+                    target, link = self._linked(target, link), None
+                content.append(self._content(cell, box, target, body))
+        body.ops = "\n".join([artifact(fills), *filter(None, content), artifact(edges.ops())])
+        return body
+
+    # ----- frames
+
+    def _frame(self, cell: Cell, box: tuple[float, float, float, float], fills: list[str], edges: _Edges) -> None:
+        style = self.plan.styles[cell.style]
+        x0, y_top, x1, y_bottom = box
+        if style.fill:
+            fills.append(f"{rgb(style.fill)} rg {num(x0)} {num(y_bottom)} {num(x1 - x0)} {num(y_top - y_bottom)} re f")
+        top, right, bottom, left = style.borders
+        if not cell.open_top:
+            edges.add(top, x0, y_top, x1, y_top)
+        if not cell.open_bottom:
+            edges.add(bottom, x0, y_bottom, x1, y_bottom)
+        edges.add(left, x0, y_top, x0, y_bottom)
+        edges.add(right, x1, y_top, x1, y_bottom)
+
+    # ----- links (the book's contents)
+
+    def _link(self, row: Row, body: PageBody, lefts: list[float], tops: list[float], r: int) -> AnnotRef | None:
+        tag = row.tag
+        if tag is None or tag.items != "entries" or tag.item not in self.links or row.repeat:
+            return None
+        target = self.links[tag.item]
+        text = " ".join(c.text for c in row.cells if c.lines and not c.copy)
+        body.links.append(Link((lefts[0], tops[r + 1], lefts[-1], tops[r]), target, f"{text}（{target}ページ）"))
+        return AnnotRef(body, len(body.links) - 1)
+
+    @staticmethod
+    def _linked(flow: Flow, link: AnnotRef) -> Node:
+        node = flow.container.add("Link")
+        node.kids.append(link)
+        return node
+
+    # ----- text and drawings
+
+    def _content(self, cell: Cell, box: tuple[float, float, float, float], target: Any, body: PageBody) -> str:
+        if cell.graphic is not None:
+            return self._graphic(cell, box, target, body)
+        if not cell.lines:
+            return ""
+        style = self.plan.styles[cell.style]
+        face = self.face_of(style)
+        font = self.font_of(face)
+        lines = self._placed_lines(cell, box, style, face)
+        head = f"BT /{font.resource} {num(style.size)} Tf {rgb(style.color)} rg"
+        if target is None:
+            return artifact([head, *(_show(font, text, x, y) for text, x, y in lines), "ET"])
+        if isinstance(target, Node):  # a heading, a header cell, a link: all its lines in one sequence
+            return "\n".join([head, self._marked(target, body, [_show(font, t, x, y) for t, x, y in lines]), "ET"])
+        out = [head]
+        for role_node, segment in _segments(cell, target, lines, lambda text: face.width(text, style.size)):
+            shown = [_show(font, text, x, y) for text, x, y in segment]
+            if role_node is not None:
+                out.append(self._marked(role_node, body, shown))
+        out.append("ET")
+        return "\n".join(out)
+
+    def _placed_lines(
+        self, cell: Cell, box: tuple[float, float, float, float], style: CellStyle, face: FontFace
+    ) -> list[tuple[str, float, float]]:
+        """Each line's text and the point its baseline starts at."""
+        x0, y_top, x1, y_bottom = box
+        size = style.size
+        pad_top = 0.0 if cell.open_top else style.pad_v
+        pad_bottom = 0.0 if cell.open_bottom else style.pad_v
+        block = len(cell.lines) * style.leading
+        if style.valign == "middle":
+            first_top = y_top - pad_top - max(0.0, (y_top - y_bottom - pad_top - pad_bottom - block) / 2)
+        elif style.valign == "bottom":
+            first_top = y_bottom + pad_bottom + block
+        else:
+            first_top = y_top - pad_top
+        baseline = first_top - (style.leading - (face.ascent + face.descent) * size) / 2 - face.ascent * size
+        align = cell.align or style.align
+        out = []
+        for line in cell.lines:
+            if align == "left":
+                x = x0 + style.pad_h
+            else:
+                width = face.width(line, size)
+                x = x1 - style.pad_h - width if align == "right" else (x0 + x1 - width) / 2
+            out.append((line, x, baseline))
+            baseline -= style.leading
+        return out
+
+    def _marked(self, node: Node, body: PageBody, ops: list[str]) -> str:
+        mcid = body.mcids
+        body.mcids += 1
+        node.kids.append(Marked(body, mcid))
+        return "\n".join([f"/{node.role} <</MCID {mcid}>> BDC", *ops, "EMC"])
+
+    def _graphic(self, cell: Cell, box: tuple[float, float, float, float], target: Any, body: PageBody) -> str:
+        """A picture, SDG tiles or chart, as a Figure with its alternative text."""
+        graphic = cell.graphic
+        assert graphic is not None
+        style = self.plan.styles[cell.style]
+        x0, y_top, x1, y_bottom = box
+        x, y_down = graphic_origin((x0, -y_top, x1, -y_bottom), style, graphic)
+        top = -y_down
+        if graphic.kind == "image" and graphic.image is not None:
+            body.images.append(graphic.image)
+            name = image_name(graphic.image)
+            w, h = graphic.width, graphic.height
+            ops = [f"q {num(w)} 0 0 {num(h)} {num(x)} {num(top - h)} cm /{name} Do Q"]
+        else:
+            face = self.face_of(replace(style, bold=graphic.kind == "sdg"))
+            pen = Pen(face, self.font_of(face), rgb, num)
+            ops = tiles_ops(graphic, x, top, pen) if graphic.kind == "sdg" else chart_ops(graphic, x, top, pen)
+        if target is None:
+            return artifact(ops)
+        container = target.container if isinstance(target, Flow) else target
+        bbox = [round(x, 2), round(top - graphic.height, 2), round(x + graphic.width, 2), round(top, 2)]
+        figure = container.add("Figure", alt=graphic.alt, attributes=[{"O": "Layout", "BBox": bbox}])
+        return self._marked(figure, body, ops)
+
+
+def image_name(path: str) -> str:
+    """The resource name of a picture: the same file gets the same name in every PDF."""
+    import hashlib
+
+    return "Im" + hashlib.sha256(path.encode()).hexdigest()[:10]
+
+
+def _show(font: EmbeddedFont, text: str, x: float, y: float) -> str:
+    return f"1 0 0 1 {num(x)} {num(y)} Tm <{font.encode(text)}> Tj" if text else ""
+
+
+def _segments(
+    cell: Cell, flow: Flow, lines: list[tuple[str, float, float]], width: Callable[[str], float]
+) -> list[tuple[Node | None, list[tuple[str, float, float]]]]:
+    """The cell's lines grouped by paragraph, each with the element it belongs to; a paragraph's
+    mark (・, 【1】) is a label of its own. Lines before the first paragraph start carry on the
+    paragraph of the cell above."""
+    starts = {line: (kind, mark) for line, kind, mark in cell.paragraphs}
+    out: list[tuple[Node | None, list[tuple[str, float, float]]]] = []
+    if 0 not in starts:
+        out.append((flow.go_on(), []))
+    for index, (text, x, y) in enumerate(lines):
+        if index in starts and not text:
+            out.append((None, []))  # an empty paragraph: nothing to read
+            continue
+        if index in starts:
+            kind, mark = starts[index]
+            label, node = flow.paragraph(kind, mark)
+            if label is not None and mark and text:
+                # the mark is drawn as its own run so that it can be the list item's label
+                out.append((label, [(text[:mark], x, y)]))
+                out.append((node, [(text[mark:], x + width(text[:mark]), y)]))
+                continue
+            out.append((node, []))
+        out[-1][1].append((text, x, y))
+    return [(node, [ln for ln in segment if ln[0]]) for node, segment in out if any(ln[0] for ln in segment)]
