@@ -151,6 +151,8 @@ class Cell:
     """a label: a table header cell (TH)"""
     copy: bool = False
     """a label printed again on a continued page: not content of its own"""
+    prose: bool = False
+    """sentences (a narrative, a Text field): read as paragraphs, not as one value"""
     paragraphs: tuple[tuple[int, str, int], ...] = ()
     """where each paragraph of the text starts: (line, kind, length of its mark such as ・ or 【1】);
     a cell's first line continues the text of the cell above when it starts no paragraph"""

@@ -268,6 +268,7 @@ def _plan_row(row: BRow) -> Row:
                 open_bottom=c.open_bottom,
                 header=c.header,
                 copy=c.copy,
+                prose=c.prose,
                 paragraphs=c.paragraphs,
                 flows_on=c.flows_on,
                 flows_in=c.flows_in,

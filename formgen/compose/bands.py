@@ -62,6 +62,11 @@ class BCell:
     """a label printed again where its row goes on after a page break"""
     paragraphs: tuple[tuple[int, str, int], ...] = ()
     """(first line, kind, length of its mark) of each paragraph of the text (see plan.Cell)"""
+
+    @property
+    def prose(self) -> bool:
+        return isinstance(self.content, TextContent) and self.content.prose
+
     flows_on: bool = False
     """the text goes on in this column at the top of the next page"""
     flows_in: bool = False
@@ -449,7 +454,7 @@ class BandBuilder:
             covered = 0
             for r, span, text in spans:
                 data_place = ctx.place_of(ctx.scopes[0].loc + (stage,)) if ctx.scopes[0].loc is not None else place
-                content = TextContent(text_paragraphs(text, spec.bullet), data_place)
+                content = TextContent(text_paragraphs(text, spec.bullet), data_place, prose=True)
                 rows[r].cells.append(BCell(col, spec.span, min(span, nrows - r), style, content, spec.align))
                 covered = r + span
             for r in range(covered, nrows):  # a column left short still gets its grid cells

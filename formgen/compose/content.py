@@ -10,6 +10,7 @@ from ..eras import FiscalYear
 from ..errors import LayoutError, Place
 from ..layout.model import CellSpec
 from ..numfmt import default_format, format_number, percent_format
+from ..records.members import is_prose
 from ..records.narrative import Paragraph, paragraphs
 from ..records.values import Choice, JapaneseDate, Percent
 from .compute import Figure
@@ -21,6 +22,8 @@ class TextContent:
     paragraphs: list[Paragraph]
     place: Place
     """where the text comes from, for messages"""
+    prose: bool = False
+    """sentences (a Text field, a narrative), read as paragraphs; otherwise a value or a label"""
 
 
 @dataclass
@@ -78,8 +81,11 @@ def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: 
         raise unknown_field(place, exc) from None
     data_place = ctx.place_of(found.loc) if found.loc is not None else place
     content = value_content(found.value, cell, style_format, data_place, place)
+    name = cell.value.rsplit(".", 1)[-1]
     if isinstance(content, NumberContent) and found.owner is not None:
-        content.key = (id(found.owner), cell.value.rsplit(".", 1)[-1])
+        content.key = (id(found.owner), name)
+    elif isinstance(content, TextContent) and isinstance(found.value, str):
+        content.prose = is_prose(found.owner, name)
     return content
 
 
@@ -111,9 +117,9 @@ def value_content(value: Any, cell: CellSpec, style_format: str | None, where: P
         return TextContent(text_paragraphs(value, cell.bullet), where)
     if isinstance(value, list):
         if cell.bullet and all(isinstance(v, str) for v in value):
-            return TextContent([p for v in value for p in text_paragraphs(v, cell.bullet)], where)
+            return TextContent([p for v in value for p in text_paragraphs(v, cell.bullet)], where, prose=True)
         try:
-            return TextContent(paragraphs(value), where)
+            return TextContent(paragraphs(value), where, prose=True)
         except TypeError:
             pass
     fields = ", ".join(f"{cell.value}.{n}" for n in public_names(value)[:12])

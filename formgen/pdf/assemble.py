@@ -111,11 +111,11 @@ class Assembly:
         return pdf.make_indirect(resources)
 
     def _page(self, pdf: pikepdf.Pdf, index: int, page: PageOut, resources: pikepdf.Object) -> pikepdf.Object:
-        data = (page.body.ops + "\n" + page.furniture).encode("latin-1")
+        body = pikepdf.Stream(pdf, page.body.stream_data(), Filter=Name.FlateDecode)
         out = Dictionary(
             Type=Name.Page,
             MediaBox=Array([0, 0, round(page.width, 2), round(page.height, 2)]),
-            Contents=flate(pdf, data),
+            Contents=Array([body, flate(pdf, ("\n" + page.furniture).encode("latin-1"))]),
             Resources=resources,
             StructParents=index,
         )
@@ -224,6 +224,9 @@ class _StructWriter:
         """page index (its StructParents) → MCID → element"""
         self.annotation_parents: dict[int, pikepdf.Object] = {}
         self.ids = 0
+        self._roles: dict[str, Name] = {}
+        self._attributes: dict[tuple[tuple[str, Any], ...], pikepdf.Object] = {}
+        """attribute objects, shared: a year's tables repeat a few dozen combinations"""
 
     def write(self, document: Node, page_count: int) -> pikepdf.Object:
         root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -240,7 +243,10 @@ class _StructWriter:
         return root
 
     def element(self, node: Node, parent: pikepdf.Object) -> pikepdf.Object:
-        values: dict[str, Any] = {"/Type": Name.StructElem, "/S": Name("/" + node.role), "/P": parent}
+        role = self._roles.get(node.role)
+        if role is None:
+            role = self._roles[node.role] = Name("/" + node.role)
+        values: dict[str, Any] = {"/Type": Name.StructElem, "/S": role, "/P": parent}
         if node.title:
             values["/T"] = pikepdf.String(node.title)
         if node.alt is not None:
@@ -249,7 +255,7 @@ class _StructWriter:
             self.ids += 1
             values["/ID"] = pikepdf.String(f"table{self.ids}")
         if node.attributes:
-            values["/A"] = Array([_attributes(a) for a in node.attributes])
+            values["/A"] = Array([self._attribute(a) for a in node.attributes])
         element = self.pdf.make_indirect(Dictionary(values))
         kids: list[Any] = []
         home: int | None = None
@@ -272,6 +278,13 @@ class _StructWriter:
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=self.page_of[id(kid.page)]))
         element.K = Array(kids)
         return element
+
+    def _attribute(self, values: dict[str, Any]) -> pikepdf.Object:
+        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
+        found = self._attributes.get(key)
+        if found is None:
+            found = self._attributes[key] = self.pdf.make_indirect(_attributes(values))
+        return found
 
 
 def _attributes(values: dict[str, Any]) -> pikepdf.Dictionary:

@@ -9,6 +9,7 @@ again, a sheet's title rows after its first page).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..fonts import FontFace
 from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
-from .embed import EmbeddedFont
+from .embed import COMPRESSION, EmbeddedFont
 from .graphics import Pen, chart_ops, tiles_ops
 from .structure import AnnotRef, Flow, Marked, Node, SheetTagger
 
@@ -53,6 +54,13 @@ class PageBody:
     """files of the pictures it shows (each an image object of the PDF)"""
     links: list[Link] = field(default_factory=list)
     mcids: int = 0
+    compressed: bytes = b""
+    """``ops`` compressed, once: the year's book reuses the stream its area's PDF wrote"""
+
+    def stream_data(self) -> bytes:
+        if not self.compressed:
+            self.compressed = zlib.compress(self.ops.encode("latin-1"), COMPRESSION)
+        return self.compressed
 
 
 @dataclass

@@ -160,7 +160,7 @@ class SheetTagger:
             node_span = _logical_rows(page_rows, r, cell.rowspan)
             if row.continued and node_span > 1:
                 _set(node, "RowSpan", _get(node, "RowSpan", 1) + node_span - 1)
-            return node if cell.header else flow
+            return flow if cell.prose else node
         if table.row is None or (not row.continued and table.row_of != id(row)):
             table.row_of = id(row)
             if tag.part == "header":
@@ -183,7 +183,7 @@ class SheetTagger:
         node = table.row.add(role, attributes=[attrs] if len(attrs) > 1 else [])
         flow = Flow(node)
         table.cells[cell.col] = (node, flow)
-        return node if cell.header else flow
+        return flow if cell.prose and not cell.header else node  # a value is read as it is
 
 
 def _logical_rows(rows: list[Row], r: int, span: int) -> int:

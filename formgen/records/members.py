@@ -117,3 +117,13 @@ def year_entry_type(tp: Any) -> Any | None:
         if isinstance(t, type) and issubclass(t, BaseModel) and hasattr(t, "year_model"):
             return t.year_model()
     return None
+
+
+def is_prose(owner: Any, name: str) -> bool:
+    """Whether the text field ``name`` of ``owner`` holds prose (a Text or a narrative) rather than a
+    one-line value such as a name (a Line): prose is read as paragraphs."""
+    fields = getattr(type(owner), "model_fields", {})
+    field = fields.get(name)
+    if field is None:
+        return False
+    return not any(getattr(getattr(m, "func", None), "__name__", "") == "line" for m in field.metadata)
