@@ -483,6 +483,8 @@ class _HeadingLevels:
 
     first: bool
     section: int = 1
+    last: int = 1
+    """the level of the heading before: the next is at most one deeper"""
 
     def next(self, block: HeadingBlock) -> int:
         if block.level is not None:
@@ -493,10 +495,12 @@ class _HeadingLevels:
             level = 1 + (1 if block.bookmark is True else int(block.bookmark))
         else:
             level = self.section + 1
+        level = min(level, self.last + 1, 6)
         if block.bookmark or self.first:
             self.section = level
         self.first = False
-        return min(level, 6)
+        self.last = level
+        return level
 
 
 def pixel_columns(widths: list[float]) -> list[float]:

@@ -143,7 +143,7 @@ class SheetTagger:
         tag = row.tag
         if tag is None or row.repeat or cell.copy or tag.kind == "spacer":
             return None
-        if tag.kind == "heading":
+        if tag.kind == "heading" or (tag.kind == "title" and len(row.cells) == 1):
             return Node(f"H{tag.level}")  # added by the caller when it has content
         if tag.kind in ("note",) or (tag.kind == "text" and len(row.cells) == 1 and not cell.header):
             key = (tag.block, cell.col)
