@@ -132,13 +132,11 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     styles = _Styles(wb, plan)
     sheet_data: dict[str, bytes] = {}
     """worksheet part name → its cells"""
-    first_page = 1
     for sheet in plan.sheets:
         ws = wb.create_sheet(sheet.name)
         sheet_data[f"xl/worksheets/sheet{len(sheet_data) + 1}.xml"] = _sheet_data(ws, plan, sheet, styles)
-        _print_setup(ws, plan, sheet, first_page)
+        _print_setup(ws, plan, sheet)
         add_graphics(ws, plan, sheet)
-        first_page += sheet.pages
     naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.creator = plan.author
     wb.properties.lastModifiedBy = plan.author
@@ -254,7 +252,7 @@ def _cell_xml(
         merges.append(f'<mergeCell ref="{letters[c0]}{r0}:{letters[c1]}{r1}"/>')
 
 
-def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page: int) -> None:
+def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
     page = plan.page
     inch = 72.0
     ws.page_margins.left = page.left / inch
@@ -269,13 +267,15 @@ def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page
     if paper is not None:
         ws.page_setup.paperSize = paper
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
-    ws.page_setup.scale = 100
-    ws.page_setup.fitToWidth = 0
+    # one page wide, as tall as it takes: where a reader lacks the fonts, the wider fallback
+    # font shrinks the sheet a little instead of cutting every wide cell into strips; the
+    # manual breaks keep the pages the PDF has. Page numbers run on across sheets by
+    # themselves (first page number: automatic).
+    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.firstPageNumber = first_page
-    ws.page_setup.useFirstPageNumber = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = False
+    ws.sheet_view.showGridLines = False  # the form draws its own borders
     title_count = len(sheet.title_rows)
     last_row = title_count + len(sheet.rows)
     ws.print_area = f"A1:{get_column_letter(len(sheet.columns))}{last_row}"
@@ -290,16 +290,19 @@ def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, first_page
 
 
 def _header_footer(target: Any, plan: DocumentPlan, spec: HeaderFooterPlan) -> None:
+    """Header or footer texts with the spreadsheet's own page fields (&P, &N: right however a
+    program repaginates) and no font code (Gnumeric printed ours as text): the workbook's
+    default font is the form's, bold by &B."""
     style = plan.styles[spec.style]
-    family = plan.fonts[style.font].family
     for slot in ("left", "center", "right"):
         text = getattr(spec, slot)
         if not text:
             continue
         item = getattr(target, slot)
-        item.text = _ooxml_text(text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", str(plan.pages)))
-        item.font = f"{family},{'Bold' if style.bold else 'Regular'}"
+        item.text = _ooxml_text(text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N"))
         item.size = spec.size
+        if style.bold:
+            item.text = "&B" + item.text
 
 
 class _FixedTimeZip(zipfile.ZipFile):

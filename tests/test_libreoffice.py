@@ -7,6 +7,8 @@ printed PDF. Every sentence of every narrative field must be there.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -131,3 +133,50 @@ def test_project_sheets_and_the_example_print_as_many_pages_as_their_pdfs(built:
     for source, workbook in zip(sources, workbooks, strict=True):
         printed = pdf_pages(work / f"{source.stem}.pdf")
         assert printed == pdf_pages(workbook.with_suffix(".pdf")), workbook.name
+
+
+NO_BIZ_UD = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont>
+    <glob>*BIZUD*</glob>
+    <pattern><patelt name="family"><string>BIZ UDGothic</string></patelt></pattern>
+    <pattern><patelt name="family"><string>BIZ UDMincho</string></patelt></pattern>
+  </rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+@pytest.mark.parametrize("fonts", ["without BIZ UD", "with BIZ UD"])
+def test_the_workbook_prints_its_pages_and_page_numbers_with_or_without_the_fonts(
+    built: Built, tmp_path: Path, fonts: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A computer without the form's fonts (macOS, most Linux desktops) prints the workbook on
+    the PDF's pages all the same: one page wide, manual breaks, page fields n / N."""
+    if fonts.startswith("without"):
+        config = tmp_path / "fonts.conf"
+        config.write_text(NO_BIZ_UD, encoding="utf-8")
+        monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+        listed = subprocess.run(["fc-list"], capture_output=True, text=True, env=os.environ).stdout
+        assert "BIZUD" not in listed.replace(" ", "")
+    source = tmp_path / "37.xlsx"
+    shutil.copy(built.xlsx, source)
+    printed = print_with_libreoffice(source, tmp_path)
+    total = pdf_pages(built.pdf)
+    assert pdf_pages(printed) == total
+    for page in range(1, total + 1):
+        footer = [ln for ln in pdf_text(printed, page=page).splitlines() if re.fullmatch(r"\d+ / \d+", ln.strip())]
+        assert footer and footer[-1].strip() == f"{page} / {total}", (page, footer)
+
+
+@pytest.mark.skipif(
+    shutil.which("ssconvert") is None, reason="Gnumeric (ssconvert) is not installed; .ci/run installs it"
+)
+def test_gnumeric_prints_the_header_and_footer_without_font_codes(built: Built, tmp_path: Path) -> None:
+    source = tmp_path / "37.xlsx"
+    shutil.copy(built.xlsx, source)
+    subprocess.run(["ssconvert", str(source), str(tmp_path / "37.pdf")], capture_output=True, timeout=300, check=True)
+    text = pdf_text(tmp_path / "37.pdf")
+    assert "令和7年度 施策評価票 政策分野37 交流・移住" in text
+    assert 'Regular"' not in text and "BIZ UD" not in text and "&" not in text
