@@ -290,7 +290,7 @@ def _render_document(
     for output in outputs(document, record, task.datafile.area_id):
         plan = compose(document.layout, record, output.item)
         path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
-        made = OutputResult(document.name, path, _place_of(record, output.item, task.datafile))
+        made = OutputResult(document.name, path, output.place or task.datafile.display)
         result.outputs.append(made)
         drawn: Drawn | None = None
         if "xlsx" in job.formats:
@@ -304,13 +304,6 @@ def _render_document(
         made.notes = [str(note) for note in plan.notes]
         if job.want_pages:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
-
-
-def _place_of(record: PolicyArea, item: Any, datafile: DataFile) -> str:
-    if item is None or item.loc is None or record._source is None:
-        return datafile.display
-    place = record._source.place(item.loc)
-    return f"{place.file}:{place.line}" if place.line is not None else place.file
 
 
 def _run(

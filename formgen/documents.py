@@ -69,6 +69,8 @@ class Output:
     """its title in the book's contents and bookmarks"""
     item: Scope | None = None
     """the item (with where it is in the data file) for one output per item"""
+    place: str = ""
+    """where the item is in the data file (file:line), for messages; empty for a whole area"""
 
 
 def load_documents(
@@ -172,9 +174,10 @@ def outputs(document: Document, record: PolicyArea, area_id: str) -> list[Output
         loc = None if found.loc is None else found.loc + (index,)
         item_ctx = ctx.child(item, loc)
         assert spec.file is not None  # checked when the document was declared
-        out.append(
-            Output(render_name(item_ctx, spec.file, document), _title(item_ctx, spec, document), Scope(item, loc))
-        )
+        where = ctx.place_of(loc) if loc is not None else None
+        place = "" if where is None else (f"{where.file}:{where.line}" if where.line is not None else where.file)
+        name = render_name(item_ctx, spec.file, document)
+        out.append(Output(name, _title(item_ctx, spec, document), Scope(item, loc), place))
     return out
 
 
