@@ -380,6 +380,10 @@ class _Plan:
     """(document, area) → the digest of everything its outputs are made from"""
     books: dict[str, str]
     """document → the inputs digest of its book, for the books to make"""
+    areas: set[str] = field(default_factory=set)
+    """every area of the year that has a data file (not only those selected)"""
+    all_documents: bool = True
+    """every declared document is built (no --document)"""
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -467,7 +471,9 @@ def _plan(
         name = book_path.relative_to(year_dir).as_posix()
         if options.force or not _current(old.files.get(name), book_inputs, book_path):
             books[document.name] = book_inputs
-    return _Plan(year, year_dir, documents, old, inputs, books)
+    _, folder = select_year(options.data_dir, year)
+    every_area = {f.area_id for f in year_files(folder)}
+    return _Plan(year, year_dir, documents, old, inputs, books, every_area, not options.documents)
 
 
 def _stale_formats(plan: _Plan, document: Document, area: str, formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -508,12 +514,16 @@ def _tasks(
 
 
 def _name_clashes(plan: _Plan, tasks: list[AreaTask], results: list[AreaResult]) -> list[str]:
-    """Two outputs that would be written to one file: each is named with the data it comes from."""
+    """Two outputs that would be written to one file: each is named with the data it comes from.
+    Outputs kept from earlier builds count, unless their area's data file or their document is gone
+    (those are removed by this build)."""
     made_now = {(job.document, task.datafile.area_id) for task in tasks for job in task.jobs}
+    declared = {d.name for d in plan.documents}
     taken: dict[str, str] = {}
     for name, areas in plan.old.made.items():
         for area, made in areas.items():
-            if (name, area) not in made_now and isinstance(made, dict):
+            kept = area in plan.areas and (name in declared or not plan.all_documents)
+            if kept and (name, area) not in made_now and isinstance(made, dict):
                 for path in made.get("outputs", []):
                     taken[path] = f"{area} (built before)"
     for document in plan.documents:
@@ -567,6 +577,8 @@ def _record(
                     }
         if any(job.formats for job in jobs[area]):
             report.built.append(area)
+    written = {item.target.relative_to(plan.year_dir).as_posix() for r in results for s in [r.staged()] for item in s}
+    gone = [name for name in gone if name not in written]  # an output that moved keeps its new file
     for name in gone:
         manifest.files.pop(name, None)
     return sorted(set(gone))
@@ -603,12 +615,17 @@ def _books(options: BuildOptions, plan: _Plan, results: list[AreaResult], manife
 def _remove_orphans(plan: _Plan, manifest: Manifest, areas: set[str], all_documents: bool, report: BuildReport) -> None:
     """Outputs of areas whose data file is gone (and of documents no longer declared, when every
     document was built): remove them, so the folder holds this year's outputs only."""
-    declared = {d.name for d in plan.documents}
+    declared = {d.name: d for d in plan.documents}
+    books = {b.relative_to(plan.year_dir).as_posix() for d in plan.documents if (b := d.book_path(plan.year_dir))}
     for name in sorted(manifest.files):
         entry = manifest.files[name]
-        area, document = entry.get("area"), entry.get("document")
-        orphan = (area is not None and area not in areas) or (
-            all_documents and document is not None and document not in declared
+        area, document, fmt = entry.get("area"), entry.get("document"), entry.get("format")
+        spec = declared[document].spec if document in declared else None
+        orphan = (
+            (area is not None and area not in areas)
+            or (all_documents and document is not None and document not in declared)
+            or (spec is not None and fmt not in ("book", *spec.formats))  # a format no longer declared
+            or (all_documents and fmt == "book" and name not in books)  # a book no longer made there
         )
         if orphan:
             remove(plan.year_dir / name)

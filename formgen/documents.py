@@ -80,6 +80,7 @@ def load_documents(
     of every document at once."""
     check_names(config, names)
     declared = config.spec.declared_documents()
+    _check_books(config, declared)
     documents: list[Document] = []
     failed: list[FormgenError] = []
     for name, spec in declared.items():
@@ -106,6 +107,22 @@ def check_names(config: Config, names: tuple[str, ...]) -> None:
         raise InputError.single("--document", None, "", message)
 
 
+def _check_books(config: Config, declared: dict[str, DocumentSpec]) -> None:
+    """Two documents' books must not be one file."""
+    seen: dict[str, str] = {}
+    problems = []
+    for name, spec in declared.items():
+        if spec.book is None:
+            continue
+        path = f"{spec.folder}/{spec.book.file}" if spec.folder else spec.book.file
+        if path in seen:
+            message = f"{path}.pdf is the book of {seen[path]} already; give this book another file or folder"
+            problems.append(_issue(config, ("documents", name, "book", "file"), message))
+        seen.setdefault(path, name)
+    if problems:
+        raise ConfigError(problems)
+
+
 def _load(config: Config, name: str, spec: DocumentSpec, layouts_dir: Path, fonts_dir: Path, books: bool) -> Document:
     root = config.models.area
     loc: Loc = ("documents", name)
@@ -129,9 +146,15 @@ def _template_problems(binding: Binding, spec: DocumentSpec, loc: Loc) -> Iterat
     """Fields of the file name and title templates that name nothing, and bad paddings."""
     for key, template in (("file", spec.file), ("title", spec.title_template())):
         for match in PLACEHOLDER.finditer(template or ""):
-            path, _, pad = (match.group(1) or "").partition(":")
+            if match.group(1) is None:
+                continue  # {{ or }}: a brace
+            path, _, pad = match.group(1).partition(":")
             path = path.strip()
-            if not path or path in DEFERRED:
+            if not path:
+                yield loc + (key,), "{} names no field; write the field's name, e.g. {number}"
+                continue
+            if path in DEFERRED:
+                yield loc + (key,), f"{{{path}}} is a page number, which a {key} name has not"
                 continue
             if pad and (key != "file" or not PAD.match(pad)):
                 yield (

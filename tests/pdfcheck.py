@@ -236,6 +236,9 @@ def _table_rules(role: str, kids: list[str], element: Any, out: list[str]) -> No
 
 def _annotations(pdf: pikepdf.Pdf) -> list[str]:
     out = []
+    tree = pdf.Root.get("/StructTreeRoot")
+    nums = tree.get("/ParentTree", Dictionary()).get("/Nums", Array()) if tree is not None else Array()
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
     for number, page in enumerate(pdf.pages, start=1):
         annotations = page.obj.get("/Annots", Array())
         if len(annotations) and page.obj.get("/Tabs") != Name.S:
@@ -245,6 +248,10 @@ def _annotations(pdf: pikepdf.Pdf) -> list[str]:
                 continue
             if "/StructParent" not in annotation:
                 out.append(f"28-002: page {number}: an annotation is not in the structure")
+            elif annotation.get("/Subtype") == Name.Link:
+                element = parents.get(int(annotation.StructParent))
+                if not isinstance(element, Dictionary) or element.get("/S") != Name.Link:
+                    out.append(f"28-011: page {number}: a link annotation is not in a Link element")
             if annotation.get("/Subtype") == Name.Link and not str(annotation.get("/Contents", "")).strip():
                 out.append(f"28-004: page {number}: a link has no description (/Contents)")
     return out

@@ -11,7 +11,17 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import SEED_DATA, Built, build_project, edit_file, make_project, outline_titles, pdf_pages, pdf_text
+from conftest import (
+    MINIMAL_RECORD,
+    SEED_DATA,
+    Built,
+    build_project,
+    edit_file,
+    make_project,
+    outline_titles,
+    pdf_pages,
+    pdf_text,
+)
 
 SEED = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
 """the sample area read with PyYAML, not with formgen"""
@@ -145,3 +155,50 @@ def test_two_outputs_for_one_file_are_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "its file 事務事業/37-1 is also made for" in result.stderr
     assert not [p for p in (project / "out").rglob("*") if p.is_file()]
+
+
+def test_a_renamed_data_file_builds(tmp_path: Path) -> None:
+    """Its old outputs are removed; they do not clash with the outputs made under the new name."""
+    project = make_project(tmp_path / "city")
+    assert build_project(project).exit_code == 0
+    data = project / "data" / "R7"
+    (data / "37.yaml").rename(data / "kouryu.yaml")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    out = project / "out" / "R7"
+    assert (out / "kouryu.pdf").exists() and not (out / "37.pdf").exists()
+    assert (out / "事務事業" / "37-1-01.pdf").exists()  # named by the area's number, as before
+
+
+def test_a_project_moving_to_another_area_keeps_its_file(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "city")
+    edit_file(project / "formgen.yaml", 'file: "{area.number}-{measure}-{number:02}"', 'file: "{name}"')
+    other = MINIMAL_RECORD.replace("area: {number: 37, name: 交流・移住}", "area: {number: 38, name: 移住}")
+    moved = "未来人財育成塾"
+    (project / "data" / "R7" / "38.yaml").write_text(
+        other.replace("name: 交流事業", "name: 別の事業"), encoding="utf-8"
+    )
+    assert build_project(project).exit_code == 0
+    edit_file(project / "data" / "R7" / "37.yaml", f"name: {moved}", "name: 別の事業の二")
+    edit_file(project / "data" / "R7" / "38.yaml", "name: 別の事業", f"name: {moved}")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    out = project / "out" / "R7" / "事務事業"
+    assert (out / f"{moved}.pdf").exists() and (out / f"{moved}.xlsx").exists()
+    manifest = json.loads((project / "out" / "R7" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"][f"事務事業/{moved}.pdf"]["area"] == "38"
+
+
+def test_two_books_on_one_file_and_page_numbers_in_file_names_are_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "city")
+    config = edit_file(project / "formgen.yaml", "    folder: 事務事業\n", "")
+    edit_file(
+        config, "book: {layout: project_book.yaml, file: 事務事業評価シート}", "book: {layout: project_book.yaml}"
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "book.pdf is the book of policy_area already" in result.stderr, result.output
+    project = make_project(tmp_path / "town")
+    edit_file(project / "formgen.yaml", '"{area.number}-{measure}-{number:02}"', '"{area.number}-{page}"')
+    result = build_project(project)
+    assert result.exit_code == 2 and "{page} is a page number, which a file name has not" in result.stderr
+    assert "internal error" not in result.output

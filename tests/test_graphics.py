@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,8 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from conftest import ROOT, pdf_text, run_cli, squash
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 EXAMPLE = ROOT / "examples" / "sakuradai"
 EMBLEM = EXAMPLE / "assets" / "emblem.png"
@@ -215,3 +218,26 @@ def test_an_image_without_alternative_text_is_refused(city: Path) -> None:
     layout.write_text(text.replace("{image: emblem.png, alt: 桜台市章,", "{image: emblem.png,"), encoding="utf-8")
     result = run_cli("build", "--config", str(city / "formgen.yaml"))
     assert result.exit_code == 2 and "an image needs its alternative text (alt: …)" in result.stderr
+
+
+def test_a_picture_in_the_title_rows_is_a_figure_and_the_title_its_h1(city: Path) -> None:
+    layout = city / "layouts" / "policy_area.yaml"
+    text = layout.read_text(encoding="utf-8")
+    old = "    columns: {count: 46, width: 6}\n    blocks:\n"
+    assert old in text
+    title_rows = (
+        "    columns: {count: 46, width: 6}\n"
+        "    title_rows:\n"
+        "      - [{image: emblem.png, alt: 桜台市章, height: 10, span: 46, style: emblem}]\n"
+        '      - [{text: "{fiscal_year.long} {words.form}", span: 46, style: title}]\n'
+        "    blocks:\n"
+    )
+    layout.write_text(text.replace(old, title_rows, 1), encoding="utf-8")
+    result = run_cli("build", "--config", str(city / "formgen.yaml"))
+    assert result.exit_code == 0, result.output
+    from pdfcheck import check
+
+    pdf = city / "out" / "R7" / "12.pdf"
+    assert check(pdf) == []
+    structure = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True).stdout.decode(errors="replace")
+    assert structure.count("Figure") >= 1 + 5 + 1 and " H1" in structure

@@ -256,7 +256,8 @@ class BandBuilder:
         title_rows = self.rows(self.sheet.title_rows, self.ctx, self.base_loc + ("title_rows",))
         _tag(title_rows, RowTag(-1, "title", level=1))
         bands: list[Band] = []
-        levels = _HeadingLevels(first=not title_rows)
+        titled = any(isinstance(c.content, TextContent) and c.content.paragraphs for r in title_rows for c in r.cells)
+        levels = _HeadingLevels(first=not titled)
         for b, block in enumerate(self.sheet.blocks):
             loc = self.base_loc + ("blocks", b)
             made = self.block(block, loc)
@@ -383,8 +384,8 @@ class BandBuilder:
         if block.keep_together:
             for band in bands[:-1]:
                 band.keep_with_next = True
-        if block.page_per_item:
-            for start in reversed(starts):
+        if block.page_per_item:  # the first item follows what leads to the table
+            for start in reversed(starts[1:]):
                 bands.insert(start, Band([], page_break=True))
         return bands
 

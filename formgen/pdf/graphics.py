@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..fonts import FontFace
 from ..plan import Graphic, tile_positions
@@ -74,19 +75,25 @@ def chart_ops(graphic: Graphic, left: float, top: float, pen: Pen) -> list[str]:
     n, size = pen.n, graphic.text_size
     values = [v for s in graphic.series for v in s.values if v is not None]
     high = axis_max(max(values, default=Decimal(0)))
+    lowest = min(values, default=Decimal(0))
+    low = -axis_max(-lowest) if lowest < 0 else Decimal(0)  # below zero too when a figure is
     ticks = 5
-    label_w = max(pen.face.width(f"{high.normalize():,f}", size), pen.face.width(graphic.unit, size)) + 3
+    widest = max((f"{v.normalize():,f}" for v in (high, low)), key=len)
+    label_w = max(pen.face.width(widest, size), pen.face.width(graphic.unit, size)) + 3
     legend_h = size * 1.8
     plot_left, plot_right = left + label_w, left + graphic.width - 2
     plot_top, plot_bottom = top - legend_h - size * 0.6, top - graphic.height + size * 1.8
-    plot_h = plot_top - plot_bottom
+    scale = (plot_top - plot_bottom) / float(high - low)
+
+    def y(value: Decimal) -> float:
+        return plot_bottom + scale * float(value - low)
+
     ops = _legend(graphic, left + label_w, top, pen)
     ops.append(pen.text(graphic.unit, left, top - size * 1.2, size, AXIS))
     for i in range(ticks + 1):
-        value = high * i / ticks
-        y = plot_bottom + plot_h * float(value / high)
-        ops.append(f"{pen.rgb(GRID)} RG 0.4 w {n(plot_left)} {n(y)} m {n(plot_right)} {n(y)} l S")
-        ops.append(pen.text(f"{value.normalize():,f}", plot_left - 2, y - size * 0.35, size, AXIS, "right"))
+        value = low + (high - low) * i / ticks
+        ops.append(f"{pen.rgb(GRID)} RG 0.4 w {n(plot_left)} {n(y(value))} m {n(plot_right)} {n(y(value))} l S")
+        ops.append(pen.text(f"{value.normalize():,f}", plot_left - 2, y(value) - size * 0.35, size, AXIS, "right"))
     group = (plot_right - plot_left) / max(1, len(graphic.categories))
     for i, category in enumerate(graphic.categories):
         centre = plot_left + group * (i + 0.5)
@@ -94,16 +101,16 @@ def chart_ops(graphic: Graphic, left: float, top: float, pen: Pen) -> list[str]:
     line = graphic.chart_kind == "bars_and_line"
     bars = [s for s in graphic.series if not (line and s.name == "目標")]
     width = group * (0.5 if len(bars) == 1 else 0.32)
+    zero = y(Decimal(0))
     for b, series in enumerate(bars):
         for i, figure in enumerate(series.values):
             if figure is None:
                 continue
             x = plot_left + group * (i + 0.5) + width * (b - len(bars) / 2)
-            h = plot_h * float(figure / high)
-            ops.append(f"{pen.rgb(series.color)} rg {n(x)} {n(plot_bottom)} {n(width)} {n(h)} re f")
+            ops.append(f"{pen.rgb(series.color)} rg {n(x)} {n(zero)} {n(width)} {n(y(figure) - zero)} re f")
     if line:
-        ops += _line(graphic, plot_left, plot_bottom, plot_h, group, high, pen)
-    ops.append(f"{pen.rgb(AXIS)} RG 0.6 w {n(plot_left)} {n(plot_bottom)} m {n(plot_right)} {n(plot_bottom)} l S")
+        ops += _line(graphic, plot_left, group, y, pen)
+    ops.append(f"{pen.rgb(AXIS)} RG 0.6 w {n(plot_left)} {n(zero)} m {n(plot_right)} {n(zero)} l S")
     return ops
 
 
@@ -118,16 +125,11 @@ def _legend(graphic: Graphic, x: float, top: float, pen: Pen) -> list[str]:
     return ops
 
 
-def _line(
-    graphic: Graphic, plot_left: float, plot_bottom: float, plot_h: float, group: float, high: Decimal, pen: Pen
-) -> list[str]:
+def _line(graphic: Graphic, plot_left: float, group: float, y: Any, pen: Pen) -> list[str]:
     """The target as a line with square markers; a year without a target breaks the line."""
     n = pen.n
     series = next(s for s in graphic.series if s.name == "目標")
-    points = [
-        (plot_left + group * (i + 0.5), plot_bottom + plot_h * float(v / high)) if v is not None else None
-        for i, v in enumerate(series.values)
-    ]
+    points = [(plot_left + group * (i + 0.5), y(v)) if v is not None else None for i, v in enumerate(series.values)]
     ops = [f"{pen.rgb(series.color)} RG 1.2 w"]
     path: list[str] = []
     for point in points + [None]:

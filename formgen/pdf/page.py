@@ -9,10 +9,12 @@ again, a sheet's title rows after its first page).
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..fonts import FontFace
@@ -163,7 +165,7 @@ class PageDrawer:
                 target = self.tagger.cell_target(row, cell, rows, r)
                 if isinstance(target, Node) and target.role.startswith("H") and cell.lines:
                     self.tagger.sect.kids.append(target)
-                if link is not None and cell.lines and isinstance(target, Flow):
+                if link is not None and cell.lines and target is not None:
                     target, link = self._linked(target, link), None
                 content.append(self._content(cell, box, target, body))
         body.ops = "\n".join([artifact(fills), *filter(None, content), artifact(edges.ops())])
@@ -196,8 +198,9 @@ class PageDrawer:
         return AnnotRef(body, len(body.links) - 1)
 
     @staticmethod
-    def _linked(flow: Flow, link: AnnotRef) -> Node:
-        node = flow.container.add("Link")
+    def _linked(target: Flow | Node, link: AnnotRef) -> Node:
+        """The Link element holding the row's link annotation and the text of its first cell."""
+        node = (target.container if isinstance(target, Flow) else target).add("Link")
         node.kids.append(link)
         return node
 
@@ -263,6 +266,8 @@ class PageDrawer:
         """A picture, SDG tiles or chart, as a Figure with its alternative text."""
         graphic = cell.graphic
         assert graphic is not None
+        if graphic.kind == "sdg" and not graphic.tiles:
+            return ""  # no goals: nothing to draw, nothing to read
         style = self.plan.styles[cell.style]
         x0, y_top, x1, y_bottom = box
         x, y_down = graphic_origin((x0, -y_top, x1, -y_bottom), style, graphic)
@@ -284,11 +289,11 @@ class PageDrawer:
         return self._marked(figure, body, ops)
 
 
+@lru_cache(maxsize=256)
 def image_name(path: str) -> str:
-    """The resource name of a picture: the same file gets the same name in every PDF."""
-    import hashlib
-
-    return "Im" + hashlib.sha256(path.encode()).hexdigest()[:10]
+    """The resource name of a picture, from its bytes: the same picture gets the same name in
+    every PDF, however its path is written."""
+    return "Im" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
 def _show(font: EmbeddedFont, text: str, x: float, y: float) -> str:

@@ -127,13 +127,15 @@ class SheetTagger:
         self.flows: dict[tuple[int, int], Flow] = {}
         """(block, column) → the flow of a text outside tables (a note, a text block)"""
         self.count = 0
+        self.titled = False
+        """whether the sheet's title rows gave its H1"""
 
     def table(self, tag: RowTag) -> _Table:
         key = (tag.block, tag.table, tag.item if tag.card else -1)
         found = self.tables.get(key)
         if found is None:
             self.count += 1
-            node = self.sect.add("Table", id=f"table-{id(self)}-{self.count}")
+            node = self.sect.add("Table")
             found = self.tables[key] = _Table(node)
         return found
 
@@ -143,7 +145,12 @@ class SheetTagger:
         tag = row.tag
         if tag is None or row.repeat or cell.copy or tag.kind == "spacer":
             return None
-        if tag.kind == "heading" or (tag.kind == "title" and len(row.cells) == 1):
+        if tag.kind == "title":  # the sheet's title rows: their first text is its H1
+            if cell.graphic is None and cell.lines and not self.titled:
+                self.titled = True
+                return Node("H1")
+            return Flow(self.sect)
+        if tag.kind == "heading":
             return Node(f"H{tag.level}")  # added by the caller when it has content
         if tag.kind in ("note",) or (tag.kind == "text" and len(row.cells) == 1 and not cell.header):
             key = (tag.block, cell.col)

@@ -187,7 +187,7 @@ def _entry_paragraphs(entries: list[Any]) -> list[Paragraph]:
 def _hanging(mark: str, text: str, kind: str) -> list[Paragraph]:
     hang = "\u3000" if mark else ""
     parts = text.split("\n")
-    # a dated line broken by the clerk keeps with what follows from its last part only
+    # a dated line the clerk broke over several lines is an ordinary ・ item (it keeps with nothing)
     first = Paragraph(parts[0], first=mark, hang=hang, kind=kind if kind != "dated" or len(parts) == 1 else "bullet")
     return [first] + [Paragraph(p, first=hang, hang=hang, kind="more") for p in parts[1:]]
 
