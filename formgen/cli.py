@@ -158,10 +158,11 @@ def validate(
     file; lists every problem of every invalid file as file:line: field:
     message and exits with status 2.
     """
-    from .build import LAYOUT_FILE, area_layout
+    from .build import LAYOUT_FILE
     from .compose import compose
     from .datafiles import DataFile, expand, load_all
-    from .errors import FontError, InputError
+    from .documents import Document, load_documents, outputs
+    from .errors import FontError, FormgenError, InputError
 
     project = _project(config_path)
     unique: dict[Path, DataFile] = {}
@@ -171,27 +172,30 @@ def validate(
     if not files:
         raise InputError.single(", ".join(map(str, paths)) or "data", None, "", "no data files (*.yaml) found")
     failed: list[str] = []
-    layout = None
+    documents: list[Document] = []
     folder = layouts_dir or project.folder("layouts")
     if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
-        try:
-            layout = area_layout(folder, fonts_dir or project.folder("fonts"), project)
-        except (InputError, FontError) as exc:  # reported with the data's problems, which are still checked
+        try:  # every declared document, as build would make them
+            documents = load_documents(project, folder, fonts_dir or project.folder("fonts"), books=False)
+        except FormgenError as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
     loaded, problems = load_all(files, config=project)
     failed.extend(problems)
     area = project.words.area
     for datafile, record in loaded:
         pages = ""
-        if layout is not None:
-            try:
-                plan = compose(layout, record)
-            except (InputError, FontError) as exc:
-                failed.extend(exc.lines())
-                continue
-            pages = f", {plan.pages} pages"
-            for note in plan.notes:
-                click.echo(f"note: {note}", err=True)
+        try:
+            counts: list[tuple[str, int]] = []
+            for document in documents:
+                made = [compose(document.layout, record, o.item) for o in outputs(document, record, datafile.area_id)]
+                counts.append((document.name, sum(plan.pages for plan in made)))
+                for note in dict.fromkeys(note for plan in made for note in plan.notes):
+                    click.echo(f"note: {note}", err=True)
+        except (InputError, FontError) as exc:
+            failed.extend(exc.lines())
+            continue
+        if counts:  # the first document's pages, then the others' by name
+            pages = f", {counts[0][1]} pages" + "".join(f" + {n} ({name})" for name, n in counts[1:])
         click.echo(
             f"{datafile.display}: ok — {record.fiscal_year.long} {area}{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"

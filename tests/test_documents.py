@@ -202,3 +202,13 @@ def test_two_books_on_one_file_and_page_numbers_in_file_names_are_refused(tmp_pa
     result = build_project(project)
     assert result.exit_code == 2 and "{page} is a page number, which a file name has not" in result.stderr
     assert "internal error" not in result.output
+
+
+def test_validate_checks_every_documents_file_names_as_build_would(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "city")
+    edit_file(project / "formgen.yaml", '"{area.number}-{measure}-{number:02}"', '"{area.number}-{name}"')
+    data = edit_file(project / "data" / "R7" / "37.yaml", "name: 未来人財育成塾", "name: 未来人財/育成塾")
+    result = run_cli(
+        "validate", str(data), "--config", str(project / "formgen.yaml"), "--layouts", str(project / "layouts")
+    )
+    assert result.exit_code == 2 and "the file name '37-未来人財/育成塾' holds /" in result.stderr, result.output

@@ -315,7 +315,8 @@ def test_with_the_layout_validate_reports_what_build_would_refuse(tmp_path: Path
     result = run_cli("validate", str(record), *layouts)
     assert result.exit_code == 0
     pages = plan_of(project, load_record(record)).pages
-    assert result.stdout.rstrip().endswith(f"1 projects, {pages} pages"), result.stdout
+    # the 施策評価票's pages, then the per-project sheets' (one project: one page)
+    assert result.stdout.rstrip().endswith(f"1 projects, {pages} pages + 1 (project_sheet)"), result.stdout
     missing = run_cli("validate", str(record), "--layouts", str(tmp_path / "nowhere"))
     assert missing.exit_code == 2 and "policy_area.yaml" in missing.stderr
 
