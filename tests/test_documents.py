@@ -21,6 +21,7 @@ from conftest import (
     outline_titles,
     pdf_pages,
     pdf_text,
+    run_cli,
 )
 
 SEED = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
