@@ -316,7 +316,8 @@ class DocumentPlan:
         return clean(data)
 
     def to_text(self) -> str:
-        """A readable dump for golden tests: one line per row and per cell, text as drawn."""
+        """A readable dump for golden tests: a line per row, per cell and per line of text as
+        drawn, rows numbered within their page, so a moved line break is a small diff."""
         out = [
             f"document: {self.title}",
             f"page: {self.page.width:.2f} x {self.page.height:.2f} pt, "
@@ -325,21 +326,23 @@ class DocumentPlan:
         for sheet in self.sheets:
             out.append(f"sheet {sheet.name}: {sheet.pages} pages, columns {' '.join(f'{w:g}' for w in sheet.columns)}")
             for entry in sheet.outline:
-                out.append(f"  bookmark row {entry.row} level {entry.level}: {entry.title}")
+                page = max(p for p in range(sheet.pages) if sheet.page_starts[p] <= entry.row)
+                where = f"page {page + 1} row {entry.row - sheet.page_starts[page]}"
+                out.append(f"  bookmark {where} level {entry.level}: {entry.title}")
             if sheet.title_rows:
                 out.append("  title rows (every page)")
-                out.extend(_rows_text(sheet.title_rows, 0))
+                out.extend(_rows_text(sheet.title_rows))
             for page in range(sheet.pages):
                 rows = sheet.page_rows(page)
-                out.append(f"  page {page + 1}: rows {rows.start}-{rows.stop - 1}")
-                out.extend(_rows_text([sheet.rows[i] for i in rows], rows.start))
+                out.append(f"  page {page + 1}: {len(rows)} rows")
+                out.extend(_rows_text([sheet.rows[i] for i in rows]))
         out.extend(f"note: {note}" for note in self.notes)
         return "\n".join(out) + "\n"
 
 
-def _rows_text(rows: list[Row], first: int) -> list[str]:
+def _rows_text(rows: list[Row]) -> list[str]:
     out = []
-    for index, row in enumerate(rows, start=first):
+    for index, row in enumerate(rows):
         out.append(f"    row {index} h={row.height:g}{_row_tag(row)}")
         for cell in row.cells:
             span = f"{cell.col}+{cell.colspan}" + (f" x{cell.rowspan}" if cell.rowspan > 1 else "")
@@ -357,7 +360,9 @@ def _rows_text(rows: list[Row], first: int) -> list[str]:
             elif cell.number is not None:
                 content = f"{cell.number} [{cell.number_format}] {cell.lines[0]}"
             else:
-                content = " / ".join(cell.lines)
+                out.append(f"      [{span}] {cell.style}{flags}:" + (f" {cell.lines[0]}" if cell.lines else ""))
+                out.extend(f"        | {line}" for line in cell.lines[1:])
+                continue
             out.append(f"      [{span}] {cell.style}{flags}: {content}")
     return out
 

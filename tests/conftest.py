@@ -25,6 +25,39 @@ CONFIG = ROOT / "formgen.yaml"
 EXAMPLE_CONFIG = ROOT / "examples" / "sakuradai" / "formgen.yaml"
 
 
+POPPLER = ("pdf_text", "pdf_pages", "outline_titles", "pdfinfo", "pdftotext", "pdftoppm", "pdfimages", "pdffonts")
+REQUIRED_TOOLS = {
+    "pdftotext": ("poppler-utils", POPPLER),
+    "pdffonts": ("poppler-utils", POPPLER),
+    "qpdf": ("qpdf", ("qpdf",)),
+}
+"""a program the tests read outputs with → (its Debian package, what in a test's code needs it)"""
+
+
+def need(tool: str) -> None:
+    """Skip the running test, saying why, when ``tool`` is not installed (helpers call this)."""
+    import shutil
+
+    if shutil.which(tool) is None:
+        package = REQUIRED_TOOLS.get(tool, ("poppler-utils", ()))[0]
+        pytest.skip(f"{tool} ({package}) is not installed; .ci/run installs it")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that read outputs with a program this machine lacks are skipped, saying which."""
+    import inspect
+    import shutil
+
+    for tool, (package, uses) in REQUIRED_TOOLS.items():
+        if shutil.which(tool) is not None:
+            continue
+        reason = f"{tool} ({package}) is not installed; .ci/run installs it"
+        for item in items:
+            function = getattr(item, "function", None)
+            if function is not None and any(use in inspect.getsource(function) for use in uses):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--regen-golden",
@@ -236,6 +269,7 @@ def pdf_text(path: Path, raw: bool = False, page: int | None = None) -> str:
     hyphenated word)."""
     import subprocess
 
+    need("pdftotext")
     mode = ["-raw"] if raw else []
     pages = [] if page is None else ["-f", str(page), "-l", str(page)]
     return subprocess.run(
@@ -248,6 +282,7 @@ def outline_titles(path: Path, nested: bool = True) -> list[str]:
     import json
     import subprocess
 
+    need("qpdf")
     outline = subprocess.run(["qpdf", "--json=2", "--json-key=outlines", str(path)], capture_output=True, text=True)
 
     def walk(entries: list[dict]) -> list[str]:
@@ -271,6 +306,7 @@ def project_with(tmp_path: Path, record_text: str) -> Path:
 def pdf_pages(path: Path) -> int:
     import subprocess
 
+    need("pdfinfo")
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 

@@ -22,6 +22,7 @@ from conftest import (
     build_project,
     make_project,
     narrative_sentences,
+    need,
     pdf_text,
     run_cli,
     squash,
@@ -53,6 +54,7 @@ TEXT = re.compile(r'^ *"(.*)"$')
 
 def structure(pdf: Path) -> Element:
     """The structure tree as poppler's pdfinfo -struct-text prints it."""
+    need("pdfinfo")
     raw = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], check=True, capture_output=True).stdout
     out = raw.decode("utf-8", errors="replace")  # element titles are printed as raw UTF-16
     root = Element("root")
@@ -160,6 +162,7 @@ def test_every_pdf_of_the_shipped_project_passes_the_checker(built: Built) -> No
     assert len(pdfs) == 2 + 16 + 1
     for pdf in pdfs:
         assert check(pdf) == [], pdf.name
+        need("qpdf")
         qpdf = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
         assert qpdf.returncode == 0 and "No syntax or stream encoding errors" in qpdf.stdout, pdf.name
 

@@ -21,6 +21,7 @@ from conftest import (
     edit_layout,
     folder_args,
     make_project,
+    need,
     outline_titles,
     pdf_pages,
     pdf_text,
@@ -184,6 +185,7 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     pdf = project / "out" / "R7" / "37.pdf"
 
     def created() -> str:
+        need("pdfinfo")
         info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], check=True, capture_output=True, text=True).stdout
         return next(line.split()[1] for line in info.splitlines() if line.startswith("CreationDate:"))
 

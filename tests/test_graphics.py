@@ -24,7 +24,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import ROOT, pdf_text, run_cli, squash
+from conftest import ROOT, need, pdf_text, run_cli, squash
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -51,6 +51,7 @@ def data(area: str) -> dict[str, Any]:
 
 
 def images_listed(pdf: Path) -> list[list[str]]:
+    need("pdfimages")
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
     return [line.split() for line in listing.splitlines()[2:] if line.split()[2] == "image"]
 

@@ -21,6 +21,7 @@ from conftest import (
     make_project,
     missing_figures,
     narrative_sentences,
+    need,
     outline_titles,
     pdf_pages,
     pdf_text,
@@ -36,6 +37,7 @@ from formgen.records import load_record
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    need(args[0])
     return subprocess.run(list(args), capture_output=True, text=True)
 
 

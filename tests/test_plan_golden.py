@@ -22,6 +22,7 @@ def test_plan_matches_golden(request: pytest.FixtureRequest) -> None:
     assert result.exit_code == 0, result.output
     if request.config.getoption("--regen-golden"):
         GOLDEN.write_text(result.stdout, encoding="utf-8")
+        pytest.skip("golden plan regenerated: review `git diff tests/golden` before committing")
     expected = GOLDEN.read_text(encoding="utf-8")
     assert result.stdout == expected, "the plan changed: review `git diff` after `pytest --regen-golden`"
 
