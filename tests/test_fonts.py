@@ -1,4 +1,4 @@
-"""formgen reads TrueType files and subsets them itself; fontTools is the reference it is checked against."""
+"""formgen reads TrueType files itself and subsets them with HarfBuzz; fontTools is the reference both are checked against."""
 
 from __future__ import annotations
 
