@@ -1,4 +1,4 @@
-"""formgen reads TrueType files itself and subsets them with HarfBuzz; fontTools is the reference both are checked against."""
+"""formgen reads TrueType files itself and subsets them with HarfBuzz; fontTools checks both."""
 
 from __future__ import annotations
 
