@@ -30,14 +30,26 @@ from .page import PageBody, image_name
 from .structure import AnnotRef, Marked, Node
 
 
+@dataclass(eq=False)
+class Foreign:
+    """A document already written as a PDF (an area's own), whose pages and structure the year's
+    book copies as they are (qpdf copies them; nothing is made again)."""
+
+    data: bytes
+    title: str
+    """its Part's title in the book's structure"""
+
+
 @dataclass
 class PageOut:
-    """A page of the PDF: its body as drawn, its size, and its header and footer."""
+    """A page of the PDF: its body as drawn, its size, and its header and footer; or the page
+    ``foreign[1]`` of a foreign document, with the book's header and footer."""
 
     body: PageBody
     width: float
     height: float
     furniture: str
+    foreign: tuple[Foreign, int] | None = None
 
 
 @dataclass
@@ -73,11 +85,17 @@ class Assembly:
     def write(self, fonts: list[EmbeddedFont]) -> bytes:
         pdf = pikepdf.new()
         resources = self._resources(pdf, fonts)
-        pages = [self._page(pdf, index, page, resources) for index, page in enumerate(self.pages)]
+        sources: dict[int, pikepdf.Pdf] = {}
+        """each foreign document, opened once"""
+        pages = [self._page(pdf, index, page, resources, sources) for index, page in enumerate(self.pages)]
         page_of = {id(page.body): ref for page, ref in zip(self.pages, pages, strict=True)}
         annotations = self._links(pdf, pages)
+        foreign_pages = {
+            (id(page.foreign[0]), page.foreign[1]): index for index, page in enumerate(self.pages) if page.foreign
+        }
+        writer = _StructWriter(pdf, page_of, annotations, sources, foreign_pages)
         root = pdf.Root
-        root.StructTreeRoot = _StructWriter(pdf, page_of, annotations).write(self.structure, len(pages))
+        root.StructTreeRoot = writer.write(self.structure, len(pages))
         root.MarkInfo = Dictionary(Marked=True)
         root.Lang = pikepdf.String(self.info.language)
         root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
@@ -110,12 +128,31 @@ class Assembly:
             resources.XObject = Dictionary({"/" + image_name(path): _image(pdf, path) for path in images})
         return pdf.make_indirect(resources)
 
-    def _page(self, pdf: pikepdf.Pdf, index: int, page: PageOut, resources: pikepdf.Object) -> pikepdf.Object:
+    def _page(
+        self,
+        pdf: pikepdf.Pdf,
+        index: int,
+        page: PageOut,
+        resources: pikepdf.Object,
+        sources: dict[int, pikepdf.Pdf],
+    ) -> pikepdf.Object:
+        furniture = flate(pdf, ("\n" + page.furniture).encode("latin-1"))
+        if page.foreign is not None:  # copied with its drawing; the book's resources and numbers
+            document, number = page.foreign
+            source = sources.get(id(document))
+            if source is None:
+                source = sources[id(document)] = pikepdf.open(io.BytesIO(document.data))
+            pdf.pages.append(source.pages[number])
+            copied = pdf.pages[-1].obj
+            copied.Contents = Array([copied.Contents[0], furniture])
+            copied.Resources = resources
+            copied.StructParents = index
+            return copied
         body = pikepdf.Stream(pdf, page.body.stream_data(), Filter=Name.FlateDecode)
         out = Dictionary(
             Type=Name.Page,
             MediaBox=Array([0, 0, round(page.width, 2), round(page.height, 2)]),
-            Contents=Array([body, flate(pdf, ("\n" + page.furniture).encode("latin-1"))]),
+            Contents=Array([body, furniture]),
             Resources=resources,
             StructParents=index,
         )
@@ -215,7 +252,14 @@ class _StructWriter:
         pdf: pikepdf.Pdf,
         page_of: dict[int, pikepdf.Object],
         annotations: dict[tuple[int, int], pikepdf.Object],
+        sources: dict[int, pikepdf.Pdf],
+        foreign_pages: dict[tuple[int, int], int],
     ):
+        self.sources = sources
+        self.foreign_pages = foreign_pages
+        """(id of a foreign document, its page) → the page's index in this PDF"""
+        self.foreign_parents: dict[int, pikepdf.Object] = {}
+        """page index → its parent-tree array, copied with a foreign document's structure"""
         self.pdf = pdf
         self.page_of = page_of
         self.annotations = annotations
@@ -233,6 +277,9 @@ class _StructWriter:
         top = self.element(document, root)
         nums: list[Any] = []
         for index in range(page_count):
+            if index in self.foreign_parents:
+                nums += [index, self.foreign_parents[index]]
+                continue
             by_mcid = self.parents.get(index, {})
             nums += [index, Array([by_mcid[m] for m in range(max(by_mcid, default=-1) + 1)])]
         for key in sorted(self.annotation_parents):
@@ -257,6 +304,9 @@ class _StructWriter:
         if node.attributes:
             values["/A"] = Array([self._attribute(a) for a in node.attributes])
         element = self.pdf.make_indirect(Dictionary(values))
+        if isinstance(node, ForeignPart) and node.document is not None:
+            element.K = Array(self._copy_structure(node.document, element))
+            return element
         kids: list[Any] = []
         home: int | None = None
         for kid in node.kids:
@@ -285,6 +335,29 @@ class _StructWriter:
         if found is None:
             found = self._attributes[key] = self.pdf.make_indirect(_attributes(values))
         return found
+
+    def _copy_structure(self, document: Foreign, part: pikepdf.Object) -> list[pikepdf.Object]:
+        """A foreign document's structure, copied under ``part`` (its pages were copied already,
+        so the elements point at this PDF's pages), and its parent tree, renumbered."""
+        source = self.sources[id(document)]
+        tree = source.Root.StructTreeRoot
+        top = self.pdf.copy_foreign(tree.K)
+        kids = list(top.K) if isinstance(top.K, Array) else [top.K]
+        for kid in kids:
+            kid.P = part
+        nums = self.pdf.copy_foreign(tree.ParentTree).Nums
+        for i in range(0, len(nums), 2):
+            index = self.foreign_pages.get((id(document), int(nums[i])))
+            if index is not None:
+                self.foreign_parents[index] = nums[i + 1]
+        return kids
+
+
+@dataclass(eq=False)
+class ForeignPart(Node):
+    """A Part of the structure that is a foreign document's, copied when the PDF is written."""
+
+    document: Foreign | None = None
 
 
 def _attributes(values: dict[str, Any]) -> pikepdf.Dictionary:

@@ -10,14 +10,14 @@ areas drew for their own PDFs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..fonts import FontFace, read_face
 from ..plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
 from ..publish import document_time
 from .archive import DocumentInfo
-from .assemble import Assembly, PageOut
+from .assemble import Assembly, Foreign, ForeignPart, PageOut
 from .embed import EmbeddedFont
 from .page import PageBody, PageDrawer, artifact, num, rgb
 from .structure import Node, SheetTagger
@@ -37,6 +37,14 @@ class Drawn:
     """a Sect per sheet, their content pointing into ``pages``"""
     glyphs: dict[str, dict[int, str]] = field(default_factory=dict)
     """font file → glyph id → text, for the glyphs the pages use"""
+    pdf: bytes = b""
+    """the document's own PDF, once written: the year's book copies its pages and structure"""
+
+    def for_book(self, pdf: bytes) -> Drawn:
+        """What the book needs of a document written as ``pdf``: its pages' bookmarks, pictures and
+        glyphs, not their drawing or structure (the book copies those from the PDF)."""
+        pages = [PageBody(marks=body.marks, images=body.images) for body in self.pages]
+        return replace(self, pages=pages, structure=Node("Part"), pdf=pdf)
 
 
 class PdfRenderer:
@@ -97,6 +105,7 @@ class PdfRenderer:
         for path, glyphs in drawn.glyphs.items():
             self.font(read_face(Path(path))).unicode_of.update(glyphs)
         assembly = self.assembly
+        foreign = Foreign(drawn.pdf, titles[-1] if titles else "") if drawn.pdf else None
         for index, body in enumerate(drawn.pages):
             if index == 0 and titles:
                 for depth, title in enumerate(titles, start=level - len(titles)):
@@ -108,8 +117,11 @@ class PdfRenderer:
             number = first_page + index
             furniture = self._header_footer(drawn, drawn.header, number, total, top=True)
             furniture += self._header_footer(drawn, drawn.footer, number, total, top=False)
-            assembly.add_page(PageOut(body, setup.width, setup.height, furniture))
-        if titles:
+            copied = (foreign, index) if foreign is not None else None
+            assembly.add_page(PageOut(body, setup.width, setup.height, furniture, copied))
+        if foreign is not None:
+            assembly.structure.kids.append(ForeignPart("Part", title=foreign.title or None, document=foreign))
+        elif titles:
             part = Node("Part", title=titles[-1], kids=list(drawn.structure.kids))
             assembly.structure.kids.append(part)
         else:
@@ -155,14 +167,15 @@ def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, Drawn]:
 
 
 def draw_pdf(plan: DocumentPlan) -> Drawn:
-    """One record's pages as drawn, for the year's book, without writing its own PDF."""
-    return _draw(plan)[1]
+    """What the year's book needs of one record's PDF, without keeping the PDF itself."""
+    return render_pdf(plan)[1]
 
 
 def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
-    """The PDF of one record's plan, and its pages as drawn (for the year's book)."""
+    """The PDF of one record's plan, and what the year's book needs of it (see Drawn.for_book)."""
     renderer, drawn = _draw(plan)
-    return renderer.save(), drawn
+    pdf = renderer.save()
+    return pdf, drawn.for_book(pdf)
 
 
 def resource_name(face: FontFace) -> str:
