@@ -49,9 +49,6 @@ class BCell:
     repeat: bool = False
     """labels: printed again when their row continues on the next page"""
     lines: list[str] = field(default_factory=list)
-    marks: list[tuple[int, bool]] = field(default_factory=list)
-    """for each line: its paragraph's index in the cell, and whether the paragraph keeps with the
-    next (a 【n】 title, ○ heading, dated line): where a page may end inside the text"""
     need: float = 0.0
     """height the cell's content needs, in points"""
     open_top: bool = False

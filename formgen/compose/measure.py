@@ -91,19 +91,16 @@ class Measurer:
                     ]
                 )
             cell.lines = [content.text]
-            cell.marks = [(0, False)]
         else:
             lines: list[str] = []
-            marks: list[tuple[int, bool]] = []
             starts: list[tuple[int, str, int]] = []
-            for index, para in enumerate(content.paragraphs):
+            for para in content.paragraphs:
                 try:
                     broken = self.lines(face, style.size, avail, para.first, para.text, para.hang)
                     starts.append(
                         (len(lines), para.kind, len(para.first) if para.listed or para.kind == "title" else 0)
                     )
                     lines.extend(broken)
-                    marks.extend([(index, para.keep_with_next)] * len(broken))
                 except Unprintable as exc:
                     raise InputError([content.place.issue(str(exc))]) from None
                 except TooNarrow as exc:
@@ -116,7 +113,6 @@ class Measurer:
                         ]
                     ) from None
             cell.lines = lines
-            cell.marks = marks
             cell.paragraphs = tuple(starts)
         cell.need = text_height(style, len(cell.lines))
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, replace
 
 from ..errors import LayoutError, Place
+from ..records.narrative import KEPT_WITH_NEXT
 from .bands import Band, BCell, BRow
 from .content import NumberContent, TextContent
 from .measure import ROW_STEP, lines_fitting, quantize, size_rows, text_height
@@ -51,7 +52,23 @@ def _lines_from(cell: BCell, n: int) -> tuple[tuple[int, str, int], ...]:
 
 def _filler(cell: BCell, rowspan: int) -> BCell:
     """An empty cell keeping the grid's borders where a text has already ended."""
-    return replace(cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], marks=[], need=0.0)
+    return replace(
+        cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], paragraphs=(), need=0.0
+    )
+
+
+def line_marks(cell: BCell) -> list[tuple[int, bool]]:
+    """For each line of a cell: its paragraph (the first line of each starts one; lines before
+    the first start go on with the paragraph of the cell above) and whether that paragraph keeps
+    with what follows (a 【n】 title, ○ heading, dated line)."""
+    marks: list[tuple[int, bool]] = []
+    para, keep = -1, False
+    starts = {line: kind for line, kind, _ in cell.paragraphs}
+    for line in range(len(cell.lines)):
+        if line in starts:
+            para, keep = para + 1, starts[line] in KEPT_WITH_NEXT
+        marks.append((para, keep))
+    return marks
 
 
 def good_cut(marks: list[tuple[int, bool]], n: int) -> int:
@@ -59,8 +76,8 @@ def good_cut(marks: list[tuple[int, bool]], n: int) -> int:
     one line alone at the foot (orphan) or the top (widow) of a page and a title, ○ heading or
     dated line keeps two lines of what follows it on its page; 0 when no cut does."""
     total = len(marks)
+    para = [p for p, _ in marks]
     while 0 < n < total:
-        para = [p for p, _ in marks]
         if para[n - 1] == para[n] and (n == 1 or para[n - 2] != para[n - 1]):
             n -= 1  # orphan: move the paragraph's first line too
             continue
@@ -87,13 +104,12 @@ def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict
         tail = replace(cell, rowspan=tail_span, copy=True) if cell.repeat else _filler(cell, tail_span)
         return head, tail
     if strict:
-        n = good_cut(cell.marks, n)
+        n = good_cut(line_marks(cell), n)
     flows = n > 0
     head = replace(
         cell,
         rowspan=head_span,
         lines=cell.lines[:n],
-        marks=cell.marks[:n],
         need=text_height(cell.style, n) if n else 0.0,
         flows_on=flows,
     )
@@ -102,7 +118,6 @@ def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict
         cell,
         rowspan=tail_span,
         lines=rest,
-        marks=cell.marks[n:],
         paragraphs=_lines_from(cell, n),
         need=text_height(cell.style, len(rest)),
         flows_in=flows,
@@ -121,7 +136,7 @@ def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float, mi
             total = len(c.lines)
             fit = min(total, lines_fitting(c.style, y - tops[a], c.open_top))
             if fit < total and total > best_total:
-                best_total, best_fit = total, good_cut(c.marks, fit) if strict else fit
+                best_total, best_fit = total, good_cut(line_marks(c), fit) if strict else fit
     if best_total == 0 or best_fit == 0:
         return False
     if not strict:
@@ -383,7 +398,7 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
                     chunk = c.lines[p * k : (p + 1) * k]
                     top, bottom = (p > 0 or c.open_top), (p < parts - 1 or c.open_bottom)
                     need = text_height(c.style, len(chunk), top, bottom) if chunk else 0.0
-                    piece = replace(c, lines=chunk, marks=c.marks[p * k : (p + 1) * k], need=need)
+                    piece = replace(c, lines=chunk, need=need)
                     piece.paragraphs = tuple(
                         (line - p * k, kind, mark) for line, kind, mark in c.paragraphs if p * k <= line < (p + 1) * k
                     )

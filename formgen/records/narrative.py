@@ -123,6 +123,10 @@ class _OrText:
 Narrative = Annotated[list[NarrativeEntry], BeforeValidator(_single_paragraph), _OrText]
 
 
+KEPT_WITH_NEXT = ("title", "heading", "dated")
+"""kinds of paragraph a page should not end right after: 【n】 titles, ○ headings, dated lines"""
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One printable paragraph: ``first`` starts it, ``hang`` prefixes its continuation lines."""
@@ -133,11 +137,6 @@ class Paragraph:
     kind: str = "text"
     """text, title (【n】), heading (○), dated (・令和5年度：…), bullet (・…), or more (a further
     line of the bullet or dated line before it)"""
-
-    @property
-    def keep_with_next(self) -> bool:
-        """A 【n】 title, ○ heading or dated history line: a page should not end right after it."""
-        return self.kind in ("title", "heading", "dated")
 
     @property
     def listed(self) -> bool:
