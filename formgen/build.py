@@ -104,10 +104,12 @@ class BuildReport:
 # --------------------------------------------------------------------------- inputs
 
 
-def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
-    """The year to build (latest unless given) and its data files, in area order."""
+def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile], set[str]]:
+    """The year to build (latest unless given), the data files selected, in area order, and every
+    area of the year that has a data file (outputs of the others are gone)."""
     year, folder = select_year(options.data_dir, options.year)
     files = year_files(folder)
+    every_area = {f.area_id for f in files}
     if options.areas:
         missing = [a for a in options.areas if not any(same_area(a, f.area_id) for f in files)]
         if missing:
@@ -115,7 +117,7 @@ def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile]]:
             message = f"no data file for area {', '.join(sorted(missing, key=area_sort_key))} (found {known})"
             raise InputError.single(str(folder), None, "", message)
         files = [f for f in files if any(same_area(a, f.area_id) for a in options.areas)]
-    return year, files
+    return year, files, every_area
 
 
 def data_problems(datafiles: list[DataFile], config: Config) -> list[str]:
@@ -389,13 +391,13 @@ class _Plan:
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the selected documents and areas of one year, their books and manifest, into out/<year>/."""
     started = time.perf_counter()
-    year, datafiles = select_inputs(options)
+    year, datafiles, every_area = select_inputs(options)
     documents = _documents(options, datafiles)
     year_dir = options.out_dir / year.short
     if not inside(options.out_dir, year_dir):
         raise BuildError(f"{year_dir}: would be outside {options.out_dir}")
     contents = read_all(datafiles)
-    plan = _plan(options, year, year_dir, documents, contents)
+    plan = _plan(options, year, year_dir, documents, contents, every_area)
     report = BuildReport(year, year_dir, len(datafiles))
     tasks = _tasks(options, plan, datafiles, contents, report)
     results = _run(tasks, documents, options, progress)
@@ -424,7 +426,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         remove(year_dir / name)
         report.removed.append(year_dir / name)
     if not options.areas:
-        _remove_orphans(plan, manifest, {f.area_id for f in datafiles}, not options.documents, report)
+        _remove_orphans(plan, manifest, report)
     write_atomic(year_dir / MANIFEST_FILE, manifest_bytes(year, manifest))
     _summarise(plan, manifest, report)
     report.seconds = time.perf_counter() - started
@@ -447,7 +449,12 @@ def _documents(options: BuildOptions, datafiles: list[DataFile]) -> list[Documen
 
 
 def _plan(
-    options: BuildOptions, year: FiscalYear, year_dir: Path, documents: list[Document], contents: dict[str, bytes]
+    options: BuildOptions,
+    year: FiscalYear,
+    year_dir: Path,
+    documents: list[Document],
+    contents: dict[str, bytes],
+    every_area: set[str],
 ) -> _Plan:
     config = options.config
     old = read_manifest(year_dir / MANIFEST_FILE)
@@ -471,8 +478,6 @@ def _plan(
         name = book_path.relative_to(year_dir).as_posix()
         if options.force or not _current(old.files.get(name), book_inputs, book_path):
             books[document.name] = book_inputs
-    _, folder = select_year(options.data_dir, year)
-    every_area = {f.area_id for f in year_files(folder)}
     return _Plan(year, year_dir, documents, old, inputs, books, every_area, not options.documents)
 
 
@@ -577,7 +582,7 @@ def _record(
                     }
         if any(job.formats for job in jobs[area]):
             report.built.append(area)
-    written = {item.target.relative_to(plan.year_dir).as_posix() for r in results for s in [r.staged()] for item in s}
+    written = {item.target.relative_to(plan.year_dir).as_posix() for r in results for item in r.staged()}
     gone = [name for name in gone if name not in written]  # an output that moved keeps its new file
     for name in gone:
         manifest.files.pop(name, None)
@@ -612,9 +617,10 @@ def _books(options: BuildOptions, plan: _Plan, results: list[AreaResult], manife
     return staged
 
 
-def _remove_orphans(plan: _Plan, manifest: Manifest, areas: set[str], all_documents: bool, report: BuildReport) -> None:
+def _remove_orphans(plan: _Plan, manifest: Manifest, report: BuildReport) -> None:
     """Outputs of areas whose data file is gone (and of documents no longer declared, when every
     document was built): remove them, so the folder holds this year's outputs only."""
+    areas, all_documents = plan.areas, plan.all_documents
     declared = {d.name: d for d in plan.documents}
     books = {b.relative_to(plan.year_dir).as_posix() for d in plan.documents if (b := d.book_path(plan.year_dir))}
     for name in sorted(manifest.files):

@@ -17,19 +17,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .book import book_layout
 from .compose.context import Context, Scope, UnknownField
 from .config.load import Config
 from .config.model import UNSAFE_FILE_CHARS, DocumentSpec
-from .errors import ConfigError, FormgenError, InputError, ManyErrors
+from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors
 from .layout.bind import Binding, Unbound, resolve
 from .layout.load import LoadedLayout, load_layout
 from .layout.model import DEFERRED, PLACEHOLDER
 from .records.members import list_item
 from .records.model import PolicyArea
-from .yamlsource import Loc
+from .yamlsource import Loc, format_loc
 
 PAD = re.compile(r"0?[1-9]\Z")
 """after a colon in a file name placeholder: the width to pad a number to, with zeros ({number:02})"""
@@ -131,7 +130,7 @@ def _load(config: Config, name: str, spec: DocumentSpec, layouts_dir: Path, font
         try:
             binding.item = list_item(resolve(binding.scopes(), spec.each, "items", root))
         except Unbound as exc:
-            raise _config_error(config, loc + ("each",), str(exc)) from None
+            raise ConfigError([_issue(config, loc + ("each",), str(exc))]) from None
     problems = list(_template_problems(binding, spec, loc))
     if problems:
         raise ConfigError([_issue(config, where, message) for where, message in problems])
@@ -167,16 +166,10 @@ def _template_problems(binding: Binding, spec: DocumentSpec, loc: Loc) -> Iterat
                 yield loc + (key,), str(exc)
 
 
-def _issue(config: Config, loc: Loc, message: str) -> Any:
+def _issue(config: Config, loc: Loc, message: str) -> Issue:
     if config.source is not None:
         return config.source.issue(loc, message)
-    from .errors import Issue
-
-    return Issue("formgen.yaml", None, ".".join(str(p) for p in loc), message)
-
-
-def _config_error(config: Config, loc: Loc, message: str) -> ConfigError:
-    return ConfigError([_issue(config, loc, message)])
+    return Issue("formgen.yaml", None, format_loc(loc), message)
 
 
 # --------------------------------------------------------------------------- outputs of one record

@@ -73,6 +73,8 @@ class Graphic:
     height: float
     image: str | None = None
     """the picture's file"""
+    image_digest: str = ""
+    """sha256 of the picture's bytes (read when the layout was loaded)"""
     tiles: list[Tile] = field(default_factory=list)
     tile: float = 0.0
     """a tile's side"""
@@ -107,19 +109,19 @@ def graphic_origin(box: tuple[float, float, float, float], style: CellStyle, gra
     """The top-left corner of a graphic in its cell ``box`` (left, top, right, bottom, with y growing
     downwards), placed by the cell style's alignment inside its padding: the same in both writers."""
     left, top, right, bottom = box
-    if style.align == "left":
-        x = left + style.pad_h
-    elif style.align == "right":
-        x = right - style.pad_h - graphic.width
-    else:
-        x = (left + right - graphic.width) / 2
-    if style.valign == "top":
-        y = top + style.pad_v
-    elif style.valign == "bottom":
-        y = bottom - style.pad_v - graphic.height
-    else:
-        y = (top + bottom - graphic.height) / 2
+    x = _place(left, right, style.pad_h, graphic.width, {"left": "start", "right": "end"}.get(style.align))
+    y = _place(top, bottom, style.pad_v, graphic.height, {"top": "start", "bottom": "end"}.get(style.valign))
     return x, y
+
+
+def _place(start: float, end: float, pad: float, size: float, at: str | None) -> float:
+    """Where something ``size`` long begins between ``start`` and ``end``: after the padding at
+    the start, before it at the end, or centred."""
+    if at == "start":
+        return start + pad
+    if at == "end":
+        return end - pad - size
+    return (start + end - size) / 2
 
 
 def tile_positions(graphic: Graphic) -> list[tuple[float, float]]:

@@ -337,6 +337,11 @@ class BandBuilder:
             groups = self._groups(indexed, block.group_by, loc + ("group_by",))
         else:
             groups = [(None, indexed)]
+        # each item a table of its own: no header rows, and the item's rows hold their own labels
+        item_rows = expand_rows(block.row, loc + ("row",))
+        card = not block.header and any(
+            isinstance(c, CellSpec) and c.label is not None for r in item_rows for c in r.cells
+        )
         starts: list[int] = []
         """where each item's bands begin (its header and group rows included): page breaks go there"""
         for _, members in groups:
@@ -364,9 +369,6 @@ class BandBuilder:
                     starts.append(len(bands))
                 ictx = self.ctx.child(item, _item_loc(items_loc, index))
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
-                card = not block.header and any(
-                    getattr(c, "label", None) is not None for r in expand_rows(block.row, ()) for c in r.cells
-                )
                 _tag(band.rows, RowTag(b, "table", "item", items=block.items, item=index, card=card))
                 if block.item_bookmark:
                     title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))

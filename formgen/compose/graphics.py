@@ -19,6 +19,7 @@ from ..fonts import FontFace
 from ..layout.model import MM, CellSpec
 from ..plan import TILE_GAP, CellStyle, ChartSeries, Graphic, Tile
 from ..records.values import Percent
+from ..sdg import COLORS, TITLES, title
 from .content import render, unknown_field
 from .context import Context, UnknownField
 
@@ -52,14 +53,12 @@ def image_content(cell: CellSpec, ctx: Context, place: Place, images: dict[str, 
         width = height / aspect
     elif height is None and width is not None:
         height = width * aspect
-    graphic = Graphic("image", alt, width or 0.0, height or 0.0, image=str(picture.path))
+    graphic = Graphic("image", alt, width or 0.0, height or 0.0, image=str(picture.path), image_digest=picture.digest)
     return GraphicContent(graphic, place, fit_width=width is None, aspect=aspect)
 
 
 def tiles_content(cell: CellSpec, ctx: Context, place: Place, face: FontFace) -> GraphicContent:
     """The tiles of a list of goal numbers, in the list's order."""
-    from ..sdg import COLORS, TITLES, title
-
     try:
         found = ctx.lookup(cell.sdg_tiles or "")
     except UnknownField as exc:

@@ -20,6 +20,7 @@ import pikepdf
 from pikepdf import Dictionary, Name
 
 from .. import __version__
+from .embed import flate
 
 PRODUCER = f"formgen {__version__}"
 SRGB = "sRGB IEC61966-2.1"
@@ -110,8 +111,6 @@ def metadata_stream(pdf: pikepdf.Pdf, info: DocumentInfo) -> pikepdf.Stream:
 
 def output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
     """The sRGB output intent every colour of the document is meant in."""
-    from .embed import flate
-
     profile = files(__package__).joinpath("sRGB.icc").read_bytes()
     intent = Dictionary(
         Type=Name.OutputIntent,

@@ -26,7 +26,7 @@ from PIL import Image
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .embed import COMPRESSION, EmbeddedFont, flate
-from .page import PageBody, image_name
+from .page import PageBody
 from .structure import AnnotRef, Marked, Node
 
 
@@ -122,10 +122,10 @@ class Assembly:
     def _resources(self, pdf: pikepdf.Pdf, fonts: list[EmbeddedFont]) -> pikepdf.Object:
         """One resource dictionary for every page: the fonts and pictures of the document."""
         font_refs = {"/" + font.resource: font.write(pdf) for font in sorted(fonts, key=lambda f: f.resource)}
-        images = sorted({path for page in self.pages for path in page.body.images})
+        images = {name: path for page in self.pages for name, path in page.body.images.items()}
         resources = Dictionary(Font=Dictionary(font_refs))
         if images:
-            resources.XObject = Dictionary({"/" + image_name(path): _image(pdf, path) for path in images})
+            resources.XObject = Dictionary({"/" + name: _image(pdf, images[name]) for name in sorted(images)})
         return pdf.make_indirect(resources)
 
     def _page(

@@ -9,12 +9,10 @@ again, a sheet's title rows after its first page).
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..fonts import FontFace
@@ -52,8 +50,8 @@ class PageBody:
 
     ops: str = ""
     marks: list[tuple[str, int, float]] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    """files of the pictures it shows (each an image object of the PDF)"""
+    images: dict[str, str] = field(default_factory=dict)
+    """the pictures it shows, by resource name: their files (each an image object of the PDF)"""
     links: list[Link] = field(default_factory=list)
     mcids: int = 0
     compressed: bytes = b""
@@ -273,8 +271,8 @@ class PageDrawer:
         x, y_down = graphic_origin((x0, -y_top, x1, -y_bottom), style, graphic)
         top = -y_down
         if graphic.kind == "image" and graphic.image is not None:
-            body.images.append(graphic.image)
-            name = image_name(graphic.image)
+            name = image_name(graphic.image_digest)
+            body.images[name] = graphic.image
             w, h = graphic.width, graphic.height
             ops = [f"q {num(w)} 0 0 {num(h)} {num(x)} {num(top - h)} cm /{name} Do Q"]
         else:
@@ -289,11 +287,10 @@ class PageDrawer:
         return self._marked(figure, body, ops)
 
 
-@lru_cache(maxsize=256)
-def image_name(path: str) -> str:
-    """The resource name of a picture, from its bytes: the same picture gets the same name in
-    every PDF, however its path is written."""
-    return "Im" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+def image_name(digest: str) -> str:
+    """The resource name of a picture, from its bytes' digest: the same picture gets the same
+    name in every PDF, however its path is written."""
+    return "Im" + digest[:10]
 
 
 def _show(font: EmbeddedFont, text: str, x: float, y: float) -> str:
