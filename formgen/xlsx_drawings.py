@@ -1,36 +1,44 @@
 """Graphics in the workbook: pictures and SDG tiles as anchored pictures, KPI charts as native charts.
 
-Each graphic is anchored where the PDF draws it: to the cell its top-left
-corner falls in, with an offset and a size in EMU, computed from the same
-plan (column widths, row heights, the cell style's alignment and padding).
-A chart's series name the sheet's cells printing its figures, so editing a
-figure in the workbook redraws the chart. Only openpyxl's public chart and
-drawing classes are used.
+Each graphic is anchored where the PDF draws it: in the cell its top-left corner
+falls in, at an offset and a size computed from the same plan (column widths, row
+heights, the cell style's alignment and padding). A chart's series name the
+sheet's cells printing its figures, so editing a figure in the workbook redraws
+the chart; a chart's year labels, and figures printed on no cell, are written to
+a hidden sheet (XlsxWriter's charts read cells only). Pictures and charts carry
+the layout's alternative text.
 """
 
 from __future__ import annotations
 
 import io
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from openpyxl.chart import BarChart, LineChart
-from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, NumRef, NumVal, StrData, StrVal
-from openpyxl.chart.series import Series, SeriesLabel
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.image import Image
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.drawing.xdr import XDRPositiveSize2D
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+from xlsxwriter.image import Image
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from .plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
 
-EMU_PER_PT = 12700
+PX_PER_PT = 4 / 3
 TILE_DPI = 300
+CHART_DATA_SHEET = "グラフデータ"
+
+
+@dataclass
+class Anchor:
+    """A cell and an offset from its top-left corner, in pixels, as XlsxWriter places objects."""
+
+    row: int
+    col: int
+    x: float
+    y: float
 
 
 class Grid:
@@ -44,23 +52,48 @@ class Grid:
         for row in rows:
             self.tops.append(self.tops[-1] + row.height)
 
-    def anchor(self, x: float, y: float, width: float, height: float) -> OneCellAnchor:
-        """A one-cell anchor at (x, y) points, ``width`` × ``height`` points in size."""
+    def anchor(self, x: float, y: float) -> Anchor:
+        """The cell that (x, y) points falls in, and the offset into it."""
         col = max(0, bisect_right(self.lefts, x + 1e-6) - 1)
         row = max(0, bisect_right(self.tops, y + 1e-6) - 1)
-        marker = AnchorMarker(
-            col=col,
-            colOff=round((x - self.lefts[col]) * EMU_PER_PT),
-            row=row,
-            rowOff=round((y - self.tops[row]) * EMU_PER_PT),
-        )
-        return OneCellAnchor(
-            _from=marker, ext=XDRPositiveSize2D(cx=round(width * EMU_PER_PT), cy=round(height * EMU_PER_PT))
-        )
+        return Anchor(row, col, (x - self.lefts[col]) * PX_PER_PT, (y - self.tops[row]) * PX_PER_PT)
 
 
-def add_graphics(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
-    """Anchor every graphic of the sheet where its cell is."""
+@dataclass
+class _PendingChart:
+    worksheet: Worksheet
+    sheet_name: str
+    graphic: Graphic
+    anchor: Anchor
+
+
+@dataclass
+class ChartData:
+    """The workbook's charts, made once every form sheet exists, so that the hidden sheet holding
+    their year labels comes after the form's sheets."""
+
+    workbook: Workbook
+    pending: list[_PendingChart] = field(default_factory=list)
+
+    def add(self, worksheet: Worksheet, sheet_name: str, graphic: Graphic, anchor: Anchor) -> None:
+        self.pending.append(_PendingChart(worksheet, sheet_name, graphic, anchor))
+
+    def finish(self) -> None:
+        if not self.pending:
+            return
+        names = {ws.get_name() for ws in self.workbook.worksheets()}
+        name = CHART_DATA_SHEET
+        while name in names:
+            name += "_"
+        data = self.workbook.add_worksheet(name)
+        data.hide()
+        row = 0
+        for chart in self.pending:
+            row = _add_chart(self.workbook, data, row, chart)
+
+
+def add_graphics(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, charts: ChartData) -> None:
+    """Place every graphic of the sheet where its cell is."""
     rows = sheet.title_rows + sheet.rows
     grid = Grid(sheet, rows)
     for r, row in enumerate(rows):
@@ -71,22 +104,33 @@ def add_graphics(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
             box = (grid.lefts[cell.col], grid.tops[r], grid.lefts[cell.col + cell.colspan], grid.tops[r + cell.rowspan])
             x, y = graphic_origin(box, plan.styles[cell.style], graphic)
             if graphic.kind == "image" and graphic.image is not None:
-                picture = Image(graphic.image)
-                picture.anchor = grid.anchor(x, y, graphic.width, graphic.height)
-                ws.add_image(picture)
+                _picture(ws, grid.anchor(x, y), Image(graphic.image), graphic.width, graphic.height, graphic.alt)
             elif graphic.kind == "sdg":
                 font = plan.fonts[plan.styles[cell.style].font]
                 for tile, (dx, dy) in zip(graphic.tiles, tile_positions(graphic), strict=True):
                     png = tile_png(
                         tile, graphic.tile, graphic.number_size, graphic.title_size, font.bold or font.regular
                     )
-                    picture = Image(io.BytesIO(png))
-                    picture.anchor = grid.anchor(x + dx, y + dy, graphic.tile, graphic.tile)
-                    ws.add_image(picture)
+                    alt = f"SDGs 目標{tile.goal} {''.join(tile.lines)}"
+                    _picture(ws, grid.anchor(x + dx, y + dy), Image(io.BytesIO(png)), graphic.tile, graphic.tile, alt)
             elif graphic.kind == "chart":
-                chart = native_chart(ws.title, graphic)
-                chart.anchor = grid.anchor(x, y, graphic.width, graphic.height)
-                ws.add_chart(chart)
+                charts.add(ws, sheet.name, graphic, grid.anchor(x, y))
+
+
+def _picture(ws: Worksheet, at: Anchor, image: Image, width: float, height: float, alt: str) -> None:
+    """A picture ``width`` × ``height`` points in size (XlsxWriter sizes by pixels at 96 dpi
+    times the picture's own scale, so the scale undoes the picture's resolution)."""
+    native_w = image.width * 96 / image.x_dpi
+    native_h = image.height * 96 / image.y_dpi
+    options: dict[str, Any] = {
+        "x_offset": at.x,
+        "y_offset": at.y,
+        "x_scale": width * PX_PER_PT / native_w,
+        "y_scale": height * PX_PER_PT / native_h,
+        "description": alt,
+        "object_position": 3,  # moves and sizes with nothing: placed as the PDF draws it
+    }
+    ws.insert_image(at.row, at.col, image, options)
 
 
 @lru_cache(maxsize=64)
@@ -109,71 +153,62 @@ def tile_png(tile: Tile, size: float, number_size: float, title_size: float, fon
     return out.getvalue()
 
 
-def native_chart(sheet_name: str, graphic: Graphic) -> BarChart:
-    """A chart of the graphic's series: bars per year (and the target as a line), reading the cells."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.display_blanks = "gap"
-    chart.y_axis.title = graphic.unit
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend.position = "t"
-    if all(v is None or v >= 0 for s in graphic.series for v in s.values):
-        chart.y_axis.scaling.min = 0  # bars as tall as their figures, as in the PDF
-    text = _text_size(graphic.text_size)
-    chart.x_axis.txPr, chart.y_axis.txPr, chart.legend.txPr = text, text, text
-    line_target = graphic.chart_kind == "bars_and_line"
-    line = LineChart() if line_target else None
-    for index, data in enumerate(graphic.series):
-        series = Series(
-            idx=index,
-            order=index,
-            tx=SeriesLabel(v=data.name),
-            val=_values(sheet_name, data),
-            cat=AxDataSource(strLit=StrData(ptCount=len(graphic.categories), pt=_labels(graphic.categories))),
-        )
-        if line is not None and data.name == "目標":
-            series.smooth = False
-            series.marker.symbol = "square"
-            series.graphicalProperties.line.solidFill = data.color
-            series.marker.graphicalProperties.solidFill = data.color
-            line.series.append(series)
+def _add_chart(workbook: Workbook, data: Worksheet, row: int, pending: _PendingChart) -> int:
+    """A chart of the graphic's series: bars per year (and the target as a line), reading the
+    form's cells where they print every figure, else this chart's rows of the hidden sheet.
+    Returns the hidden sheet's next free row."""
+    graphic = pending.graphic
+    hidden = quote_sheetname(data.get_name())
+    for col, label in enumerate(graphic.categories):
+        data.write_string(row, col, label)
+    categories = _range(hidden, row, len(graphic.categories))
+    chart = workbook.add_chart({"type": "column"})
+    line = workbook.add_chart({"type": "line"}) if graphic.chart_kind == "bars_and_line" else None
+    for index, series in enumerate(graphic.series, start=1):
+        values = _cells(pending.sheet_name, series)
+        if values is None:
+            for col, value in enumerate(series.values):
+                if value is not None:
+                    data.write_number(row + index, col, float(value))
+            values = _range(hidden, row + index, len(series.values))
+        color = {"color": "#" + series.color}
+        options: dict[str, Any] = {"name": series.name, "categories": categories, "values": values}
+        if line is not None and series.name == "目標":
+            marker = {"type": "square", "fill": color, "border": color}
+            line.add_series({**options, "line": color, "marker": marker})
         else:
-            series.graphicalProperties.solidFill = data.color
-            series.graphicalProperties.line.solidFill = data.color
-            chart.series.append(series)
+            chart.add_series({**options, "fill": color, "border": color})
     if line is not None:
-        line.y_axis.axId = chart.y_axis.axId
-        chart += line
-    return chart
+        chart.combine(line)
+    text = {"size": graphic.text_size}
+    y_axis: dict[str, Any] = {"name": graphic.unit, "num_font": text, "name_font": text}
+    if all(v is None or v >= 0 for s in graphic.series for v in s.values):
+        y_axis["min"] = 0  # bars as tall as their figures, as in the PDF
+    chart.set_y_axis(y_axis)
+    chart.set_x_axis({"num_font": text})
+    chart.set_legend({"position": "top", "font": text})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": graphic.width * PX_PER_PT, "height": graphic.height * PX_PER_PT})
+    at = pending.anchor
+    options = {"x_offset": at.x, "y_offset": at.y, "description": graphic.alt, "object_position": 3}
+    pending.worksheet.insert_chart(at.row, at.col, chart, options)
+    return row + 1 + len(graphic.series)
 
 
-def _text_size(points: float) -> RichText:
-    """Chart text at the cell style's size (spreadsheets default to 10 pt, too big for a cell)."""
-    size = CharacterProperties(sz=round(points * 100))
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+def _range(sheet: str, row: int, count: int) -> str:
+    first = xl_rowcol_to_cell(row, 0, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(row, max(count - 1, 0), row_abs=True, col_abs=True)
+    return f"={sheet}!{first}:{last}"
 
 
-def _labels(categories: list[str]) -> list[StrVal]:
-    return [StrVal(idx=i, v=text) for i, text in enumerate(categories)]
-
-
-def _values(sheet_name: str, data: ChartSeries) -> NumDataSource:
-    """The series' figures as the cells printing them, up to the last figure given (a year after
-    it is left blank); when a figure between two printed ones is missing (its cell holds 「-」,
-    which a spreadsheet would draw as 0), or a figure is printed on no cell of the sheet, the
-    series holds the figures themselves."""
-    cache = NumData(
-        formatCode="General",
-        ptCount=len(data.values),
-        pt=[NumVal(idx=i, v=float(v)) for i, v in enumerate(data.values) if v is not None],
-    )
+def _cells(sheet_name: str, data: ChartSeries) -> str | None:
+    """The form's cells printing the series' figures, up to the last figure given (a year after
+    it is left blank); None when a figure between two printed ones is missing (its cell holds
+    「-」, which a spreadsheet would draw as 0) or a figure is printed on no cell of the sheet."""
     given = [i for i, v in enumerate(data.values) if v is not None]
     refs = data.refs[: given[-1] + 1] if given else ()
-    if refs and all(ref is not None for ref in refs):
-        quoted = quote_sheetname(sheet_name)
-        cells = [f"{quoted}!${get_column_letter(ref[1] + 1)}${ref[0] + 1}" for ref in refs if ref is not None]
-        formula = cells[0] if len(cells) == 1 else "(" + ",".join(cells) + ")"
-        return NumDataSource(numRef=NumRef(f=formula, numCache=cache))
-    return NumDataSource(numLit=cache)
+    if not refs or any(ref is None for ref in refs):
+        return None
+    quoted = quote_sheetname(sheet_name)
+    cells = [f"{quoted}!{xl_rowcol_to_cell(ref[0], ref[1], row_abs=True, col_abs=True)}" for ref in refs if ref]
+    return "=" + (cells[0] if len(cells) == 1 else "(" + ",".join(cells) + ")")

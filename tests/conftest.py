@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,24 @@ def built_workbook(built: Built) -> Any:
     import openpyxl
 
     return openpyxl.load_workbook(built.xlsx)
+
+
+@pytest.fixture(scope="session")
+def synthetic_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """42 synthetic areas (benchmarks/synth.py) built with the sample's layouts: the year's
+    施策評価票 workbooks and PDFs and its book. Returns the year's output folder."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.pop(0)
+    work = tmp_path_factory.mktemp("synthetic")
+    synth.write_year(42, work / "data")
+    args = ["--config", str(ROOT / "formgen.yaml"), "--data", str(work / "data"), "--out", str(work / "out")]
+    folders = ["--layouts", str(ROOT / "layouts"), "--fonts", str(ROOT / "fonts")]
+    result = run_cli("build", *args, *folders, "--document", "policy_area")
+    assert result.exit_code == 0, result.output
+    return work / "out" / "R7"
 
 
 MINIMAL_RECORD = """\

@@ -167,23 +167,12 @@ def test_every_pdf_of_the_shipped_project_passes_the_checker(built: Built) -> No
         assert qpdf.returncode == 0 and "No syntax or stream encoding errors" in qpdf.stdout, pdf.name
 
 
-def test_the_42_synthetic_areas_and_the_example_pass_the_checker(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import synth
-    finally:
-        sys.path.pop(0)
-    synth.write_year(42, tmp_path / "data")
-    config = ROOT / "formgen.yaml"
-    args = ["--config", str(config), "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")]
-    folders = ["--layouts", str(ROOT / "layouts"), "--fonts", str(ROOT / "fonts")]
-    result = run_cli("build", *args, *folders, "--document", "policy_area")  # the project sheets: above
-    assert result.exit_code == 0, result.output
+def test_the_42_synthetic_areas_and_the_example_pass_the_checker(synthetic_year: Path, tmp_path: Path) -> None:
     example = run_cli(
         "build", "--config", str(ROOT / "examples" / "sakuradai" / "formgen.yaml"), "--out", str(tmp_path / "ex")
     )
     assert example.exit_code == 0, example.output
-    pdfs = sorted((tmp_path / "out" / "R7").glob("*.pdf")) + sorted((tmp_path / "ex" / "R7").glob("*.pdf"))
+    pdfs = sorted(synthetic_year.glob("*.pdf")) + sorted((tmp_path / "ex" / "R7").glob("*.pdf"))
     assert len(pdfs) == 42 + 1 + 3
     failed = {pdf.name: problems for pdf in pdfs if (problems := check(pdf))}
     assert failed == {}

@@ -112,24 +112,34 @@ def drawing_xml(xlsx: Path) -> tuple[Any, dict[str, bytes], list[bytes]]:
 def test_the_workbook_anchors_the_emblem_and_charts_read_the_kpi_cells(out: Path) -> None:
     drawing, media, charts = drawing_xml(out / "12.xlsx")
     assert EMBLEM.read_bytes() in media.values()
-    anchors = drawing.findall("xdr:oneCellAnchor", NS)
+    anchors = drawing.findall("xdr:oneCellAnchor", NS) + drawing.findall("xdr:twoCellAnchor", NS)
     pictures = [a for a in anchors if a.find("xdr:pic", NS) is not None]
+    described = {e.get("descr") for a in pictures for e in a.iter() if e.tag.endswith("}cNvPr")}
+    assert "SDGs 目標1 貧困をなくそう" in described, described  # each tile says its goal
     first = pictures[0].find("xdr:from", NS)
     assert first is not None
     # the emblem's cell is the first four columns of the first row (A1:D1 in the layout)
     assert int(first.findtext("xdr:col", namespaces=NS) or -1) in range(0, 4)
     assert first.findtext("xdr:row", namespaces=NS) == "0"
     assert len(pictures) == 1 + 5 + 2  # the emblem and one picture per SDG tile (5 and 2 goals)
-    ws = openpyxl.load_workbook(out / "12.xlsx")["施策評価シート"]
+    book = openpyxl.load_workbook(out / "12.xlsx")
+    ws = book["施策評価シート"]
     kpis = data("12")["kpis"]
     assert len(charts) == len(kpis)
+    # the year labels are cells of a hidden sheet (a chart reads cells), which nobody prints
+    labels = book["グラフデータ"]
+    assert labels.sheet_state == "hidden"
     for chart, kpi in zip(charts, kpis, strict=True):
-        formulas = re.findall(rb"<f>([^<]*)</f>", chart)
+        category = re.search(rb"<c:cat>.*?<c:f>([^<]*)</c:f>", chart)
+        assert category is not None, chart
+        first, last = re.findall(r"\$([A-Z]+)\$(\d+)", category.group(1).decode())
+        assert [c.value for c in labels[f"{first[0]}{first[1]}":f"{last[0]}{last[1]}"][0]] == ["R5", "R6", "R7"]
+        formulas = [f for f in re.findall(rb"<c:val>.*?<c:f>([^<]*)</c:f>", chart) if "施策評価シート".encode() in f]
         # a series without any figure (no actual yet) holds no cells: a spreadsheet would draw 「-」 as 0
         fields = [f for f in ("target", "actual") if any(kpi["years"][y].get(f) is not None for y in kpi["years"])]
         assert len(formulas) == len(fields), chart
         for formula, field in zip(formulas, fields, strict=True):
-            cells = re.findall(r"'施策評価シート'!\$([A-Z]+)\$(\d+)", formula.decode())
+            cells = re.findall(r"'?施策評価シート'?!\$([A-Z]+)\$(\d+)", formula.decode())
             values = [ws[f"{col}{row}"].value for col, row in cells]
             wanted = [kpi["years"][y].get(field) for y in ("R5", "R6", "R7")]
             given = [v for v in wanted if v is not None]

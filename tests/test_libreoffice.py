@@ -107,7 +107,8 @@ def test_text_that_looks_like_an_excel_escape_prints_literally(tmp_path: Path) -
     project = project_with(tmp_path / "project", text)
     assert build_project(project).exit_code == 0
     with zipfile.ZipFile(project / "out" / "R7" / "37.xlsx") as archive:
-        assert "記号_x005F_x000D_と_x005F_x0041_の表記" in archive.read("xl/worksheets/sheet1.xml").decode()
+        stored = archive.read("xl/sharedStrings.xml").decode()
+        assert "記号_x005F_x000D_と_x005F_x0041_の表記" in stored
     assert vision in pdf_text(print_with_libreoffice(project / "out" / "R7" / "37.xlsx", tmp_path))
 
 
