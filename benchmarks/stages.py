@@ -42,7 +42,8 @@ def main() -> None:
     imports = (time.perf_counter() - start) * 1000
     config = load_config(ROOT / "formgen.yaml")
     layout_ms, layout = best(lambda: area_layout(ROOT / "layouts", ROOT / "fonts", config), 1)
-    record_ms, record = best(lambda: load(describe(args.datafile), config=config), args.repeat)
+    record_ms, sourced = best(lambda: load(describe(args.datafile), config=config), args.repeat)
+    record = sourced.record
     compose_ms, plan = best(lambda: compose(layout, record), args.repeat)
     xlsx_ms, xlsx = best(lambda: write_xlsx(plan), args.repeat)
     pdf_ms, pdf = best(lambda: render_pdf(plan)[0], args.repeat)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .compose import compose
 from .config.load import Config
@@ -58,7 +57,6 @@ class BookContents:
 
     fiscal_year: FiscalYear
     entries: list[BookEntry]
-    _source: Any = None  # not from a data file
 
     @property
     def area_count(self) -> int:
@@ -90,8 +88,8 @@ def render_book(
     """The book's PDF and its page count. ``parts`` are in book order, with their pages as drawn
     for their own PDFs: the book numbers and embeds them again without laying anything out twice.
     With ``per_item`` (outputs made per project), each area's bookmark holds one per output."""
-    draft = compose(front_layout, _contents(year, parts, 0))  # type: ignore[arg-type]
-    front = compose(front_layout, _contents(year, parts, draft.pages + 1))  # type: ignore[arg-type]
+    draft = compose(front_layout, _contents(year, parts, 0))
+    front = compose(front_layout, _contents(year, parts, draft.pages + 1))
     total = front.pages + sum(len(drawn.pages) for _, drawn in parts)
     renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
     contents = _contents(year, parts, front.pages + 1)

@@ -49,7 +49,7 @@ from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .pdf import Drawn, draw_pdf, render_pdf
 from .publish import Staged, commit, discard, document_time, inside, remove, sha256_of, stage, write_atomic
-from .records.model import PolicyArea
+from .records import SourcedRecord
 from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
@@ -270,11 +270,11 @@ def render_area(documents: dict[str, Document], config: Config, task: AreaTask) 
     """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
     try:
-        record = load(task.datafile, task.data, config)
-        result.area_number = record.area.number
-        result.area_line = area_line(record)
+        sourced = load(task.datafile, task.data, config)
+        result.area_number = sourced.record.area.number
+        result.area_line = area_line(sourced)
         for job in task.jobs:
-            _render_document(documents[job.document], record, task, job, result)
+            _render_document(documents[job.document], sourced, task, job, result)
     except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
         discard(result.staged())
         result.outputs.clear()
@@ -286,11 +286,12 @@ def render_area(documents: dict[str, Document], config: Config, task: AreaTask) 
 
 
 def _render_document(
-    document: Document, record: PolicyArea, task: AreaTask, job: DocumentJob, result: AreaResult
+    document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
 ) -> None:
     folder = document.folder(task.year_dir)
-    for output in outputs(document, record, task.datafile.area_id):
-        plan = compose(document.layout, record, output.item)
+    record, source = sourced.record, sourced.source
+    for output in outputs(document, record, task.datafile.area_id, source):
+        plan = compose(document.layout, record, output.item, source)
         path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
         made = OutputResult(document.name, path, output.place or task.datafile.display)
         result.outputs.append(made)

@@ -182,12 +182,16 @@ def validate(
     loaded, problems = load_all(files, config=project)
     failed.extend(problems)
     area = project.words.area
-    for datafile, record in loaded:
+    for datafile, sourced in loaded:
+        record, source = sourced.record, sourced.source
         pages = ""
         try:
             counts: list[tuple[str, int]] = []
             for document in documents:
-                made = [compose(document.layout, record, o.item) for o in outputs(document, record, datafile.area_id)]
+                made = [
+                    compose(document.layout, record, o.item, source)
+                    for o in outputs(document, record, datafile.area_id, source)
+                ]
                 counts.append((document.name, sum(plan.pages for plan in made)))
                 for note in dict.fromkeys(note for plan in made for note in plan.notes):
                     click.echo(f"note: {note}", err=True)
@@ -221,7 +225,8 @@ def plan(datafile: Path, layouts_dir: Path | None, fonts_dir: Path | None, confi
 
     project = _project(config_path)
     layout = area_layout(layouts_dir or project.folder("layouts"), fonts_dir or project.folder("fonts"), project)
-    document = compose(layout, load(describe(datafile), config=project))
+    sourced = load(describe(datafile), config=project)
+    document = compose(layout, sourced.record, source=sourced.source)
     if fmt == "json":
         click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))
     else:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .config.load import Config, default_config
 from .eras import FiscalYear
 from .errors import DataError, InputError, Issue
-from .records import PolicyArea, load_record
+from .records import SourcedRecord, read_record
 from .yamlsource import read_input
 
 IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}\Z")
@@ -132,23 +132,23 @@ def area_sort_key(area_id: str) -> tuple[int, int | str]:
 
 def load_all(
     files: list[DataFile], contents: dict[str, bytes] | None = None, config: Config | None = None
-) -> tuple[list[tuple[DataFile, PolicyArea]], list[str]]:
+) -> tuple[list[tuple[DataFile, SourcedRecord]], list[str]]:
     """Every file loaded (from ``contents`` by area when already read), or the problems of
     those that would not load (all of them, not the first)."""
-    loaded: list[tuple[DataFile, PolicyArea]] = []
+    loaded: list[tuple[DataFile, SourcedRecord]] = []
     problems: list[str] = []
     for datafile in files:
         try:
             loaded.append((datafile, load(datafile, (contents or {}).get(datafile.area_id), config)))
         except InputError as exc:
             problems.extend(exc.lines())
-    entries = [(datafile, record.area.number, area_line(record)) for datafile, record in loaded]
+    entries = [(datafile, sourced.record.area.number, area_line(sourced)) for datafile, sourced in loaded]
     return loaded, problems + [str(issue) for issue in same_area_twice(entries)]
 
 
-def area_line(record: PolicyArea) -> int | None:
+def area_line(sourced: SourcedRecord) -> int | None:
     """The line of the record's area number, for messages about the area as a whole."""
-    return record._source.line(("area", "number")) if record._source is not None else None
+    return sourced.source.line(("area", "number"))
 
 
 def same_area_twice(entries: list[tuple[DataFile, int, int | None]], field: str = "area.number") -> list[Issue]:
@@ -175,7 +175,7 @@ def name_problem(datafile: DataFile) -> Issue | None:
     return None
 
 
-def load(datafile: DataFile, raw: bytes | None = None, config: Config | None = None) -> PolicyArea:
+def load(datafile: DataFile, raw: bytes | None = None, config: Config | None = None) -> SourcedRecord:
     """Load a record (from ``raw`` when its bytes are already read) with the project's models, and
     check that its folder and file name agree with it."""
     problem = name_problem(datafile)
@@ -183,7 +183,7 @@ def load(datafile: DataFile, raw: bytes | None = None, config: Config | None = N
         raise DataError([problem])
     config = config or default_config()
     number = int(datafile.area_id) if datafile.area_id.isdigit() else None
-    return load_record(
+    return read_record(
         datafile.path,
         datafile.display,
         year=datafile.year,

@@ -28,7 +28,7 @@ from .layout.load import LoadedLayout, load_layout
 from .layout.model import DEFERRED, PLACEHOLDER
 from .records.members import list_item
 from .records.model import PolicyArea
-from .yamlsource import Loc, format_loc
+from .yamlsource import Loc, Source, format_loc
 
 PAD = re.compile(r"0?[1-9]\Z")
 """after a colon in a file name placeholder: the width to pad a number to, with zeros ({number:02})"""
@@ -175,10 +175,11 @@ def _issue(config: Config, loc: Loc, message: str) -> Issue:
 # --------------------------------------------------------------------------- outputs of one record
 
 
-def outputs(document: Document, record: PolicyArea, area_id: str) -> list[Output]:
-    """The outputs of ``document`` for one area's record, in the record's order."""
+def outputs(document: Document, record: PolicyArea, area_id: str, source: Source | None = None) -> list[Output]:
+    """The outputs of ``document`` for one area's record, in the record's order (``source``: the
+    record's YAML, so that each output says where its item is)."""
     binding = document.layout.binding
-    ctx = Context.of(record, binding.texts, binding.words)
+    ctx = Context.of(record, binding.texts, binding.words, source)
     spec = document.spec
     if not document.per_item:
         stem = render_name(ctx, spec.file, document) if spec.file else area_id

@@ -213,11 +213,11 @@ def new_year(
     report = RolloverReport(old, new)
     staged = []
     try:
-        for datafile, record in loaded:
-            data, notes = roll_record(record)
+        for datafile, sourced in loaded:
+            data, notes = roll_record(sourced.record)
             target = target_dir / datafile.path.name
             comments = old_files[datafile.area_id].own_comments(old)
-            body = carry_comments(record._source, comments, dump(data), str(target), _rename)
+            body = carry_comments(sourced.source, comments, dump(data), str(target), _rename)
             text, issues = annotate(HEADER.format(target=new.long, source=old.long) + body, notes, str(target))
             staged.append(stage(target, text.encode("utf-8")))
             report.files.append(target)

@@ -517,8 +517,8 @@ def test_new_year_keeps_baselines_and_rolls_project_years_and_declared_fields(tm
     assert result.exit_code == 0, result.output
     new = project / "data" / "R8" / "12.yaml"
     config = load_config(project / "formgen.yaml")
-    record = load(describe(new), config=config)
-    old = load(describe(project / "data" / "R7" / "12.yaml"), config=config)
+    record = load(describe(new), config=config).record
+    old = load(describe(project / "data" / "R7" / "12.yaml"), config=config).record
     r7, r8, r9 = (FiscalYear.parse(y) for y in ("R7", "R8", "R9"))
     assert [(k.baseline, k.final_target) for k in record.kpis] == [(k.baseline, k.final_target) for k in old.kpis]
     assert record.kpis[0].baseline.year == FiscalYear.parse("R2")

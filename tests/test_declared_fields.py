@@ -86,7 +86,7 @@ def test_every_type_reads_its_valid_value(project: Path) -> None:
     path = write(project, MINIMAL_RECORD + VALID)
     result = validate(project, path)
     assert result.exit_code == 0, result.output
-    record = load(describe(path), config=load_config(project / "formgen.yaml"))
+    record = load(describe(path), config=load_config(project / "formgen.yaml")).record
     assert record.manager == "山田 花子"
     assert record.memo == "一行目\n二行目"
     assert record.reason[0].title == "成果" and record.reason[0].body[1].bullet == "利用者が増えた。"
@@ -187,7 +187,7 @@ outcome_evidence:
     path = write(project, text)
     result = validate(project, path)
     assert result.exit_code == 0, result.output
-    record = load(describe(path), config=load_config(project / "formgen.yaml"))
+    record = load(describe(path), config=load_config(project / "formgen.yaml")).record
     assert record.measures[0].owner == "企画課"
     assert record.kpis[0].source == "住民基本台帳"
     assert [e.remark for e in record.kpis[0].years.values()] == ["速報値"]

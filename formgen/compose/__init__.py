@@ -13,11 +13,10 @@ from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
-from ..records.model import PolicyArea
-from ..yamlsource import Loc
+from ..yamlsource import Loc, Source
 from .bands import BandBuilder, BCell, BRow, SheetBands, YearColumns
 from .content import NumberContent, render, unknown_field
-from .context import Context, Scope, UnknownField, placeholders
+from .context import Context, Root, Scope, UnknownField, placeholders
 from .graphics import GraphicContent
 from .measure import Measurer, measure_rows
 from .paginate import paginate
@@ -29,11 +28,15 @@ fit their text) and rounds row heights a little; without this room the last row 
 page moves onto a page of its own."""
 
 
-def compose(loaded: LoadedLayout, record: PolicyArea, item: Scope | None = None) -> DocumentPlan:
-    """Lay out ``record`` with ``loaded``: every line, row height and page break. With ``item``
-    (one project of the record), the document is that item's: its fields are looked up first."""
+def compose(
+    loaded: LoadedLayout, record: Root, item: Scope | None = None, source: Source | None = None
+) -> DocumentPlan:
+    """Lay out ``record`` (an area's, or the book's contents) with ``loaded``: every line, row
+    height and page break. With ``item`` (one project of the record), the document is that
+    item's: its fields are looked up first.
+    ``source``: the YAML the record was read from, so that messages name its lines."""
     layout = loaded.layout
-    ctx = Context.of(record, loaded.binding.texts, loaded.binding.words)
+    ctx = Context.of(record, loaded.binding.texts, loaded.binding.words, source)
     if item is not None:
         ctx = ctx.child(item.obj, item.loc)
     page = _page_setup(loaded)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from ..config.model import Words
 from ..eras import FiscalYear
@@ -26,7 +26,7 @@ from ..errors import Place
 from ..layout.model import DEFERRED, PLACEHOLDER
 from ..records.members import class_members
 from ..records.model import PolicyArea, WithYears
-from ..yamlsource import Loc, format_loc
+from ..yamlsource import Loc, Source, format_loc
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -41,11 +41,20 @@ class Missing:
 MISSING = Missing()
 
 
-def _measure_link(record: PolicyArea, value: Any) -> Any:
-    return record.measure(value) if isinstance(value, int) and not isinstance(value, bool) else value
+class Root(Protocol):
+    """What a layout is laid out over: an area's record, or the book's contents."""
+
+    @property
+    def fiscal_year(self) -> FiscalYear: ...
 
 
-LINKS: dict[str, Callable[[PolicyArea, Any], Any]] = {"measure": _measure_link}
+def _measure_link(root: Root, value: Any) -> Any:
+    if isinstance(root, PolicyArea) and isinstance(value, int) and not isinstance(value, bool):
+        return root.measure(value)
+    return value
+
+
+LINKS: dict[str, Callable[[Root, Any], Any]] = {"measure": _measure_link}
 """fields holding a number that names another part of the record"""
 
 
@@ -128,21 +137,29 @@ def project_scope(texts: dict[str, str], words: Words) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Context:
-    record: PolicyArea
+    record: Root
     scopes: tuple[Scope, ...]
     """innermost first"""
     words: Words = Words()
     year: FiscalYear | None = None
     """the year of the year column being filled, if any"""
+    source: Source | None = None
+    """the YAML the record was read from, to name lines in messages (none for the book's contents)"""
 
     @classmethod
-    def of(cls, record: PolicyArea, texts: dict[str, str] | None = None, words: Words | None = None) -> Context:
+    def of(
+        cls,
+        record: Root,
+        texts: dict[str, str] | None = None,
+        words: Words | None = None,
+        source: Source | None = None,
+    ) -> Context:
         words = words or Words()
         outermost = Scope(project_scope(texts or {}, words), None)
-        return cls(record, (Scope(record, ()), outermost), words)
+        return cls(record, (Scope(record, ()), outermost), words, None, source)
 
     def child(self, obj: Any, loc: Loc | None) -> Context:
-        return Context(self.record, (Scope(obj, loc),) + self.scopes, self.words, self.year)
+        return replace(self, scopes=(Scope(obj, loc),) + self.scopes)
 
     def at_year(self, year: FiscalYear) -> Context:
         """The scopes of a year column: the year itself, and the item's entry for the year when
@@ -197,7 +214,7 @@ class Context:
         """Where an item's entry for ``year`` is, with its key as the file writes it (R9, 令和9年度)."""
         if item_loc is None:
             return None
-        source = self.record._source
+        source = self.source
         node = source.data if source is not None else None
         for part in item_loc + ("years",):
             if isinstance(node, dict):
@@ -211,7 +228,7 @@ class Context:
 
     def place_of(self, loc: Loc) -> Place:
         """The data file's line for a location in the record."""
-        source = self.record._source
+        source = self.source
         if source is None:
             return Place("(record)", None, format_loc(loc))
         return source.place(loc)

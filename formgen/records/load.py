@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..eras import FiscalYear
 from ..errors import DataError
 from ..validation import validate
-from ..yamlsource import load_yaml
+from ..yamlsource import Source, load_yaml
 from .model import PolicyArea
 
 
-def load_record(
+@dataclass(frozen=True)
+class SourcedRecord:
+    """A validated record and the YAML it was read from (its lines, for messages and for
+    new-year's comments): kept beside the record, never attached to it."""
+
+    record: PolicyArea
+    source: Source
+
+
+def load_record(path: Path, display: str | None = None, **options: Any) -> PolicyArea:
+    """:func:`read_record` without the source."""
+    return read_record(path, display, **options).record
+
+
+def read_record(
     path: Path,
     display: str | None = None,
     *,
@@ -21,7 +36,7 @@ def load_record(
     raw: bytes | None = None,
     model: type[PolicyArea] = PolicyArea,
     context: dict[str, Any] | None = None,
-) -> PolicyArea:
+) -> SourcedRecord:
     """Load and validate ``path``; raise :class:`DataError` with file:line for each problem.
 
     ``year`` and ``area_number``, when given, are what the file's folder and
@@ -45,8 +60,7 @@ def load_record(
         problems.append(source.issue(("area", "number"), f"is {record.area.number} but the file is named {path.name}"))
     if problems:
         raise DataError(problems)
-    record._source = source
-    return record
+    return SourcedRecord(record, source)
 
 
 def _year_of(data: Any) -> FiscalYear | None:

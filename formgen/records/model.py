@@ -476,9 +476,6 @@ class PolicyArea(Model):
     outcome_evidence: list[Evidence] = []
     """成果を示す根拠の推移(中期成果)"""
 
-    _source: Any = PrivateAttr(default=None)
-    """the parsed file (:class:`formgen.yamlsource.Source`), to name lines in later errors"""
-
     def model_post_init(self, context: Any) -> None:
         """Number what the form numbers."""
         for index, kpi in enumerate(self.kpis, start=1):
