@@ -1,20 +1,23 @@
 """TrueType fonts: metrics for line breaking, glyph coverage checks, and files for embedding.
 
-One font file is read once per process and gives the
-advance width of every character: the composer breaks lines with exactly the
-widths the PDF will draw with, and every character is checked against the
-font before anything is drawn.
+A font file is read once per process (and again only when its contents change)
+through HarfBuzz (uharfbuzz), the library that also subsets it for the PDF: one
+parser of the font's tables. It gives the advance width of every character, so
+the composer breaks lines with exactly the widths the PDF draws with, and every
+character is checked against the font before anything is drawn. fontTools stays
+the tests' reference reader.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import struct
+import os
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+
+import uharfbuzz as hb
 
 from .errors import FontError
 
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 # Characters that are not drawn but are fine in text: line breaks are handled
 # by the composer; U+00A0 and U+3000 are spaces with glyphs in Japanese fonts.
 _IGNORED = {"\n"}
+
+TRUETYPE_TABLES = ("glyf", "loca", "head", "hhea", "hmtx", "maxp", "cmap", "OS/2")
 
 
 @dataclass(eq=False)
@@ -45,9 +50,11 @@ class FontFace:
     """glyph id → advance in font units"""
     digest: str
     """sha256 of the file: names the font in PDFs and in build fingerprints"""
-    _advance_cache: dict[str, float] = field(default_factory=dict, repr=False)
-    _printable: set[str] = field(default_factory=set, repr=False)
+    harfbuzz: hb.Face | None = field(default=None, repr=False)
+    """the font as HarfBuzz read it (the PDF's subsetter uses it)"""
+    checked: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
+    _advance_cache: dict[str, float] = field(default_factory=dict, repr=False)
 
     def advance(self, ch: str) -> float:
         """Advance width of one character in em (0 for characters the font lacks)."""
@@ -67,166 +74,76 @@ class FontFace:
         return sum(advance(ch) for ch in text) * size
 
 
+_by_file: dict[tuple[Path, int, int, int], str] = {}
+"""(path, inode, size, mtime) → digest of its contents: a file changed on disk is read again"""
+_by_digest: dict[str, FontFace] = {}
+"""digest → the face read from those bytes"""
+
+
 def read_face(path: Path) -> FontFace:
-    """Read a TrueType file; raise :class:`FontError` for anything that cannot be embedded."""
-    return _read_face(path.resolve())
-
-
-@dataclass(frozen=True)
-class FontFile:
-    """A font file's tables by tag, and the digest of its bytes."""
-
-    tables: dict[str, bytes]
-    digest: str
-
-
-def read_tables(path: Path) -> dict[str, bytes]:
-    """The tables of a TrueType/OpenType file by tag."""
-    return read_font_file(path.resolve()).tables
-
-
-@lru_cache(maxsize=32)
-def read_font_file(path: Path) -> FontFile:
-    """Read and split a font file, once per process: metrics, subsetting and digests share it."""
+    """Read a TrueType file; raise :class:`FontError` for anything that cannot be embedded.
+    Remembered by the file's contents: the same bytes are read once per process, changed bytes
+    are never served from an earlier reading."""
+    path = path.resolve()
     try:
-        data = path.read_bytes()
+        stat = path.stat()
     except FileNotFoundError:
         raise FontError(f"{path}: font file not found") from None
     except OSError as exc:
         raise FontError(f"{path}: cannot read the font file: {exc.strerror}") from None
+    key = (path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    digest = _by_file.get(key)
+    face = _by_digest.get(digest) if digest is not None else None
+    if face is None or face.path != path:
+        face = _read_face(path)
+        _by_file[key] = face.digest
+        _by_digest[face.digest] = face
+    return face
+
+
+def _read_face(path: Path) -> FontFace:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FontError(f"{path}: cannot read the font file: {exc.strerror or exc}") from None
     magic = data[:4]
     if magic == b"ttcf":
         raise FontError(f"{path}: font collections (.ttc) are not supported; use a single .ttf font file")
     if magic not in (b"\x00\x01\x00\x00", b"true", b"OTTO") or len(data) < 12:
         raise FontError(f"{path}: not a TrueType font file")
-    try:
-        (count,) = struct.unpack_from(">H", data, 4)
-        tables = {}
-        for i in range(count):
-            tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-            if offset + length > len(data):
-                raise ValueError("table outside the file")
-            tables[tag.decode("latin-1")] = data[offset : offset + length]
-    except (struct.error, ValueError):
-        raise FontError(f"{path}: the font file is damaged") from None
-    return FontFile(tables, hashlib.sha256(data).hexdigest())
-
-
-@lru_cache(maxsize=32)
-def _read_face(path: Path) -> FontFace:
-    file = read_font_file(path)
-    tables = file.tables
-    if "CFF " in tables or "CFF2" in tables:
+    face = hb.Face(hb.Blob(data))
+    tags = set(face.table_tags)
+    if "CFF " in tags or "CFF2" in tags:
         raise FontError(
             f"{path}: this font has CFF (PostScript) outlines; formgen embeds TrueType (glyf) fonts only. "
             "Use the TrueType (.ttf) release of the font"
         )
-    missing = [t for t in ("glyf", "loca", "head", "hhea", "hmtx", "maxp", "cmap", "OS/2") if t not in tables]
+    missing = [t for t in TRUETYPE_TABLES if t not in tags]
     if missing:
         raise FontError(f"{path}: this font lacks the {', '.join(missing)} table(s) a TrueType font needs")
-    try:
-        head, os2 = tables["head"], tables["OS/2"]
-        (upm,) = struct.unpack_from(">H", head, 18)
-        (mac_style,) = struct.unpack_from(">H", head, 44)
-        (weight,) = struct.unpack_from(">H", os2, 4)
-        win_ascent, win_descent = struct.unpack_from(">HH", os2, 74)
-        (glyphs,) = struct.unpack_from(">H", tables["maxp"], 4)
-        advances = _advances(tables["hhea"], tables["hmtx"], glyphs)
-        cmap = _cmap(tables["cmap"])
-        family, postscript = _names(tables.get("name", b""))
-    except (struct.error, ValueError, IndexError):
-        raise FontError(f"{path}: the font file is damaged") from None
-    face = FontFace(
+    font = hb.Font(face)
+    cmap = {code: gid for code in face.unicodes if (gid := font.get_nominal_glyph(code))}
+    if not cmap or face.glyph_count == 0:
+        raise FontError(f"{path}: the font file is damaged (no glyphs or no Unicode character map)")
+    upm = face.upem
+    names = hb.OTNameIdPredefined
+    family = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
+    postscript = face.get_name(names.POSTSCRIPT_NAME)
+    out = FontFace(
         path=path,
         family=family or path.stem,
         postscript_name=(postscript or path.stem).replace(" ", ""),
-        bold=bool(mac_style & 1) or weight >= 600,
+        bold=(font.get_style_value(hb.StyleTag.WEIGHT) or 400) >= 600,
         units_per_em=upm,
-        ascent=win_ascent / upm,
-        descent=win_descent / upm,
+        ascent=font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_ASCENT) / upm,
+        descent=abs(font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_DESCENT)) / upm,
         cmap=cmap,
-        glyph_advances=advances,
-        digest=file.digest,
+        glyph_advances=[font.get_glyph_h_advance(gid) for gid in range(face.glyph_count)],
+        digest=hashlib.sha256(data).hexdigest(),
+        harfbuzz=face,
     )
-    log.debug("read font %s (%s, %d characters)", path, face.family, len(face.cmap))
-    return face
-
-
-def _advances(hhea: bytes, hmtx: bytes, glyphs: int) -> list[int]:
-    (long_metrics,) = struct.unpack_from(">H", hhea, 34)
-    pairs = struct.unpack_from(f">{2 * long_metrics}H", hmtx, 0)
-    advances = list(pairs[0::2])
-    return advances + [advances[-1]] * (glyphs - long_metrics)
-
-
-def _cmap(table: bytes) -> dict[int, int]:
-    """Code point → glyph id, from the best Unicode subtable (format 12, else 4)."""
-    (count,) = struct.unpack_from(">H", table, 2)
-    subtables = {}
-    for i in range(count):
-        platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * i)
-        subtables[(platform, encoding)] = offset
-    for key in ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0)):
-        offset = subtables.get(key)
-        if offset is None:
-            continue
-        (fmt,) = struct.unpack_from(">H", table, offset)
-        if fmt == 12:
-            return _cmap12(table, offset)
-        if fmt == 4:
-            return _cmap4(table, offset)
-    raise ValueError("no Unicode character map")
-
-
-def _cmap12(table: bytes, offset: int) -> dict[int, int]:
-    (groups,) = struct.unpack_from(">I", table, offset + 12)
-    out: dict[int, int] = {}
-    for start, end, glyph in struct.iter_unpack(">III", table[offset + 16 : offset + 16 + 12 * groups]):
-        out.update(zip(range(start, end + 1), range(glyph, glyph + end - start + 1), strict=True))
+    log.debug("read font %s (%s, %d characters, pid %d)", path, out.family, len(cmap), os.getpid())
     return out
-
-
-def _cmap4(table: bytes, offset: int) -> dict[int, int]:
-    (seg_x2,) = struct.unpack_from(">H", table, offset + 6)
-    segs = seg_x2 // 2
-    base = offset + 14
-    ends = struct.unpack_from(f">{segs}H", table, base)
-    starts = struct.unpack_from(f">{segs}H", table, base + seg_x2 + 2)
-    deltas = struct.unpack_from(f">{segs}h", table, base + 2 * seg_x2 + 2)
-    range_at = base + 3 * seg_x2 + 2
-    ranges = struct.unpack_from(f">{segs}H", table, range_at)
-    out: dict[int, int] = {}
-    for i in range(segs):
-        start, end, delta, rng = starts[i], ends[i], deltas[i], ranges[i]
-        if start == 0xFFFF:
-            continue
-        for code in range(start, end + 1):
-            if rng == 0:
-                glyph = (code + delta) & 0xFFFF
-            else:
-                at = range_at + 2 * i + rng + 2 * (code - start)
-                (glyph,) = struct.unpack_from(">H", table, at)
-                if glyph:
-                    glyph = (glyph + delta) & 0xFFFF
-            if glyph:
-                out[code] = glyph
-    return out
-
-
-def _names(table: bytes) -> tuple[str | None, str | None]:
-    """(English family name, PostScript name) from the name table."""
-    if len(table) < 6:
-        return None, None
-    count, strings = struct.unpack_from(">HH", table, 2)
-    found: dict[int, str] = {}
-    for i in range(count):
-        platform, encoding, language, name_id, length, offset = struct.unpack_from(">6H", table, 6 + 12 * i)
-        raw = table[strings + offset : strings + offset + length]
-        if platform == 3 and encoding in (1, 10) and language == 0x409:
-            found[name_id] = raw.decode("utf-16-be", "replace")
-        elif platform == 1 and encoding == 0 and name_id not in found:
-            found[name_id] = raw.decode("latin-1")
-    return found.get(16) or found.get(1), found.get(6)
 
 
 def unprintable(ch: str) -> str | None:
@@ -244,7 +161,7 @@ def unprintable(ch: str) -> str | None:
 
 def glyph_problem(face: FontFace, text: str) -> str | None:
     """Why ``text`` cannot be drawn with ``face`` (naming the character), or None if it can."""
-    known = face._printable
+    known = face.checked
     new = set(text) - known
     if not new:
         return None

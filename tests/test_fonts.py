@@ -1,8 +1,9 @@
-"""formgen reads TrueType files itself and subsets them with HarfBuzz; fontTools checks both."""
+"""formgen reads TrueType files and subsets them with HarfBuzz; fontTools checks both."""
 
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,16 @@ def test_collections_and_garbage_are_refused(tmp_path: Path) -> None:
     garbage.write_bytes(b"not a font at all")
     with pytest.raises(FontError, match="not a TrueType font"):
         read_face(garbage)
+
+
+def test_a_font_changed_on_disk_is_read_again(tmp_path: Path) -> None:
+    """Faces are remembered by content: replacing the file's bytes gives the new font's metrics."""
+    path = tmp_path / "form.ttf"
+    shutil.copy(FONTS / "BIZUDGothic-Regular.ttf", path)
+    before = read_face(path)
+    assert read_face(path) is before  # the same bytes: read once
+    shutil.copy(FONTS / "BIZUDGothic-Bold.ttf", path)
+    after = read_face(path)
+    assert after.bold and not before.bold
+    assert after.digest != before.digest
+    assert after.postscript_name == "BIZUDGothic-Bold"
