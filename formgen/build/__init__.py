@@ -1,0 +1,67 @@
+"""formgen build: the whole year in one command (stage 6 of the pipeline).
+
+For every selected area: load the record once, and for every declared
+document compose the plan of each of its outputs (the area, or each project)
+and write the workbook and the PDF; then each document's book and the
+manifest. Areas run in a process pool. Every output is staged first and
+committed only when the whole build succeeded, so an area that fails leaves
+every earlier output exactly as it was. A document's outputs for an area whose
+inputs (data, layout, fonts, formgen.yaml, formgen version) have not changed
+since the last build are not rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ..datafiles import read_all
+from ..errors import BuildError
+from ..publish import inside
+from .inputs import (
+    FORMATS,
+    LAYOUT_FILE,
+    BuildOptions,
+    area_layout,
+    data_problems,
+    documents_to_build,
+    select_inputs,
+)
+from .publishing import publish, refuse_failures
+from .report import BuildReport
+from .stale import area_tasks, plan_build
+from .workers import Progress, render_area, render_areas
+
+__all__ = [
+    "FORMATS",
+    "LAYOUT_FILE",
+    "BuildOptions",
+    "BuildReport",
+    "Progress",
+    "area_layout",
+    "build",
+    "data_problems",
+    "render_area",
+    "select_inputs",
+]
+
+log = logging.getLogger(__name__)
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the selected documents and areas of one year, their books and manifest, into out/<year>/."""
+    started = time.perf_counter()
+    year, datafiles, every_area = select_inputs(options)
+    documents = documents_to_build(options, datafiles)
+    year_dir = options.out_dir / year.short
+    if not inside(options.out_dir, year_dir):
+        raise BuildError(f"{year_dir}: would be outside {options.out_dir}")
+    contents = read_all(datafiles)
+    plan = plan_build(options, year, year_dir, documents, contents, every_area)
+    report = BuildReport(year, year_dir, len(datafiles))
+    tasks = area_tasks(options, plan, datafiles, contents, report)
+    results = render_areas(tasks, documents, options, progress)
+    refuse_failures(plan, tasks, results)
+    publish(options, plan, tasks, results, report)
+    report.seconds = time.perf_counter() - started
+    return report

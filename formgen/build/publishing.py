@@ -1,0 +1,196 @@
+"""After rendering: the checks across areas, then publishing — the outputs and books put in place,
+those no longer made removed, the manifest written — and the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..book import render_book
+from ..datafiles import area_sort_key, same_area_twice
+from ..errors import ManyErrors
+from ..publish import Staged, commit, discard, remove, stage, write_atomic
+from .inputs import FAILED, BuildOptions
+from .report import BuildReport
+from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
+from .workers import AreaResult
+
+
+def refuse_failures(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult]) -> None:
+    """Every area's problems, two files describing one area, two outputs named alike: all named
+    at once, and nothing written."""
+    failures = [line for r in results for line in r.errors]
+    datafile_of = {task.datafile.area_id: task.datafile for task in tasks}
+    twice = same_area_twice(
+        [(datafile_of[r.area_id], r.area_number, r.area_line) for r in results if r.area_number is not None]
+    )
+    failures += [str(issue) for issue in twice]
+    failures += name_clashes(plan, tasks, results)
+    if failures:
+        discard([s for r in results for s in r.staged()])
+        raise ManyErrors(failures, FAILED)
+
+
+def publish(
+    options: BuildOptions, plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult], report: BuildReport
+) -> None:
+    """Put the new outputs and books in place, remove those no longer made, write the manifest."""
+    year_dir = plan.year_dir
+    staged = [s for r in results for s in r.staged()]
+    manifest = Manifest({n: e for n, e in plan.old.files.items() if (year_dir / n).exists()}, plan.old.made)
+    try:
+        gone = record_outputs(plan, tasks, results, manifest, report)
+        staged += make_books(options, plan, results, manifest)
+        for item in staged:
+            commit(item)
+            report.written.append(item.target)
+    except BaseException:
+        discard(staged)
+        raise
+    for name in gone:
+        remove(year_dir / name)
+        report.removed.append(year_dir / name)
+    if not options.areas:
+        remove_orphans(plan, manifest, report)
+    write_atomic(year_dir / MANIFEST_FILE, manifest_bytes(plan.year, manifest))
+    summarise(plan, manifest, report)
+
+
+def name_clashes(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult]) -> list[str]:
+    """Two outputs that would be written to one file: each is named with the data it comes from.
+    Outputs kept from earlier builds count, unless their area's data file or their document is gone
+    (those are removed by this build)."""
+    made_now = {(job.document, task.datafile.area_id) for task in tasks for job in task.jobs}
+    declared = {d.name for d in plan.documents}
+    taken: dict[str, str] = {}
+    for name, areas in plan.old.made.items():
+        for area, made in areas.items():
+            kept = area in plan.areas and (name in declared or not plan.all_documents)
+            if kept and (name, area) not in made_now and isinstance(made, dict):
+                for path in made.get("outputs", []):
+                    taken[path] = f"{area} (built before)"
+    for document in plan.documents:
+        book = document.book_path(plan.year_dir)
+        if book is not None and document.name in plan.books:
+            taken[book.relative_to(plan.year_dir).with_suffix("").as_posix()] = f"the book of {document.name}"
+    clashes = []
+    for result in results:
+        for output in result.outputs:
+            other = taken.get(output.path)
+            if other is not None:
+                clashes.append(
+                    f"{output.place}: document {output.document}: its file {output.path} is also made for "
+                    f"{other}; make the file names tell them apart (documents.{output.document}.file)"
+                )
+            taken[output.path] = output.place
+    return clashes
+
+
+def record_outputs(
+    plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult], manifest: Manifest, report: BuildReport
+) -> list[str]:
+    """Enter the new outputs in the manifest; return the files of earlier outputs no longer made."""
+    jobs = {task.datafile.area_id: task.jobs for task in tasks}
+    gone: list[str] = []
+    for result in results:
+        area = result.area_id
+        for job in jobs[area]:
+            if not job.formats:
+                continue
+            inputs = plan.inputs[(job.document, area)]
+            made = [o for o in result.outputs if o.document == job.document]
+            paths = [o.path for o in made]
+            previous = manifest.made.get(job.document, {}).get(area)
+            for old_path in previous.get("outputs", []) if isinstance(previous, dict) else []:
+                if old_path not in paths:
+                    gone.extend(n for n in manifest.files if n.rsplit(".", 1)[0] == old_path)
+            manifest.made.setdefault(job.document, {})[area] = {"inputs": inputs, "outputs": paths}
+            for output in made:
+                for fmt, item in output.staged.items():
+                    manifest.files[item.target.relative_to(plan.year_dir).as_posix()] = {
+                        "area": area,
+                        "document": job.document,
+                        "format": fmt,
+                        "output": output.path,
+                        "pages": output.pages,
+                        "bytes": item.size,
+                        "sha256": item.sha256,
+                        "inputs": digest(inputs, fmt),
+                        **({"notes": output.notes} if output.notes else {}),
+                    }
+        if any(job.formats for job in jobs[area]):
+            report.built.append(area)
+    written = {item.target.relative_to(plan.year_dir).as_posix() for r in results for item in r.staged()}
+    gone = [name for name in gone if name not in written]  # an output that moved keeps its new file
+    for name in gone:
+        manifest.files.pop(name, None)
+    return sorted(set(gone))
+
+
+def make_books(options: BuildOptions, plan: BuildPlan, results: list[AreaResult], manifest: Manifest) -> list[Staged]:
+    """Make the books that are stale, from the pages every area's outputs drew."""
+    staged: list[Staged] = []
+    for document in plan.documents:
+        inputs = plan.books.get(document.name)
+        path = document.book_path(plan.year_dir)
+        if inputs is None or path is None or document.front is None:
+            continue
+        parts = [
+            (o.part, o.drawn)
+            for r in results
+            for o in r.outputs
+            if o.document == document.name and o.part is not None and o.drawn is not None
+        ]
+        data, pages = render_book(document.front, plan.year, parts, options.config.words, document.per_item)
+        item = stage(path, data)
+        staged.append(item)
+        manifest.files[path.relative_to(plan.year_dir).as_posix()] = {
+            "document": document.name,
+            "format": "book",
+            "pages": pages,
+            "bytes": item.size,
+            "sha256": item.sha256,
+            "inputs": inputs,
+        }
+    return staged
+
+
+def remove_orphans(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> None:
+    """Outputs of areas whose data file is gone (and of documents no longer declared, when every
+    document was built): remove them, so the folder holds this year's outputs only."""
+    areas, all_documents = plan.areas, plan.all_documents
+    declared = {d.name: d for d in plan.documents}
+    books = {b.relative_to(plan.year_dir).as_posix() for d in plan.documents if (b := d.book_path(plan.year_dir))}
+    for name in sorted(manifest.files):
+        entry = manifest.files[name]
+        area, document, fmt = entry.get("area"), entry.get("document"), entry.get("format")
+        spec = declared[document].spec if document in declared else None
+        orphan = (
+            (area is not None and area not in areas)
+            or (all_documents and document is not None and document not in declared)
+            or (spec is not None and fmt not in ("book", *spec.formats))  # a format no longer declared
+            or (all_documents and fmt == "book" and name not in books)  # a book no longer made there
+        )
+        if orphan:
+            remove(plan.year_dir / name)
+            del manifest.files[name]
+            report.removed.append(plan.year_dir / name)
+    for document in list(manifest.made):
+        if all_documents and document not in declared:
+            del manifest.made[document]
+            continue
+        for area in list(manifest.made[document]):
+            if area not in areas:
+                del manifest.made[document][area]
+
+
+def summarise(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> None:
+    """Pages, books and notes of the year as the folder now holds them."""
+    outputs: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, entry in manifest.files.items():
+        if entry.get("format") == "book":
+            report.books[name] = entry["pages"]
+        elif "area" in entry:
+            outputs.setdefault((entry["area"], entry.get("output", name.rsplit(".", 1)[0])), entry)
+    report.pages = sum(entry["pages"] for entry in outputs.values())
+    ordered = sorted(outputs, key=lambda key: (area_sort_key(key[0]), key[1]))
+    report.notes = list(dict.fromkeys(note for key in ordered for note in outputs[key].get("notes", [])))

@@ -1,0 +1,216 @@
+"""Rendering the areas: load → compose → write for every document of an area, in a process pool."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..book import BookPart
+from ..compose import compose
+from ..config.load import Config, default_config, load_config
+from ..datafiles import area_line, load
+from ..documents import Document, load_documents, outputs
+from ..errors import BuildError, FormgenError
+from ..pdf import Drawn, draw_pdf, render_pdf
+from ..publish import Staged, discard, stage
+from ..records import SourcedRecord
+from ..xlsx import write_xlsx
+from .inputs import BuildOptions
+from .stale import AreaTask, DocumentJob
+
+Progress = Callable[[int, int, str], None]
+"""called with (areas done, areas to do, the area just done)"""
+
+
+@dataclass
+class OutputResult:
+    """One output made for one area: its staged files, pages and, for the book, its drawn pages."""
+
+    document: str
+    path: str
+    """inside the year's folder, without extension (事務事業/37-1-05)"""
+    place: str
+    """the data it was made from (file:line), for messages"""
+    staged: dict[str, Staged] = field(default_factory=dict)
+    pages: int = 0
+    notes: list[str] = field(default_factory=list)
+    """what the plan leaves out by design (see DocumentPlan.notes)"""
+    part: BookPart | None = None
+    drawn: Drawn | None = None
+
+
+@dataclass
+class AreaResult:
+    area_id: str
+    outputs: list[OutputResult] = field(default_factory=list)
+    area_number: int | None = None
+    area_line: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def staged(self) -> list[Staged]:
+        return [s for output in self.outputs for s in output.staged.values()]
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker process needs: the documents and configuration, handed over as they are to a
+    forked worker (fork copies nothing until written), or else the paths to read them from."""
+
+    parent: int
+    """the main process: a worker outlives it by no more than a moment"""
+    layouts_dir: Path
+    fonts_dir: Path
+    config_path: Path | None
+    names: tuple[str, ...]
+    loaded: tuple[dict[str, Document], Config] | None = None
+
+
+_ready: list[tuple[dict[str, Document], Config]] = []
+"""in a worker process only (set by its initializer; the main process never writes it): its
+documents and configuration"""
+
+
+def _start_worker(setup: WorkerSetup) -> None:
+    """A worker's first act: die with the main process, then take its documents and configuration."""
+    _die_with_parent(setup.parent)
+    if setup.loaded is not None:
+        _ready.append(setup.loaded)
+        return
+    config = load_config(setup.config_path) if setup.config_path is not None else default_config()
+    documents = load_documents(config, setup.layouts_dir, setup.fonts_dir, setup.names, books=False)
+    _ready.append(({d.name: d for d in documents}, config))
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux the kernel ends the worker when the main process dies (a parent-death signal), so a
+    killed build leaves no worker behind writing files; a parent already gone ends it at once."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal a process gets when its parent dies"""
+
+
+def _render_in_worker(task: AreaTask) -> AreaResult:
+    documents, config = _ready[-1]
+    return render_area(documents, config, task)
+
+
+def render_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
+    """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
+    result = AreaResult(task.datafile.area_id)
+    try:
+        sourced = load(task.datafile, task.data, config)
+        result.area_number = sourced.record.area.number
+        result.area_line = area_line(sourced)
+        for job in task.jobs:
+            _render_document(documents[job.document], sourced, task, job, result)
+    except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
+        discard(result.staged())
+        result.outputs.clear()
+        result.errors = exc.lines()
+    except BaseException:
+        discard(result.staged())
+        raise
+    return result
+
+
+def _render_document(
+    document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
+) -> None:
+    folder = document.folder(task.year_dir)
+    record, source = sourced.record, sourced.source
+    for output in outputs(document, record, task.datafile.area_id, source):
+        plan = compose(document.layout, record, output.item, source)
+        path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
+        made = OutputResult(document.name, path, output.place or task.datafile.display)
+        result.outputs.append(made)
+        drawn: Drawn | None = None
+        if "xlsx" in job.formats:
+            made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
+        if "pdf" in job.formats:
+            pdf, drawn = render_pdf(plan)
+            made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
+        elif job.want_pages:
+            drawn = draw_pdf(plan)
+        made.pages = plan.pages
+        made.notes = [str(note) for note in plan.notes]
+        if job.want_pages:
+            made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
+
+
+def render_areas(
+    tasks: list[AreaTask], documents: list[Document], options: BuildOptions, progress: Progress | None
+) -> list[AreaResult]:
+    jobs = max(1, options.jobs or os.cpu_count() or 1)
+    results: list[AreaResult] = []
+    by_name = {d.name: d for d in documents}
+
+    def done(result: AreaResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(tasks), result.area_id)
+
+    futures: list[Future[AreaResult]] = []
+    try:
+        if jobs == 1 or len(tasks) <= 1:
+            for task in tasks:
+                done(render_area(by_name, options.config, task))
+        else:
+            # fork on Linux: workers start at once and share the fonts already read;
+            # elsewhere fork is unsafe or missing, and each worker reads its own
+            fork = sys.platform.startswith("linux")
+            context = multiprocessing.get_context("fork" if fork else "spawn")
+            setup = WorkerSetup(
+                os.getpid(),
+                options.layouts_dir,
+                options.fonts_dir,
+                options.config.path,
+                tuple(by_name),
+                (by_name, options.config) if fork else None,
+            )
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(tasks)),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(setup,),
+            ) as pool:
+                futures = [pool.submit(_render_in_worker, task) for task in tasks]
+                task_of = dict(zip(futures, tasks, strict=True))
+                try:
+                    for future in as_completed(futures):
+                        try:
+                            done(future.result())
+                        except BrokenProcessPool:
+                            # every unfinished area fails with the pool: which one killed it is unknown
+                            pending = [
+                                task_of[f].datafile.display
+                                for f in futures
+                                if not f.done() or f.cancelled() or f.exception() is not None
+                            ]
+                            raise BuildError(
+                                "a worker process ended abruptly (out of memory, or killed) while building "
+                                f"{', '.join(pending)}; nothing was written"
+                            ) from None
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    except BaseException:
+        finished = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+        discard([s for r in results + finished for s in r.staged()])
+        raise
+    order = {task.datafile.area_id: i for i, task in enumerate(tasks)}
+    return sorted(results, key=lambda r: order[r.area_id])
