@@ -288,89 +288,129 @@ def _stays(
 
 
 def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
-    pages: list[list[BRow]] = [[]]
-    outline: list[tuple[int, int, int, str]] = []
-    used = 0.0
-    top_rows = 0  # rows at the top of the page that repeat a header: the page holds nothing else yet
+    """The bands on pages of ``capacity`` points (``where``: the layout, for a row that cannot fit)."""
+    return Paginator(bands, capacity, where).run()
 
-    def place(rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
-        nonlocal used
+
+class _Pages:
+    """The pages being filled: their rows, the outline entries, the room used on the last page."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[BRow]] = [[]]
+        self.outline: list[tuple[int, int, int, str]] = []
+        self.used = 0.0
+        self.top_rows = 0
+        """rows at the top of the last page that repeat a header: the page holds nothing else yet"""
+
+    @property
+    def at_top(self) -> bool:
+        return len(self.pages[-1]) == self.top_rows
+
+    def place(self, rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
         for level, title in band_outline:
-            outline.append((len(pages) - 1, len(pages[-1]), level, title))
-        pages[-1].extend(rows)
-        used += _height(rows)
+            self.outline.append((len(self.pages) - 1, len(self.pages[-1]), level, title))
+        self.pages[-1].extend(rows)
+        self.used += _height(rows)
 
-    def new_page(repeated: list[Band]) -> None:
+    def new_page(self, repeated: list[Band]) -> None:
         """Start a page with ``repeated`` headers at its top."""
-        nonlocal used, top_rows
-        pages.append([])
-        used = 0.0
+        self.pages.append([])
+        self.used = 0.0
         for header in repeated:
-            place(_copy_rows(header.rows), [])
-        top_rows = len(pages[-1])
+            self.place(_copy_rows(header.rows), [])
+        self.top_rows = len(self.pages[-1])
 
-    glued = False  # the last band placed must stay with the next one: never move it away
-    i = 0
-    while i < len(bands):
-        band = bands[i]
-        if band.page_break:
-            if len(pages[-1]) > top_rows:
-                # the page after a table's break shows the table's header (and group) again
-                nxt = next((b for b in bands[i + 1 :] if b.rows or b.page_break), None)
-                new_page(_repeated(nxt, capacity) if nxt is not None and not nxt.page_break else [])
-            i += 1
-            continue
-        if not band.rows:
-            i += 1
-            continue
-        remaining = capacity - used
-        at_top = len(pages[-1]) == top_rows
-        lead = _lead(bands, i, capacity)
+    def clear_last(self) -> None:
+        """Make room: the last page goes without its repeated headers."""
+        del self.pages[-1][:]
+        self.used, self.top_rows = 0.0, 0
+
+
+class Paginator:
+    """Places bands top to bottom, page by page. Works on its own copy of the band list: a band
+    split at a page's foot is replaced there by its rest, never in the caller's list."""
+
+    def __init__(self, bands: list[Band], capacity: float, where: Place):
+        self.bands = list(bands)
+        self.capacity = capacity
+        self.where = where
+        self.out = _Pages()
+        self.glued = False
+        """the last band placed must stay with the next one: never move it away"""
+
+    def run(self) -> Paged:
+        i = 0
+        while i < len(self.bands):
+            band = self.bands[i]
+            if band.page_break:
+                self._page_break(i)
+                i += 1
+            elif not band.rows:
+                i += 1
+            elif self._place(i):
+                i += 1
+        pages = self.out.pages
+        if not pages[-1] and len(pages) > 1:
+            pages.pop()
+        return Paged([cap_rows(page) for page in pages], self.out.outline)
+
+    def _page_break(self, i: int) -> None:
+        """A layout's page break; the page after a table's break shows the table's header again."""
+        if self.out.at_top:
+            return
+        nxt = next((b for b in self.bands[i + 1 :] if b.rows or b.page_break), None)
+        self.out.new_page(_repeated(nxt, self.capacity) if nxt is not None and not nxt.page_break else [])
+
+    def _place(self, i: int) -> bool:
+        """Place band ``i``, or its first part, or start a new page for it; True when it is done."""
+        band, out, capacity = self.bands[i], self.out, self.capacity
+        remaining = capacity - out.used
+        at_top = out.at_top
+        lead = _lead(self.bands, i, capacity)
         fits = band.height <= remaining + EPS
         # may the band go to the next page? Not from the top of one, not away from a
         # heading it must stay with, and only to keep it (or it and its followers) whole.
-        movable = not at_top and not glued and (band.keep or band.keep_with_next)
+        movable = not at_top and not self.glued and (band.keep or band.keep_with_next)
         repeated = _repeated(band, capacity)
         room = capacity - sum(header.height for header in repeated)  # below the repeated headers
-        if fits and _stays(bands, i, remaining, capacity, movable, lead, room):
-            place(band.rows, band.outline)
-            glued = band.keep_with_next
-            i += 1
-            continue
-        min_lines = 2 if glued else 1  # below a heading: two lines of what follows, at least
-        glued = False
+        if fits and _stays(self.bands, i, remaining, capacity, movable, lead, room):
+            out.place(band.rows, band.outline)
+            self.glued = band.keep_with_next
+            return True
+        min_lines = 2 if self.glued else 1  # below a heading: two lines of what follows, at least
+        self.glued = False
         whole_later = lead <= room + EPS or band.height <= room + EPS
         # moving a band that fits a page leaves this page's room empty: more than 40 % of a
         # page, and it is split between lines instead, when it can be
         if movable and whole_later and (remaining <= EMPTY_SHARE * capacity or not _splits(band, remaining)):
-            new_page(repeated)
-            continue
+            out.new_page(repeated)
+            return False
+        return self._split(i, remaining, min_lines, repeated)
+
+    def _split(self, i: int, remaining: float, min_lines: int, repeated: list[Band]) -> bool:
+        """Put the first part of band ``i`` in ``remaining`` and keep its rest for the next page."""
+        band, out = self.bands[i], self.out
+        at_top = out.at_top
         split = split_rows(band.rows, remaining, min_lines)
         if split is None and at_top:
             split = split_rows(band.rows, remaining, strict=False)  # nowhere better to cut
         if split is None:
-            if at_top and top_rows:  # make room: this page goes without the repeated headers
-                del pages[-1][:]
-                used, top_rows = 0.0, 0
-                continue
+            if at_top and out.top_rows:
+                out.clear_last()
+                return False
             if at_top:
-                raise LayoutError(
-                    [
-                        where.issue(
-                            f"a row is {band.rows[0].height:.0f} pt tall and holds nothing that can be split "
-                            f"between pages, but a page holds {capacity:.0f} pt"
-                        )
-                    ]
+                message = (
+                    f"a row is {band.rows[0].height:.0f} pt tall and holds nothing that can be split "
+                    f"between pages, but a page holds {self.capacity:.0f} pt"
                 )
-            new_page(repeated)
-            continue
+                raise LayoutError([self.where.issue(message)])
+            out.new_page(repeated)
+            return False
         head, tail = split
-        place(head, band.outline)
-        bands[i] = band = Band(tail, keep=False, header=band.header)
-        new_page(repeated)
-    if not pages[-1] and len(pages) > 1:
-        pages.pop()
-    return Paged([cap_rows(page) for page in pages], outline)
+        out.place(head, band.outline)
+        self.bands[i] = Band(tail, keep=False, header=band.header)
+        out.new_page(repeated)
+        return False
 
 
 def cap_rows(rows: list[BRow]) -> list[BRow]:
