@@ -63,3 +63,16 @@ def test_installed_package_inits_and_builds_a_project(installed: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     out = tmp_path / "city" / "out" / "R7"
     assert sorted(p.name for p in out.iterdir()) == ["37.pdf", "37.xlsx", "book.pdf", "manifest.json"]
+
+
+def test_the_readme_map_names_every_module() -> None:
+    """The README's map of the code names every module and package of formgen/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\nformgen/")
+    block = readme[start : readme.index("```\n", start + 4)]
+    package = ROOT / "formgen"
+    names = {p.name for p in package.glob("*.py") if p.name != "__init__.py"}
+    names |= {p.name + "/" for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    names |= {p.name for p in package.glob("*/*.py") if p.name != "__init__.py"}
+    missing = sorted(n for n in names if n not in block)
+    assert missing == [], f"not in the README's map: {missing}"
