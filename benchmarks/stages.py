@@ -36,7 +36,7 @@ def main() -> None:
     from formgen.compose import compose
     from formgen.config.load import load_config
     from formgen.datafiles import describe, load
-    from formgen.pdf import render_pdf
+    from formgen.pdf import write_pdf
     from formgen.xlsx import write_xlsx
 
     imports = (time.perf_counter() - start) * 1000
@@ -46,7 +46,7 @@ def main() -> None:
     record = sourced.record
     compose_ms, plan = best(lambda: compose(layout, record), args.repeat)
     xlsx_ms, xlsx = best(lambda: write_xlsx(plan), args.repeat)
-    pdf_ms, pdf = best(lambda: render_pdf(plan)[0], args.repeat)
+    pdf_ms, pdf = best(lambda: write_pdf(plan)[0], args.repeat)
     merges = sum(
         1 for s in plan.sheets for r in s.title_rows + s.rows for c in r.cells if c.colspan > 1 or c.rowspan > 1
     )

@@ -18,7 +18,7 @@ from .config.model import Words
 from .eras import FiscalYear
 from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
-from .pdf import Drawn, PdfRenderer
+from .pdf import DrawnPages, PdfRenderer
 from .records.model import Numbered, PolicyArea
 
 BOOK_LAYOUT_FILE = "book.yaml"
@@ -69,7 +69,7 @@ def book_layout(path: Path, fonts_dir: Path, config: Config) -> LoadedLayout:
     return load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
 
 
-def _contents(year: FiscalYear, parts: list[tuple[BookPart, Drawn]], first_page: int) -> BookContents:
+def _contents(year: FiscalYear, parts: list[tuple[BookPart, DrawnPages]], first_page: int) -> BookContents:
     entries = []
     page = first_page
     for part, drawn in parts:
@@ -78,10 +78,10 @@ def _contents(year: FiscalYear, parts: list[tuple[BookPart, Drawn]], first_page:
     return BookContents(year, entries)
 
 
-def render_book(
+def write_book(
     front_layout: LoadedLayout,
     year: FiscalYear,
-    parts: list[tuple[BookPart, Drawn]],
+    parts: list[tuple[BookPart, DrawnPages]],
     words: Words,
     per_item: bool = False,
 ) -> tuple[bytes, int]:

@@ -182,7 +182,7 @@ def outputs(document: Document, record: PolicyArea, area_id: str, source: Source
     ctx = Context.of(record, binding.texts, binding.words, source)
     spec = document.spec
     if not document.per_item:
-        stem = render_name(ctx, spec.file, document) if spec.file else area_id
+        stem = output_name(ctx, spec.file, document) if spec.file else area_id
         return [Output(stem, _title(ctx, spec, document))]
     found = ctx.lookup(spec.each)
     items = found.value or []
@@ -193,19 +193,19 @@ def outputs(document: Document, record: PolicyArea, area_id: str, source: Source
         assert spec.file is not None  # checked when the document was declared
         where = ctx.place_of(loc) if loc is not None else None
         place = "" if where is None else (f"{where.file}:{where.line}" if where.line is not None else where.file)
-        name = render_name(item_ctx, spec.file, document)
+        name = output_name(item_ctx, spec.file, document)
         out.append(Output(name, _title(item_ctx, spec, document), Scope(item, loc), place))
     return out
 
 
 def _title(ctx: Context, spec: DocumentSpec, document: Document) -> str:
     try:
-        return ctx.render(spec.title_template())[0]
+        return ctx.fill(spec.title_template())[0]
     except UnknownField as exc:  # pragma: no cover - bound when the document was loaded
         raise InputError.single("formgen.yaml", None, f"documents.{document.name}.title", str(exc)) from None
 
 
-def render_name(ctx: Context, template: str, document: Document) -> str:
+def output_name(ctx: Context, template: str, document: Document) -> str:
     """A file name from its template; ``{number:02}`` pads a number with zeros. A name a data
     value would make unsafe (a slash, a leading dot, too long) is refused at the item's line."""
 

@@ -36,7 +36,7 @@ def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
     return schema
 
 
-def render(model: type[BaseModel], title: str) -> str:
+def schema_text(model: type[BaseModel], title: str) -> str:
     return json.dumps(schema_of(model, title), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -46,6 +46,6 @@ def write_schemas(out_dir: Path, config: Config) -> list[Path]:
     written = []
     for name, (model, title) in schemas(config).items():
         path = out_dir / name
-        path.write_text(render(model, title), encoding="utf-8")
+        path.write_text(schema_text(model, title), encoding="utf-8")
         written.append(path)
     return written

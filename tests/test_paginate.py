@@ -9,7 +9,7 @@ import pytest
 
 from formgen.build import area_layout
 from formgen.compose import compose
-from formgen.compose.bands import Band, BRow
+from formgen.compose.bands import Band, BandRow
 from formgen.compose.paginate import paginate
 from formgen.config.load import load_config
 from formgen.errors import LayoutError, Place
@@ -23,7 +23,7 @@ HEADER, GROUP, CONTINUED = 10.0, 11.0, 12.0
 
 
 def band(height: float, **options: object) -> Band:
-    return Band([BRow([], height=height, min_height=height)], **options)  # type: ignore[arg-type]
+    return Band([BandRow([], height=height, min_height=height)], **options)  # type: ignore[arg-type]
 
 
 def table(*heights: float) -> list[Band]:

@@ -30,7 +30,7 @@ from .inputs import (
 from .publishing import publish, refuse_failures
 from .report import BuildReport
 from .stale import area_tasks, plan_build
-from .workers import Progress, render_area, render_areas
+from .workers import Progress, build_area, build_areas
 
 __all__ = [
     "FORMATS",
@@ -41,7 +41,7 @@ __all__ = [
     "area_layout",
     "build",
     "data_problems",
-    "render_area",
+    "build_area",
     "select_inputs",
 ]
 
@@ -60,7 +60,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     plan = plan_build(options, year, year_dir, documents, contents, every_area)
     report = BuildReport(year, year_dir, len(datafiles))
     tasks = area_tasks(options, plan, datafiles, contents, report)
-    results = render_areas(tasks, documents, options, progress)
+    results = build_areas(tasks, documents, options, progress)
     refuse_failures(plan, tasks, results)
     publish(options, plan, tasks, results, report)
     report.seconds = time.perf_counter() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..book import render_book
+from ..book import write_book
 from ..datafiles import area_sort_key, same_area_twice
 from ..errors import ManyErrors
 from ..publish import Staged, commit, discard, remove, stage, write_atomic
@@ -140,7 +140,7 @@ def make_books(options: BuildOptions, plan: BuildPlan, results: list[AreaResult]
             for o in r.outputs
             if o.document == document.name and o.part is not None and o.drawn is not None
         ]
-        data, pages = render_book(document.front, plan.year, parts, options.config.words, document.per_item)
+        data, pages = write_book(document.front, plan.year, parts, options.config.words, document.per_item)
         item = stage(path, data)
         staged.append(item)
         manifest.files[path.relative_to(plan.year_dir).as_posix()] = {

@@ -20,7 +20,7 @@ from ..config.load import Config, default_config, load_config
 from ..datafiles import area_line, load
 from ..documents import Document, load_documents, outputs
 from ..errors import BuildError, FormgenError
-from ..pdf import Drawn, draw_pdf, render_pdf
+from ..pdf import DrawnPages, draw_pages, write_pdf
 from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
 from ..xlsx import write_xlsx
@@ -45,7 +45,7 @@ class OutputResult:
     notes: list[str] = field(default_factory=list)
     """what the plan leaves out by design (see DocumentPlan.notes)"""
     part: BookPart | None = None
-    drawn: Drawn | None = None
+    drawn: DrawnPages | None = None
 
 
 @dataclass
@@ -104,12 +104,12 @@ PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal a process gets when its parent dies"""
 
 
-def _render_in_worker(task: AreaTask) -> AreaResult:
+def _build_in_worker(task: AreaTask) -> AreaResult:
     documents, config = _ready[-1]
-    return render_area(documents, config, task)
+    return build_area(documents, config, task)
 
 
-def render_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
+def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
     """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
     try:
@@ -117,7 +117,7 @@ def render_area(documents: dict[str, Document], config: Config, task: AreaTask) 
         result.area_number = sourced.record.area.number
         result.area_line = area_line(sourced)
         for job in task.jobs:
-            _render_document(documents[job.document], sourced, task, job, result)
+            _make_document(documents[job.document], sourced, task, job, result)
     except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
         discard(result.staged())
         result.outputs.clear()
@@ -128,7 +128,7 @@ def render_area(documents: dict[str, Document], config: Config, task: AreaTask) 
     return result
 
 
-def _render_document(
+def _make_document(
     document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
 ) -> None:
     folder = document.folder(task.year_dir)
@@ -138,21 +138,21 @@ def _render_document(
         path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
         made = OutputResult(document.name, path, output.place or task.datafile.display)
         result.outputs.append(made)
-        drawn: Drawn | None = None
+        drawn: DrawnPages | None = None
         if "xlsx" in job.formats:
             made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
         if "pdf" in job.formats:
-            pdf, drawn = render_pdf(plan)
+            pdf, drawn = write_pdf(plan)
             made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
         elif job.want_pages:
-            drawn = draw_pdf(plan)
+            drawn = draw_pages(plan)
         made.pages = plan.pages
         made.notes = [str(note) for note in plan.notes]
         if job.want_pages:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
 
 
-def render_areas(
+def build_areas(
     tasks: list[AreaTask], documents: list[Document], options: BuildOptions, progress: Progress | None
 ) -> list[AreaResult]:
     jobs = max(1, options.jobs or os.cpu_count() or 1)
@@ -168,7 +168,7 @@ def render_areas(
     try:
         if jobs == 1 or len(tasks) <= 1:
             for task in tasks:
-                done(render_area(by_name, options.config, task))
+                done(build_area(by_name, options.config, task))
         else:
             # fork on Linux: workers start at once and share the fonts already read;
             # elsewhere fork is unsafe or missing, and each worker reads its own
@@ -188,7 +188,7 @@ def render_areas(
                 initializer=_start_worker,
                 initargs=(setup,),
             ) as pool:
-                futures = [pool.submit(_render_in_worker, task) for task in tasks]
+                futures = [pool.submit(_build_in_worker, task) for task in tasks]
                 task_of = dict(zip(futures, tasks, strict=True))
                 try:
                     for future in as_completed(futures):

@@ -14,8 +14,8 @@ from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
 from ..yamlsource import Loc, Source
-from .bands import BandBuilder, BCell, BRow, SheetBands, YearColumns
-from .content import NumberContent, render, unknown_field
+from .bands import BandBuilder, BandCell, BandRow, SheetBands, YearColumns
+from .content import NumberContent, fill_template, unknown_field
 from .context import Context, Root, Scope, UnknownField, placeholders
 from .graphics import GraphicContent
 from .measure import Measurer, measure_rows
@@ -68,10 +68,10 @@ def compose(
     info = layout.document
     place = _place(loaded, None)
     return DocumentPlan(
-        title=render(ctx, info.title, place),
-        subject=render(ctx, info.subject, place),
-        author=render(ctx, info.author, place),
-        keywords=[render(ctx, k, place) for k in info.keywords],
+        title=fill_template(ctx, info.title, place),
+        subject=fill_template(ctx, info.subject, place),
+        author=fill_template(ctx, info.author, place),
+        keywords=[fill_template(ctx, k, place) for k in info.keywords],
         language=info.language,
         page=page,
         header=furniture["header"],
@@ -123,7 +123,7 @@ def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: in
         starts.append(len(rows))
         rows.extend(_plan_row(r) for r in page_rows)
     sheet = built.sheet
-    title = render(ctx, sheet.title or sheet.name, _place(loaded, index))
+    title = fill_template(ctx, sheet.title or sheet.name, _place(loaded, index))
     # bookmark levels as the layout gives them may skip (a sheet whose only
     # bookmarks are level-2 groups): number them densely under the sheet's own
     levels = {level: rank for rank, level in enumerate(sorted({e[2] for e in paged.outline}), start=1)}
@@ -191,7 +191,7 @@ def _header_footer(
     texts = {}
     for slot in ("left", "center", "right"):
         slot_place = replace(place, field=f"{place.field}.{slot}")
-        text = render(ctx, getattr(spec, slot), slot_place)
+        text = fill_template(ctx, getattr(spec, slot), slot_place)
         problem = glyph_problem(face, _sample(text))
         if problem:
             raise InputError([_unprintable_at(ctx, face, getattr(spec, slot)) or slot_place.issue(problem)])
@@ -253,7 +253,7 @@ def _longest_field(ctx: Context, templates: list[str]) -> tuple[Loc, str] | None
     return max(_printed_fields(ctx, templates), key=lambda field: len(field[1]), default=None)
 
 
-def _plan_row(row: BRow) -> Row:
+def _plan_row(row: BandRow) -> Row:
     cells = []
     for c in row.cells:
         number = c.content if isinstance(c.content, NumberContent) else None
@@ -281,11 +281,11 @@ def _plan_row(row: BRow) -> Row:
     return Row(height=row.height, cells=cells, tag=row.tag, repeat=row.repeat, continued=row.continued)
 
 
-def _link_charts(title_rows: list[BRow], rows: list[BRow]) -> None:
+def _link_charts(title_rows: list[BandRow], rows: list[BandRow]) -> None:
     """Give each chart the sheet cells that print its figures (the first cell printing each), so
     the workbook's chart reads them; a figure printed nowhere on the sheet stays a plain value."""
     where: dict[tuple[int, str], tuple[int, int]] = {}
-    charts: list[BCell] = []
+    charts: list[BandCell] = []
     for r, row in enumerate(title_rows + rows):
         for c in row.cells:
             if isinstance(c.content, NumberContent) and c.content.key is not None:

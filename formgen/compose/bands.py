@@ -33,13 +33,16 @@ from ..plan import CellStyle, Graphic, RowTag
 from ..records.model import LOGIC_STAGES, LogicModel, WithYears
 from ..yamlsource import Loc
 from .compute import compute, partial_notes
-from .content import Content, TextContent, cell_content, figure_content, render, text_paragraphs, unknown_field
+from .content import Content, TextContent, cell_content, figure_content, fill_template, text_paragraphs, unknown_field
 from .context import Context, Items, UnknownField
 from .graphics import GraphicContent, chart_content, image_content, tiles_content
 
 
 @dataclass
-class BCell:
+class BandCell:
+    """A cell while it is composed: its content, then its lines and the height they need once
+    measured; the plan's :class:`~formgen.plan.Cell` is made from it."""
+
     col: int
     colspan: int
     rowspan: int
@@ -73,8 +76,10 @@ class BCell:
 
 
 @dataclass
-class BRow:
-    cells: list[BCell]
+class BandRow:
+    """A grid row while it is composed: its cells, sized by measuring, cut by pagination."""
+
+    cells: list[BandCell]
     height: float = 0.0
     min_height: float = 0.0
     fixed: bool = False
@@ -94,7 +99,7 @@ class BRow:
 
 @dataclass
 class Band:
-    rows: list[BRow]
+    rows: list[BandRow]
     keep: bool = True
     keep_with_next: bool = False
     header: Band | None = None
@@ -114,7 +119,7 @@ class SheetBands:
     sheet: Sheet
     columns: list[float]
     """widths in points"""
-    title_rows: list[BRow]
+    title_rows: list[BandRow]
     bands: list[Band]
     repeat_only: list[Band] = field(default_factory=list)
     """bands printed only as repeated headers (a group's 「（続き）」 rows): measured with the rest"""
@@ -163,14 +168,14 @@ class BandBuilder:
     def style(self, name: str) -> CellStyle:
         return self.loaded.styles[name]
 
-    def rows(self, specs: Rows, ctx: Context, loc: Loc) -> list[BRow]:
+    def rows(self, specs: Rows, ctx: Context, loc: Loc) -> list[BandRow]:
         """Lay the cells of ``specs`` on the grid, left to right, skipping columns covered from above."""
         expanded = expand_rows(specs, loc)
         occupied: list[set[int]] = [set() for _ in expanded]
-        out: list[BRow] = []
+        out: list[BandRow] = []
         for r, spec in enumerate(expanded):
             row_ctx = self.at_year(ctx, spec.year) if spec.year is not None else ctx
-            row = BRow([])
+            row = BandRow([])
             col = 0
             for cell_loc, cell, cell_ctx in self._expand(spec, row_ctx):
                 while col in occupied[r]:
@@ -179,7 +184,7 @@ class BandBuilder:
                 content = self.content(cell, cell_ctx, style, self.place(cell_loc))
                 label = cell.label is not None
                 row.cells.append(
-                    BCell(col, cell.span, cell.rows, style, content, cell.align, repeat=label, header=label)
+                    BandCell(col, cell.span, cell.rows, style, content, cell.align, repeat=label, header=label)
                 )
                 for below in range(r + 1, min(r + cell.rows, len(expanded))):
                     occupied[below].update(range(col, col + cell.span))
@@ -228,11 +233,11 @@ class BandBuilder:
                 out.append((row.loc + (i,), item, ctx))
         return out
 
-    def full_width_text(self, text: str, style_name: str, loc: Loc) -> BRow:
+    def full_width_text(self, text: str, style_name: str, loc: Loc) -> BandRow:
         place = self.place(loc)
-        content = TextContent(text_paragraphs(render(self.ctx, text, place)), place)
+        content = TextContent(text_paragraphs(fill_template(self.ctx, text, place)), place)
         style = self.style(style_name)
-        return BRow([BCell(0, self.ncols, 1, style, content)], min_height=style.min_height)
+        return BandRow([BandCell(0, self.ncols, 1, style, content)], min_height=style.min_height)
 
     def items(self, path: str, loc: Loc) -> tuple[list[Any], Loc | None]:
         try:
@@ -279,7 +284,7 @@ class BandBuilder:
         if isinstance(block, NoteBlock):
             return [Band([self.full_width_text(block.text, block.style, loc + ("text",))], keep=block.keep_together)]
         if isinstance(block, SpacerBlock):
-            return [Band([BRow([], min_height=block.height * MM, fixed=True)], keep=True)]
+            return [Band([BandRow([], min_height=block.height * MM, fixed=True)], keep=True)]
         if isinstance(block, PageBreakBlock):
             return [Band([], page_break=True)]
         if isinstance(block, FieldsBlock):
@@ -298,19 +303,22 @@ class BandBuilder:
         style = self.style(block.style)
         content = cell_content(cell, self.ctx, style.number_format, place)
         if block.label is None:
-            return Band([BRow([BCell(0, self.ncols, 1, style, content)])], keep=block.keep_together)
+            return Band([BandRow([BandCell(0, self.ncols, 1, style, content)])], keep=block.keep_together)
         label_style = self.style(block.label_style)
         label_place = self.place(loc + ("label",))
-        label = TextContent(text_paragraphs(render(self.ctx, block.label, label_place)), label_place)
+        label = TextContent(text_paragraphs(fill_template(self.ctx, block.label, label_place)), label_place)
         if block.label_position == "top":
             rows = [
-                BRow([BCell(0, self.ncols, 1, label_style, label, repeat=True)]),
-                BRow([BCell(0, self.ncols, 1, style, content)]),
+                BandRow([BandCell(0, self.ncols, 1, label_style, label, repeat=True)]),
+                BandRow([BandCell(0, self.ncols, 1, style, content)]),
             ]
             return Band(rows, keep=block.keep_together)
         span = block.label_span
-        row = BRow(
-            [BCell(0, span, 1, label_style, label, repeat=True), BCell(span, self.ncols - span, 1, style, content)]
+        row = BandRow(
+            [
+                BandCell(0, span, 1, label_style, label, repeat=True),
+                BandCell(span, self.ncols - span, 1, style, content),
+            ]
         )
         return Band([row], keep=block.keep_together)
 
@@ -371,7 +379,7 @@ class BandBuilder:
                 band = Band(self.rows(block.row, ictx, loc + ("row",)), keep=True, header=item_header)
                 _tag(band.rows, RowTag(b, "table", "item", items=block.items, item=index, card=card))
                 if block.item_bookmark:
-                    title = render(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
+                    title = fill_template(ictx, block.item_bookmark, self.place(loc + ("item_bookmark",)))
                     band.outline.append((2, title))
                 bands.append(band)
             if block.group_total:
@@ -434,9 +442,9 @@ class BandBuilder:
             bands.append(body)
         return bands
 
-    def _logic_rows(self, block: LogicModelBlock, model: LogicModel, ctx: Context, loc: Loc) -> list[BRow]:
+    def _logic_rows(self, block: LogicModelBlock, model: LogicModel, ctx: Context, loc: Loc) -> list[BandRow]:
         nrows = len(model.projects)
-        rows = [BRow([]) for _ in range(nrows)]
+        rows = [BandRow([]) for _ in range(nrows)]
         col = 0
         for c, spec in enumerate(block.columns):
             cell_loc = loc + ("columns", c)
@@ -455,10 +463,10 @@ class BandBuilder:
             for r, span, text in spans:
                 data_place = ctx.place_of(ctx.scopes[0].loc + (stage,)) if ctx.scopes[0].loc is not None else place
                 content = TextContent(text_paragraphs(text, spec.bullet), data_place, prose=True)
-                rows[r].cells.append(BCell(col, spec.span, min(span, nrows - r), style, content, spec.align))
+                rows[r].cells.append(BandCell(col, spec.span, min(span, nrows - r), style, content, spec.align))
                 covered = r + span
             for r in range(covered, nrows):  # a column left short still gets its grid cells
-                rows[r].cells.append(BCell(col, spec.span, 1, style, TextContent([], place)))
+                rows[r].cells.append(BandCell(col, spec.span, 1, style, TextContent([], place)))
             col += spec.span
         for row in rows:
             row.cells.sort(key=lambda c: c.col)
@@ -469,7 +477,7 @@ PIXEL = 0.75
 """one screen pixel at 96 dpi, in points: spreadsheets size columns in whole pixels"""
 
 
-def _tag(rows: list[BRow], tag: RowTag) -> None:
+def _tag(rows: list[BandRow], tag: RowTag) -> None:
     """Say what the rows are part of; rows a table has tagged already keep their tag."""
     for row in rows:
         if row.tag is None:

@@ -114,7 +114,7 @@ def _same(value: Any, wanted: Any, outer: Context) -> bool:
     if isinstance(wanted, bool) or isinstance(value, bool):
         return value is wanted
     if isinstance(wanted, str):
-        wanted, _ = outer.render(wanted)
+        wanted, _ = outer.fill(wanted)
     as_text = "" if value is MISSING else display(value)  # a choice displays as its value
     number, other = _as_number(value), _as_number(wanted)
     if number is not None and other is not None:

@@ -54,14 +54,14 @@ def unknown_field(place: Place, exc: UnknownField) -> LayoutError:
     return LayoutError([place.issue(f"there is no field {exc.path!r} here; available: {shown}")])
 
 
-def render(ctx: Context, template: str, place: Place, missing: str | None = None) -> str:
+def fill_template(ctx: Context, template: str, place: Place, missing: str | None = None) -> str:
     """A template filled from ``ctx``; an unknown field is a layout error at ``place``.
 
     With ``missing``, a template naming a field that has no value gives ``missing``
     instead (cells); without, such a field just prints as nothing (headings, notes).
     """
     try:
-        text, was_missing = ctx.render(template)
+        text, was_missing = ctx.fill(template)
     except UnknownField as exc:
         raise unknown_field(place, exc) from None
     return missing if was_missing and missing is not None else text
@@ -71,7 +71,7 @@ def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: 
     """The content of ``cell`` in context; ``place`` is the cell's place in the layout."""
     template = cell.label if cell.label is not None else cell.text
     if template is not None:
-        text = render(ctx, template, place, missing=cell.missing or "")
+        text = fill_template(ctx, template, place, missing=cell.missing or "")
         return TextContent(text_paragraphs(text, cell.bullet), place)
     if cell.value is None:
         return TextContent([], place)

@@ -233,7 +233,7 @@ class Context:
             return Place("(record)", None, format_loc(loc))
         return source.place(loc)
 
-    def render(self, template: str, *, missing: str = "") -> tuple[str, bool]:
+    def fill(self, template: str, *, missing: str = "") -> tuple[str, bool]:
         """Fill ``{path}`` placeholders; returns (text, whether any value was missing)."""
         was_missing = False
 

@@ -20,7 +20,7 @@ from ..layout.model import MM, CellSpec
 from ..plan import TILE_GAP, CellStyle, ChartSeries, Graphic, Tile
 from ..records.values import Percent
 from ..sdg import COLORS, TITLES, title
-from .content import render, unknown_field
+from .content import fill_template, unknown_field
 from .context import Context, UnknownField
 
 TARGET_COLOR = "9DC3E6"
@@ -46,7 +46,7 @@ class GraphicContent:
 def image_content(cell: CellSpec, ctx: Context, place: Place, images: dict[str, Any]) -> GraphicContent:
     picture = images[cell.image or ""]
     aspect = picture.height / picture.width
-    alt = render(ctx, cell.alt or "", place)
+    alt = fill_template(ctx, cell.alt or "", place)
     width = cell.width * MM if cell.width is not None else None
     height = cell.height * MM if cell.height is not None else None
     if width is None and height is not None:
@@ -68,7 +68,7 @@ def tiles_content(cell: CellSpec, ctx: Context, place: Place, face: FontFace) ->
     pad = size * 0.06
     widest = max((face.width(line, 1.0) for g in goals for line in TITLES[g]), default=1.0)
     tiles = [Tile(g, COLORS[g], TITLES[g]) for g in goals]
-    alt = render(ctx, cell.alt, place) if cell.alt else "SDGs " + "、".join(f"{g} {title(g)}" for g in goals)
+    alt = fill_template(ctx, cell.alt, place) if cell.alt else "SDGs " + "、".join(f"{g} {title(g)}" for g in goals)
     graphic = Graphic(
         "sdg",
         alt,
@@ -102,11 +102,11 @@ def chart_content(
             value = _figure(found.value)
             series[name].append(value)
             keys[name].append((id(found.owner), path.rsplit(".", 1)[-1]) if value is not None else None)
-    unit = render(ctx, spec.unit, place)
+    unit = fill_template(ctx, spec.unit, place)
     colors = {"目標": TARGET_COLOR, "実績": ACTUAL_COLOR}
     graphic = Graphic(
         "chart",
-        render(ctx, cell.alt, place) if cell.alt else _chart_alt(categories, series, unit),
+        fill_template(ctx, cell.alt, place) if cell.alt else _chart_alt(categories, series, unit),
         0.0,
         spec.height * MM,
         categories=categories,

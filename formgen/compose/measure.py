@@ -14,7 +14,7 @@ from ..layout.load import LoadedLayout
 from ..layout.model import MM
 from ..linebreak import TooNarrow, break_paragraph
 from ..plan import CellStyle
-from .bands import BCell, BRow
+from .bands import BandCell, BandRow
 from .content import NumberContent
 from .graphics import GraphicContent, fit
 
@@ -58,7 +58,7 @@ class Measurer:
                 self._lines[key] = found
         return found
 
-    def cell(self, cell: BCell, width: float) -> None:
+    def cell(self, cell: BandCell, width: float) -> None:
         """Fill ``cell.lines`` and ``cell.need`` for a cell ``width`` points wide (padding included)."""
         style = cell.style
         face = self.loaded.face(style)
@@ -129,7 +129,7 @@ def lines_fitting(style: CellStyle, height: float, open_top: bool = False) -> in
     return max(0, int(math.floor(room / style.leading + 1e-9)))
 
 
-def size_rows(rows: list[BRow]) -> None:
+def size_rows(rows: list[BandRow]) -> None:
     """Each row as tall as its tallest cell; cells spanning rows spread what they lack evenly."""
     for row in rows:
         if row.fixed:
@@ -149,7 +149,7 @@ def size_rows(rows: list[BRow]) -> None:
         row.height = quantize(row.height)
 
 
-def measure_rows(measurer: Measurer, rows: list[BRow], columns: list[float]) -> list[InputError]:
+def measure_rows(measurer: Measurer, rows: list[BandRow], columns: list[float]) -> list[InputError]:
     """Measure every cell and size the rows; the cells that cannot be measured are returned."""
     problems: list[InputError] = []
     for row in rows:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import LayoutError, Place
 from ..records.narrative import KEPT_WITH_NEXT
-from .bands import Band, BCell, BRow
+from .bands import Band, BandCell, BandRow
 from .content import NumberContent, TextContent
 from .measure import ROW_STEP, lines_fitting, quantize, size_rows, text_height
 
@@ -31,33 +31,33 @@ the page empty; otherwise it is split between lines"""
 
 @dataclass
 class Paged:
-    pages: list[list[BRow]]
+    pages: list[list[BandRow]]
     outline: list[tuple[int, int, int, str]]
     """(page, row within the page, level, title)"""
 
 
-def _height(rows: list[BRow]) -> float:
+def _height(rows: list[BandRow]) -> float:
     return sum(r.height for r in rows)
 
 
-def _copy_rows(rows: list[BRow]) -> list[BRow]:
+def _copy_rows(rows: list[BandRow]) -> list[BandRow]:
     """Header rows printed again at the top of a page: copies, marked as such."""
     return [replace(r, cells=[replace(c, copy=True) for c in r.cells], repeat=True) for r in rows]
 
 
-def _lines_from(cell: BCell, n: int) -> tuple[tuple[int, str, int], ...]:
+def _lines_from(cell: BandCell, n: int) -> tuple[tuple[int, str, int], ...]:
     """The paragraph starts of a cell's lines from line ``n`` on, numbered from there."""
     return tuple((line - n, kind, mark) for line, kind, mark in cell.paragraphs if line >= n)
 
 
-def _filler(cell: BCell, rowspan: int) -> BCell:
+def _filler(cell: BandCell, rowspan: int) -> BandCell:
     """An empty cell keeping the grid's borders where a text has already ended."""
     return replace(
         cell, rowspan=rowspan, content=TextContent([], cell.content.place), lines=[], paragraphs=(), need=0.0
     )
 
 
-def line_marks(cell: BCell) -> list[tuple[int, bool]]:
+def line_marks(cell: BandCell) -> list[tuple[int, bool]]:
     """For each line of a cell: its paragraph (the first line of each starts one; lines before
     the first start go on with the paragraph of the cell above) and whether that paragraph keeps
     with what follows (a 【n】 title, ○ heading, dated line)."""
@@ -95,7 +95,7 @@ def good_cut(marks: list[tuple[int, bool]], n: int) -> int:
     return max(0, n)
 
 
-def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict: bool) -> tuple[BCell, BCell]:
+def _split_cell(cell: BandCell, head_span: int, tail_span: int, room: float, strict: bool) -> tuple[BandCell, BandCell]:
     """Divide a cell crossing a cut: the lines that fit in ``room`` above it (cut where a reader
     expects, unless not ``strict``), the rest below."""
     n = lines_fitting(cell.style, room, cell.open_top)
@@ -125,7 +125,7 @@ def _split_cell(cell: BCell, head_span: int, tail_span: int, room: float, strict
     return head, tail
 
 
-def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float, min_lines: int, strict: bool) -> bool:
+def _inside_cut_useful(rows: list[BandRow], tops: list[float], j: int, y: float, min_lines: int, strict: bool) -> bool:
     """Whether cutting inside row ``j`` at ``y`` moves text sensibly: the longest text crossing the
     cut keeps ``min_lines`` lines above it (fewer if it has fewer), cut where a reader expects."""
     best_total, best_fit = 0, 0
@@ -145,15 +145,15 @@ def _inside_cut_useful(rows: list[BRow], tops: list[float], j: int, y: float, mi
     return best_fit >= min(max(min_lines, 2 if below_title else 1), best_total)
 
 
-def _drawn_from(rows: list[BRow], j: int) -> int | None:
+def _drawn_from(rows: list[BandRow], j: int) -> int | None:
     """The first row of a drawn cell (picture, tiles, chart) that covers row ``j``, if any."""
     firsts = [a for a, row in enumerate(rows[: j + 1]) for c in row.cells if c.graphic and a + c.rowspan > j]
     return min(firsts, default=None)
 
 
 def split_rows(
-    rows: list[BRow], y: float, min_lines: int = 1, strict: bool = True
-) -> tuple[list[BRow], list[BRow]] | None:
+    rows: list[BandRow], y: float, min_lines: int = 1, strict: bool = True
+) -> tuple[list[BandRow], list[BandRow]] | None:
     """Cut ``rows`` so the first part is at most ``y`` tall; None when nothing can go above the cut.
 
     ``strict``: where a reader expects — not right below a title row, not leaving a line alone,
@@ -177,11 +177,11 @@ def split_rows(
         if j == 0:
             return None
         y = tops[j]
-    head: list[BRow] = [_empty_like(r) for r in rows[:j]]
-    tail: list[BRow] = [_empty_like(r) for r in rows[j:]]
+    head: list[BandRow] = [_empty_like(r) for r in rows[:j]]
+    tail: list[BandRow] = [_empty_like(r) for r in rows[j:]]
     if inside:
-        head.append(BRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=rows[j].continued))
-        tail[0] = BRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=True)
+        head.append(BandRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=rows[j].continued))
+        tail[0] = BandRow([], tag=rows[j].tag, repeat=rows[j].repeat, continued=True)
     for a, row in enumerate(rows):
         for c in row.cells:
             b = a + c.rowspan - 1
@@ -202,11 +202,13 @@ def split_rows(
     return head, tail
 
 
-def _empty_like(row: BRow) -> BRow:
-    return BRow([], min_height=row.min_height, fixed=row.fixed, tag=row.tag, repeat=row.repeat, continued=row.continued)
+def _empty_like(row: BandRow) -> BandRow:
+    return BandRow(
+        [], min_height=row.min_height, fixed=row.fixed, tag=row.tag, repeat=row.repeat, continued=row.continued
+    )
 
 
-def _drop_empty_rows(rows: list[BRow]) -> None:
+def _drop_empty_rows(rows: list[BandRow]) -> None:
     """Remove rows a cut left with no height (a workbook would hide them, or LibreOffice print them
     at the default height); cells spanning them span one row fewer."""
     k = 0
@@ -296,7 +298,7 @@ class _Pages:
     """The pages being filled: their rows, the outline entries, the room used on the last page."""
 
     def __init__(self) -> None:
-        self.pages: list[list[BRow]] = [[]]
+        self.pages: list[list[BandRow]] = [[]]
         self.outline: list[tuple[int, int, int, str]] = []
         self.used = 0.0
         self.top_rows = 0
@@ -306,7 +308,7 @@ class _Pages:
     def at_top(self) -> bool:
         return len(self.pages[-1]) == self.top_rows
 
-    def place(self, rows: list[BRow], band_outline: list[tuple[int, str]]) -> None:
+    def place(self, rows: list[BandRow], band_outline: list[tuple[int, str]]) -> None:
         for level, title in band_outline:
             self.outline.append((len(self.pages) - 1, len(self.pages[-1]), level, title))
         self.pages[-1].extend(rows)
@@ -413,11 +415,11 @@ class Paginator:
         return False
 
 
-def cap_rows(rows: list[BRow]) -> list[BRow]:
+def cap_rows(rows: list[BandRow]) -> list[BandRow]:
     """Spread rows taller than a spreadsheet row over several rows, merging the cells beside."""
     if all(r.height <= MAX_ROW + EPS for r in rows):
         return rows
-    out: list[BRow] = []
+    out: list[BandRow] = []
     for row in rows:
         if row.height <= MAX_ROW + EPS:
             out.append(row)
@@ -430,7 +432,7 @@ def cap_rows(rows: list[BRow]) -> list[BRow]:
             # into equal rows and merge every cell of it over them
             parts = math.ceil(row.height / MAX_ROW)
             tall = {}
-        new_rows = [BRow([], tag=row.tag, repeat=row.repeat, continued=row.continued or p > 0) for p in range(parts)]
+        new_rows = [BandRow([], tag=row.tag, repeat=row.repeat, continued=row.continued or p > 0) for p in range(parts)]
         for c in row.cells:
             if id(c) in tall:
                 k = per_row[id(c)]

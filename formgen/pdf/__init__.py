@@ -1,5 +1,5 @@
 """PDF writer (stage 5 of the pipeline): the plan drawn with embedded subset fonts."""
 
-from .writer import Drawn, PdfRenderer, draw_pdf, render_pdf
+from .writer import DrawnPages, PdfRenderer, draw_pages, write_pdf
 
-__all__ = ["Drawn", "PdfRenderer", "draw_pdf", "render_pdf"]
+__all__ = ["DrawnPages", "PdfRenderer", "draw_pages", "write_pdf"]

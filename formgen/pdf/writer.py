@@ -24,7 +24,7 @@ from .structure import Node, SheetTagger
 
 
 @dataclass
-class Drawn:
+class DrawnPages:
     """A document's pages as drawn, its structure, and what is needed to number and embed them elsewhere."""
 
     page: PageSetup
@@ -40,7 +40,7 @@ class Drawn:
     pdf: bytes = b""
     """the document's own PDF, once written: the year's book copies its pages and structure"""
 
-    def for_book(self, pdf: bytes) -> Drawn:
+    def for_book(self, pdf: bytes) -> DrawnPages:
         """What the book needs of a document written as ``pdf``: its pages' bookmarks, pictures and
         glyphs, not their drawing or structure (the book copies those from the PDF)."""
         pages = [PageBody(marks=body.marks, images=body.images) for body in self.pages]
@@ -65,7 +65,7 @@ class PdfRenderer:
             embedded = self.fonts[key] = EmbeddedFont(face, key)
         return embedded
 
-    def face(self, plan: DocumentPlan | Drawn, style: CellStyle) -> FontFace:
+    def face(self, plan: DocumentPlan | DrawnPages, style: CellStyle) -> FontFace:
         spec = plan.fonts[style.font]
         path = spec.bold if style.bold and spec.bold else spec.regular
         face = self._faces.get(path)
@@ -83,12 +83,12 @@ class PdfRenderer:
         level: int = 0,
         title: str | None = None,
         links: dict[int, int] | None = None,
-    ) -> Drawn:
+    ) -> DrawnPages:
         """Draw every page of ``plan``, numbered from ``first_page`` of ``total_pages``; with
         ``title``, the document gets a bookmark (and a Part in the structure) of its own.
         ``links``: item of the contents table → its page (the book's contents). Returns the
         pages as drawn, so that the book can reuse them."""
-        drawn = Drawn(plan.page, plan.header, plan.footer, plan.styles, plan.fonts)
+        drawn = DrawnPages(plan.page, plan.header, plan.footer, plan.styles, plan.fonts)
         for sheet in plan.sheets:
             tagger = SheetTagger(sheet, drawn.structure)
             drawer = PageDrawer(plan, sheet, tagger, lambda s: self.face(plan, s), self.font, links)
@@ -97,7 +97,9 @@ class PdfRenderer:
         drawn.glyphs = {str(font.face.path): dict(font.unicode_of) for font in self.fonts.values()}
         return drawn
 
-    def pages(self, drawn: Drawn, first_page: int, total: int, level: int = 0, titles: list[str] | None = None) -> None:
+    def pages(
+        self, drawn: DrawnPages, first_page: int, total: int, level: int = 0, titles: list[str] | None = None
+    ) -> None:
         """Put pages drawn before (by this or another renderer) into this PDF, with page numbers.
         ``titles`` are bookmarks at the first page, outermost first, ending one level above
         ``level``; the document's structure goes in as a Part titled with the last of them."""
@@ -127,7 +129,7 @@ class PdfRenderer:
         else:
             assembly.structure.kids.extend(drawn.structure.kids)
 
-    def _header_footer(self, plan: Drawn, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
+    def _header_footer(self, plan: DrawnPages, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
         """The running header or footer, an artifact (pagination) the structure leaves out."""
         style = plan.styles[spec.style]
         face = self.face(plan, style)
@@ -161,18 +163,18 @@ class PdfRenderer:
         return self.assembly.write(list(self.fonts.values()))
 
 
-def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, Drawn]:
+def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, DrawnPages]:
     renderer = PdfRenderer(plan.title, plan.author, plan.subject, plan.keywords, plan.language)
     return renderer, renderer.document(plan, 1, plan.pages)
 
 
-def draw_pdf(plan: DocumentPlan) -> Drawn:
+def draw_pages(plan: DocumentPlan) -> DrawnPages:
     """What the year's book needs of one record's PDF, without keeping the PDF itself."""
-    return render_pdf(plan)[1]
+    return write_pdf(plan)[1]
 
 
-def render_pdf(plan: DocumentPlan) -> tuple[bytes, Drawn]:
-    """The PDF of one record's plan, and what the year's book needs of it (see Drawn.for_book)."""
+def write_pdf(plan: DocumentPlan) -> tuple[bytes, DrawnPages]:
+    """The PDF of one record's plan, and what the year's book needs of it (see DrawnPages.for_book)."""
     renderer, drawn = _draw(plan)
     pdf = renderer.save()
     return pdf, drawn.for_book(pdf)
