@@ -162,6 +162,12 @@ def test_sheet_names_are_unique_and_valid(workbook: openpyxl.Workbook) -> None:
     assert all(len(n) <= 31 and not set(n) & set(":\\/?*[]") for n in names)
 
 
+def test_the_workbook_opens_on_its_first_sheet_at_a1(workbook: openpyxl.Workbook) -> None:
+    assert workbook.active.title == "施策評価票"
+    assert [ws.title for ws in workbook if ws.sheet_view.tabSelected] == ["施策評価票"]
+    assert all(ws.sheet_view.selection[0].activeCell == "A1" for ws in workbook)
+
+
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     risky = ["=SUM(A1:A3)", "+81-3-1234", "-1+1", "@cmd"]
     text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f'vision: "{risky[0]}"')
