@@ -36,8 +36,8 @@ def main() -> None:
     from formgen.compose import compose
     from formgen.config.load import load_config
     from formgen.datafiles import describe, load
-    from formgen.pdf import write_pdf
-    from formgen.xlsx import write_xlsx
+    from formgen.writers.pdf import write_pdf
+    from formgen.writers.xlsx import write_xlsx
 
     imports = (time.perf_counter() - start) * 1000
     config = load_config(ROOT / "formgen.yaml")

@@ -18,8 +18,8 @@ from .config.model import Words
 from .eras import FiscalYear
 from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
-from .pdf import DrawnPages, PdfRenderer
 from .records.model import Numbered, PolicyArea
+from .writers.pdf import DrawnPages, PdfRenderer
 
 BOOK_LAYOUT_FILE = "book.yaml"
 

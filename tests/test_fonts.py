@@ -15,7 +15,7 @@ from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
 from conftest import FONTS
 from formgen.errors import FontError
 from formgen.fonts import read_face
-from formgen.pdf.subset import subset
+from formgen.writers.pdf.subset import subset
 
 SHIPPED = sorted(FONTS.glob("*.ttf"))
 

@@ -71,8 +71,7 @@ def test_the_readme_map_names_every_module() -> None:
     start = readme.index("```\nformgen/")
     block = readme[start : readme.index("```\n", start + 4)]
     package = ROOT / "formgen"
-    names = {p.name for p in package.glob("*.py") if p.name != "__init__.py"}
-    names |= {p.name + "/" for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    names |= {p.name for p in package.glob("*/*.py") if p.name != "__init__.py"}
+    names = {p.name for p in package.rglob("*.py") if p.name != "__init__.py"}
+    names |= {p.parent.name + "/" for p in package.rglob("__init__.py") if p.parent != package}
     missing = sorted(n for n in names if n not in block)
     assert missing == [], f"not in the README's map: {missing}"

@@ -85,7 +85,7 @@ def test_a_row_too_small_is_caught(built: Built, tmp_path: Path) -> None:
     """The check above can fail: shrink the tallest text row and LibreOffice cuts it off."""
     from dataclasses import replace
 
-    from formgen.xlsx import write_xlsx
+    from formgen.writers.xlsx import write_xlsx
 
     sheet = built.plan.sheets[0]
     tallest = max(range(len(sheet.rows)), key=lambda i: sheet.rows[i].height)

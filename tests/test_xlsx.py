@@ -234,7 +234,7 @@ def test_the_writer_fails_rather_than_drop_a_cell(built: Built) -> None:
     turns that into an error instead of a workbook without the cell."""
     import copy
 
-    from formgen.xlsx import WorkbookRefused, write_xlsx
+    from formgen.writers.xlsx import WorkbookRefused, write_xlsx
 
     plan = copy.deepcopy(built.plan)
     cell = next(c for row in plan.sheets[0].rows for c in row.cells if c.number is None and c.text)

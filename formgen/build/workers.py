@@ -20,10 +20,10 @@ from ..config.load import Config, default_config, load_config
 from ..datafiles import area_line, load
 from ..documents import Document, load_documents, outputs
 from ..errors import BuildError, FormgenError
-from ..pdf import DrawnPages, draw_pages, write_pdf
 from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
-from ..xlsx import write_xlsx
+from ..writers.pdf import DrawnPages, draw_pages, write_pdf
+from ..writers.xlsx import write_xlsx
 from .inputs import BuildOptions
 from .stale import AreaTask, DocumentJob
 

@@ -1,9 +1,9 @@
 """PDF writer (stage 5 of the pipeline): the plan drawn as a tagged, archival PDF.
 
-Every page is drawn once (:mod:`formgen.pdf.page`) with its content marked for
-the structure tree (:mod:`formgen.pdf.structure`); a document's pages, tree,
+Every page is drawn once (:mod:`formgen.writers.pdf.page`) with its content marked for
+the structure tree (:mod:`formgen.writers.pdf.structure`); a document's pages, tree,
 bookmarks and links are then assembled into PDF objects
-(:mod:`formgen.pdf.assemble`): PDF/A-2a and PDF/UA-1, deterministic bytes
+(:mod:`formgen.writers.pdf.assemble`): PDF/A-2a and PDF/UA-1, deterministic bytes
 (dates from SOURCE_DATE_EPOCH). The year's book reuses the pages and trees the
 areas drew for their own PDFs.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..fonts import FontFace, read_face
-from ..plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
-from ..publish import document_time
+from ...fonts import FontFace, read_face
+from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
+from ...publish import document_time
 from .archive import DocumentInfo
 from .assemble import Assembly, Foreign, ForeignPart, PageOut
 from .embed import EmbeddedFont

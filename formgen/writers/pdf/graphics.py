@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..fonts import FontFace
-from ..plan import Graphic, tile_positions
+from ...fonts import FontFace
+from ...plan import Graphic, tile_positions
 from .embed import EmbeddedFont
 
 GRID = "D9D9D9"

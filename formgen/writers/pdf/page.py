@@ -2,7 +2,7 @@
 
 Fills, then text, then borders, so lines are never covered. Fills and borders
 are artifacts; text and drawings are marked content whose MCIDs the structure
-tree (:mod:`formgen.pdf.structure`) points at, or artifacts when they repeat
+tree (:mod:`formgen.writers.pdf.structure`) points at, or artifacts when they repeat
 what was said before (a table's header on a continued page, a label printed
 again, a sheet's title rows after its first page).
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from ..fonts import FontFace
-from ..plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
+from ...fonts import FontFace
+from ...plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
 from .embed import COMPRESSION, EmbeddedFont
 from .graphics import Pen, chart_ops, tiles_ops
 from .structure import AnnotRef, Flow, Marked, Node, SheetTagger

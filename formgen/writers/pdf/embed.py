@@ -3,7 +3,7 @@
 Each face used in a PDF becomes one font: text is encoded as two-byte glyph
 ids, the ToUnicode map holds UTF-16 (surrogate pairs included, so 𩸽 U+29E3D
 extracts whole), and the embedded program is a subset without hinting
-(:mod:`formgen.pdf.subset`), which halves the size of Japanese outlines.
+(:mod:`formgen.writers.pdf.subset`), which halves the size of Japanese outlines.
 What PDF/A asks of fonts holds: embedded, with widths matching the program,
 a CIDToGIDMap, and a ToUnicode map for every glyph shown.
 """
@@ -19,7 +19,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from ..fonts import FontFace
+from ...fonts import FontFace
 from .subset import subset
 
 log = logging.getLogger(__name__)

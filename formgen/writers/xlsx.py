@@ -24,8 +24,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
-from .publish import document_time
+from ..plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
+from ..publish import document_time
 from .xlsx_drawings import ChartData, add_graphics
 
 DEFAULT_FONT_SIZE = 10.5

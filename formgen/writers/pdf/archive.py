@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from .. import __version__
+from ... import __version__
 from .embed import flate
 
 PRODUCER = f"formgen {__version__}"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from ..fonts import read_face
+from ...fonts import read_face
 
 DROPPED_TABLES = (
     "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "morx", "vhea", "vmtx", "VORG", "DSIG", "cmap", "post",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..plan import Cell, Row, RowTag, SheetPlan
+from ...plan import Cell, Row, RowTag, SheetPlan
 
 Kid = "Node | Marked | AnnotRef"
 
