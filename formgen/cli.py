@@ -270,6 +270,13 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> Fisc
     help="Build only this document of formgen.yaml (repeatable), e.g. --document project_sheet.",
 )
 @click.option("--force", is_flag=True, help="Rebuild every output even if its inputs have not changed.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait while another build writes the same folder (then stop, naming it).",
+)
 @reports_errors
 def build(
     year: FiscalYear | None,
@@ -284,6 +291,7 @@ def build(
     book: bool | None,
     documents: tuple[str, ...],
     force: bool,
+    wait: float,
 ) -> None:
     """Build the workbooks, PDFs, books and manifest of a year into out/<year>/.
 
@@ -310,10 +318,17 @@ def build(
         book=not areas if book is None else book,
         documents=documents,
         force=force,
+        wait=wait,
         config=project,
     )
     with _progress_bar() as progress:
         report = run_build(options, progress)
+    if report.rolled_back:
+        click.echo(
+            f"note: a build of {report.out_dir} had been stopped while putting its files in place; "
+            "its changes were rolled back before this build",
+            err=True,
+        )
     for path in report.written:
         log.info("wrote %s", path)
     for path in report.removed:

@@ -2,21 +2,31 @@
 
 Each file is first *staged*: written to a temporary file in its own folder,
 flushed to disk and given ordinary permissions (0644). Only when every file
-of a build is staged are they *committed*, each by an atomic rename over the
-old one. A build that fails discards its staged files, so every earlier
-output stays exactly as it was.
+of a build is staged are they *published*, all or nothing: a journal lists the
+changes and a backup of every file replaced or removed; the journal is deleted
+only when every change is made (the commit point). A failure rolls back at
+once, and a build killed while publishing is rolled back by the next build of
+the folder, which also removes every temporary file a killed build left.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import BuildError, InputError
+
+TEMP_PREFIX = ".~formgen-"
+"""starts the name of every file formgen writes besides its outputs (staged files, backups, the
+journal, the lock): a name no output and no ordinary user file has"""
+LOCK_NAME = TEMP_PREFIX + "lock"
 
 
 def document_time() -> datetime:
@@ -53,7 +63,7 @@ def stage(target: Path, data: bytes) -> Staged:
     """Write ``data`` next to ``target`` under a temporary name."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
     try:
@@ -108,3 +118,156 @@ def inside(folder: Path, path: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- publishing with a journal
+
+JOURNAL_FILE = ".~formgen-journal.json"
+
+
+def _rename(source: Path, target: Path) -> None:
+    """Every rename of publishing goes through here (atomic; tests inject failures here)."""
+    os.replace(source, target)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A second name for a file about to be replaced: its backup until the build is committed."""
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links: a copy does as well
+        shutil.copy2(source, target)
+
+
+def publish_all(folder: Path, staged: list[Staged], removed: list[Path]) -> None:
+    """Put every staged file in place and remove ``removed``, all or nothing.
+
+    A journal in ``folder`` lists every change and a backup (a hard link) of every file about to
+    be replaced or removed; only when every change is made is the journal deleted, which commits
+    the build. A failure rolls back at once; a build killed meanwhile is rolled back by the next
+    build of the folder (:func:`recover`). Raises :class:`BuildError` saying what failed."""
+    journal = folder / JOURNAL_FILE
+    entries = [_Change.of(folder, item.target, item.temporary) for item in staged]
+    gone = [_Change.of(folder, path, None) for path in removed if path.exists()]
+    _write_journal(journal, entries, gone)
+    step = ""
+    try:
+        for entry in entries + gone:
+            if entry.backup is not None:
+                step = f"{entry.target}: cannot keep a copy of the last build's file"
+                _link(folder / entry.target, folder / entry.backup)
+        for entry in entries:
+            step = f"{entry.target}: cannot put the new file in place"
+            _rename(folder / str(entry.temporary), folder / entry.target)
+        for entry in gone:
+            step = f"{entry.target}: cannot remove the file no longer made"
+            (folder / entry.target).unlink()
+        step = f"{journal.name}: cannot finish publishing"
+        journal.unlink()  # the commit point: from here on the new build stands
+    except OSError as exc:
+        restored = recover(folder)
+        state = "every file is as the last build left it" if restored else "the next build restores it"
+        raise BuildError(f"{folder / step}: {exc.strerror or exc}; nothing was published: {state}") from None
+    for entry in entries + gone:
+        if entry.backup is not None:
+            remove(folder / entry.backup)
+
+
+def recover(folder: Path) -> bool:
+    """Roll back a publishing that did not finish (its journal is still there): every replaced or
+    removed file gets its backup back, every new file goes. True when the folder is whole again."""
+    journal = folder / JOURNAL_FILE
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    try:
+        for entry in data.get("files", []) + data.get("removed", []):
+            _restore(folder, _Change(**entry))
+        journal.unlink()
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One change publishing makes, as the journal lists it (paths inside the folder)."""
+
+    target: str
+    temporary: str | None
+    """the staged file to put in place; None for a file removed"""
+    backup: str | None
+    """the last build's file, kept under this name until the build is committed"""
+
+    @classmethod
+    def of(cls, folder: Path, target: Path, temporary: Path | None) -> _Change:
+        backup = target.with_name(f"{TEMP_PREFIX}old-{uuid.uuid4().hex[:12]}-{target.name}")
+        return cls(
+            _inside(folder, target),
+            _inside(folder, temporary) if temporary is not None else None,
+            _inside(folder, backup) if target.exists() else None,
+        )
+
+
+def _inside(folder: Path, path: Path) -> str:
+    """``path`` relative to ``folder`` (either may be relative to the working folder)."""
+    return Path(os.path.relpath(path, folder)).as_posix()
+
+
+def _restore(folder: Path, entry: _Change) -> None:
+    target = folder / entry.target
+    temporary = folder / entry.temporary if entry.temporary else None
+    backup = folder / entry.backup if entry.backup else None
+    if backup is not None:
+        if backup.exists():
+            _rename(backup, target)  # the old file back (a no-op when still the same file)
+            remove(backup)
+    elif temporary is not None and not temporary.exists():
+        remove(target)  # a new file, already in place: gone again
+    if temporary is not None:
+        remove(temporary)
+
+
+def _write_journal(journal: Path, files: list[_Change], removed: list[_Change]) -> None:
+    content = {"files": [vars(c) for c in files], "removed": [vars(c) for c in removed]}
+    data = json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8")
+    item = stage(journal, data)
+    try:
+        _rename(item.temporary, journal)
+    except OSError as exc:
+        remove(item.temporary)
+        raise BuildError(f"{journal}: cannot write: {exc.strerror or exc}; nothing was published") from None
+    _sync_folder(journal.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the folder's new entries durable (a power cut after this keeps the journal)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sweep(folder: Path) -> bool:
+    """Before a build writes ``folder`` (holding its lock): roll back what a killed build left
+    half-published, and remove every temporary file a killed build left. Returns whether there
+    was a half-published build to roll back."""
+    interrupted = (folder / JOURNAL_FILE).exists()
+    if interrupted and not recover(folder):
+        raise BuildError(
+            f"{folder / JOURNAL_FILE}: an interrupted build's changes cannot be rolled back; "
+            "remove the folder's outputs and build again"
+        )
+    if folder.is_dir():
+        for path in folder.rglob(f"{TEMP_PREFIX}*"):
+            if path.is_file() and path.name not in (LOCK_NAME, JOURNAL_FILE):
+                remove(path)
+    return interrupted

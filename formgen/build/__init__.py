@@ -17,7 +17,7 @@ import time
 
 from ..datafiles import read_all
 from ..errors import BuildError
-from ..publish import inside
+from ..publish import inside, sweep
 from .inputs import (
     FORMATS,
     LAYOUT_FILE,
@@ -27,6 +27,7 @@ from .inputs import (
     documents_to_build,
     select_inputs,
 )
+from .lock import FolderLock
 from .publishing import publish, refuse_failures
 from .report import BuildReport
 from .stale import area_tasks, plan_build
@@ -57,11 +58,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if not inside(options.out_dir, year_dir):
         raise BuildError(f"{year_dir}: would be outside {options.out_dir}")
     contents = read_all(datafiles)
-    plan = plan_build(options, year, year_dir, documents, contents, every_area)
-    report = BuildReport(year, year_dir, len(datafiles))
-    tasks = area_tasks(options, plan, datafiles, contents, report)
-    results = build_areas(tasks, documents, options, progress)
-    refuse_failures(plan, tasks, results)
-    publish(options, plan, tasks, results, report)
+    with FolderLock(year_dir, options.wait):  # one build at a time writes the year's folder
+        rolled_back = sweep(year_dir)  # what a killed build left: rolled back, removed
+        plan = plan_build(options, year, year_dir, documents, contents, every_area)
+        report = BuildReport(year, year_dir, len(datafiles), rolled_back=rolled_back)
+        tasks = area_tasks(options, plan, datafiles, contents, report)
+        results = build_areas(tasks, documents, options, progress)
+        refuse_failures(plan, tasks, results)
+        publish(options, plan, tasks, results, report)
     report.seconds = time.perf_counter() - started
     return report

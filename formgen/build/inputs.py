@@ -33,6 +33,8 @@ class BuildOptions:
     documents: tuple[str, ...] = ()
     """the documents to build (default: every declared one)"""
     force: bool = False
+    wait: float = 0.0
+    """seconds to wait for another build writing the same folder (then stop, naming it)"""
     config: Config = field(default_factory=default_config)
     """the project's formgen.yaml: words, texts, declared fields"""
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..book import write_book
 from ..datafiles import area_sort_key, same_area_twice
 from ..errors import ManyErrors
-from ..publish import Staged, commit, discard, remove, stage, write_atomic
+from ..publish import Staged, discard, publish_all, stage
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
 from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
@@ -33,25 +33,23 @@ def refuse_failures(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaRe
 def publish(
     options: BuildOptions, plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult], report: BuildReport
 ) -> None:
-    """Put the new outputs and books in place, remove those no longer made, write the manifest."""
+    """Put the new outputs, books and manifest in place and remove the outputs no longer made:
+    all of it or, if anything fails, none of it (see :func:`formgen.publish.publish_all`)."""
     year_dir = plan.year_dir
     staged = [s for r in results for s in r.staged()]
     manifest = Manifest({n: e for n, e in plan.old.files.items() if (year_dir / n).exists()}, plan.old.made)
     try:
         gone = record_outputs(plan, tasks, results, manifest, report)
         staged += make_books(options, plan, results, manifest)
-        for item in staged:
-            commit(item)
-            report.written.append(item.target)
+        if not options.areas:
+            gone += orphans(plan, manifest)
+        staged.append(stage(year_dir / MANIFEST_FILE, manifest_bytes(plan.year, manifest)))
+        publish_all(year_dir, staged, [year_dir / name for name in sorted(set(gone))])
     except BaseException:
         discard(staged)
         raise
-    for name in gone:
-        remove(year_dir / name)
-        report.removed.append(year_dir / name)
-    if not options.areas:
-        remove_orphans(plan, manifest, report)
-    write_atomic(year_dir / MANIFEST_FILE, manifest_bytes(plan.year, manifest))
+    report.written.extend(item.target for item in staged if item.target.name != MANIFEST_FILE)
+    report.removed.extend(year_dir / name for name in sorted(set(gone)))
     summarise(plan, manifest, report)
 
 
@@ -154,9 +152,11 @@ def make_books(options: BuildOptions, plan: BuildPlan, results: list[AreaResult]
     return staged
 
 
-def remove_orphans(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> None:
+def orphans(plan: BuildPlan, manifest: Manifest) -> list[str]:
     """Outputs of areas whose data file is gone (and of documents no longer declared, when every
-    document was built): remove them, so the folder holds this year's outputs only."""
+    document was built), taken out of the manifest: the files to remove, so that the folder holds
+    this year's outputs only."""
+    found: list[str] = []
     areas, all_documents = plan.areas, plan.all_documents
     declared = {d.name: d for d in plan.documents}
     books = {b.relative_to(plan.year_dir).as_posix() for d in plan.documents if (b := d.book_path(plan.year_dir))}
@@ -171,9 +171,8 @@ def remove_orphans(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> 
             or (all_documents and fmt == "book" and name not in books)  # a book no longer made there
         )
         if orphan:
-            remove(plan.year_dir / name)
             del manifest.files[name]
-            report.removed.append(plan.year_dir / name)
+            found.append(name)
     for document in list(manifest.made):
         if all_documents and document not in declared:
             del manifest.made[document]
@@ -181,6 +180,7 @@ def remove_orphans(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> 
         for area in list(manifest.made[document]):
             if area not in areas:
                 del manifest.made[document][area]
+    return found
 
 
 def summarise(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> None:

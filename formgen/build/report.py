@@ -22,6 +22,8 @@ class BuildReport:
     """pages of the year's outputs (each once, as PDF or workbook), of every document built"""
     books: dict[str, int] = field(default_factory=dict)
     """pages of each book made or kept, by its path inside the year's folder"""
+    rolled_back: bool = False
+    """a build killed while publishing was found and rolled back before this one"""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     """data left out of the outputs by design, of every area of the year (built or unchanged)"""

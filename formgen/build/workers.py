@@ -19,7 +19,7 @@ from ..compose import compose
 from ..config.load import Config, default_config, load_config
 from ..datafiles import area_line, load
 from ..documents import Document, load_documents, outputs
-from ..errors import BuildError, FormgenError
+from ..errors import BuildError, FontError, InputError
 from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
@@ -118,7 +118,7 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
         result.area_line = area_line(sourced)
         for job in task.jobs:
             _make_document(documents[job.document], sourced, task, job, result)
-    except FormgenError as exc:  # reported with the other areas' problems (exit status 2)
+    except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
         discard(result.staged())
         result.outputs.clear()
         result.errors = exc.lines()
