@@ -22,7 +22,7 @@ from .book import book_layout
 from .compose.context import Context, Scope, UnknownField
 from .config.load import Config
 from .config.model import UNSAFE_FILE_CHARS, DocumentSpec
-from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors
+from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors, shown
 from .layout.bind import Binding, Unbound, resolve
 from .layout.load import LoadedLayout, load_layout
 from .layout.model import DEFERRED, PLACEHOLDER
@@ -227,7 +227,7 @@ def output_name(ctx: Context, template: str, document: Document) -> str:
         # blame the value that holds the bad character, else the item
         loc = next((loc for text, loc in filled if loc is not None and _unsafe(text)), ctx.scopes[0].loc)
         place = ctx.place_of(loc or ())
-        raise InputError([place.issue(f"document {document.name}: the file name {name!r} {problem}")])
+        raise InputError([place.issue(f"document {document.name}: the file name {shown(name)} {problem}")])
     return name
 
 

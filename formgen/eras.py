@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from .errors import shown
+
 # (kanji, letter, first western year); newest first
 ERA_DAYS: tuple[tuple[str, str, date], ...] = (
     ("令和", "R", date(2019, 5, 1)),
@@ -51,7 +53,7 @@ class FiscalYear:
         if isinstance(value, FiscalYear):
             return value
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValueError(f"expected {LABEL_HELP}, got {value!r}")
+            raise ValueError(f"expected {LABEL_HELP}, got {shown(value)}")
         if isinstance(value, int):
             return cls(value)
         text = unicodedata.normalize("NFKC", value).strip()
@@ -61,12 +63,12 @@ class FiscalYear:
             start = _BY_NAME[era.upper() if len(era) == 1 else era]
             n = 1 if number == "元" else int(number)
             if n < 1:
-                raise ValueError(f"there is no year 0 of an era: {value!r}")
+                raise ValueError(f"there is no year 0 of an era: {shown(value)}")
             return cls(start + n - 1)
         match = _WESTERN.match(text)
         if match:
             return cls(int(match.group(1)))
-        raise ValueError(f"expected {LABEL_HELP}, got {value!r}")
+        raise ValueError(f"expected {LABEL_HELP}, got {shown(value)}")
 
     @classmethod
     def try_parse(cls, value: Any) -> FiscalYear | None:

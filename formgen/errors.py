@@ -10,6 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+QUOTE_LIMIT = 60
+"""characters of the user's input a message quotes at most"""
+
+
+def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value from the user's input, quoted for a message: a long text is cut (a message never
+    repeats a whole file or paragraph back), a list or mapping named, never printed."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(frozen=True)
 class Issue:

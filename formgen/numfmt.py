@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from .errors import shown
+
 _LITERAL = r'(?:"[^"]*"|\\.)*'
 _FORMAT = re.compile(rf"({_LITERAL})(#,##0|0)(\.0+)?(%?)({_LITERAL})\Z")
 
@@ -37,7 +39,7 @@ def check_format(fmt: str) -> NumberFormat:
     """Parse ``fmt``; raise ValueError naming the supported formats if it is not one."""
     match = _FORMAT.match(fmt)
     if not match:
-        raise ValueError(f"unsupported number format {fmt!r}; use {SUPPORTED_HELP}")
+        raise ValueError(f"unsupported number format {shown(fmt)}; use {SUPPORTED_HELP}")
     prefix, digits, decimals, percent, suffix = match.groups()
     return NumberFormat(_literal(prefix), digits == "#,##0", len(decimals or ".") - 1, bool(percent), _literal(suffix))
 

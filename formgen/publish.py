@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import BuildError, InputError
+from .errors import BuildError, InputError, shown
 
 TEMP_PREFIX = ".~formgen-"
 """starts the name of every file formgen writes besides its outputs (staged files, backups, the
@@ -42,7 +42,7 @@ def document_time() -> datetime:
         "SOURCE_DATE_EPOCH",
         None,
         "",
-        f"must be a whole number of seconds since 1970-01-01, before 2108, got {epoch!r}",
+        f"must be a whole number of seconds since 1970-01-01, before 2108, got {shown(epoch)}",
     )
 
 

@@ -53,3 +53,45 @@ TITLES: dict[int, tuple[str, ...]] = {
 def title(goal: int) -> str:
     """The goal's short title on one line, e.g. 住み続けられるまちづくりを."""
     return "".join(TITLES[goal])
+
+
+TARGET_COUNTS: dict[int, tuple[int, str]] = {
+    1: (5, "b"),
+    2: (5, "c"),
+    3: (9, "d"),
+    4: (7, "c"),
+    5: (6, "c"),
+    6: (6, "b"),
+    7: (3, "b"),
+    8: (10, "b"),
+    9: (5, "c"),
+    10: (7, "c"),
+    11: (7, "c"),
+    12: (8, "c"),
+    13: (3, "b"),
+    14: (7, "c"),
+    15: (9, "c"),
+    16: (10, "b"),
+    17: (19, ""),
+}
+"""goal → (its numbered targets, its last lettered target): the 169 targets of the 2030 Agenda
+(United Nations General Assembly resolution A/RES/70/1), 1.1 to 17.19, with the means of
+implementation 1.a, 1.b, …"""
+
+
+def goal_targets(goal: int) -> list[str]:
+    """The targets of one goal, e.g. 13.1, 13.2, 13.3, 13.a, 13.b."""
+    numbered, last = TARGET_COUNTS[goal]
+    letters = "abcdefghijklmnopqrstuvwxyz"[: ord(last) - ord("a") + 1] if last else ""
+    return [f"{goal}.{n}" for n in range(1, numbered + 1)] + [f"{goal}.{ch}" for ch in letters]
+
+
+TARGETS: tuple[str, ...] = tuple(t for goal in sorted(TARGET_COUNTS) for t in goal_targets(goal))
+"""every SDG target, in order"""
+
+
+def describe_targets(goal: int) -> str:
+    """'11.1–11.7 and 11.a–11.c': a goal's targets in words."""
+    numbered, last = TARGET_COUNTS[goal]
+    text = f"{goal}.1–{goal}.{numbered}"
+    return f"{text} and {goal}.a–{goal}.{last}" if last else text

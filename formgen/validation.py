@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, shown
 from .yamlsource import Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -109,7 +109,7 @@ def message_for(
         return explain(model, loc, err, hint_values or {})
     wanted = _WANTED.get(err["type"])
     if wanted is not None and err["msg"].startswith("Input should"):
-        return f"must be {wanted}, got {_shown(err.get('input'))}"
+        return f"must be {wanted}, got {shown(err.get('input'))}"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -132,13 +132,13 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     name = str(loc[-1]) if loc else ""
     hint = key_hint(model, loc, values)
     if hint:
-        return f"unknown field: {name!r} {hint}"
+        return f"unknown field: {shown(name)} {hint}"
     allowed = fields_at(model, loc[:-1])
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     elsewhere = _places_of(model, name)
-    found = f"; {name!r} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
+    found = f"; {shown(name)} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
     if close:
-        return f"unknown field{found}; did you mean {close[0]!r}?"
+        return f"unknown field{found}; did you mean {shown(close[0])}?"
     return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
 
 
@@ -147,8 +147,8 @@ def _wrong_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: di
     tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
     tag = str(ctx.get("tag", ""))
     close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"must be one of {', '.join(tags)}, got {tag!r}{hint}"
+    hint = f"; did you mean {shown(close[0])}?" if close else ""
+    return f"must be one of {', '.join(tags)}, got {shown(tag)}{hint}"
 
 
 def _no_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
@@ -157,7 +157,7 @@ def _no_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[
     tags = [str(t) for m in _models_in(_type_at(model, loc)) for t in _literals(m, key)]
     message = f"needs {key}: one of {', '.join(dict.fromkeys(tags))}" if tags else f"needs {key}:"
     if len(loc) >= 2 and str(loc[-1]) in fields_at(model, loc[:-2]):
-        message += f" ({loc[-1]!r} is not one of these: it belongs one level up, beside {loc[-2]!r})"
+        message += f" ({shown(loc[-1])} is not one of these: it belongs one level up, beside {shown(loc[-2])})"
     return message
 
 
@@ -165,11 +165,11 @@ def _not_listed(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: d
     expected = str(err.get("ctx", {}).get("expected", ""))
     got = err.get("input")
     close = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.5)
-    return f"must be one of {expected}, got {got!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    return f"must be one of {expected}, got {shown(got)}" + (f"; did you mean {shown(close[0])}?" if close else "")
 
 
 def _message(text: str) -> Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]:
-    return lambda model, loc, err, values: text.format(got=_shown(err.get("input")), msg=err["msg"].lower())
+    return lambda model, loc, err, values: text.format(got=shown(err.get("input")), msg=err["msg"].lower())
 
 
 _EXPLAIN: dict[str, Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]] = {
@@ -189,14 +189,6 @@ _EXPLAIN: dict[str, Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, st
     "too_short": _message("must not be empty"),
 }
 """pydantic's error types that get a message of formgen's own"""
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def key_hint(model: type[BaseModel], loc: Loc, values: dict[str, str]) -> str | None:

@@ -59,6 +59,10 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+KEY_LIMIT = 40
+"""characters of a key a field path shows (a key may be any text the file holds)"""
+
+
 def format_loc(loc: Loc) -> str:
     """``('projects', 3, 'finance')`` → ``projects[3].finance``."""
     out = ""
@@ -66,7 +70,8 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = str(part)
+            out += ("." if out else "") + (key if len(key) <= KEY_LIMIT else key[: KEY_LIMIT - 1] + "…")
     return out
 
 
@@ -112,6 +117,11 @@ class Source:
         return Place(self.path, self.line(loc), format_loc(loc))
 
 
+MAX_DEPTH = 40
+"""lists and mappings inside each other: a form's data needs under ten levels; far deeper input
+would exhaust Python's recursion before saying where it is"""
+
+
 class _Reader:
     """Builds values from a PyYAML event stream, recording lines and problems."""
 
@@ -134,6 +144,11 @@ class _Reader:
 
     def value(self, event: yaml.Event, loc: Loc) -> Any:
         self.lines[loc] = _line(event)
+        if len(loc) > MAX_DEPTH and isinstance(event, yaml.CollectionStartEvent):
+            self.problem(event, loc[:2], f"lists or mappings nested more than {MAX_DEPTH} levels deep")
+            self.skip()
+            self.replaced.append(loc)
+            return None
         if isinstance(event, yaml.AliasEvent):
             self.problem(event, loc, f"aliases (*{event.anchor}) are not allowed; write the value out")
             self.replaced.append(loc)
@@ -152,6 +167,17 @@ class _Reader:
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(loc, bool(event.flow_style))
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def skip(self) -> None:
+        """Pass over the rest of a list or mapping just begun, however deep (without recursion)."""
+        depth = 1
+        for event in self.events:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    return
 
     def mapping(self, loc: Loc, flow: bool = False) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -311,8 +337,8 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, pa
     if not documents or documents[0] is None:
         raise error.single(path, 1, "", "the file is empty")
     data = documents[0]
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+    if not isinstance(data, dict):  # what the file holds instead, never quoted: it may be anything
+        kind = "a list" if isinstance(data, list) else "a single value" if not isinstance(data, str) else "a text"
         raise error.single(
             path, reader.lines.get((), 1), "", f"the file must hold a mapping (key: value lines), not {kind}"
         )

@@ -171,7 +171,9 @@ def test_empty_file(record_file: Path, content: str) -> None:
     _expect_single_error(record_file, 1, "the file is empty")
 
 
-@pytest.mark.parametrize("content,what", [("- a\n- b\n", "not a list"), ("just text\n", "not the value 'just text'")])
+@pytest.mark.parametrize(
+    "content,what", [("- a\n- b\n", "not a list"), ("just text\n", "not a text"), ("42\n", "not a single value")]
+)
 def test_document_must_be_a_mapping(record_file: Path, content: str, what: str) -> None:
     record_file.write_text(content, encoding="utf-8")
     _expect_single_error(record_file, 1, what)
@@ -339,3 +341,30 @@ def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
     result = run_cli("validate", str(record), str(project / "data" / "R7"), *folders)
     assert result.exit_code == 0, result.output
     assert result.stdout.count(": ok") == 1
+
+
+@pytest.mark.parametrize("target", ["1.1", "8.9", "11.a", "16.10", "17.19", "3.d", "8.10", "'１１．Ａ'"])
+def test_an_sdg_target_of_the_2030_agenda_is_accepted(record_file: Path, target: str) -> None:
+    text = MINIMAL_RECORD.replace("    main: true\n", f"    main: true\n    sdg_target: {target}\n")
+    record_file.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(record_file))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "target,fragment",
+    [
+        ("11.x", "'11.x' is not an SDG target: goal 11 has 11.1–11.7 and 11.a–11.c"),
+        ("'11.0'", "'11.0' is not an SDG target: goal 11 has 11.1–11.7 and 11.a–11.c"),
+        ("11.99", "'11.99' is not an SDG target: goal 11 has 11.1–11.7 and 11.a–11.c"),
+        ("17.20", "'17.20' is not an SDG target: goal 17 has 17.1–17.19"),
+        ("13.c", "'13.c' is not an SDG target: goal 13 has 13.1–13.3 and 13.a–13.b"),
+        ("'11,3'", "'11,3' is not an SDG target: goal 11 has 11.1–11.7 and 11.a–11.c; did you mean 11.3?"),
+        ("18.1", "must be an SDG target such as 11.3 or 4.a (1.1 to 17.19), got '18.1'"),
+    ],
+)
+def test_a_number_that_is_no_sdg_target_is_refused(record_file: Path, target: str, fragment: str) -> None:
+    text = MINIMAL_RECORD.replace("    main: true\n", f"    main: true\n    sdg_target: {target}\n")
+    record_file.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f"    sdg_target: {target}") + 1
+    _expect_single_error(record_file, line, fragment)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..errors import Issue, LayoutError, Place
+from ..errors import Issue, LayoutError, Place, shown
 from ..layout.load import LoadedLayout
 from ..layout.model import (
     MM,
@@ -248,7 +248,7 @@ class BandBuilder:
         if value is None:
             return [], found.loc
         if not isinstance(value, list):
-            raise LayoutError([self.place(loc).issue(f"{path!r} is not a list")])
+            raise LayoutError([self.place(loc).issue(f"{shown(path)} is not a list")])
         return value, found.loc
 
     # ----- blocks
@@ -424,7 +424,7 @@ class BandBuilder:
         for index, model in enumerate(models):
             if not isinstance(model, LogicModel):
                 raise LayoutError(
-                    [self.place(loc + ("items",)).issue(f"{block.items!r} is not a list of logic models")]
+                    [self.place(loc + ("items",)).issue(f"{shown(block.items)} is not a list of logic models")]
                 )
             mctx = self.ctx.child(model, _item_loc(models_loc, index))
             b = int(loc[-1])
@@ -457,7 +457,11 @@ class BandBuilder:
                 spans = [(s.row, s.rows, s.text) for s in model.spans(stage)]
             else:
                 raise LayoutError(
-                    [place.issue(f"a logic-model column is one of projects, {', '.join(LOGIC_STAGES)}; got {stage!r}")]
+                    [
+                        place.issue(
+                            f"a logic-model column is one of projects, {', '.join(LOGIC_STAGES)}; got {shown(stage)}"
+                        )
+                    ]
                 )
             covered = 0
             for r, span, text in spans:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..eras import FiscalYear
-from ..errors import LayoutError, Place
+from ..errors import LayoutError, Place, shown
 from ..layout.model import CellSpec
 from ..numfmt import default_format, format_number, percent_format
 from ..records.members import is_prose
@@ -49,9 +49,9 @@ def text_paragraphs(text: str, bullet: str | None = None) -> list[Paragraph]:
 
 def unknown_field(place: Place, exc: UnknownField) -> LayoutError:
     if exc.why:
-        return LayoutError([place.issue(f"there is no field {exc.path!r}: {exc.why}")])
-    shown = ", ".join(exc.available[:40])
-    return LayoutError([place.issue(f"there is no field {exc.path!r} here; available: {shown}")])
+        return LayoutError([place.issue(f"there is no field {shown(exc.path)}: {exc.why}")])
+    available = ", ".join(exc.available[:40])
+    return LayoutError([place.issue(f"there is no field {shown(exc.path)} here; available: {available}")])
 
 
 def fill_template(ctx: Context, template: str, place: Place, missing: str | None = None) -> str:
@@ -124,5 +124,9 @@ def value_content(value: Any, cell: CellSpec, style_format: str | None, where: P
             pass
     fields = ", ".join(f"{cell.value}.{n}" for n in public_names(value)[:12])
     raise LayoutError(
-        [layout_place.issue(f"{cell.value!r} is a group of fields, not something to print; name one of them: {fields}")]
+        [
+            layout_place.issue(
+                f"{shown(cell.value)} is a group of fields, not something to print; name one of them: {fields}"
+            )
+        ]
     )

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..errors import ConfigError
+from ..errors import ConfigError, shown
 from ..layout.bind import Unbound, resolve
 from ..records.declared import CORE_LEVELS, RecordModels, build_models, kind_of
 from ..records.members import class_members
@@ -120,7 +120,7 @@ def _check_declaration(loc: Loc, declared: Any) -> Iterator[tuple[Loc, str]]:
         values = [str(option.value) for option in declared.choices]
         for i, value in enumerate(values):
             if value in values[:i]:
-                yield loc + ("choices", i), f"{value!r} is listed twice"
+                yield loc + ("choices", i), f"{shown(value)} is listed twice"
     if declared.default is None:
         return
     try:

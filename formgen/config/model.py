@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
+from ..errors import shown
+
 LEVELS: dict[str, str] = {
     "area": "the sheet itself (one policy area): e.g. 課長名, 問い合わせ先, 総合評価",
     "measure": "each 施策 (measures[])",
@@ -35,7 +37,7 @@ Number = Annotated[float, Strict()]
 
 def _name(value: Any) -> Any:
     if isinstance(value, str) and not NAME.match(value):
-        raise ValueError(f"must be {NAME_HELP}, got {value!r}")
+        raise ValueError(f"must be {NAME_HELP}, got {shown(value)}")
     return value
 
 
@@ -273,10 +275,10 @@ def _file_part(value: Any) -> Any:
         literal = re.sub(r"\{[^{}]*\}", "", value)
         bad = sorted(UNSAFE_FILE_CHARS & set(literal))
         if bad or any(ord(c) < 32 for c in literal):
-            shown = " ".join(bad) or "control characters"
-            raise ValueError(f"a file or folder name cannot hold {shown}, got {value!r}")
+            chars = " ".join(bad) or "control characters"
+            raise ValueError(f"a file or folder name cannot hold {chars}, got {shown(value)}")
         if value.startswith(".") or value.strip() != value:
-            raise ValueError(f"a file or folder name cannot start with a dot or a space, got {value!r}")
+            raise ValueError(f"a file or folder name cannot start with a dot or a space, got {shown(value)}")
     return value
 
 

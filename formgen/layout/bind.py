@@ -21,6 +21,7 @@ from typing import Any
 
 from ..config.model import Words
 from ..eras import FiscalYear
+from ..errors import shown
 from ..records.members import (
     alternatives,
     is_number,
@@ -147,34 +148,34 @@ def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
         found.update(names_of(scope))
     first = path.split(".")[0]
     if first in MOVED:
-        return f"there is no field {path!r} here: {MOVED[first]}"
+        return f"there is no field {shown(path)} here: {MOVED[first]}"
     close = difflib.get_close_matches(first, list(found), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"there is no field {path!r} here{hint} (available: {_available(found, use)})"
+    hint = f"; did you mean {shown(close[0])}?" if close else ""
+    return f"there is no field {shown(path)} here{hint} (available: {_available(found, use)})"
 
 
 def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:
     if list_item(tp) is not None:
-        return f"there is no field {path!r}: {name!r} is a list; go through it with a table (items: {name})"
+        return f"there is no field {shown(path)}: {shown(name)} is a list; go through it with a table (items: {name})"
     inside = names_of(tp)
     if not inside:
-        return f"there is no field {path!r}: {name!r} is a single value, not a group of fields"
+        return f"there is no field {shown(path)}: {shown(name)} is a single value, not a group of fields"
     close = difflib.get_close_matches(part, list(inside), n=1, cutoff=0.6)
     hint = f"; did you mean {name}.{close[0]}?" if close else ""
     available = ", ".join(f"{name}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use)) or "none"
-    return f"there is no field {path!r}{hint}; {name!r} has: {available}"
+    return f"there is no field {shown(path)}{hint}; {shown(name)} has: {available}"
 
 
 def _unfit(path: str, tp: Any, what: str, use: str) -> str:
     if any(typing.get_origin(t) is dict for t in alternatives(tp)):
-        return f"{path!r} holds one entry per year: print them with year columns ({{years: [-2, 1], cells: […]}})"
+        return f"{shown(path)} holds one entry per year: print them with year columns ({{years: [-2, 1], cells: […]}})"
     if list_item(tp) is not None and use in ("value", "template", "figure"):
-        return f"{path!r} is a list, not {what}; go through it with a table (items: {path})"
+        return f"{shown(path)} is a list, not {what}; go through it with a table (items: {path})"
     inside = names_of(tp)
     if inside and use in ("value", "template", "figure"):
-        shown = ", ".join(f"{path}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use))
-        return f"{path!r} is a group of fields, not {what}; name one of them: {shown or 'none'}"
-    return f"{path!r} is not {what}"
+        fields = ", ".join(f"{path}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use))
+        return f"{shown(path)} is a group of fields, not {what}; name one of them: {fields or 'none'}"
+    return f"{shown(path)} is not {what}"
 
 
 # --------------------------------------------------------------------------- the walk
@@ -264,7 +265,7 @@ class Binder:
         if model is None:
             return
         if not (isinstance(model, type) and issubclass(model, LogicModel)):
-            self.problems.append((loc + ("items",), f"{block.items!r} is not a list of logic models"))
+            self.problems.append((loc + ("items",), f"{shown(block.items)} is not a list of logic models"))
             return
         each = [model, *self.top]
         self.rows(block.title, loc + ("title",), each)
@@ -272,7 +273,7 @@ class Binder:
         stages = ("projects", *LOGIC_STAGES)
         for c, column in enumerate(block.columns):
             if column.value not in stages:
-                message = f"a logic-model column is one of {', '.join(stages)}; got {column.value!r}"
+                message = f"a logic-model column is one of {', '.join(stages)}; got {shown(column.value)}"
                 self.problems.append((loc + ("columns", c, "value"), message))
 
     def rows(self, rows: Rows, loc: Loc, scopes: list[Any]) -> None:

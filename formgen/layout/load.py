@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import FontError, LayoutError, Place
+from ..errors import FontError, LayoutError, Place, shown
 from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
@@ -143,7 +143,7 @@ def check_braces(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     elif isinstance(value, str):
         rest = PLACEHOLDER.sub("", value)
         if "{" in rest or "}" in rest:
-            yield loc, f"{value!r} has a {{ or }} that closes no placeholder; write {{{{ or }}}} to print one"
+            yield loc, f"{shown(value)} has a {{ or }} that closes no placeholder; write {{{{ or }}}} to print one"
 
 
 # --------------------------------------------------------------------------- styles
@@ -162,7 +162,7 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
         if parent_name is None:
             parent = DEFAULT_STYLE.model_copy(update={"font": first_family})
         elif parent_name not in layout.styles:
-            problems.append((("styles", name, "parent"), f"there is no style named {parent_name!r}"))
+            problems.append((("styles", name, "parent"), f"there is no style named {shown(parent_name)}"))
             return None
         elif parent_name in chain:
             problems.append(
@@ -190,7 +190,7 @@ def _resolve_styles(layout: Layout, problems: list[tuple[Loc, str]]) -> dict[str
         if style is None:
             continue
         if style.font not in layout.fonts:
-            problems.append(((("styles", name, "font")), f"there is no font family named {style.font!r} in fonts"))
+            problems.append(((("styles", name, "font")), f"there is no font family named {shown(style.font)} in fonts"))
             continue
         if style.bold and layout.fonts[style.font].bold is None:
             # without a bold file the PDF draws regular; the workbook must not embolden either
@@ -288,7 +288,7 @@ def row_groups(layout: Layout) -> Iterator[tuple[int, list[RowAt]]]:
 def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[tuple[Loc, str]]:
     def style_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
         if name not in layout.styles:
-            yield loc, f"there is no style named {name!r} (styles: {', '.join(layout.styles)})"
+            yield loc, f"there is no style named {shown(name)} (styles: {', '.join(layout.styles)})"
 
     for part in ("header", "footer"):
         yield from style_ref(("page", part, "style"), getattr(layout.page, part).style)
@@ -317,7 +317,7 @@ def _check_sheet_names(layout: Layout) -> Iterator[tuple[Loc, str]]:
         if first != s:
             yield (
                 ("sheets", s, "name"),
-                f"sheets[{first}] is named {layout.sheets[first].name!r} already; worksheet names must be unique",
+                f"sheets[{first}] is named {shown(layout.sheets[first].name)} already; worksheet names must be unique",
             )
 
 

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import shown
 from ..numfmt import check_format
 from ..records.types import Flag
 
@@ -82,7 +83,7 @@ def _color(value: Any) -> Any:
     if isinstance(value, str):
         text = value.removeprefix("#")
         if not _COLOR.match(text):
-            raise ValueError(f"must be a colour as six hex digits like 'D9E1F2', got {value!r}")
+            raise ValueError(f"must be a colour as six hex digits like 'D9E1F2', got {shown(value)}")
         return text.upper()
     return value
 
@@ -92,7 +93,7 @@ Color = Annotated[str, BeforeValidator(_color)]
 
 def _field_path(value: Any) -> Any:
     if isinstance(value, str) and not _FIELD_PATH.match(value):
-        raise ValueError(f"must be a field name or dotted path such as 'finance.budget.cost', got {value!r}")
+        raise ValueError(f"must be a field name or dotted path such as 'finance.budget.cost', got {shown(value)}")
     return value
 
 
@@ -565,9 +566,9 @@ def _columns(value: Any) -> Any:
             raise ValueError("write the columns as a list of widths, or as {count: 38, width: 5}")
         count, width = value["count"], value["width"]
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256:
-            raise ValueError(f"count must be a whole number from 1 to 256, got {count!r}")
+            raise ValueError(f"count must be a whole number from 1 to 256, got {shown(count)}")
         if isinstance(width, bool) or not isinstance(width, (int, float, Decimal)) or not 0 < width <= 500:
-            raise ValueError(f"width must be a number of millimetres (more than 0, at most 500), got {width!r}")
+            raise ValueError(f"width must be a number of millimetres (more than 0, at most 500), got {shown(width)}")
         return [width] * count
     return value
 

@@ -29,6 +29,7 @@ from ..config.model import (
     PercentField,
 )
 from ..eras import FISCAL_YEAR_SCHEMA, FiscalYear
+from ..errors import shown
 from . import model as core
 from .narrative import Narrative
 from .types import (
@@ -99,7 +100,7 @@ def _percent(spec: PercentField) -> Callable[[Any], Percent]:
 def _choice(spec: ChoiceField) -> Callable[[Any], Choice]:
     options = {str(o.value): Choice(str(o.value), o.label or str(o.value)) for o in spec.choices}
     by_label = {choice.label: choice.value for choice in options.values() if choice.label != choice.value}
-    shown = ", ".join(repr(v) for v in options)
+    listed = ", ".join(repr(v) for v in options)
 
     def check(value: Any) -> Choice:
         if isinstance(value, Choice):
@@ -109,12 +110,12 @@ def _choice(spec: ChoiceField) -> Callable[[Any], Choice]:
         if key in options:
             return options[key]
         if key in by_label:
-            hint = f": {key!r} is the label of {by_label[key]!r}; write {by_label[key]}"
+            hint = f": {shown(key)} is the label of {shown(by_label[key])}; write {by_label[key]}"
         else:
             same = [v for v in options if v.casefold() == key.casefold()]
             close = same or (difflib.get_close_matches(key, list(options), n=1, cutoff=0.5) if key else [])
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise fail("choice", "must be one of {shown}, got {got}{hint}", shown=shown, got=repr(value), hint=hint)
+            hint = f"; did you mean {shown(close[0])}?" if close else ""
+        raise fail("choice", "must be one of {listed}, got {got}{hint}", listed=listed, got=shown(value), hint=hint)
 
     return check
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from pydantic_core import PydanticCustomError
 
 from ..eras import FiscalYear
+from ..errors import shown
 from ..yamlsource import Loc
 from .narrative import Narrative
 from .types import (
@@ -529,4 +530,4 @@ class PolicyArea(Model):
         names = {p.name for p in self.projects}
         for i, evidence in enumerate(self.outcome_evidence):
             if evidence.project not in names:
-                yield ("outcome_evidence", i, "project"), f"no project is named {evidence.project!r}"
+                yield ("outcome_evidence", i, "project"), f"no project is named {shown(evidence.project)}"

@@ -17,6 +17,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..errors import shown
+from ..sdg import TARGET_COUNTS, TARGETS, describe_targets
+
 # Excel refuses longer cell values.
 MAX_CELL_CHARS = 32767
 
@@ -61,7 +64,7 @@ def to_decimal(value: Any, whole: bool = False) -> Decimal:
         if _GROUPED.match(text) or _PLAIN.match(text):
             return _within_reach(Decimal(text.replace(",", "")))
         raise fail(
-            "number_type", "must be a number, got {got}: {hint}", got=repr(value), hint=_number_hint(text, whole)
+            "number_type", "must be a number, got {got}: {hint}", got=shown(value), hint=_number_hint(text, whole)
         )
     raise fail("number_type", "must be a number, got {got}", got=type(value).__name__)
 
@@ -120,9 +123,9 @@ def flag(value: Any) -> Any:
         raise fail(
             "bool_type",
             "must be true or false, got {got} (YAML 1.1 would silently read it as a boolean)",
-            got=repr(value),
+            got=shown(value),
         )
-    raise fail("bool_type", "must be true or false, got {got}", got=repr(value))
+    raise fail("bool_type", "must be true or false, got {got}", got=shown(value))
 
 
 # Control characters (but the line break), surrogates, line/paragraph
@@ -229,15 +232,25 @@ def _sdg_target(value: Any) -> Any:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         value = str(value)  # the loader keeps the digits as written: 11.10 stays "11.10"
     text = check_text(value, single_line=True).strip()
-    match = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2}|[a-z])", text)
-    if not match or not 1 <= int(match.group(1)) <= 17:
-        raise fail("sdg_target", "must be an SDG target such as 11.3 or 4.a, got {got}", got=repr(value))
-    return text
+    folded = unicodedata.normalize("NFKC", text).lower().replace(" ", "")  # １１．Ａ is 11.a
+    if folded in _TARGETS:
+        return folded
+    guess = folded.replace(",", ".").replace("、", ".").replace("。", ".")
+    hint = f"; did you mean {guess}?" if guess in _TARGETS else ""
+    goal = re.match(r"([0-9]{1,2})[.,、。]", folded)
+    if goal is None or int(goal.group(1)) not in TARGET_COUNTS:
+        message = "must be an SDG target such as 11.3 or 4.a (1.1 to 17.19), got {got}{hint}"
+        raise fail("sdg_target", message, got=shown(text), hint=hint)
+    number = int(goal.group(1))
+    message = "{got} is not an SDG target: goal {goal} has {targets}{hint}"
+    raise fail("sdg_target", message, got=shown(text), goal=number, targets=describe_targets(number), hint=hint)
 
+
+_TARGETS = frozenset(TARGETS)
 
 SdgTarget = Annotated[
     str,
     BeforeValidator(_sdg_target),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,2}\.([0-9]{1,2}|[a-z])$"}, {"type": "number"}]}),
+    WithJsonSchema({"anyOf": [{"type": "string", "enum": list(TARGETS)}, {"type": "number"}]}),
 ]
 """An SDG target, e.g. ``11.3`` (goal 11, target 3)."""

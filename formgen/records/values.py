@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..eras import ERA_DAYS
+from ..errors import shown
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,13 @@ def parse_date(value: object) -> JapaneseDate:
         year = first.year + (1 if match["year"] == "元" else int(match["year"])) - 1
         date = _calendar_date(value, year, match["month"] or match["m"], match["day"] or match["d"])
         if date < first:
-            raise ValueError(f"{value!r} is before the first day of {match['era']} ({first.isoformat()})")
+            raise ValueError(f"{shown(value)} is before the first day of {match['era']} ({first.isoformat()})")
         return JapaneseDate(date)
-    raise ValueError(f"must be {DATE_HELP}, got {value!r}")
+    raise ValueError(f"must be {DATE_HELP}, got {shown(value)}")
 
 
 def _calendar_date(value: object, year: int, month: str, day: str) -> dt.date:
     try:
         return dt.date(year, int(month), int(day))
     except ValueError:
-        raise ValueError(f"{value!r} is not a date in the calendar") from None
+        raise ValueError(f"{shown(value)} is not a date in the calendar") from None
