@@ -9,8 +9,10 @@ document made per project, one entry per area holding one per project.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .compose import compose
 from .config.load import Config
@@ -20,6 +22,7 @@ from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .records.model import Numbered, PolicyArea
 from .writers.pdf import DrawnPages, PdfRenderer
+from .writers.pdf.merge import BookWriter
 
 BOOK_LAYOUT_FILE = "book.yaml"
 
@@ -83,26 +86,31 @@ def write_book(
     year: FiscalYear,
     parts: list[tuple[BookPart, DrawnPages]],
     words: Words,
+    out: BinaryIO,
     per_item: bool = False,
-) -> tuple[bytes, int]:
-    """The book's PDF and its page count. ``parts`` are in book order, with their pages as drawn
-    for their own PDFs: the book numbers and embeds them again without laying anything out twice.
-    With ``per_item`` (outputs made per project), each area's bookmark holds one per output."""
+) -> int:
+    """Write the book's PDF to ``out``; returns its page count. ``parts`` are in book order, each
+    with its own PDF already written (``DrawnPages.pdf``): the book copies their pages and
+    structure one at a time, with the book's page numbers. With ``per_item`` (outputs made per
+    project), each area's bookmark holds one per output."""
     draft = compose(front_layout, _contents(year, parts, 0))
     front = compose(front_layout, _contents(year, parts, draft.pages + 1))
     total = front.pages + sum(len(drawn.pages) for _, drawn in parts)
-    renderer = PdfRenderer(front.title, front.author, front.subject, front.keywords, front.language)
     contents = _contents(year, parts, front.pages + 1)
-    renderer.document(front, 1, total, links={i: entry.page for i, entry in enumerate(contents.entries)})
-    page = front.pages + 1
+    info = (front.title, front.author, front.subject, front.keywords, front.language)
+    cover = PdfRenderer(*info, named_links=True)
+    drawn_front = cover.document(front, 1, total, links={i: entry.page for i, entry in enumerate(contents.entries)})
+    book = BookWriter(out, PdfRenderer(*info), total)
+    book.add(drawn_front, io.BytesIO(cover.save()), [], 0)
     area = None
     for part, drawn in parts:
+        assert drawn.pdf is not None, "an output's PDF is written before its book"
         area_title = f"{words.area}{part.area.number} {part.area.name}"
         if not per_item:
-            renderer.pages(drawn, page, total, level=1, titles=[area_title])
+            book.add(drawn, drawn.pdf, [area_title], 1)
         else:
             titles = [area_title, part.title] if part.area != area else [part.title]
-            renderer.pages(drawn, page, total, level=2, titles=titles)
+            book.add(drawn, drawn.pdf, titles, 2)
         area = part.area
-        page += len(drawn.pages)
-    return renderer.save(), total
+    book.finish()
+    return total

@@ -17,9 +17,12 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BuildError, InputError, shown
 
@@ -76,6 +79,37 @@ def stage(target: Path, data: bytes) -> Staged:
         remove(Path(tmp))
         raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return Staged(target, Path(tmp), hashlib.sha256(data).hexdigest(), len(data))
+
+
+@contextmanager
+def stage_writer(target: Path) -> Iterator[tuple[BinaryIO, Callable[[], Staged]]]:
+    """Write a staged file as a stream (a book too large to hold in memory): yields the open file
+    and a function that, once the block is left, gives the :class:`Staged` file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
+    temporary = Path(tmp)
+    result: list[Staged] = []
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle, lambda: result[0]
+            handle.flush()
+            os.fsync(handle.fileno())
+            size = handle.tell()
+            handle.seek(0)
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        os.chmod(temporary, 0o644)
+    except OSError as exc:
+        remove(temporary)
+        raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        remove(temporary)
+        raise
+    result.append(Staged(target, temporary, digest.hexdigest(), size))
 
 
 def commit(staged: Staged) -> None:

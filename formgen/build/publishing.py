@@ -8,7 +8,7 @@ from typing import Any
 from ..book import write_book
 from ..datafiles import area_sort_key, same_area_twice
 from ..errors import ManyErrors
-from ..publish import Staged, discard, publish_all, stage
+from ..publish import Staged, discard, publish_all, stage, stage_writer
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
 from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
@@ -138,8 +138,9 @@ def make_books(options: BuildOptions, plan: BuildPlan, results: list[AreaResult]
             for o in r.outputs
             if o.document == document.name and o.part is not None and o.drawn is not None
         ]
-        data, pages = write_book(document.front, plan.year, parts, options.config.words, document.per_item)
-        item = stage(path, data)
+        with stage_writer(path) as (out, done):
+            pages = write_book(document.front, plan.year, parts, options.config.words, out, document.per_item)
+        item = done()
         staged.append(item)
         manifest.files[path.relative_to(plan.year_dir).as_posix()] = {
             "document": document.name,

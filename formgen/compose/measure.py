@@ -30,6 +30,12 @@ class Unprintable(Exception):
     """A character the font cannot print; the message names it."""
 
 
+CACHED_TEXT = 200
+"""longest paragraph remembered: labels and short values repeat across a year's forms, a long
+narrative is one area's own (remembering those made a worker grow with the year)"""
+CACHED_PARAGRAPHS = 50_000
+
+
 class Measurer:
     """Measures cells for one layout; remembers the lines of every paragraph it broke."""
 
@@ -54,7 +60,7 @@ class Measurer:
             else:
                 em = face.advance
                 found = break_paragraph(text, avail, lambda ch: em(ch) * size, first=first, hang=hang)
-            if len(self._lines) < 50_000:
+            if len(text) <= CACHED_TEXT and len(self._lines) < CACHED_PARAGRAPHS:
                 self._lines[key] = found
         return found
 

@@ -30,26 +30,14 @@ from .page import PageBody
 from .structure import AnnotRef, Marked, Node
 
 
-@dataclass(eq=False)
-class Foreign:
-    """A document already written as a PDF (an area's own), whose pages and structure the year's
-    book copies as they are (qpdf copies them; nothing is made again)."""
-
-    data: bytes
-    title: str
-    """its Part's title in the book's structure"""
-
-
 @dataclass
 class PageOut:
-    """A page of the PDF: its body as drawn, its size, and its header and footer; or the page
-    ``foreign[1]`` of a foreign document, with the book's header and footer."""
+    """A page of the PDF: its body as drawn, its size, and its header and footer."""
 
     body: PageBody
     width: float
     height: float
     furniture: str
-    foreign: tuple[Foreign, int] | None = None
 
 
 @dataclass
@@ -64,8 +52,10 @@ class _Bookmark:
 class Assembly:
     """Collects a PDF's pages, outline and structure; :meth:`write` makes the file."""
 
-    def __init__(self, info: DocumentInfo):
+    def __init__(self, info: DocumentInfo, named_links: bool = False):
         self.info = info
+        self.named_links = named_links
+        """links go to named destinations (page12): the book's contents, written before its pages"""
         self.pages: list[PageOut] = []
         self.structure = Node("Document", title=info.title)
         self._bookmarks: list[_Bookmark] = []
@@ -85,15 +75,10 @@ class Assembly:
     def write(self, fonts: list[EmbeddedFont]) -> bytes:
         pdf = pikepdf.new()
         resources = self._resources(pdf, fonts)
-        sources: dict[int, pikepdf.Pdf] = {}
-        """each foreign document, opened once"""
-        pages = [self._page(pdf, index, page, resources, sources) for index, page in enumerate(self.pages)]
+        pages = [self._page(pdf, index, page, resources) for index, page in enumerate(self.pages)]
         page_of = {id(page.body): ref for page, ref in zip(self.pages, pages, strict=True)}
         annotations = self._links(pdf, pages)
-        foreign_pages = {
-            (id(page.foreign[0]), page.foreign[1]): index for index, page in enumerate(self.pages) if page.foreign
-        }
-        writer = _StructWriter(pdf, page_of, annotations, sources, foreign_pages)
+        writer = _StructWriter(pdf, page_of, annotations)
         root = pdf.Root
         root.StructTreeRoot = writer.write(self.structure, len(pages))
         root.MarkInfo = Dictionary(Marked=True)
@@ -125,29 +110,11 @@ class Assembly:
         images = {name: path for page in self.pages for name, path in page.body.images.items()}
         resources = Dictionary(Font=Dictionary(font_refs))
         if images:
-            resources.XObject = Dictionary({"/" + name: _image(pdf, images[name]) for name in sorted(images)})
+            resources.XObject = Dictionary({"/" + name: image_object(pdf, images[name]) for name in sorted(images)})
         return pdf.make_indirect(resources)
 
-    def _page(
-        self,
-        pdf: pikepdf.Pdf,
-        index: int,
-        page: PageOut,
-        resources: pikepdf.Object,
-        sources: dict[int, pikepdf.Pdf],
-    ) -> pikepdf.Object:
+    def _page(self, pdf: pikepdf.Pdf, index: int, page: PageOut, resources: pikepdf.Object) -> pikepdf.Object:
         furniture = flate(pdf, ("\n" + page.furniture).encode("latin-1"))
-        if page.foreign is not None:  # copied with its drawing; the book's resources and numbers
-            document, number = page.foreign
-            source = sources.get(id(document))
-            if source is None:
-                source = sources[id(document)] = pikepdf.open(io.BytesIO(document.data))
-            pdf.pages.append(source.pages[number])
-            copied = pdf.pages[-1].obj
-            copied.Contents = Array([copied.Contents[0], furniture])
-            copied.Resources = resources
-            copied.StructParents = index
-            return copied
         body = pikepdf.Stream(pdf, page.body.stream_data(), Filter=Name.FlateDecode)
         out = Dictionary(
             Type=Name.Page,
@@ -174,7 +141,11 @@ class Assembly:
                         Subtype=Name.Link,
                         Rect=Array([round(v, 2) for v in link.rect]),
                         Border=Array([0, 0, 0]),
-                        Dest=Array([pages[link.page - 1], Name.Fit]),
+                        Dest=(
+                            pikepdf.String(f"page{link.page}")
+                            if self.named_links
+                            else Array([pages[link.page - 1], Name.Fit])
+                        ),
                         Contents=pikepdf.String(link.contents),
                         StructParent=key,
                         F=4,
@@ -222,7 +193,7 @@ class Assembly:
         return len(items)
 
 
-def _image(pdf: pikepdf.Pdf, path: str) -> pikepdf.Object:
+def image_object(pdf: pikepdf.Pdf, path: str) -> pikepdf.Object:
     """A picture as an image object: JPEG as it is, PNG as its pixels with alpha as a soft mask."""
     data = Path(path).read_bytes()
     with Image.open(io.BytesIO(data)) as image:
@@ -252,14 +223,7 @@ class _StructWriter:
         pdf: pikepdf.Pdf,
         page_of: dict[int, pikepdf.Object],
         annotations: dict[tuple[int, int], pikepdf.Object],
-        sources: dict[int, pikepdf.Pdf],
-        foreign_pages: dict[tuple[int, int], int],
     ):
-        self.sources = sources
-        self.foreign_pages = foreign_pages
-        """(id of a foreign document, its page) → the page's index in this PDF"""
-        self.foreign_parents: dict[int, pikepdf.Object] = {}
-        """page index → its parent-tree array, copied with a foreign document's structure"""
         self.pdf = pdf
         self.page_of = page_of
         self.annotations = annotations
@@ -277,9 +241,6 @@ class _StructWriter:
         top = self.element(document, root)
         nums: list[Any] = []
         for index in range(page_count):
-            if index in self.foreign_parents:
-                nums += [index, self.foreign_parents[index]]
-                continue
             by_mcid = self.parents.get(index, {})
             nums += [index, Array([by_mcid[m] for m in range(max(by_mcid, default=-1) + 1)])]
         for key in sorted(self.annotation_parents):
@@ -304,9 +265,6 @@ class _StructWriter:
         if node.attributes:
             values["/A"] = Array([self._attribute(a) for a in node.attributes])
         element = self.pdf.make_indirect(Dictionary(values))
-        if isinstance(node, ForeignPart) and node.document is not None:
-            element.K = Array(self._copy_structure(node.document, element))
-            return element
         kids: list[Any] = []
         home: int | None = None
         for kid in node.kids:
@@ -335,29 +293,6 @@ class _StructWriter:
         if found is None:
             found = self._attributes[key] = self.pdf.make_indirect(_attributes(values))
         return found
-
-    def _copy_structure(self, document: Foreign, part: pikepdf.Object) -> list[pikepdf.Object]:
-        """A foreign document's structure, copied under ``part`` (its pages were copied already,
-        so the elements point at this PDF's pages), and its parent tree, renumbered."""
-        source = self.sources[id(document)]
-        tree = source.Root.StructTreeRoot
-        top = self.pdf.copy_foreign(tree.K)
-        kids = list(top.K) if isinstance(top.K, Array) else [top.K]
-        for kid in kids:
-            kid.P = part
-        nums = self.pdf.copy_foreign(tree.ParentTree).Nums
-        for i in range(0, len(nums), 2):
-            index = self.foreign_pages.get((id(document), int(nums[i])))
-            if index is not None:
-                self.foreign_parents[index] = nums[i + 1]
-        return kids
-
-
-@dataclass(eq=False)
-class ForeignPart(Node):
-    """A Part of the structure that is a foreign document's, copied when the PDF is written."""
-
-    document: Foreign | None = None
 
 
 def _attributes(values: dict[str, Any]) -> pikepdf.Dictionary:

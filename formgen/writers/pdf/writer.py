@@ -17,7 +17,7 @@ from ...fonts import FontFace, read_face
 from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
 from ...publish import document_time
 from .archive import DocumentInfo
-from .assemble import Assembly, Foreign, ForeignPart, PageOut
+from .assemble import Assembly, PageOut
 from .embed import EmbeddedFont
 from .page import PageBody, PageDrawer, artifact, num, rgb
 from .structure import Node, SheetTagger
@@ -35,14 +35,14 @@ class DrawnPages:
     pages: list[PageBody] = field(default_factory=list)
     structure: Node = field(default_factory=lambda: Node("Part"))
     """a Sect per sheet, their content pointing into ``pages``"""
-    glyphs: dict[str, dict[int, str]] = field(default_factory=dict)
-    """font file → glyph id → text, for the glyphs the pages use"""
-    pdf: bytes = b""
+    glyphs: dict[str, str] = field(default_factory=dict)
+    """font file → the characters the pages draw with it"""
+    pdf: Path | None = None
     """the document's own PDF, once written: the year's book copies its pages and structure"""
 
-    def for_book(self, pdf: bytes) -> DrawnPages:
-        """What the book needs of a document written as ``pdf``: its pages' bookmarks, pictures and
-        glyphs, not their drawing or structure (the book copies those from the PDF)."""
+    def for_book(self, pdf: Path | None) -> DrawnPages:
+        """What the book needs of a document written to ``pdf``: its pages' bookmarks, pictures
+        and characters, not their drawing or structure (the book copies those from the file)."""
         pages = [PageBody(marks=body.marks, images=body.images) for body in self.pages]
         return replace(self, pages=pages, structure=Node("Part"), pdf=pdf)
 
@@ -50,11 +50,13 @@ class DrawnPages:
 class PdfRenderer:
     """Draws one or more plans into one PDF (a single area, or the year's book)."""
 
-    def __init__(self, title: str, author: str, subject: str, keywords: list[str], language: str):
+    def __init__(
+        self, title: str, author: str, subject: str, keywords: list[str], language: str, named_links: bool = False
+    ):
         self.info = DocumentInfo(title, author, subject, keywords, language, document_time())
         self.fonts: dict[str, EmbeddedFont] = {}
         self._faces: dict[str, FontFace] = {}
-        self.assembly = Assembly(self.info)
+        self.assembly = Assembly(self.info, named_links)
 
     # ----- fonts
 
@@ -94,20 +96,17 @@ class PdfRenderer:
             drawer = PageDrawer(plan, sheet, tagger, lambda s: self.face(plan, s), self.font, links)
             drawn.pages.extend(drawer.page(page) for page in range(sheet.pages))
         self.pages(drawn, first_page, total_pages, level, [title] if title is not None else None)
-        drawn.glyphs = {str(font.face.path): dict(font.unicode_of) for font in self.fonts.values()}
+        drawn.glyphs = {str(f.face.path): "".join(sorted(set(f.unicode_of.values()))) for f in self.fonts.values()}
         return drawn
 
     def pages(
         self, drawn: DrawnPages, first_page: int, total: int, level: int = 0, titles: list[str] | None = None
     ) -> None:
-        """Put pages drawn before (by this or another renderer) into this PDF, with page numbers.
-        ``titles`` are bookmarks at the first page, outermost first, ending one level above
-        ``level``; the document's structure goes in as a Part titled with the last of them."""
+        """Put drawn pages into this PDF, with page numbers. ``titles`` are bookmarks at the first
+        page, outermost first, ending one level above ``level``; the document's structure goes in
+        as a Part titled with the last of them."""
         setup = drawn.page
-        for path, glyphs in drawn.glyphs.items():
-            self.font(read_face(Path(path))).unicode_of.update(glyphs)
         assembly = self.assembly
-        foreign = Foreign(drawn.pdf, titles[-1] if titles else "") if drawn.pdf else None
         for index, body in enumerate(drawn.pages):
             if index == 0 and titles:
                 for depth, title in enumerate(titles, start=level - len(titles)):
@@ -116,18 +115,23 @@ class PdfRenderer:
                 if index == 0 and titles and mark_level == 0 and mark_title == titles[-1]:
                     continue  # a sheet titled as the output it belongs to: one bookmark is enough
                 assembly.bookmark(mark_title, level + mark_level, y)
-            number = first_page + index
-            furniture = self._header_footer(drawn, drawn.header, number, total, top=True)
-            furniture += self._header_footer(drawn, drawn.footer, number, total, top=False)
-            copied = (foreign, index) if foreign is not None else None
-            assembly.add_page(PageOut(body, setup.width, setup.height, furniture, copied))
-        if foreign is not None:
-            assembly.structure.kids.append(ForeignPart("Part", title=foreign.title or None, document=foreign))
-        elif titles:
+            furniture = self.header_footer(drawn, first_page + index, total)
+            assembly.add_page(PageOut(body, setup.width, setup.height, furniture))
+        if titles:
             part = Node("Part", title=titles[-1], kids=list(drawn.structure.kids))
             assembly.structure.kids.append(part)
         else:
             assembly.structure.kids.extend(drawn.structure.kids)
+
+    def register(self, glyphs: dict[str, str]) -> None:
+        """Characters drawn elsewhere with these fonts (font file → characters): embedded too."""
+        for path, chars in glyphs.items():
+            self.font(read_face(Path(path))).encode(chars)
+
+    def header_footer(self, drawn: DrawnPages, number: int, total: int) -> str:
+        """A page's running header and footer for page ``number`` of ``total``."""
+        top = self._header_footer(drawn, drawn.header, number, total, top=True)
+        return top + self._header_footer(drawn, drawn.footer, number, total, top=False)
 
     def _header_footer(self, plan: DrawnPages, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
         """The running header or footer, an artifact (pagination) the structure leaves out."""
@@ -168,16 +172,16 @@ def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, DrawnPages]:
     return renderer, renderer.document(plan, 1, plan.pages)
 
 
-def draw_pages(plan: DocumentPlan) -> DrawnPages:
-    """What the year's book needs of one record's PDF, without keeping the PDF itself."""
-    return write_pdf(plan)[1]
+def draw_pages(plan: DocumentPlan, pdf: Path) -> DrawnPages:
+    """What the year's book needs of one record's PDF already written to ``pdf``, without writing it."""
+    return _draw(plan)[1].for_book(pdf)
 
 
 def write_pdf(plan: DocumentPlan) -> tuple[bytes, DrawnPages]:
-    """The PDF of one record's plan, and what the year's book needs of it (see DrawnPages.for_book)."""
+    """The PDF of one record's plan, and what the year's book needs of it once it is written
+    (see DrawnPages.for_book: give it the file's path)."""
     renderer, drawn = _draw(plan)
-    pdf = renderer.save()
-    return pdf, drawn.for_book(pdf)
+    return renderer.save(), drawn.for_book(None)
 
 
 def resource_name(face: FontFace) -> str:

@@ -1,0 +1,273 @@
+"""The year's book written as it is gathered: the front matter, then every output's own PDF.
+
+Each part is a tagged PDF already written (the front matter is made here, the
+outputs were written by the workers); its pages get the book's page numbers in
+their running header and footer, one set of fonts and pictures for the whole
+book, and its structure goes in whole under a Part of the book's Document, with
+its parent tree renumbered. Parts are read from disk one at a time and written
+out at once (:mod:`.stream`), so the book's memory is that of its largest part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pikepdf
+from pikepdf import Dictionary
+
+from .archive import info_dictionary, metadata_stream, output_intent
+from .assemble import image_object
+from .stream import Copier, PdfStream, ref, scalar
+from .writer import DrawnPages, PdfRenderer
+
+LINK_NAME = "page{}"
+"""the named destination of a book page: the front matter's links go to pages written later"""
+
+
+@dataclass
+class _Mark:
+    title: str
+    level: int
+    page: int
+    """the book page's index"""
+    y: float
+    kids: list[_Mark] = field(default_factory=list)
+
+
+class BookWriter:
+    """Writes a book to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
+
+    def __init__(self, out: BinaryIO, renderer: PdfRenderer, total_pages: int):
+        self.stream = PdfStream(out)
+        self.info = renderer.info
+        self.renderer = renderer
+        """the book's fonts (every part's glyphs and the book's page numbers) and running text"""
+        self.pages_node = self.stream.reserve()
+        self.resources = self.stream.reserve()
+        self.document = self.stream.reserve()
+        self.page_numbers = [self.stream.reserve() for _ in range(total_pages)]
+        self.done = 0
+        """book pages written so far"""
+        self.structure: list[int] = []
+        """the Document element's kids"""
+        self.parents: list[tuple[int, int]] = []
+        """parent-tree key → its value's object number"""
+        self.annotation_parents: list[tuple[int, bytes]] = []
+        self.next_annotation_key = total_pages
+        self.images: dict[str, str] = {}
+        self.marks: list[_Mark] = []
+        self._last_level = -1
+        self.links: set[int] = set()
+        """book pages that the contents link to (named destinations)"""
+
+    # ----- parts
+
+    def add(self, drawn: DrawnPages, pdf: Path | BinaryIO, titles: list[str], level: int) -> None:
+        """One part: ``pdf`` holds its pages and structure as drawn (``drawn`` their bookmarks,
+        glyphs and pictures); ``titles`` are bookmarks at its first page, outermost first, the
+        last of them titling its Part (no titles: its structure goes straight into the Document)."""
+        self.renderer.register(drawn.glyphs)
+        first = self.done
+        with pikepdf.open(pdf) as source:
+            pages = list(source.pages)
+            tree = source.Root.StructTreeRoot
+            top = tree.K
+            part = self.stream.reserve() if titles else self.document
+            known = {page.obj.objgen: self.page_numbers[first + i] for i, page in enumerate(pages)}
+            known[top.objgen] = part
+            keys: dict[int, int] = {}
+            """the part's annotation keys in the parent tree → the book's"""
+            copier = Copier(self.stream, known, self._rewrite(len(pages), first, keys))
+            for index, (page, body) in enumerate(zip(pages, drawn.pages, strict=True)):
+                self._bookmarks(drawn, body.marks, index, titles, level)
+                self.images.update(body.images)
+                self._page(copier, drawn, page.obj, first + index)
+            kids = [copier.ref(kid) for kid in _kids(top)]
+            if titles:
+                entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
+                    ref(self.document),
+                    scalar(pikepdf.String(titles[-1])),
+                    b" ".join(ref(k) for k in kids),
+                )
+                self.stream.put(part, b"<<" + entries + b">>")
+                self.structure.append(part)
+            else:
+                self.structure.extend(kids)
+            self._parent_tree(copier, tree.ParentTree, len(pages), first, keys)
+            copier.drain()
+
+    def _page(self, copier: Copier, drawn: DrawnPages, page: pikepdf.Object, index: int) -> None:
+        """A page of the book: the part's drawing, the book's page numbers, the book's resources."""
+        number = index + 1
+        total = len(self.page_numbers)
+        furniture = self.renderer.header_footer(drawn, number, total)
+        furniture_number = self.stream.reserve()
+        self.stream.put_stream(furniture_number, b"/Filter/FlateDecode", _compressed(furniture))
+        body = page.Contents[0] if isinstance(page.Contents, pikepdf.Array) else page.Contents
+        entries = [
+            b"/Type/Page/Parent %s/Resources %s/StructParents %d" % (ref(self.pages_node), ref(self.resources), index),
+            b"/MediaBox" + copier.direct(page.MediaBox),
+            b"/Contents[%s %s]" % (ref(copier.ref(body)), ref(furniture_number)),
+        ]
+        if "/Group" in page:
+            entries.append(b"/Group" + copier.direct(page.Group))
+        if "/Annots" in page:
+            entries.append(b"/Annots" + copier.direct(page.Annots) + b"/Tabs/S")
+        self.stream.put(self.page_numbers[index], b"<<" + b"".join(entries) + b">>")
+        self.done += 1
+
+    def _rewrite(self, part_pages: int, first: int, keys: dict[int, int]) -> Any:
+        """A part's parent-tree keys in the book (pages by their book index, annotations after
+        every page of the book), and the pages its links go to."""
+
+        def rewrite(key: str, value: Any) -> Any:
+            if key == "/StructParent" and isinstance(value, int):
+                return first + value if value < part_pages else self._annotation_key(keys, value)
+            if key == "/Dest" and isinstance(value, pikepdf.String):
+                self.links.add(int(str(value).removeprefix("page")))
+            return value
+
+        return rewrite
+
+    def _annotation_key(self, keys: dict[int, int], key: int) -> int:
+        if key not in keys:
+            keys[key] = self.next_annotation_key
+            self.next_annotation_key += 1
+        return keys[key]
+
+    def _parent_tree(
+        self, copier: Copier, tree: pikepdf.Object, part_pages: int, first: int, keys: dict[int, int]
+    ) -> None:
+        nums = tree.Nums
+        for i in range(0, len(nums), 2):
+            key, value = int(nums[i]), nums[i + 1]
+            if key < part_pages:
+                holder = self.stream.reserve()
+                self.stream.put(holder, copier.direct(value))
+                self.parents.append((first + key, holder))
+            else:
+                self.annotation_parents.append((self._annotation_key(keys, key), copier.direct(value)))
+
+    def _bookmarks(
+        self, drawn: DrawnPages, marks: list[tuple[str, int, float]], index: int, titles: list[str], level: int
+    ) -> None:
+        page = self.done
+        if index == 0 and titles:
+            for depth, title in enumerate(titles, start=level - len(titles)):
+                self._mark(title, depth, page, drawn.page.height)
+        for title, mark_level, y in marks:
+            if index == 0 and titles and mark_level == 0 and title == titles[-1]:
+                continue  # a sheet titled as the output it belongs to: one bookmark is enough
+            self._mark(title, level + mark_level, page, y)
+
+    def _mark(self, title: str, level: int, page: int, y: float) -> None:
+        level = max(0, min(level, self._last_level + 1))  # levels never skip
+        self._last_level = level
+        self.marks.append(_Mark(title, level, page, y))
+
+    # ----- the book's own objects
+
+    def finish(self) -> None:
+        stream = self.stream
+        assert self.done == len(self.page_numbers), "every page of the book is written"
+        kids = b" ".join(ref(n) for n in self.page_numbers)
+        stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(self.page_numbers), kids))
+        metadata, intent = self._resources()
+        structure = b" ".join(ref(n) for n in self.structure)
+        root_tree = stream.reserve()
+        stream.put(self.document, b"<</Type/StructElem/S/Document/P %s/K[%s]>>" % (ref(root_tree), structure))
+        nums = [b"%d %s" % (key, ref(holder)) for key, holder in self.parents]
+        nums += [b"%d %s" % (key, value) for key, value in sorted(self.annotation_parents)]
+        parent_tree = stream.reserve()
+        stream.put(parent_tree, b"<</Nums[%s]>>" % b" ".join(nums))
+        stream.put(
+            root_tree,
+            b"<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d>>"
+            % (ref(self.document), ref(parent_tree), self.next_annotation_key),
+        )
+        catalog = stream.reserve()
+        entries = [
+            b"/Type/Catalog/Pages %s/StructTreeRoot %s" % (ref(self.pages_node), ref(root_tree)),
+            b"/MarkInfo<</Marked true>>/Lang %s" % scalar(pikepdf.String(self.info.language)),
+            b"/ViewerPreferences<</DisplayDocTitle true>>/PageLabels<</Nums[0<</S/D>>]>>",
+            b"/Metadata %s/OutputIntents[%s]" % (ref(metadata), ref(intent)),
+        ]
+        if self.marks:
+            entries.append(b"/Outlines %s/PageMode/UseOutlines" % ref(self._outline()))
+        if self.links:
+            names = b" ".join(
+                scalar(pikepdf.String(LINK_NAME.format(n))) + b"[%s/Fit]" % ref(self.page_numbers[n - 1])
+                for n in sorted(self.links)
+            )
+            entries.append(b"/Names<</Dests<</Names[%s]>>>>" % names)
+        stream.put(catalog, b"<<" + b"".join(entries) + b">>")
+        info = stream.reserve()
+        entries = [pikepdf.Name(k).unparse() + scalar(v) for k, v in info_dictionary(self.info).items()]
+        stream.put(info, b"<<" + b"".join(entries) + b">>")
+        stream.finish(catalog, info)
+
+    def _resources(self) -> tuple[int, int]:
+        """The fonts (every glyph of the book), pictures, XMP and output intent, made with pikepdf
+        and copied in; returns the numbers of the metadata and the output intent."""
+        pdf = pikepdf.new()
+        fonts = sorted(self.renderer.fonts.values(), key=lambda f: f.resource)
+        resources = Dictionary(Font=Dictionary({"/" + f.resource: f.write(pdf) for f in fonts}))
+        if self.images:
+            resources.XObject = Dictionary(
+                {"/" + name: image_object(pdf, self.images[name]) for name in sorted(self.images)}
+            )
+        metadata = pdf.make_indirect(metadata_stream(pdf, self.info))
+        intent = pdf.make_indirect(output_intent(pdf))
+        copier = Copier(self.stream, {})
+        self.stream.put(self.resources, copier.direct(resources))
+        numbers = copier.ref(metadata), copier.ref(intent)
+        copier.drain()
+        return numbers
+
+    def _outline(self) -> int:
+        roots: list[_Mark] = []
+        stack: list[_Mark] = []
+        for mark in self.marks:
+            del stack[mark.level :]
+            (stack[-1].kids if stack else roots).append(mark)
+            stack.append(mark)
+        outline = self.stream.reserve()
+        first, last, count = self._outline_items(outline, roots, top=True)
+        self.stream.put(outline, b"<</Type/Outlines/First %s/Last %s/Count %d>>" % (ref(first), ref(last), count))
+        return outline
+
+    def _outline_items(self, parent: int, marks: list[_Mark], top: bool = False) -> tuple[int, int, int]:
+        """Write ``marks`` under ``parent``; returns (first, last, count shown)."""
+        numbers = [self.stream.reserve() for _ in marks]
+        count = len(marks)
+        for i, (mark, number) in enumerate(zip(marks, numbers, strict=True)):
+            dest = b"[%s/XYZ 0 %s 0]" % (ref(self.page_numbers[mark.page]), scalar(round(mark.y, 2)))
+            entries = [b"/Title %s/Parent %s/Dest %s" % (scalar(pikepdf.String(mark.title)), ref(parent), dest)]
+            if i > 0:
+                entries.append(b"/Prev %s" % ref(numbers[i - 1]))
+            if i + 1 < len(numbers):
+                entries.append(b"/Next %s" % ref(numbers[i + 1]))
+            if mark.kids:
+                first, last, shown = self._outline_items(number, mark.kids)
+                closed = mark.level >= 1  # deeper levels start closed
+                entries.append(b"/First %s/Last %s/Count %d" % (ref(first), ref(last), -shown if closed else shown))
+                count += 0 if closed else shown
+            self.stream.put(number, b"<<" + b"".join(entries) + b">>")
+        return numbers[0], numbers[-1], count
+
+
+def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _compressed(ops: str) -> bytes:
+    import zlib
+
+    from .embed import COMPRESSION
+
+    return zlib.compress(("\n" + ops).encode("latin-1"), COMPRESSION)
