@@ -7,7 +7,9 @@ validated here and can never lead outside the output folder.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +125,33 @@ def read_all(files: list[DataFile]) -> dict[str, bytes]:
     if problems:
         raise DataError(problems)
     return contents
+
+
+def read_digests(files: list[DataFile]) -> dict[str, str]:
+    """The sha256 of every file by area (reading one at a time: a build keeps the digests, not a
+    thousand files' bytes), or every file that cannot be read as one error."""
+    return {area: hashlib.sha256(data).hexdigest() for area, data in _each(files)}
+
+
+def _each(files: list[DataFile]) -> Iterator[tuple[str, bytes]]:
+    problems: list[Issue] = []
+    for datafile in files:
+        try:
+            data = read_input(datafile.path, DataError, datafile.display)
+        except DataError as exc:
+            problems.extend(exc.issues)
+            continue
+        yield datafile.area_id, data
+    if problems:
+        raise DataError(problems)
+
+
+def read_as_digested(datafile: DataFile, digest: str) -> bytes:
+    """A data file's bytes, which must still be those the build digested when it planned."""
+    data = read_input(datafile.path, DataError, datafile.display)
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise DataError.single(datafile.display, None, "", "the file changed while the build was running; build again")
+    return data
 
 
 def area_sort_key(area_id: str) -> tuple[int, int | str]:

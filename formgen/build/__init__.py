@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ..datafiles import read_all
+from ..datafiles import read_digests
 from ..errors import BuildError
 from ..publish import inside, sweep
 from .inputs import (
@@ -57,12 +57,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     year_dir = options.out_dir / year.short
     if not inside(options.out_dir, year_dir):
         raise BuildError(f"{year_dir}: would be outside {options.out_dir}")
-    contents = read_all(datafiles)
+    digests = read_digests(datafiles)
     with FolderLock(year_dir, options.wait):  # one build at a time writes the year's folder
         rolled_back = sweep(year_dir)  # what a killed build left: rolled back, removed
-        plan = plan_build(options, year, year_dir, documents, contents, every_area)
+        plan = plan_build(options, year, year_dir, documents, digests, every_area)
         report = BuildReport(year, year_dir, len(datafiles), rolled_back=rolled_back)
-        tasks = area_tasks(options, plan, datafiles, contents, report)
+        tasks = area_tasks(options, plan, datafiles, digests, report)
         results = build_areas(tasks, documents, options, progress)
         refuse_failures(plan, tasks, results)
         publish(options, plan, tasks, results, report)

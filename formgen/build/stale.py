@@ -97,8 +97,8 @@ class DocumentJob:
 @dataclass(frozen=True)
 class AreaTask:
     datafile: DataFile
-    data: bytes
-    """the data file as read for its inputs digest: the same bytes are rendered"""
+    digest: str
+    """sha256 of the data file as the build planned with it: the worker renders those bytes only"""
     year_dir: Path
     jobs: tuple[DocumentJob, ...]
 
@@ -126,7 +126,7 @@ def plan_build(
     year: FiscalYear,
     year_dir: Path,
     documents: list[Document],
-    contents: dict[str, bytes],
+    digests: dict[str, str],
     every_area: set[str],
 ) -> BuildPlan:
     config = options.config
@@ -137,7 +137,7 @@ def plan_build(
     books: dict[str, str] = {}
     for document in documents:
         made_of = digest(documentdigest(document), config.digest)
-        for area, data in contents.items():
+        for area, data in digests.items():
             inputs[(document.name, area)] = digest(__version__, document.name, made_of, when, data)
         book_path = document.book_path(year_dir)
         if document.front is None or book_path is None:
@@ -146,7 +146,7 @@ def plan_build(
             __version__,
             layoutdigest(document.front),
             made_of,
-            *(f"{a}:{inputs[(document.name, a)]}" for a in contents),
+            *(f"{a}:{inputs[(document.name, a)]}" for a in digests),
         )
         name = book_path.relative_to(year_dir).as_posix()
         if options.force or not current(old.files.get(name), book_inputs, book_path):
@@ -171,7 +171,7 @@ def stale_formats(plan: BuildPlan, document: Document, area: str, formats: tuple
 
 
 def area_tasks(
-    options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile], contents: dict[str, bytes], report: BuildReport
+    options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile], digests: dict[str, str], report: BuildReport
 ) -> list[AreaTask]:
     tasks: list[AreaTask] = []
     for datafile in datafiles:
@@ -185,7 +185,7 @@ def area_tasks(
             if formats or want_pages:
                 jobs.append(DocumentJob(document.name, formats, want_pages))
         if jobs:
-            tasks.append(AreaTask(datafile, contents[area], plan.year_dir, tuple(jobs)))
+            tasks.append(AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs)))
         if not any(job.formats for job in jobs):
             report.unchanged.append(area)
     return tasks

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..book import BookPart
 from ..compose import compose
 from ..config.load import Config, default_config, load_config
-from ..datafiles import area_line, load
+from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, load_documents, outputs
 from ..errors import BuildError, FontError, InputError
 from ..publish import Staged, discard, stage
@@ -113,7 +113,7 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
     result = AreaResult(task.datafile.area_id)
     try:
-        sourced = load(task.datafile, task.data, config)
+        sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
         result.area_number = sourced.record.area.number
         result.area_line = area_line(sourced)
         for job in task.jobs:

@@ -69,13 +69,18 @@ class PdfStream:
         self._flush()
         xref = self.reserve()
         self._place(xref, 1, self.position, 0)
-        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
-        for number in range(1, self.count):
+        packer = zlib.compressobj(COMPRESSION)
+        chunks = [packer.compress(b"\x00\x00\x00\x00\x00\xff\xff")]
+        row = bytearray(7)
+        for number in range(1, self.count):  # row by row: a million objects, no list of them
             kind = self.kinds[number]
             assert kind, f"object {number} was numbered but never written"
-            first, second = self.firsts[number], self.seconds[number]
-            rows.append(bytes([kind]) + first.to_bytes(4, "big") + second.to_bytes(2, "big"))
-        data = zlib.compress(b"".join(rows), COMPRESSION)
+            row[0] = kind
+            row[1:5] = self.firsts[number].to_bytes(4, "big")
+            row[5:7] = self.seconds[number].to_bytes(2, "big")
+            chunks.append(packer.compress(row))
+        chunks.append(packer.flush())
+        data = b"".join(chunks)
         file_id = self.digest.hexdigest()[:32].encode()
         entries = b"/Type/XRef/Size %d/W[1 4 2]/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]/Filter/FlateDecode" % (
             self.count,
