@@ -296,3 +296,19 @@ def test_a_full_disk_is_exit_1_wherever_it_strikes(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1, result.output
     assert "No space left on device" in result.stderr and "Traceback" not in result.output
     assert folder_state(project / "out" / "R7") == before
+
+
+def test_a_bug_is_exit_70_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third cause: neither the inputs nor the machine, but formgen itself (simulated here)."""
+    import formgen.build.workers
+
+    def broken(plan: object) -> bytes:
+        raise ZeroDivisionError("division by zero")
+
+    project = make_project(tmp_path / "city")
+    monkeypatch.setattr(formgen.build.workers, "write_xlsx", broken)
+    result = build_project(project, *POLICY_AREA, "--jobs", "1")
+    assert result.exit_code == 70
+    assert "internal error: ZeroDivisionError: division by zero" in result.stderr
+    assert "This is a bug in formgen" in result.stderr and "Traceback" not in result.output
+    assert not (project / "out" / "R7").exists()  # nothing written, no folder left behind

@@ -69,18 +69,16 @@ class PdfStream:
         self._flush()
         xref = self.reserve()
         self._place(xref, 1, self.position, 0)
-        packer = zlib.compressobj(COMPRESSION)
-        chunks = [packer.compress(b"\x00\x00\x00\x00\x00\xff\xff")]
-        row = bytearray(7)
-        for number in range(1, self.count):  # row by row: a million objects, no list of them
+        table = bytearray(7 * self.count)  # seven bytes a row: a million objects in 7 MB
+        table[0:7] = b"\x00\x00\x00\x00\x00\xff\xff"
+        for number in range(1, self.count):
             kind = self.kinds[number]
             assert kind, f"object {number} was numbered but never written"
-            row[0] = kind
-            row[1:5] = self.firsts[number].to_bytes(4, "big")
-            row[5:7] = self.seconds[number].to_bytes(2, "big")
-            chunks.append(packer.compress(row))
-        chunks.append(packer.flush())
-        data = b"".join(chunks)
+            at = 7 * number
+            table[at] = kind
+            table[at + 1 : at + 5] = self.firsts[number].to_bytes(4, "big")
+            table[at + 5 : at + 7] = self.seconds[number].to_bytes(2, "big")
+        data = zlib.compress(table, COMPRESSION)
         file_id = self.digest.hexdigest()[:32].encode()
         entries = b"/Type/XRef/Size %d/W[1 4 2]/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]/Filter/FlateDecode" % (
             self.count,
