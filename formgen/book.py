@@ -72,45 +72,58 @@ def book_layout(path: Path, fonts_dir: Path, config: Config) -> LoadedLayout:
     return load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
 
 
-def _contents(year: FiscalYear, parts: list[tuple[BookPart, DrawnPages]], first_page: int) -> BookContents:
+class BookBuilder:
+    """A book written as its parts come: :meth:`add` each output's pages in book order (while
+    later areas are still being made), then :meth:`finish` composes the front matter, which
+    needs every part's page count, and puts it first."""
+
+    def __init__(self, front_layout: LoadedLayout, year: FiscalYear, words: Words, out: BinaryIO, per_item: bool):
+        self.front_layout = front_layout
+        self.year = year
+        self.words = words
+        self.per_item = per_item
+        self.parts: list[tuple[BookPart, int]] = []
+        """each part and its page count"""
+        self.writer: BookWriter | None = None
+        self.out = out
+        self._area: Numbered | None = None
+
+    def add(self, part: BookPart, drawn: DrawnPages) -> None:
+        """The next output in book order; ``drawn.pdf`` holds its pages and structure."""
+        assert drawn.pdf is not None, "an output's PDF is written before its book"
+        if self.writer is None:  # the document's title and language are the front matter's: set at the end
+            self.writer = BookWriter(self.out, PdfRenderer("", "", "", [], "ja-JP"))
+        area_title = f"{self.words.area}{part.area.number} {part.area.name}"
+        if not self.per_item:
+            self.writer.add(drawn, drawn.pdf, [area_title], 1)
+        else:
+            titles = [area_title, part.title] if part.area != self._area else [part.title]
+            self.writer.add(drawn, drawn.pdf, titles, 2)
+        self._area = part.area
+        self.parts.append((part, len(drawn.pages)))
+
+    def finish(self) -> int:
+        """Compose and add the front matter (the contents link to pages now known); returns the
+        book's page count."""
+        draft = compose(self.front_layout, _contents(self.year, self.parts, 0))
+        front = compose(self.front_layout, _contents(self.year, self.parts, draft.pages + 1))
+        total = front.pages + sum(pages for _, pages in self.parts)
+        contents = _contents(self.year, self.parts, front.pages + 1)
+        info = (front.title, front.author, front.subject, front.keywords, front.language)
+        if self.writer is None:
+            self.writer = BookWriter(self.out, PdfRenderer(*info))
+        cover = PdfRenderer(*info, named_links=True)
+        self.writer.info = cover.info
+        links = {i: entry.page for i, entry in enumerate(contents.entries)}
+        drawn_front = cover.document(front, 1, total, links=links)
+        self.writer.add(drawn_front, io.BytesIO(cover.save()), [], 0, front=True)
+        return self.writer.finish()
+
+
+def _contents(year: FiscalYear, parts: list[tuple[BookPart, int]], first_page: int) -> BookContents:
     entries = []
     page = first_page
-    for part, drawn in parts:
+    for part, pages in parts:
         entries.append(BookEntry(**vars(part), page=page))
-        page += len(drawn.pages)
+        page += pages
     return BookContents(year, entries)
-
-
-def write_book(
-    front_layout: LoadedLayout,
-    year: FiscalYear,
-    parts: list[tuple[BookPart, DrawnPages]],
-    words: Words,
-    out: BinaryIO,
-    per_item: bool = False,
-) -> int:
-    """Write the book's PDF to ``out``; returns its page count. ``parts`` are in book order, each
-    with its own PDF already written (``DrawnPages.pdf``): the book copies their pages and
-    structure one at a time, with the book's page numbers. With ``per_item`` (outputs made per
-    project), each area's bookmark holds one per output."""
-    draft = compose(front_layout, _contents(year, parts, 0))
-    front = compose(front_layout, _contents(year, parts, draft.pages + 1))
-    total = front.pages + sum(len(drawn.pages) for _, drawn in parts)
-    contents = _contents(year, parts, front.pages + 1)
-    info = (front.title, front.author, front.subject, front.keywords, front.language)
-    cover = PdfRenderer(*info, named_links=True)
-    drawn_front = cover.document(front, 1, total, links={i: entry.page for i, entry in enumerate(contents.entries)})
-    book = BookWriter(out, PdfRenderer(*info), total)
-    book.add(drawn_front, io.BytesIO(cover.save()), [], 0)
-    area = None
-    for part, drawn in parts:
-        assert drawn.pdf is not None, "an output's PDF is written before its book"
-        area_title = f"{words.area}{part.area.number} {part.area.name}"
-        if not per_item:
-            book.add(drawn, drawn.pdf, [area_title], 1)
-        else:
-            titles = [area_title, part.title] if part.area != area else [part.title]
-            book.add(drawn, drawn.pdf, titles, 2)
-        area = part.area
-    book.finish()
-    return total

@@ -17,8 +17,6 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,20 +79,23 @@ def stage(target: Path, data: bytes) -> Staged:
     return Staged(target, Path(tmp), hashlib.sha256(data).hexdigest(), len(data))
 
 
-@contextmanager
-def stage_writer(target: Path) -> Iterator[tuple[BinaryIO, Callable[[], Staged]]]:
-    """Write a staged file as a stream (a book too large to hold in memory): yields the open file
-    and a function that, once the block is left, gives the :class:`Staged` file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
-    temporary = Path(tmp)
-    result: list[Staged] = []
-    try:
-        with os.fdopen(fd, "w+b") as handle:
-            yield handle, lambda: result[0]
+class StagedWriter:
+    """A staged file written as a stream, over a while (a book written as its parts come):
+    :attr:`handle` to write to, then :meth:`finish` for the :class:`Staged` file, or :meth:`abort`."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
+        except OSError as exc:
+            raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
+        self.temporary = Path(tmp)
+        self.handle: BinaryIO = os.fdopen(fd, "w+b")
+
+    def finish(self) -> Staged:
+        try:
+            handle = self.handle
             handle.flush()
             os.fsync(handle.fileno())
             size = handle.tell()
@@ -102,14 +103,16 @@ def stage_writer(target: Path) -> Iterator[tuple[BinaryIO, Callable[[], Staged]]
             digest = hashlib.sha256()
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-        os.chmod(temporary, 0o644)
-    except OSError as exc:
-        remove(temporary)
-        raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        remove(temporary)
-        raise
-    result.append(Staged(target, temporary, digest.hexdigest(), size))
+            handle.close()
+            os.chmod(self.temporary, 0o644)
+        except OSError as exc:
+            self.abort()
+            raise BuildError(f"{self.target}: cannot write: {exc.strerror or exc}") from None
+        return Staged(self.target, self.temporary, digest.hexdigest(), size)
+
+    def abort(self) -> None:
+        self.handle.close()
+        remove(self.temporary)
 
 
 def commit(staged: Staged) -> None:

@@ -28,7 +28,7 @@ from .inputs import (
     select_inputs,
 )
 from .lock import FolderLock
-from .publishing import publish, refuse_failures
+from .publishing import abort_books, feed_books, open_books, publish, refuse_failures
 from .report import BuildReport
 from .stale import area_tasks, plan_build
 from .workers import Progress, build_area, build_areas
@@ -63,8 +63,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         plan = plan_build(options, year, year_dir, documents, digests, every_area)
         report = BuildReport(year, year_dir, len(datafiles), rolled_back=rolled_back)
         tasks = area_tasks(options, plan, datafiles, digests, report)
-        results = build_areas(tasks, documents, options, progress)
-        refuse_failures(plan, tasks, results)
-        publish(options, plan, tasks, results, report)
+        books = open_books(options, plan)  # written as the areas come, while later ones are made
+        try:
+            results = build_areas(tasks, documents, options, progress, lambda result: feed_books(books, result))
+            refuse_failures(plan, tasks, results)
+            publish(options, plan, tasks, results, report, books)
+        except BaseException:
+            abort_books(books)
+            raise
     report.seconds = time.perf_counter() - started
     return report

@@ -3,12 +3,18 @@ those no longer made removed, the manifest written — and the summary."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..book import write_book
+from ..book import BookBuilder, BookPart
+from ..config.model import Words
 from ..datafiles import area_sort_key, same_area_twice
+from ..documents import Document
+from ..eras import FiscalYear
 from ..errors import ManyErrors
-from ..publish import Staged, discard, publish_all, stage, stage_writer
+from ..publish import Staged, StagedWriter, discard, publish_all, stage
+from ..writers.pdf import DrawnPages
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
 from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
@@ -31,7 +37,12 @@ def refuse_failures(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaRe
 
 
 def publish(
-    options: BuildOptions, plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult], report: BuildReport
+    options: BuildOptions,
+    plan: BuildPlan,
+    tasks: list[AreaTask],
+    results: list[AreaResult],
+    report: BuildReport,
+    books: dict[str, OpenBook],
 ) -> None:
     """Put the new outputs, books and manifest in place and remove the outputs no longer made:
     all of it or, if anything fails, none of it (see :func:`formgen.publish.publish_all`)."""
@@ -40,7 +51,7 @@ def publish(
     manifest = Manifest({n: e for n, e in plan.old.files.items() if (year_dir / n).exists()}, plan.old.made)
     try:
         gone = record_outputs(plan, tasks, results, manifest, report)
-        staged += make_books(options, plan, results, manifest)
+        staged += close_books(books, plan, manifest)
         if not options.areas:
             gone += orphans(plan, manifest)
         staged.append(stage(year_dir / MANIFEST_FILE, manifest_bytes(plan.year, manifest)))
@@ -124,33 +135,74 @@ def record_outputs(
     return sorted(set(gone))
 
 
-def make_books(options: BuildOptions, plan: BuildPlan, results: list[AreaResult], manifest: Manifest) -> list[Staged]:
-    """Make the books that are stale, from the pages every area's outputs drew."""
-    staged: list[Staged] = []
+@dataclass
+class OpenBook:
+    """A stale book, written while its document's outputs are made (its file is opened when
+    its first part comes, so a build that fails at once writes nothing)."""
+
+    document: Document
+    inputs: str
+    path: Path
+    year: FiscalYear
+    words: Words
+    file: StagedWriter | None = None
+    builder: BookBuilder | None = None
+
+    def open(self) -> BookBuilder:
+        if self.file is None or self.builder is None:
+            assert self.document.front is not None
+            self.file = StagedWriter(self.path)
+            front, per_item = self.document.front, self.document.per_item
+            self.builder = BookBuilder(front, self.year, self.words, self.file.handle, per_item)
+        return self.builder
+
+    def add(self, part: BookPart, drawn: DrawnPages) -> None:
+        self.open().add(part, drawn)
+
+
+def open_books(options: BuildOptions, plan: BuildPlan) -> dict[str, OpenBook]:
+    """The stale books: their parts go in as the areas are made."""
+    books: dict[str, OpenBook] = {}
     for document in plan.documents:
         inputs = plan.books.get(document.name)
         path = document.book_path(plan.year_dir)
         if inputs is None or path is None or document.front is None:
             continue
-        parts = [
-            (o.part, o.drawn)
-            for r in results
-            for o in r.outputs
-            if o.document == document.name and o.part is not None and o.drawn is not None
-        ]
-        with stage_writer(path) as (out, done):
-            pages = write_book(document.front, plan.year, parts, options.config.words, out, document.per_item)
-        item = done()
+        books[document.name] = OpenBook(document, inputs, path, plan.year, options.config.words)
+    return books
+
+
+def feed_books(books: dict[str, OpenBook], result: AreaResult) -> None:
+    """An area's outputs into their books (areas come in book order)."""
+    for output in result.outputs:
+        book = books.get(output.document)
+        if book is not None and output.part is not None and output.drawn is not None:
+            book.add(output.part, output.drawn)
+
+
+def close_books(books: dict[str, OpenBook], plan: BuildPlan, manifest: Manifest) -> list[Staged]:
+    """Finish every open book (its front matter now that its parts are known); staged files."""
+    staged: list[Staged] = []
+    for book in books.values():
+        pages = book.open().finish()  # a book of no outputs: the front matter alone
+        assert book.file is not None
+        item = book.file.finish()
         staged.append(item)
-        manifest.files[path.relative_to(plan.year_dir).as_posix()] = {
-            "document": document.name,
+        manifest.files[item.target.relative_to(plan.year_dir).as_posix()] = {
+            "document": book.document.name,
             "format": "book",
             "pages": pages,
             "bytes": item.size,
             "sha256": item.sha256,
-            "inputs": inputs,
+            "inputs": book.inputs,
         }
     return staged
+
+
+def abort_books(books: dict[str, OpenBook]) -> None:
+    for book in books.values():
+        if book.file is not None:
+            book.file.abort()
 
 
 def orphans(plan: BuildPlan, manifest: Manifest) -> list[str]:

@@ -154,16 +154,31 @@ def _make_document(
 
 
 def build_areas(
-    tasks: list[AreaTask], documents: list[Document], options: BuildOptions, progress: Progress | None
+    tasks: list[AreaTask],
+    documents: list[Document],
+    options: BuildOptions,
+    progress: Progress | None,
+    in_order: Callable[[AreaResult], None] | None = None,
 ) -> list[AreaResult]:
+    """Every task's result, in task order; ``in_order`` gets each result as soon as every
+    earlier task's has come (the books are written meanwhile)."""
     jobs = max(1, options.jobs or os.cpu_count() or 1)
     results: list[AreaResult] = []
     by_name = {d.name: d for d in documents}
+    position = {task.datafile.area_id: i for i, task in enumerate(tasks)}
+    waiting: dict[int, AreaResult] = {}
+    fed = [0]
 
     def done(result: AreaResult) -> None:
         results.append(result)
         if progress is not None:
             progress(len(results), len(tasks), result.area_id)
+        if in_order is None:
+            return
+        waiting[position[result.area_id]] = result
+        while fed[0] in waiting:
+            in_order(waiting.pop(fed[0]))
+            fed[0] += 1
 
     futures: list[Future[AreaResult]] = []
     try:

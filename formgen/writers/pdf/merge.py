@@ -31,7 +31,7 @@ class _Mark:
     title: str
     level: int
     page: int
-    """the book page's index"""
+    """the page's object number"""
     y: float
     kids: list[_Mark] = field(default_factory=list)
 
@@ -39,7 +39,7 @@ class _Mark:
 class BookWriter:
     """Writes a book to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
 
-    def __init__(self, out: BinaryIO, renderer: PdfRenderer, total_pages: int):
+    def __init__(self, out: BinaryIO, renderer: PdfRenderer):
         self.stream = PdfStream(out)
         self.info = renderer.info
         self.renderer = renderer
@@ -47,43 +47,44 @@ class BookWriter:
         self.pages_node = self.stream.reserve()
         self.resources = self.stream.reserve()
         self.document = self.stream.reserve()
-        self.page_numbers = [self.stream.reserve() for _ in range(total_pages)]
-        self.done = 0
-        """book pages written so far"""
-        self.structure: list[int] = []
-        """the Document element's kids"""
+        self.front = _Section()
+        self.body = _Section()
+        """the parts, added as they come (while later ones are still being made), and the front
+        matter, added last but first in the book"""
         self.parents: list[tuple[int, int]] = []
         """parent-tree key → its value's object number"""
         self.annotation_parents: list[tuple[int, bytes]] = []
-        self.next_annotation_key = total_pages
+        self.next_key = 0
+        """the next parent-tree key (pages and annotations alike: any unique number will do)"""
         self.images: dict[str, str] = {}
-        self.marks: list[_Mark] = []
-        self._last_level = -1
         self.links: set[int] = set()
         """book pages that the contents link to (named destinations)"""
 
     # ----- parts
 
-    def add(self, drawn: DrawnPages, pdf: Path | BinaryIO, titles: list[str], level: int) -> None:
+    def add(self, drawn: DrawnPages, pdf: Path | BinaryIO, titles: list[str], level: int, front: bool = False) -> None:
         """One part: ``pdf`` holds its pages and structure as drawn (``drawn`` their bookmarks,
-        glyphs and pictures); ``titles`` are bookmarks at its first page, outermost first, the
-        last of them titling its Part (no titles: its structure goes straight into the Document)."""
+        characters and pictures); ``titles`` are bookmarks at its first page, outermost first,
+        the last of them titling its Part (no titles: its structure goes straight into the
+        Document). Parts come in book order; the ``front`` matter comes last but goes first."""
+        section = self.front if front else self.body
         self.renderer.register(drawn.glyphs)
-        first = self.done
         with pikepdf.open(pdf) as source:
             pages = list(source.pages)
             tree = source.Root.StructTreeRoot
             top = tree.K
             part = self.stream.reserve() if titles else self.document
-            known = {page.obj.objgen: self.page_numbers[first + i] for i, page in enumerate(pages)}
+            numbers = [self.stream.reserve() for _ in pages]
+            keys = [self._key() for _ in pages]
+            known = {page.obj.objgen: number for page, number in zip(pages, numbers, strict=True)}
             known[top.objgen] = part
-            keys: dict[int, int] = {}
-            """the part's annotation keys in the parent tree → the book's"""
-            copier = Copier(self.stream, known, self._rewrite(len(pages), first, keys))
+            annotation_keys: dict[int, int] = {}
+            copier = Copier(self.stream, known, self._rewrite(keys, annotation_keys))
             for index, (page, body) in enumerate(zip(pages, drawn.pages, strict=True)):
-                self._bookmarks(drawn, body.marks, index, titles, level)
+                section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
                 self.images.update(body.images)
-                self._page(copier, drawn, page.obj, first + index)
+                section.furniture.append((drawn, self._page(copier, page.obj, numbers[index], keys[index])))
+            section.pages.extend(numbers)
             kids = [copier.ref(kid) for kid in _kids(top)]
             if titles:
                 entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
@@ -92,100 +93,112 @@ class BookWriter:
                     b" ".join(ref(k) for k in kids),
                 )
                 self.stream.put(part, b"<<" + entries + b">>")
-                self.structure.append(part)
+                section.structure.append(part)
             else:
-                self.structure.extend(kids)
-            self._parent_tree(copier, tree.ParentTree, len(pages), first, keys)
+                section.structure.extend(kids)
+            self._parent_tree(copier, tree.ParentTree, keys, annotation_keys)
             copier.drain()
 
-    def _page(self, copier: Copier, drawn: DrawnPages, page: pikepdf.Object, index: int) -> None:
-        """A page of the book: the part's drawing, the book's page numbers, the book's resources."""
-        number = index + 1
-        total = len(self.page_numbers)
-        furniture = self.renderer.header_footer(drawn, number, total)
-        furniture_number = self.stream.reserve()
-        self.stream.put_stream(furniture_number, b"/Filter/FlateDecode", _compressed(furniture))
+    def _key(self) -> int:
+        key = self.next_key
+        self.next_key += 1
+        return key
+
+    def _page(self, copier: Copier, page: pikepdf.Object, number: int, key: int) -> int:
+        """A page of the book: the part's drawing, the book's resources; its running header and
+        footer (the book's page numbers) are written at the end, when the count is known.
+        Returns the number set aside for them."""
+        furniture = self.stream.reserve()
         body = page.Contents[0] if isinstance(page.Contents, pikepdf.Array) else page.Contents
         entries = [
-            b"/Type/Page/Parent %s/Resources %s/StructParents %d" % (ref(self.pages_node), ref(self.resources), index),
+            b"/Type/Page/Parent %s/Resources %s/StructParents %d" % (ref(self.pages_node), ref(self.resources), key),
             b"/MediaBox" + copier.direct(page.MediaBox),
-            b"/Contents[%s %s]" % (ref(copier.ref(body)), ref(furniture_number)),
+            b"/Contents[%s %s]" % (ref(copier.ref(body)), ref(furniture)),
         ]
         if "/Group" in page:
             entries.append(b"/Group" + copier.direct(page.Group))
         if "/Annots" in page:
             entries.append(b"/Annots" + copier.direct(page.Annots) + b"/Tabs/S")
-        self.stream.put(self.page_numbers[index], b"<<" + b"".join(entries) + b">>")
-        self.done += 1
+        self.stream.put(number, b"<<" + b"".join(entries) + b">>")
+        return furniture
 
-    def _rewrite(self, part_pages: int, first: int, keys: dict[int, int]) -> Any:
-        """A part's parent-tree keys in the book (pages by their book index, annotations after
-        every page of the book), and the pages its links go to."""
+    def _rewrite(self, keys: list[int], annotation_keys: dict[int, int]) -> Any:
+        """A part's parent-tree keys in the book, and the pages its links go to."""
 
         def rewrite(key: str, value: Any) -> Any:
             if key == "/StructParent" and isinstance(value, int):
-                return first + value if value < part_pages else self._annotation_key(keys, value)
+                return self._annotation_key(keys, annotation_keys, value)
             if key == "/Dest" and isinstance(value, pikepdf.String):
                 self.links.add(int(str(value).removeprefix("page")))
             return value
 
         return rewrite
 
-    def _annotation_key(self, keys: dict[int, int], key: int) -> int:
-        if key not in keys:
-            keys[key] = self.next_annotation_key
-            self.next_annotation_key += 1
-        return keys[key]
+    def _annotation_key(self, keys: list[int], annotation_keys: dict[int, int], key: int) -> int:
+        if key < len(keys):
+            return keys[key]
+        if key not in annotation_keys:
+            annotation_keys[key] = self._key()
+        return annotation_keys[key]
 
     def _parent_tree(
-        self, copier: Copier, tree: pikepdf.Object, part_pages: int, first: int, keys: dict[int, int]
+        self, copier: Copier, tree: pikepdf.Object, keys: list[int], annotation_keys: dict[int, int]
     ) -> None:
         nums = tree.Nums
         for i in range(0, len(nums), 2):
             key, value = int(nums[i]), nums[i + 1]
-            if key < part_pages:
+            if key < len(keys):
                 holder = self.stream.reserve()
                 self.stream.put(holder, copier.direct(value))
-                self.parents.append((first + key, holder))
+                self.parents.append((keys[key], holder))
             else:
-                self.annotation_parents.append((self._annotation_key(keys, key), copier.direct(value)))
+                book_key = self._annotation_key(keys, annotation_keys, key)
+                self.annotation_parents.append((book_key, copier.direct(value)))
 
     def _bookmarks(
-        self, drawn: DrawnPages, marks: list[tuple[str, int, float]], index: int, titles: list[str], level: int
-    ) -> None:
-        page = self.done
+        self,
+        drawn: DrawnPages,
+        marks: list[tuple[str, int, float]],
+        index: int,
+        titles: list[str],
+        level: int,
+        page: int,
+    ) -> list[_Mark]:
+        out = []
         if index == 0 and titles:
             for depth, title in enumerate(titles, start=level - len(titles)):
-                self._mark(title, depth, page, drawn.page.height)
+                out.append(_Mark(title, depth, page, drawn.page.height))
         for title, mark_level, y in marks:
             if index == 0 and titles and mark_level == 0 and title == titles[-1]:
                 continue  # a sheet titled as the output it belongs to: one bookmark is enough
-            self._mark(title, level + mark_level, page, y)
-
-    def _mark(self, title: str, level: int, page: int, y: float) -> None:
-        level = max(0, min(level, self._last_level + 1))  # levels never skip
-        self._last_level = level
-        self.marks.append(_Mark(title, level, page, y))
+            out.append(_Mark(title, level + mark_level, page, y))
+        return out
 
     # ----- the book's own objects
 
-    def finish(self) -> None:
+    def finish(self) -> int:
+        """Write the running headers and footers, fonts, structure root, outline and catalog;
+        returns the book's page count."""
         stream = self.stream
-        assert self.done == len(self.page_numbers), "every page of the book is written"
-        kids = b" ".join(ref(n) for n in self.page_numbers)
-        stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(self.page_numbers), kids))
+        order = self.front.pages + self.body.pages
+        total = len(order)
+        furniture = self.front.furniture + self.body.furniture
+        for number, (drawn, holder) in enumerate(furniture, start=1):
+            ops = self.renderer.header_footer(drawn, number, total)
+            stream.put_stream(holder, b"/Filter/FlateDecode", _compressed(ops))
+        kids = b" ".join(ref(n) for n in order)
+        stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources()
-        structure = b" ".join(ref(n) for n in self.structure)
+        structure = b" ".join(ref(n) for n in self.front.structure + self.body.structure)
         root_tree = stream.reserve()
         stream.put(self.document, b"<</Type/StructElem/S/Document/P %s/K[%s]>>" % (ref(root_tree), structure))
-        nums = [b"%d %s" % (key, ref(holder)) for key, holder in self.parents]
-        nums += [b"%d %s" % (key, value) for key, value in sorted(self.annotation_parents)]
+        nums = sorted([(key, ref(holder)) for key, holder in self.parents] + self.annotation_parents)
         parent_tree = stream.reserve()
-        stream.put(parent_tree, b"<</Nums[%s]>>" % b" ".join(nums))
+        stream.put(parent_tree, b"<</Nums[%s]>>" % b" ".join(b"%d %s" % pair for pair in nums))
         stream.put(
             root_tree,
             b"<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d>>"
-            % (ref(self.document), ref(parent_tree), self.next_annotation_key),
+            % (ref(self.document), ref(parent_tree), self.next_key),
         )
         catalog = stream.reserve()
         entries = [
@@ -194,11 +207,12 @@ class BookWriter:
             b"/ViewerPreferences<</DisplayDocTitle true>>/PageLabels<</Nums[0<</S/D>>]>>",
             b"/Metadata %s/OutputIntents[%s]" % (ref(metadata), ref(intent)),
         ]
-        if self.marks:
-            entries.append(b"/Outlines %s/PageMode/UseOutlines" % ref(self._outline()))
+        marks = self.front.marks + self.body.marks
+        if marks:
+            entries.append(b"/Outlines %s/PageMode/UseOutlines" % ref(self._outline(marks)))
         if self.links:
             names = b" ".join(
-                scalar(pikepdf.String(LINK_NAME.format(n))) + b"[%s/Fit]" % ref(self.page_numbers[n - 1])
+                scalar(pikepdf.String(LINK_NAME.format(n))) + b"[%s/Fit]" % ref(order[n - 1])
                 for n in sorted(self.links)
             )
             entries.append(b"/Names<</Dests<</Names[%s]>>>>" % names)
@@ -207,6 +221,7 @@ class BookWriter:
         entries = [pikepdf.Name(k).unparse() + scalar(v) for k, v in info_dictionary(self.info).items()]
         stream.put(info, b"<<" + b"".join(entries) + b">>")
         stream.finish(catalog, info)
+        return total
 
     def _resources(self) -> tuple[int, int]:
         """The fonts (every glyph of the book), pictures, XMP and output intent, made with pikepdf
@@ -226,10 +241,13 @@ class BookWriter:
         copier.drain()
         return numbers
 
-    def _outline(self) -> int:
+    def _outline(self, marks: list[_Mark]) -> int:
         roots: list[_Mark] = []
         stack: list[_Mark] = []
-        for mark in self.marks:
+        last_level = -1
+        for mark in marks:
+            mark.level = max(0, min(mark.level, last_level + 1))  # levels never skip
+            last_level = mark.level
             del stack[mark.level :]
             (stack[-1].kids if stack else roots).append(mark)
             stack.append(mark)
@@ -243,7 +261,7 @@ class BookWriter:
         numbers = [self.stream.reserve() for _ in marks]
         count = len(marks)
         for i, (mark, number) in enumerate(zip(marks, numbers, strict=True)):
-            dest = b"[%s/XYZ 0 %s 0]" % (ref(self.page_numbers[mark.page]), scalar(round(mark.y, 2)))
+            dest = b"[%s/XYZ 0 %s 0]" % (ref(mark.page), scalar(round(mark.y, 2)))
             entries = [b"/Title %s/Parent %s/Dest %s" % (scalar(pikepdf.String(mark.title)), ref(parent), dest)]
             if i > 0:
                 entries.append(b"/Prev %s" % ref(numbers[i - 1]))
@@ -256,6 +274,17 @@ class BookWriter:
                 count += 0 if closed else shown
             self.stream.put(number, b"<<" + b"".join(entries) + b">>")
         return numbers[0], numbers[-1], count
+
+
+@dataclass
+class _Section:
+    """Pages, structure, bookmarks and running text of the front matter or of the parts."""
+
+    pages: list[int] = field(default_factory=list)
+    structure: list[int] = field(default_factory=list)
+    marks: list[_Mark] = field(default_factory=list)
+    furniture: list[tuple[DrawnPages, int]] = field(default_factory=list)
+    """per page: what its header and footer say, and the number set aside for them"""
 
 
 def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
