@@ -168,11 +168,17 @@ def _rename(source: Path, target: Path) -> None:
 
 
 def _link(source: Path, target: Path) -> None:
-    """A second name for a file about to be replaced: its backup until the build is committed."""
+    """A second name for a file about to be replaced: its backup until the build is committed.
+    Where the file system has no hard links, a copy, complete before it takes the backup's name
+    (a half-made backup must never be taken for the file)."""
     try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links: a copy does as well
-        shutil.copy2(source, target)
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        partial = target.with_name(target.name + ".part")
+        shutil.copy2(source, partial, follow_symlinks=False)
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
 
 
 def publish_all(folder: Path, staged: list[Staged], removed: list[Path]) -> None:
@@ -184,7 +190,10 @@ def publish_all(folder: Path, staged: list[Staged], removed: list[Path]) -> None
     build of the folder (:func:`recover`). Raises :class:`BuildError` saying what failed."""
     journal = folder / JOURNAL_FILE
     entries = [_Change.of(folder, item.target, item.temporary) for item in staged]
-    gone = [_Change.of(folder, path, None) for path in removed if path.exists()]
+    # a file written now is never also removed (on a case-insensitive disk Sheet.pdf is sheet.pdf)
+    written = {os.path.normcase(os.path.abspath(item.target)) for item in staged}
+    removed = [p for p in removed if os.path.normcase(os.path.abspath(p)) not in written]
+    gone = [_Change.of(folder, path, None) for path in removed if os.path.lexists(path)]
     _write_journal(journal, entries, gone)
     step = ""
     try:
@@ -199,11 +208,17 @@ def publish_all(folder: Path, staged: list[Staged], removed: list[Path]) -> None
             step = f"{entry.target}: cannot remove the file no longer made"
             (folder / entry.target).unlink()
         step = f"{journal.name}: cannot finish publishing"
+        for changed in {(folder / e.target).parent for e in entries + gone}:
+            _sync_folder(changed)  # every change on disk before the commit point
         journal.unlink()  # the commit point: from here on the new build stands
+        _sync_folder(folder)
     except OSError as exc:
         restored = recover(folder)
         state = "every file is as the last build left it" if restored else "the next build restores it"
         raise BuildError(f"{folder / step}: {exc.strerror or exc}; nothing was published: {state}") from None
+    except BaseException:  # interrupted (Ctrl-C): put everything back now, not at the next build
+        recover(folder)
+        raise
     for entry in entries + gone:
         if entry.backup is not None:
             remove(folder / entry.backup)
@@ -244,7 +259,7 @@ class _Change:
         return cls(
             _inside(folder, target),
             _inside(folder, temporary) if temporary is not None else None,
-            _inside(folder, backup) if target.exists() else None,
+            _inside(folder, backup) if os.path.lexists(target) else None,
         )
 
 

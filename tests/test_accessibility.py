@@ -270,6 +270,8 @@ def test_the_books_contents_link_to_the_pages_they_state(tmp_path: Path) -> None
     stated = {ln.split()[0]: int(ln.split()[-1]) for ln in layout.splitlines() if ln.strip().startswith("政策分野")}
     assert set(stated) == {"政策分野3", "政策分野37"}, layout
     named = reader.named_destinations  # the contents link to named destinations (page12 → page 12)
+    tree = [str(v) for v in reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"][::2]]
+    assert len(tree) == 2 and tree == sorted(tree, key=str.encode)  # a name tree is in byte order
     for link in links:
         dest = link["/Dest"]
         page = (

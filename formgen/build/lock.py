@@ -91,11 +91,14 @@ class FolderLock:
 
     def _open(self) -> int:
         try:
-            if not self._made:
-                missing = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
+            missing = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # every try: a build ending may remove it
+            self._made = self._made or missing
+            try:
+                return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except FileNotFoundError:  # the folder went with a build that just ended: once more
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._made = missing
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise BuildError(f"{self.path.parent}: cannot write there: {exc.strerror or exc}") from None
 

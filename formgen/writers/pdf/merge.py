@@ -213,7 +213,7 @@ class BookWriter:
         if self.links:
             names = b" ".join(
                 scalar(pikepdf.String(LINK_NAME.format(n))) + b"[%s/Fit]" % ref(order[n - 1])
-                for n in sorted(self.links)
+                for n in sorted(self.links, key=lambda n: LINK_NAME.format(n).encode())  # a name tree's order
             )
             entries.append(b"/Names<</Dests<</Names[%s]>>>>" % names)
         stream.put(catalog, b"<<" + b"".join(entries) + b">>")
