@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,10 +36,11 @@ import json, resource, sys
 from pathlib import Path
 from formgen.build import BuildOptions, build
 from formgen.config.load import load_config
-data, layouts, fonts, out, jobs, config, documents = sys.argv[1:8]
+data, layouts, fonts, out, jobs, config, documents, force, areas = sys.argv[1:10]
 report = build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts),
-                            out_dir=Path(out), jobs=int(jobs), force=True, config=load_config(Path(config)),
-                            documents=tuple(documents.split(",")) if documents else ()))
+                            out_dir=Path(out), jobs=int(jobs), force=force == "1", config=load_config(Path(config)),
+                            documents=tuple(documents.split(",")) if documents else (),
+                            areas=tuple(areas.split(",")) if areas else (), book=not areas))
 print(json.dumps({
     "main_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -52,12 +54,12 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def run_formgen(work: Path, jobs: int, documents: str) -> dict:
+def run_formgen(work: Path, jobs: int, documents: str, force: bool = True, areas: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
     env["PYTHONPATH"] = str(ROOT)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
-    args += [str(ROOT / "formgen.yaml"), documents]
+    args += [str(ROOT / "formgen.yaml"), documents, "1" if force else "0", areas]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -67,8 +69,25 @@ def run_formgen(work: Path, jobs: int, documents: str) -> dict:
     result["seconds"] = seconds
     pdfs = [p for p in (work / "out" / "R7").glob("*.pdf") if p.name != "book.pdf"]
     result["pdf_bytes"] = sum(p.stat().st_size for p in pdfs)
-    result["book_bytes"] = (work / "out" / "R7" / "book.pdf").stat().st_size
+    book = work / "out" / "R7" / "book.pdf"
+    result["book_bytes"] = book.stat().st_size if book.exists() else 0
     return result
+
+
+def daily(work: Path, jobs: int, documents: str, runs: int = 3) -> dict[str, list[float]]:
+    """What a clerk's day costs, each ``runs`` times: a forced full build, a rebuild with
+    nothing changed, a rebuild after editing one area, a build of one area alone."""
+    times: dict[str, list[float]] = {"full": [], "unchanged": [], "one area edited": [], "one area alone": []}
+    edited = sorted((work / "data" / "R7").glob("*.yaml"))[0]
+    original = edited.read_bytes()
+    for run in range(runs):
+        times["full"].append(run_formgen(work, jobs, documents)["seconds"])
+        times["unchanged"].append(run_formgen(work, jobs, documents, force=False)["seconds"])
+        edited.write_bytes(original + f"\n# edit {run}\n".encode())
+        times["one area edited"].append(run_formgen(work, jobs, documents, force=False)["seconds"])
+        times["one area alone"].append(run_formgen(work, jobs, documents, areas=edited.stem)["seconds"])
+    edited.write_bytes(original)
+    return times
 
 
 def run_libreoffice(work: Path) -> dict:
@@ -102,6 +121,9 @@ def main() -> None:
     parser.add_argument("--no-libreoffice", action="store_true", help="only time formgen")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
     parser.add_argument(
+        "--daily", action="store_true", help="also time a clerk's day: rebuilds unchanged, after one edit, one area"
+    )
+    parser.add_argument(
         "--documents",
         default="policy_area",
         help="documents of formgen.yaml to build, comma-separated, or '' for all (default: policy_area, "
@@ -128,6 +150,10 @@ def main() -> None:
         per_page = fg["pdf_bytes"] / 1024 / fg["pages"]
         book_per_page = fg["book_bytes"] / 1024 / fg["book_pages"]
         print(f"KB per PDF page        {per_page:.1f} (book {book_per_page:.1f})")
+        if args.daily:
+            for name, seconds in daily(work, args.jobs, args.documents).items():
+                shown = ", ".join(f"{t:.2f}" for t in seconds)
+                print(f"{name + ' (median)':<26} {statistics.median(seconds):.2f} s (runs: {shown})")
         if not args.no_libreoffice:
             lo = run_libreoffice(work)
             what = f"PDF only, {lo['files']} workbooks, {lo['pages']} pages, one call"
