@@ -115,16 +115,7 @@ def expand(paths: list[Path]) -> list[DataFile]:
 
 def read_all(files: list[DataFile]) -> dict[str, bytes]:
     """The bytes of every file by area, or every file that cannot be read as one error."""
-    contents: dict[str, bytes] = {}
-    problems: list[Issue] = []
-    for datafile in files:
-        try:
-            contents[datafile.area_id] = read_input(datafile.path, DataError, datafile.display)
-        except DataError as exc:
-            problems.extend(exc.issues)
-    if problems:
-        raise DataError(problems)
-    return contents
+    return dict(_each(files))
 
 
 def read_digests(files: list[DataFile]) -> dict[str, str]:

@@ -14,6 +14,11 @@ QUOTE_LIMIT = 60
 """characters of the user's input a message quotes at most"""
 
 
+def cut(text: str, limit: int) -> str:
+    """``text``, ending in … after ``limit`` - 1 characters when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
     """A value from the user's input, quoted for a message: a long text is cut (a message never
     repeats a whole file or paragraph back), a list or mapping named, never printed."""
@@ -24,9 +29,8 @@ def shown(value: object, limit: int = QUOTE_LIMIT) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
-        return repr(value if len(value) <= limit else value[: limit - 1] + "…")
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        return repr(cut(value, limit))
+    return cut(str(value), limit)
 
 
 @dataclass(frozen=True)

@@ -128,11 +128,6 @@ def discard(staged: list[Staged]) -> None:
         remove(item.temporary)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (temporary file + rename)."""
-    commit(stage(path, data))
-
-
 def remove(path: Path) -> None:
     """Remove a file if it is there."""
     try:

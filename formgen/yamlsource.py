@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Issue, Place
+from .errors import InputError, Issue, Place, cut
 
 try:  # libyaml is much faster on large files; fall back to pure Python
     _Loader: type = yaml.CSafeLoader
@@ -70,8 +70,7 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            key = str(part)
-            out += ("." if out else "") + (key if len(key) <= KEY_LIMIT else key[: KEY_LIMIT - 1] + "…")
+            out += ("." if out else "") + cut(str(part), KEY_LIMIT)
     return out
 
 

@@ -228,5 +228,4 @@ def build_areas(
         finished = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
         discard([s for r in results + finished for s in r.staged()])
         raise
-    order = {task.datafile.area_id: i for i, task in enumerate(tasks)}
-    return sorted(results, key=lambda r: order[r.area_id])
+    return sorted(results, key=lambda r: position[r.area_id])

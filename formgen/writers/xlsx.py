@@ -26,12 +26,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
 from ..publish import document_time
-from .xlsx_drawings import ChartData, add_graphics
+from .xlsx_drawings import PX_PER_PT, ChartData, add_graphics
 
 DEFAULT_FONT_SIZE = 10.5
 """The workbook's default font size. At 10.5 pt BIZ UD fonts have digits exactly
 7 px wide at 96 dpi, so column widths in pixels are whole digits' widths."""
-PX_PER_PT = 4 / 3
 PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (729, 1032): 12, (612, 792): 1}
 """(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
 BORDER_CODES = {"none": 0, "thin": 1, "medium": 2, "thick": 5, "double": 6, "hair": 7}

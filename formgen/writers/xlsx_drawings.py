@@ -25,6 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
+from ..sdg import title
 
 PX_PER_PT = 4 / 3
 TILE_DPI = 300
@@ -111,7 +112,7 @@ def add_graphics(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, charts: Ch
                     png = tile_png(
                         tile, graphic.tile, graphic.number_size, graphic.title_size, font.bold or font.regular
                     )
-                    alt = f"SDGs 目標{tile.goal} {''.join(tile.lines)}"
+                    alt = f"SDGs 目標{tile.goal} {title(tile.goal)}"
                     _picture(ws, grid.anchor(x + dx, y + dy), Image(io.BytesIO(png)), graphic.tile, graphic.tile, alt)
             elif graphic.kind == "chart":
                 charts.add(ws, sheet.name, graphic, grid.anchor(x, y))

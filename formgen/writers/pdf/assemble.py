@@ -29,6 +29,14 @@ from .embed import COMPRESSION, EmbeddedFont, flate
 from .page import PageBody
 from .structure import AnnotRef, Marked, Node
 
+LINK_NAME = "page{}"
+"""the named destination of a page (the book's contents link to pages written after them)"""
+
+
+def linked_page(name: str) -> int:
+    """The page a named destination (see LINK_NAME) goes to."""
+    return int(name.removeprefix(LINK_NAME.format("")))
+
 
 @dataclass
 class PageOut:
@@ -142,7 +150,7 @@ class Assembly:
                         Rect=Array([round(v, 2) for v in link.rect]),
                         Border=Array([0, 0, 0]),
                         Dest=(
-                            pikepdf.String(f"page{link.page}")
+                            pikepdf.String(LINK_NAME.format(link.page))
                             if self.named_links
                             else Array([pages[link.page - 1], Name.Fit])
                         ),

@@ -10,6 +10,7 @@ out at once (:mod:`.stream`), so the book's memory is that of its largest part.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,12 +19,10 @@ import pikepdf
 from pikepdf import Dictionary
 
 from .archive import info_dictionary, metadata_stream, output_intent
-from .assemble import image_object
+from .assemble import LINK_NAME, image_object, linked_page
+from .embed import COMPRESSION
 from .stream import Copier, PdfStream, ref, scalar
 from .writer import DrawnPages, PdfRenderer
-
-LINK_NAME = "page{}"
-"""the named destination of a book page: the front matter's links go to pages written later"""
 
 
 @dataclass
@@ -129,7 +128,7 @@ class BookWriter:
             if key == "/StructParent" and isinstance(value, int):
                 return self._annotation_key(keys, annotation_keys, value)
             if key == "/Dest" and isinstance(value, pikepdf.String):
-                self.links.add(int(str(value).removeprefix("page")))
+                self.links.add(linked_page(str(value)))
             return value
 
         return rewrite
@@ -295,8 +294,4 @@ def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
 
 
 def _compressed(ops: str) -> bytes:
-    import zlib
-
-    from .embed import COMPRESSION
-
     return zlib.compress(("\n" + ops).encode("latin-1"), COMPRESSION)

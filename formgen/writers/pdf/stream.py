@@ -14,14 +14,15 @@ from __future__ import annotations
 import hashlib
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, BinaryIO
 
 import pikepdf
 
+from .embed import COMPRESSION
+
 PER_OBJECT_STREAM = 200
-COMPRESSION = 6
 
 
 class PdfStream:
@@ -168,10 +169,6 @@ class Copier:
         if isinstance(obj, pikepdf.Array):
             return b"[" + b" ".join(self.direct(v) for v in obj) + b"]"
         return scalar(obj)
-
-    def entries(self, obj: pikepdf.Dictionary, leave: tuple[str, ...] = ()) -> Iterator[bytes]:
-        """A dictionary's entries but ``leave``, in PDF syntax (to build a new dictionary from)."""
-        return (self._entry(k, v) for k, v in obj.items() if k not in leave)
 
     def _entry(self, key: str, value: Any) -> bytes:
         if self.rewrite is not None and key in REWRITTEN:
