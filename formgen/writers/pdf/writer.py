@@ -78,50 +78,25 @@ class PdfRenderer:
     # ----- documents
 
     def document(
-        self,
-        plan: DocumentPlan,
-        first_page: int,
-        total_pages: int,
-        level: int = 0,
-        title: str | None = None,
-        links: dict[int, int] | None = None,
+        self, plan: DocumentPlan, first_page: int, total_pages: int, links: dict[int, int] | None = None
     ) -> DrawnPages:
-        """Draw every page of ``plan``, numbered from ``first_page`` of ``total_pages``; with
-        ``title``, the document gets a bookmark (and a Part in the structure) of its own.
-        ``links``: item of the contents table → its page (the book's contents). Returns the
-        pages as drawn, so that the book can reuse them."""
+        """Draw every page of ``plan`` into this PDF, numbered from ``first_page`` of
+        ``total_pages``. ``links``: item of the contents table → its page (the book's contents).
+        Returns the pages as drawn, for the book (see DrawnPages.for_book)."""
         drawn = DrawnPages(plan.page, plan.header, plan.footer, plan.styles, plan.fonts)
         for sheet in plan.sheets:
             tagger = SheetTagger(sheet, drawn.structure)
             drawer = PageDrawer(plan, sheet, tagger, lambda s: self.face(plan, s), self.font, links)
             drawn.pages.extend(drawer.page(page) for page in range(sheet.pages))
-        self.pages(drawn, first_page, total_pages, level, [title] if title is not None else None)
-        drawn.glyphs = {str(f.face.path): "".join(sorted(set(f.unicode_of.values()))) for f in self.fonts.values()}
-        return drawn
-
-    def pages(
-        self, drawn: DrawnPages, first_page: int, total: int, level: int = 0, titles: list[str] | None = None
-    ) -> None:
-        """Put drawn pages into this PDF, with page numbers. ``titles`` are bookmarks at the first
-        page, outermost first, ending one level above ``level``; the document's structure goes in
-        as a Part titled with the last of them."""
-        setup = drawn.page
         assembly = self.assembly
         for index, body in enumerate(drawn.pages):
-            if index == 0 and titles:
-                for depth, title in enumerate(titles, start=level - len(titles)):
-                    assembly.bookmark(title, depth, setup.height)
-            for mark_title, mark_level, y in body.marks:
-                if index == 0 and titles and mark_level == 0 and mark_title == titles[-1]:
-                    continue  # a sheet titled as the output it belongs to: one bookmark is enough
-                assembly.bookmark(mark_title, level + mark_level, y)
-            furniture = self.header_footer(drawn, first_page + index, total)
-            assembly.add_page(PageOut(body, setup.width, setup.height, furniture))
-        if titles:
-            part = Node("Part", title=titles[-1], kids=list(drawn.structure.kids))
-            assembly.structure.kids.append(part)
-        else:
-            assembly.structure.kids.extend(drawn.structure.kids)
+            for title, level, y in body.marks:
+                assembly.bookmark(title, level, y)
+            furniture = self.header_footer(drawn, first_page + index, total_pages)
+            assembly.add_page(PageOut(body, drawn.page.width, drawn.page.height, furniture))
+        assembly.structure.kids.extend(drawn.structure.kids)
+        drawn.glyphs = {str(f.face.path): "".join(sorted(set(f.unicode_of.values()))) for f in self.fonts.values()}
+        return drawn
 
     def register(self, glyphs: dict[str, str]) -> None:
         """Characters drawn elsewhere with these fonts (font file → characters): embedded too."""
