@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from .compose import compose
 from .config.load import Config
@@ -23,6 +22,7 @@ from .layout.load import LoadedLayout, load_layout
 from .records.model import Numbered, PolicyArea
 from .writers.pdf import DrawnPages, PdfRenderer
 from .writers.pdf.merge import BookWriter
+from .writers.pdf.stream import Writable
 
 BOOK_LAYOUT_FILE = "book.yaml"
 
@@ -77,7 +77,7 @@ class BookBuilder:
     later areas are still being made), then :meth:`finish` composes the front matter, which
     needs every part's page count, and puts it first."""
 
-    def __init__(self, front_layout: LoadedLayout, year: FiscalYear, words: Words, out: BinaryIO, per_item: bool):
+    def __init__(self, front_layout: LoadedLayout, year: FiscalYear, words: Words, out: Writable, per_item: bool):
         self.front_layout = front_layout
         self.year = year
         self.words = words

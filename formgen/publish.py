@@ -20,7 +20,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import BuildError, InputError, shown
 
@@ -60,58 +59,57 @@ class Staged:
     size: int
 
 
-def stage(target: Path, data: bytes) -> Staged:
-    """Write ``data`` next to ``target`` under a temporary name."""
+def _temporary(target: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``target`` (open descriptor, path), named to be recognised."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-    except OSError as exc:
-        remove(Path(tmp))
-        raise BuildError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return Staged(target, Path(tmp), hashlib.sha256(data).hexdigest(), len(data))
+    return fd, Path(tmp)
+
+
+def stage(target: Path, data: bytes) -> Staged:
+    """Write ``data`` next to ``target`` under a temporary name."""
+    writer = StagedWriter(target)
+    writer.write(data)
+    return writer.finish()
 
 
 class StagedWriter:
-    """A staged file written as a stream, over a while (a book written as its parts come):
-    :attr:`handle` to write to, then :meth:`finish` for the :class:`Staged` file, or :meth:`abort`."""
+    """A staged file written piece by piece (a book, as its parts come): :meth:`write`, then
+    :meth:`finish` for the :class:`Staged` file, or :meth:`abort`. Its digest is taken as it is
+    written, so a large file is never read back."""
 
     def __init__(self, target: Path):
         self.target = target
+        fd, self.temporary = _temporary(target)
+        self._file = os.fdopen(fd, "wb")
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".part", dir=target.parent)
+            self._file.write(data)
         except OSError as exc:
-            raise BuildError(f"{target.parent}: cannot write there: {exc.strerror or exc}") from None
-        self.temporary = Path(tmp)
-        self.handle: BinaryIO = os.fdopen(fd, "w+b")
+            self.abort()
+            raise BuildError(f"{self.target}: cannot write: {exc.strerror or exc}") from None
+        self._digest.update(data)
+        self.size += len(data)
 
     def finish(self) -> Staged:
         try:
-            handle = self.handle
-            handle.flush()
-            os.fsync(handle.fileno())
-            size = handle.tell()
-            handle.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-            handle.close()
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
             os.chmod(self.temporary, 0o644)
         except OSError as exc:
             self.abort()
             raise BuildError(f"{self.target}: cannot write: {exc.strerror or exc}") from None
-        return Staged(self.target, self.temporary, digest.hexdigest(), size)
+        return Staged(self.target, self.temporary, self._digest.hexdigest(), self.size)
 
     def abort(self) -> None:
-        self.handle.close()
+        self._file.close()
         remove(self.temporary)
 
 

@@ -153,7 +153,7 @@ class OpenBook:
             assert self.document.front is not None
             self.file = StagedWriter(self.path)
             front, per_item = self.document.front, self.document.per_item
-            self.builder = BookBuilder(front, self.year, self.words, self.file.handle, per_item)
+            self.builder = BookBuilder(front, self.year, self.words, self.file, per_item)
         return self.builder
 
     def add(self, part: BookPart, drawn: DrawnPages) -> None:

@@ -21,7 +21,7 @@ from pikepdf import Dictionary
 from .archive import info_dictionary, metadata_stream, output_intent
 from .assemble import LINK_NAME, image_object, linked_page
 from .embed import COMPRESSION
-from .stream import Copier, PdfStream, ref, scalar
+from .stream import Copier, PdfStream, Writable, ref, scalar
 from .writer import DrawnPages, PdfRenderer
 
 
@@ -38,7 +38,7 @@ class _Mark:
 class BookWriter:
     """Writes a book to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
 
-    def __init__(self, out: BinaryIO, renderer: PdfRenderer):
+    def __init__(self, out: Writable, renderer: PdfRenderer):
         self.stream = PdfStream(out)
         self.info = renderer.info
         self.renderer = renderer

@@ -16,7 +16,7 @@ import zlib
 from array import array
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 import pikepdf
 
@@ -25,10 +25,16 @@ from .embed import COMPRESSION
 PER_OBJECT_STREAM = 200
 
 
+class Writable(Protocol):
+    """Where a PDF is written: a file, or a staged file that digests what it is given."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 class PdfStream:
     """A PDF file being written: numbers are handed out first, objects written when ready."""
 
-    def __init__(self, out: BinaryIO):
+    def __init__(self, out: Writable):
         self.out = out
         self.position = 0
         self.digest = hashlib.sha256()
