@@ -84,15 +84,14 @@ class BookBuilder:
         self.per_item = per_item
         self.parts: list[tuple[BookPart, int]] = []
         """each part and its page count"""
-        self.writer: BookWriter | None = None
-        self.out = out
+        # the renderer gathers the book's fonts and draws its running text; the document's title
+        # and language are the front matter's, known at the end
+        self.writer = BookWriter(out, PdfRenderer("", "", "", [], ""))
         self._area: Numbered | None = None
 
     def add(self, part: BookPart, drawn: DrawnPages) -> None:
         """The next output in book order; ``drawn.pdf`` holds its pages and structure."""
         assert drawn.pdf is not None, "an output's PDF is written before its book"
-        if self.writer is None:  # the document's title and language are the front matter's: set at the end
-            self.writer = BookWriter(self.out, PdfRenderer("", "", "", [], "ja-JP"))
         area_title = f"{self.words.area}{part.area.number} {part.area.name}"
         if not self.per_item:
             self.writer.add(drawn, drawn.pdf, [area_title], 1)
@@ -110,14 +109,11 @@ class BookBuilder:
         total = front.pages + sum(pages for _, pages in self.parts)
         contents = _contents(self.year, self.parts, front.pages + 1)
         info = (front.title, front.author, front.subject, front.keywords, front.language)
-        if self.writer is None:
-            self.writer = BookWriter(self.out, PdfRenderer(*info))
         cover = PdfRenderer(*info, named_links=True)
-        self.writer.info = cover.info
         links = {i: entry.page for i, entry in enumerate(contents.entries)}
         drawn_front = cover.document(front, 1, total, links=links)
         self.writer.add(drawn_front, io.BytesIO(cover.save()), [], 0, front=True)
-        return self.writer.finish()
+        return self.writer.finish(cover.info)
 
 
 def _contents(year: FiscalYear, parts: list[tuple[BookPart, int]], first_page: int) -> BookContents:

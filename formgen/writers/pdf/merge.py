@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import pikepdf
 from pikepdf import Dictionary
 
-from .archive import info_dictionary, metadata_stream, output_intent
+from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import LINK_NAME, image_object, linked_page
 from .embed import COMPRESSION
 from .stream import Copier, PdfStream, Writable, ref, scalar
@@ -40,7 +40,6 @@ class BookWriter:
 
     def __init__(self, out: Writable, renderer: PdfRenderer):
         self.stream = PdfStream(out)
-        self.info = renderer.info
         self.renderer = renderer
         """the book's fonts (every part's glyphs and the book's page numbers) and running text"""
         self.pages_node = self.stream.reserve()
@@ -175,9 +174,9 @@ class BookWriter:
 
     # ----- the book's own objects
 
-    def finish(self) -> int:
-        """Write the running headers and footers, fonts, structure root, outline and catalog;
-        returns the book's page count."""
+    def finish(self, info: DocumentInfo) -> int:
+        """Write the running headers and footers, fonts, structure root, outline and catalog (its
+        title and language: ``info``); returns the book's page count."""
         stream = self.stream
         order = self.front.pages + self.body.pages
         total = len(order)
@@ -187,7 +186,7 @@ class BookWriter:
             stream.put_stream(holder, b"/Filter/FlateDecode", _compressed(ops))
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
-        metadata, intent = self._resources()
+        metadata, intent = self._resources(info)
         structure = b" ".join(ref(n) for n in self.front.structure + self.body.structure)
         root_tree = stream.reserve()
         stream.put(self.document, b"<</Type/StructElem/S/Document/P %s/K[%s]>>" % (ref(root_tree), structure))
@@ -202,7 +201,7 @@ class BookWriter:
         catalog = stream.reserve()
         entries = [
             b"/Type/Catalog/Pages %s/StructTreeRoot %s" % (ref(self.pages_node), ref(root_tree)),
-            b"/MarkInfo<</Marked true>>/Lang %s" % scalar(pikepdf.String(self.info.language)),
+            b"/MarkInfo<</Marked true>>/Lang %s" % scalar(pikepdf.String(info.language)),
             b"/ViewerPreferences<</DisplayDocTitle true>>/PageLabels<</Nums[0<</S/D>>]>>",
             b"/Metadata %s/OutputIntents[%s]" % (ref(metadata), ref(intent)),
         ]
@@ -216,13 +215,13 @@ class BookWriter:
             )
             entries.append(b"/Names<</Dests<</Names[%s]>>>>" % names)
         stream.put(catalog, b"<<" + b"".join(entries) + b">>")
-        info = stream.reserve()
-        entries = [pikepdf.Name(k).unparse() + scalar(v) for k, v in info_dictionary(self.info).items()]
-        stream.put(info, b"<<" + b"".join(entries) + b">>")
-        stream.finish(catalog, info)
+        info_number = stream.reserve()
+        entries = [pikepdf.Name(k).unparse() + scalar(v) for k, v in info_dictionary(info).items()]
+        stream.put(info_number, b"<<" + b"".join(entries) + b">>")
+        stream.finish(catalog, info_number)
         return total
 
-    def _resources(self) -> tuple[int, int]:
+    def _resources(self, info: DocumentInfo) -> tuple[int, int]:
         """The fonts (every glyph of the book), pictures, XMP and output intent, made with pikepdf
         and copied in; returns the numbers of the metadata and the output intent."""
         pdf = pikepdf.new()
@@ -232,7 +231,7 @@ class BookWriter:
             resources.XObject = Dictionary(
                 {"/" + name: image_object(pdf, self.images[name]) for name in sorted(self.images)}
             )
-        metadata = pdf.make_indirect(metadata_stream(pdf, self.info))
+        metadata = pdf.make_indirect(metadata_stream(pdf, info))
         intent = pdf.make_indirect(output_intent(pdf))
         copier = Copier(self.stream, {})
         self.stream.put(self.resources, copier.direct(resources))
