@@ -49,12 +49,27 @@ class PageOut:
 
 
 @dataclass
-class _Bookmark:
+class Bookmark:
+    """An outline entry: a title at height ``y`` of a page (its index, or its object number in
+    the book), nested by ``level``."""
+
     title: str
     level: int
     page: int
     y: float
-    kids: list[_Bookmark] = field(default_factory=list)
+    kids: list[Bookmark] = field(default_factory=list)
+
+
+def nest(marks: list[Bookmark]) -> list[Bookmark]:
+    """Bookmarks in order as a tree, levels never skipping; returns the top level."""
+    roots: list[Bookmark] = []
+    stack: list[Bookmark] = []
+    for mark in marks:
+        mark.level = max(0, min(mark.level, len(stack)))
+        del stack[mark.level :]
+        (stack[-1].kids if stack else roots).append(mark)
+        stack.append(mark)
+    return roots
 
 
 class Assembly:
@@ -66,17 +81,14 @@ class Assembly:
         """links go to named destinations (page12): the book's contents, written before its pages"""
         self.pages: list[PageOut] = []
         self.structure = Node("Document", title=info.title)
-        self._bookmarks: list[_Bookmark] = []
-        self._last_level = -1
+        self._bookmarks: list[Bookmark] = []
 
     def add_page(self, page: PageOut) -> None:
         self.pages.append(page)
 
     def bookmark(self, title: str, level: int, y: float) -> None:
-        """An outline entry at height ``y`` of the page added next (levels never skip)."""
-        level = max(0, min(level, self._last_level + 1))
-        self._last_level = level
-        self._bookmarks.append(_Bookmark(title, level, len(self.pages), y))
+        """An outline entry at height ``y`` of the page added next."""
+        self._bookmarks.append(Bookmark(title, level, len(self.pages), y))
 
     # ----- writing
 
@@ -168,18 +180,12 @@ class Assembly:
         return out
 
     def _outline(self, pdf: pikepdf.Pdf, pages: list[pikepdf.Object]) -> pikepdf.Object:
-        roots: list[_Bookmark] = []
-        stack: list[_Bookmark] = []
-        for mark in self._bookmarks:
-            del stack[mark.level :]
-            (stack[-1].kids if stack else roots).append(mark)
-            stack.append(mark)
         outline = pdf.make_indirect(Dictionary(Type=Name.Outlines))
-        self._outline_items(pdf, pages, outline, roots)
+        self._outline_items(pdf, pages, outline, nest(self._bookmarks))
         return outline
 
     def _outline_items(
-        self, pdf: pikepdf.Pdf, pages: list[pikepdf.Object], parent: pikepdf.Object, marks: list[_Bookmark]
+        self, pdf: pikepdf.Pdf, pages: list[pikepdf.Object], parent: pikepdf.Object, marks: list[Bookmark]
     ) -> int:
         items = []
         for mark in marks:

@@ -19,20 +19,10 @@ import pikepdf
 from pikepdf import Dictionary
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
-from .assemble import LINK_NAME, image_object, linked_page
+from .assemble import LINK_NAME, Bookmark, image_object, linked_page, nest
 from .embed import COMPRESSION
 from .stream import Copier, PdfStream, Writable, ref, scalar
 from .writer import DrawnPages, PdfRenderer
-
-
-@dataclass
-class _Mark:
-    title: str
-    level: int
-    page: int
-    """the page's object number"""
-    y: float
-    kids: list[_Mark] = field(default_factory=list)
 
 
 class BookWriter:
@@ -161,15 +151,15 @@ class BookWriter:
         titles: list[str],
         level: int,
         page: int,
-    ) -> list[_Mark]:
+    ) -> list[Bookmark]:
         out = []
         if index == 0 and titles:
             for depth, title in enumerate(titles, start=level - len(titles)):
-                out.append(_Mark(title, depth, page, drawn.page.height))
+                out.append(Bookmark(title, depth, page, drawn.page.height))
         for title, mark_level, y in marks:
             if index == 0 and titles and mark_level == 0 and title == titles[-1]:
                 continue  # a sheet titled as the output it belongs to: one bookmark is enough
-            out.append(_Mark(title, level + mark_level, page, y))
+            out.append(Bookmark(title, level + mark_level, page, y))
         return out
 
     # ----- the book's own objects
@@ -239,22 +229,13 @@ class BookWriter:
         copier.drain()
         return numbers
 
-    def _outline(self, marks: list[_Mark]) -> int:
-        roots: list[_Mark] = []
-        stack: list[_Mark] = []
-        last_level = -1
-        for mark in marks:
-            mark.level = max(0, min(mark.level, last_level + 1))  # levels never skip
-            last_level = mark.level
-            del stack[mark.level :]
-            (stack[-1].kids if stack else roots).append(mark)
-            stack.append(mark)
+    def _outline(self, marks: list[Bookmark]) -> int:
         outline = self.stream.reserve()
-        first, last, count = self._outline_items(outline, roots, top=True)
+        first, last, count = self._outline_items(outline, nest(marks), top=True)
         self.stream.put(outline, b"<</Type/Outlines/First %s/Last %s/Count %d>>" % (ref(first), ref(last), count))
         return outline
 
-    def _outline_items(self, parent: int, marks: list[_Mark], top: bool = False) -> tuple[int, int, int]:
+    def _outline_items(self, parent: int, marks: list[Bookmark], top: bool = False) -> tuple[int, int, int]:
         """Write ``marks`` under ``parent``; returns (first, last, count shown)."""
         numbers = [self.stream.reserve() for _ in marks]
         count = len(marks)
@@ -280,7 +261,7 @@ class _Section:
 
     pages: list[int] = field(default_factory=list)
     structure: list[int] = field(default_factory=list)
-    marks: list[_Mark] = field(default_factory=list)
+    marks: list[Bookmark] = field(default_factory=list)
     furniture: list[tuple[DrawnPages, int]] = field(default_factory=list)
     """per page: what its header and footer say, and the number set aside for them"""
 
