@@ -9,7 +9,6 @@ document made per project, one entry per area holding one per project.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .records.model import Numbered, PolicyArea
 from .writers.pdf import DrawnPages, PdfRenderer
-from .writers.pdf.merge import BookWriter
+from .writers.pdf.merge import PartsWriter
 from .writers.pdf.stream import Writable
 
 BOOK_LAYOUT_FILE = "book.yaml"
@@ -86,18 +85,17 @@ class BookBuilder:
         """each part and its page count"""
         # the renderer gathers the book's fonts and draws its running text; the document's title
         # and language are the front matter's, known at the end
-        self.writer = BookWriter(out, PdfRenderer("", "", "", [], ""))
+        self.writer = PartsWriter(out, PdfRenderer("", "", "", [], ""))
         self._area: Numbered | None = None
 
     def add(self, part: BookPart, drawn: DrawnPages) -> None:
-        """The next output in book order; ``drawn.pdf`` holds its pages and structure."""
-        assert drawn.pdf is not None, "an output's PDF is written before its book"
+        """The next output in book order, as drawn (its part holds its pages and structure)."""
         area_title = f"{self.words.area}{part.area.number} {part.area.name}"
         if not self.per_item:
-            self.writer.add(drawn, drawn.pdf, [area_title], 1)
+            self.writer.add(drawn, [area_title], 1)
         else:
             titles = [area_title, part.title] if part.area != self._area else [part.title]
-            self.writer.add(drawn, drawn.pdf, titles, 2)
+            self.writer.add(drawn, titles, 2)
         self._area = part.area
         self.parts.append((part, len(drawn.pages)))
 
@@ -106,13 +104,11 @@ class BookBuilder:
         book's page count."""
         draft = compose(self.front_layout, _contents(self.year, self.parts, 0))
         front = compose(self.front_layout, _contents(self.year, self.parts, draft.pages + 1))
-        total = front.pages + sum(pages for _, pages in self.parts)
         contents = _contents(self.year, self.parts, front.pages + 1)
         info = (front.title, front.author, front.subject, front.keywords, front.language)
-        cover = PdfRenderer(*info, named_links=True)
+        cover = PdfRenderer(*info)
         links = {i: entry.page for i, entry in enumerate(contents.entries)}
-        drawn_front = cover.document(front, 1, total, links=links)
-        self.writer.add(drawn_front, io.BytesIO(cover.save()), [], 0, front=True)
+        self.writer.add(cover.document(front, links=links), [], 0, front=True)
         return self.writer.finish(cover.info)
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..book import BookPart
@@ -144,9 +144,8 @@ def _make_document(
         if "pdf" in job.formats:
             pdf, drawn = write_pdf(plan)
             made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
-            drawn = replace(drawn, pdf=made.staged["pdf"].temporary)  # the book reads it from there
-        elif job.want_pages:  # the PDF is current: the book reads the one published
-            drawn = draw_pages(plan, folder / f"{output.stem}.pdf")
+        elif job.want_pages:  # the PDF is current: only its pages for the book
+            drawn = draw_pages(plan)
         made.pages = plan.pages
         made.notes = [str(note) for note in plan.notes]
         if job.want_pages:

@@ -1,32 +1,34 @@
-"""The year's book written as it is gathered: the front matter, then every output's own PDF.
+"""A PDF written as its parts come: an area's own PDF (one part), or the year's book.
 
-Each part is a tagged PDF already written (the front matter is made here, the
-outputs were written by the workers); its pages get the book's page numbers in
-their running header and footer, one set of fonts and pictures for the whole
-book, and its structure goes in whole under a Part of the book's Document, with
-its parent tree renumbered. Parts are read from disk one at a time and written
-out at once (:mod:`.stream`), so the book's memory is that of its largest part.
+A part (:mod:`.part`) is a document's pages and structure as objects with their
+references left open; here each is given its numbers in this PDF and written out
+at once (:mod:`.stream`), so the book's memory is that of its largest part. The
+pages get this PDF's page numbers in their running header and footer and one
+set of fonts and pictures for the whole file; a part's structure goes in whole
+under a Part of the Document (the book) or straight into it (an area's PDF).
 """
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Dictionary
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
-from .assemble import LINK_NAME, Bookmark, image_object, linked_page, nest
+from .assemble import Bookmark, image_object, nest
 from .embed import COMPRESSION
+from .part import FIRST_FURNITURE, LINK_NAME, PdfObject
 from .stream import Copier, PdfStream, Writable, ref, scalar
-from .writer import DrawnPages, PdfRenderer
+
+if TYPE_CHECKING:
+    from .writer import DrawnPages, PdfRenderer
 
 
-class BookWriter:
-    """Writes a book to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
+class PartsWriter:
+    """Writes a PDF to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
 
     def __init__(self, out: Writable, renderer: PdfRenderer):
         self.stream = PdfStream(out)
@@ -50,98 +52,42 @@ class BookWriter:
 
     # ----- parts
 
-    def add(self, drawn: DrawnPages, pdf: Path | BinaryIO, titles: list[str], level: int, front: bool = False) -> None:
-        """One part: ``pdf`` holds its pages and structure as drawn (``drawn`` their bookmarks,
-        characters and pictures); ``titles`` are bookmarks at its first page, outermost first,
-        the last of them titling its Part (no titles: its structure goes straight into the
-        Document). Parts come in book order; the ``front`` matter comes last but goes first."""
+    def add(self, drawn: DrawnPages, titles: list[str], level: int, front: bool = False) -> None:
+        """One part, as drawn (``drawn.part`` its objects, ``drawn.pages`` their bookmarks and
+        pictures); ``titles`` are bookmarks at its first page, outermost first, the last of them
+        titling its Part (no titles: its structure goes straight into the Document). Parts come
+        in order; the ``front`` matter comes last but goes first."""
         section = self.front if front else self.body
+        part = drawn.part
         self.renderer.register(drawn.glyphs)
-        with pikepdf.open(pdf) as source:
-            pages = list(source.pages)
-            tree = source.Root.StructTreeRoot
-            top = tree.K
-            part = self.stream.reserve() if titles else self.document
-            numbers = [self.stream.reserve() for _ in pages]
-            keys = [self._key() for _ in pages]
-            known = {page.obj.objgen: number for page, number in zip(pages, numbers, strict=True)}
-            known[top.objgen] = part
-            annotation_keys: dict[int, int] = {}
-            copier = Copier(self.stream, known, self._rewrite(keys, annotation_keys))
-            for index, (page, body) in enumerate(zip(pages, drawn.pages, strict=True)):
-                section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
-                self.images.update(body.images)
-                section.furniture.append((drawn, self._page(copier, page.obj, numbers[index], keys[index])))
-            section.pages.extend(numbers)
-            kids = [copier.ref(kid) for kid in _kids(top)]
-            if titles:
-                entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
-                    ref(self.document),
-                    scalar(pikepdf.String(titles[-1])),
-                    b" ".join(ref(k) for k in kids),
-                )
-                self.stream.put(part, b"<<" + entries + b">>")
-                section.structure.append(part)
-            else:
-                section.structure.extend(kids)
-            self._parent_tree(copier, tree.ParentTree, keys, annotation_keys)
-            copier.drain()
-
-    def _key(self) -> int:
-        key = self.next_key
-        self.next_key += 1
-        return key
-
-    def _page(self, copier: Copier, page: pikepdf.Object, number: int, key: int) -> int:
-        """A page of the book: the part's drawing, the book's resources; its running header and
-        footer (the book's page numbers) are written at the end, when the count is known.
-        Returns the number set aside for them."""
-        furniture = self.stream.reserve()
-        body = page.Contents[0] if isinstance(page.Contents, pikepdf.Array) else page.Contents
-        entries = [
-            b"/Type/Page/Parent %s/Resources %s/StructParents %d" % (ref(self.pages_node), ref(self.resources), key),
-            b"/MediaBox" + copier.direct(page.MediaBox),
-            b"/Contents[%s %s]" % (ref(copier.ref(body)), ref(furniture)),
-        ]
-        if "/Group" in page:
-            entries.append(b"/Group" + copier.direct(page.Group))
-        if "/Annots" in page:
-            entries.append(b"/Annots" + copier.direct(page.Annots) + b"/Tabs/S")
-        self.stream.put(number, b"<<" + b"".join(entries) + b">>")
-        return furniture
-
-    def _rewrite(self, keys: list[int], annotation_keys: dict[int, int]) -> Any:
-        """A part's parent-tree keys in the book, and the pages its links go to."""
-
-        def rewrite(key: str, value: Any) -> Any:
-            if key == "/StructParent" and isinstance(value, int):
-                return self._annotation_key(keys, annotation_keys, value)
-            if key == "/Dest" and isinstance(value, pikepdf.String):
-                self.links.add(linked_page(str(value)))
-            return value
-
-        return rewrite
-
-    def _annotation_key(self, keys: list[int], annotation_keys: dict[int, int], key: int) -> int:
-        if key < len(keys):
-            return keys[key]
-        if key not in annotation_keys:
-            annotation_keys[key] = self._key()
-        return annotation_keys[key]
-
-    def _parent_tree(
-        self, copier: Copier, tree: pikepdf.Object, keys: list[int], annotation_keys: dict[int, int]
-    ) -> None:
-        nums = tree.Nums
-        for i in range(0, len(nums), 2):
-            key, value = int(nums[i]), nums[i + 1]
-            if key < len(keys):
-                holder = self.stream.reserve()
-                self.stream.put(holder, copier.direct(value))
-                self.parents.append((keys[key], holder))
-            else:
-                book_key = self._annotation_key(keys, annotation_keys, key)
-                self.annotation_parents.append((book_key, copier.direct(value)))
+        base = self.stream.reserve_many(part.size)
+        key_base = self.next_key
+        self.next_key += part.keys
+        parent = self.stream.reserve() if titles else self.document
+        furniture = [self.stream.reserve() for _ in part.pages]
+        host = [self.pages_node, self.resources, parent, *furniture]
+        assert len(host) == FIRST_FURNITURE + len(part.pages)
+        _put_all(self.stream, part.objects, base, key_base, host)
+        numbers = [base + n for n in part.pages]
+        for index, body in enumerate(drawn.pages):
+            section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
+            self.images.update(body.images)
+        section.furniture.extend((drawn, holder) for holder in furniture)
+        section.pages.extend(numbers)
+        kids = [base + n for n in part.top]
+        if titles:
+            entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
+                ref(self.document),
+                scalar(pikepdf.String(titles[-1])),
+                b" ".join(ref(k) for k in kids),
+            )
+            self.stream.put(parent, b"<<" + entries + b">>")
+            section.structure.append(parent)
+        else:
+            section.structure.extend(kids)
+        self.parents.extend((key_base + i, base + n) for i, n in enumerate(part.page_parents))
+        self.annotation_parents.extend((key_base + k, ref(base + n)) for k, n in part.annotation_parents)
+        self.links.update(part.links)
 
     def _bookmarks(
         self,
@@ -179,7 +125,9 @@ class BookWriter:
         metadata, intent = self._resources(info)
         structure = b" ".join(ref(n) for n in self.front.structure + self.body.structure)
         root_tree = stream.reserve()
-        stream.put(self.document, b"<</Type/StructElem/S/Document/P %s/K[%s]>>" % (ref(root_tree), structure))
+        title = scalar(pikepdf.String(info.title))
+        document = b"<</Type/StructElem/S/Document/P %s/T %s/K[%s]>>" % (ref(root_tree), title, structure)
+        stream.put(self.document, document)
         nums = sorted([(key, ref(holder)) for key, holder in self.parents] + self.annotation_parents)
         parent_tree = stream.reserve()
         stream.put(parent_tree, b"<</Nums[%s]>>" % b" ".join(b"%d %s" % pair for pair in nums))
@@ -223,7 +171,7 @@ class BookWriter:
             )
         metadata = pdf.make_indirect(metadata_stream(pdf, info))
         intent = pdf.make_indirect(output_intent(pdf))
-        copier = Copier(self.stream, {})
+        copier = Copier(self.stream)
         self.stream.put(self.resources, copier.direct(resources))
         numbers = copier.ref(metadata), copier.ref(intent)
         copier.drain()
@@ -266,11 +214,14 @@ class _Section:
     """per page: what its header and footer say, and the number set aside for them"""
 
 
-def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+def _put_all(stream: PdfStream, objects: list[PdfObject], base: int, key_base: int, host: list[int]) -> None:
+    """A part's objects, numbered from ``base + 1`` (the hot loop of a year's book)."""
+    put, put_stream = stream.put, stream.put_stream
+    for o in objects:
+        if o.data is None:
+            put(base + o.number, o.placed(base, key_base, host))
+        else:
+            put_stream(base + o.number, o.placed(base, key_base, host), o.data)
 
 
 def _compressed(ops: str) -> bytes:

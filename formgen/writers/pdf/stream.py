@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import zlib
 from array import array
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -55,6 +54,15 @@ class PdfStream:
         self.firsts.append(0)
         self.seconds.append(0)
         return number
+
+    def reserve_many(self, count: int) -> int:
+        """``count`` numbers in a row; returns the one before the first (a part's base)."""
+        base = self.count - 1
+        self.count += count
+        self.kinds.extend(bytes(count))
+        self.firsts.extend(array("Q", bytes(8 * count)))
+        self.seconds.extend(array("I", bytes(4 * count)))
+        return base
 
     def _place(self, number: int, kind: int, first: int, second: int) -> None:
         self.kinds[number], self.firsts[number], self.seconds[number] = kind, first, second
@@ -120,21 +128,14 @@ class PdfStream:
         self.position += len(data)
 
 
-Rewrite = Callable[[str, Any], Any]
-"""(key, value) of a dictionary entry → the value to write instead (or the value itself)"""
-
-
 class Copier:
-    """Copies objects of one source PDF into a :class:`PdfStream`, renumbering references.
+    """Copies objects made with pikepdf (fonts, pictures, metadata) into a :class:`PdfStream`:
+    every object referred to gets a number there and is written, once."""
 
-    ``known``: source objects that already have a number in the output (pages written anew,
-    a Document element replaced by a Part); every other object referred to is copied, once."""
-
-    def __init__(self, target: PdfStream, known: dict[tuple[int, int], int], rewrite: Rewrite | None = None):
+    def __init__(self, target: PdfStream):
         self.target = target
-        self.numbers = dict(known)
+        self.numbers: dict[tuple[int, int], int] = {}
         self.queue: list[pikepdf.Object] = []
-        self.rewrite = rewrite
 
     def ref(self, obj: pikepdf.Object) -> int:
         """The output number of a source object, copied (later, by :meth:`drain`) if new."""
@@ -177,8 +178,6 @@ class Copier:
         return scalar(obj)
 
     def _entry(self, key: str, value: Any) -> bytes:
-        if self.rewrite is not None and key in REWRITTEN:
-            value = self.rewrite(key, value)
         name = _NAMES.get(key)
         if name is None:
             name = _NAMES[key] = bytes(pikepdf.Name(key).unparse())
@@ -192,8 +191,6 @@ class Copier:
         return name
 
 
-REWRITTEN = frozenset({"/StructParent", "/Dest"})
-"""the only keys a :data:`Rewrite` is asked about"""
 _NAMES: dict[str, bytes] = {}
 """names in PDF syntax, by their text (a book writes the same few dozen names a million times)"""
 

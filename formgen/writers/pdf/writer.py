@@ -1,15 +1,16 @@
 """PDF writer (stage 5 of the pipeline): the plan drawn as a tagged, archival PDF.
 
 Every page is drawn once (:mod:`formgen.writers.pdf.page`) with its content marked for
-the structure tree (:mod:`formgen.writers.pdf.structure`); a document's pages, tree,
-bookmarks and links are then assembled into PDF objects
-(:mod:`formgen.writers.pdf.assemble`): PDF/A-2a and PDF/UA-1, deterministic bytes
-(dates from SOURCE_DATE_EPOCH). The year's book reuses the pages and trees the
-areas drew for their own PDFs.
+the structure tree (:mod:`formgen.writers.pdf.structure`); a document's pages and tree
+become a part (:mod:`formgen.writers.pdf.part`), objects that any PDF can hold, and
+its PDF is written as a PDF of that one part (:mod:`formgen.writers.pdf.merge`):
+PDF/A-2a and PDF/UA-1, deterministic bytes (dates from SOURCE_DATE_EPOCH). The
+year's book holds the same parts.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,9 +18,10 @@ from ...fonts import FontFace, read_face
 from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
 from ...publish import document_time
 from .archive import DocumentInfo
-from .assemble import Assembly, PageOut
 from .embed import EmbeddedFont
+from .merge import PartsWriter
 from .page import PageBody, PageDrawer, artifact, num, rgb
+from .part import PartBuilder, PdfPart
 from .structure import Node, SheetTagger
 
 
@@ -37,26 +39,23 @@ class DrawnPages:
     """a Sect per sheet, their content pointing into ``pages``"""
     glyphs: dict[str, str] = field(default_factory=dict)
     """font file → the characters the pages draw with it"""
-    pdf: Path | None = None
-    """the document's own PDF, once written: the year's book copies its pages and structure"""
+    part: PdfPart = field(default_factory=PdfPart)
+    """the pages and structure as objects a PDF holds: the document's own, or the book"""
 
-    def for_book(self, pdf: Path | None) -> DrawnPages:
-        """What the book needs of a document written to ``pdf``: its pages' bookmarks, pictures
-        and characters, not their drawing or structure (the book copies those from the file)."""
+    def for_book(self) -> DrawnPages:
+        """What the book needs: the part, and the pages' bookmarks and pictures, not their
+        drawing or structure tree (the part holds those); small enough to cross processes."""
         pages = [PageBody(marks=body.marks, images=body.images) for body in self.pages]
-        return replace(self, pages=pages, structure=Node("Part"), pdf=pdf)
+        return replace(self, pages=pages, structure=Node("Part"))
 
 
 class PdfRenderer:
     """Draws one or more plans into one PDF (a single area, or the year's book)."""
 
-    def __init__(
-        self, title: str, author: str, subject: str, keywords: list[str], language: str, named_links: bool = False
-    ):
+    def __init__(self, title: str, author: str, subject: str, keywords: list[str], language: str):
         self.info = DocumentInfo(title, author, subject, keywords, language, document_time())
         self.fonts: dict[str, EmbeddedFont] = {}
         self._faces: dict[str, FontFace] = {}
-        self.assembly = Assembly(self.info, named_links)
 
     # ----- fonts
 
@@ -77,24 +76,15 @@ class PdfRenderer:
 
     # ----- documents
 
-    def document(
-        self, plan: DocumentPlan, first_page: int, total_pages: int, links: dict[int, int] | None = None
-    ) -> DrawnPages:
-        """Draw every page of ``plan`` into this PDF, numbered from ``first_page`` of
-        ``total_pages``. ``links``: item of the contents table → its page (the book's contents).
-        Returns the pages as drawn, for the book (see DrawnPages.for_book)."""
+    def document(self, plan: DocumentPlan, links: dict[int, int] | None = None) -> DrawnPages:
+        """Draw every page of ``plan`` and make them a part. ``links``: item of the contents
+        table → its page (the book's contents)."""
         drawn = DrawnPages(plan.page, plan.header, plan.footer, plan.styles, plan.fonts)
         for sheet in plan.sheets:
             tagger = SheetTagger(sheet, drawn.structure)
             drawer = PageDrawer(plan, sheet, tagger, lambda s: self.face(plan, s), self.font, links)
             drawn.pages.extend(drawer.page(page) for page in range(sheet.pages))
-        assembly = self.assembly
-        for index, body in enumerate(drawn.pages):
-            for title, level, y in body.marks:
-                assembly.bookmark(title, level, y)
-            furniture = self.header_footer(drawn, first_page + index, total_pages)
-            assembly.add_page(PageOut(body, drawn.page.width, drawn.page.height, furniture))
-        assembly.structure.kids.extend(drawn.structure.kids)
+        drawn.part = PartBuilder().build(drawn.pages, plan.page.width, plan.page.height, drawn.structure)
         drawn.glyphs = {str(f.face.path): "".join(sorted(set(f.unicode_of.values()))) for f in self.fonts.values()}
         return drawn
 
@@ -138,25 +128,25 @@ class PdfRenderer:
         kind = "Header" if top else "Footer"
         return artifact(ops, f"<</Type /Pagination /Subtype /{kind}>>")
 
-    def save(self) -> bytes:
-        return self.assembly.write(list(self.fonts.values()))
-
 
 def _draw(plan: DocumentPlan) -> tuple[PdfRenderer, DrawnPages]:
     renderer = PdfRenderer(plan.title, plan.author, plan.subject, plan.keywords, plan.language)
-    return renderer, renderer.document(plan, 1, plan.pages)
+    return renderer, renderer.document(plan)
 
 
-def draw_pages(plan: DocumentPlan, pdf: Path) -> DrawnPages:
-    """What the year's book needs of one record's PDF already written to ``pdf``, without writing it."""
-    return _draw(plan)[1].for_book(pdf)
+def draw_pages(plan: DocumentPlan) -> DrawnPages:
+    """What the year's book needs of one record's PDF, without writing the PDF."""
+    return _draw(plan)[1].for_book()
 
 
 def write_pdf(plan: DocumentPlan) -> tuple[bytes, DrawnPages]:
-    """The PDF of one record's plan, and what the year's book needs of it once it is written
-    (see DrawnPages.for_book: give it the file's path)."""
+    """The PDF of one record's plan (a PDF of one part), and what the year's book needs of it."""
     renderer, drawn = _draw(plan)
-    return renderer.save(), drawn.for_book(None)
+    out = io.BytesIO()
+    writer = PartsWriter(out, renderer)
+    writer.add(drawn, [], 0)
+    writer.finish(renderer.info)
+    return out.getvalue(), drawn.for_book()
 
 
 def resource_name(face: FontFace) -> str:

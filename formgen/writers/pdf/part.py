@@ -1,0 +1,338 @@
+"""A document's pages and structure as PDF objects that can be placed in any PDF.
+
+An area's PDF and the year's book hold the same pages and structure elements;
+only their object numbers differ. So the objects are written once, as bytes in
+which every reference is a slot (``%d``): numbered within the part, a parent-tree
+key, or an object of the PDF that holds the part (its page tree, resources, the
+parent of its top elements, each page's running header and footer). Placing a
+part fills the slots: one ``bytes % tuple`` per object. The book no longer opens
+and walks every area's PDF (33 ms an area with pikepdf), and a part kept on disk
+(:func:`to_bytes`) lets a stale book be written without drawing its areas again.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from .page import PageBody
+from .structure import AnnotRef, Marked, Node
+
+LOCAL, KEY, HOST = 0, 1, 2
+"""what a slot holds: an object of the part (numbered from 1), a parent-tree key of the part
+(numbered from 0), or an object of the PDF holding the part (an index into its HOST list)"""
+PAGES, RESOURCES, PARENT, FIRST_FURNITURE = 0, 1, 2, 3
+"""the HOST list: the page tree, the resources, the parent of the part's top elements, then one
+running header and footer per page"""
+
+Slots = tuple[int, ...]
+
+
+@dataclass
+class PdfObject:
+    """One object: its PDF syntax with a ``%d`` per reference (``%`` itself doubled), what each
+    holds, and for a stream its data as stored (the dictionary's entries then go in ``body``)."""
+
+    number: int
+    body: bytes
+    refs: Slots = ()
+    kinds: bytes = b""
+    """one of LOCAL/KEY/HOST per ref; empty when every ref is LOCAL (most objects)"""
+    data: bytes | None = None
+
+    def placed(self, base: int, key_base: int, host: list[int]) -> bytes:
+        """The body with its slots filled, for a part whose objects are numbered from ``base + 1``."""
+        if not self.refs:
+            return self.body
+        if not self.kinds:
+            return self.body % tuple([base + r for r in self.refs])
+        values = [
+            base + r if k == LOCAL else key_base + r if k == KEY else host[r]
+            for r, k in zip(self.refs, self.kinds, strict=True)
+        ]
+        return self.body % tuple(values)
+
+
+@dataclass
+class PdfPart:
+    """A document's pages, their links and its structure as objects numbered 1..``size``."""
+
+    size: int = 0
+    objects: list[PdfObject] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    """the page objects, in order (page i's parent-tree key is i)"""
+    top: list[int] = field(default_factory=list)
+    """the top structure elements, in order: their parent is the holder's (HOST PARENT)"""
+    page_parents: list[int] = field(default_factory=list)
+    """per page, the array of the elements of its marked content, by MCID"""
+    annotation_parents: list[tuple[int, int]] = field(default_factory=list)
+    """(parent-tree key, element) per link annotation"""
+    keys: int = 0
+    """parent-tree keys used: one per page, then one per annotation"""
+    links: list[int] = field(default_factory=list)
+    """page numbers the links go to, through named destinations the holder writes"""
+
+
+class _Body:
+    """An object's PDF syntax being written: literal bytes and slots."""
+
+    __slots__ = ("pieces", "refs", "kinds")
+
+    def __init__(self, start: bytes = b""):
+        self.pieces: list[bytes] = [start]
+        self.refs: list[int] = []
+        self.kinds: list[int] = []
+
+    def add(self, literal: bytes) -> _Body:
+        self.pieces.append(literal)
+        return self
+
+    def text(self, value: str) -> _Body:
+        """A text string, which may hold a ``%``."""
+        return self.add(bytes(pikepdf.String(value).unparse()).replace(b"%", b"%%"))
+
+    def ref(self, number: int, kind: int = LOCAL) -> _Body:
+        self.pieces.append(b"%d 0 R")
+        self.refs.append(number)
+        self.kinds.append(kind)
+        return self
+
+    def key(self, number: int) -> _Body:
+        self.pieces.append(b"%d")
+        self.refs.append(number)
+        self.kinds.append(KEY)
+        return self
+
+    def done(self, number: int, data: bytes | None = None) -> PdfObject:
+        local = all(k == LOCAL for k in self.kinds)
+        return PdfObject(number, b"".join(self.pieces), tuple(self.refs), b"" if local else bytes(self.kinds), data)
+
+
+class PartBuilder:
+    """Makes the :class:`PdfPart` of pages drawn and the structure tree over them."""
+
+    def __init__(self) -> None:
+        self.part = PdfPart()
+        self.page_number: dict[int, int] = {}
+        """id of a page body → its page object"""
+        self.annotations: dict[tuple[int, int], tuple[int, int]] = {}
+        """(id of a page body, link index) → the annotation object and its parent-tree key"""
+        self.mcid_parents: dict[int, dict[int, int]] = {}
+        """page index → MCID → element"""
+        self.page_index: dict[int, int] = {}
+        self.tables = 0
+        self._attributes: dict[tuple[tuple[str, Any], ...], int] = {}
+        """attribute objects, shared: a year's tables repeat a few dozen combinations"""
+
+    def number(self) -> int:
+        self.part.size += 1
+        return self.part.size
+
+    def build(self, pages: list[PageBody], width: float, height: float, structure: Node) -> PdfPart:
+        part = self.part
+        for index, body in enumerate(pages):
+            self.page_index[id(body)] = index
+            self.page_number[id(body)] = self.number()
+        part.pages = [self.page_number[id(body)] for body in pages]
+        part.keys = len(pages)
+        for index, body in enumerate(pages):
+            self._page(index, body, width, height)
+        part.top = [self._element(kid, PARENT, HOST) for kid in structure.kids if isinstance(kid, Node)]
+        for index in range(len(pages)):
+            by_mcid = self.mcid_parents.get(index, {})
+            array = _Body(b"[")
+            for mcid in range(max(by_mcid, default=-1) + 1):
+                array.ref(by_mcid[mcid]).add(b" ")
+            number = self.number()
+            part.objects.append(array.add(b"]").done(number))
+            part.page_parents.append(number)
+        return part
+
+    def _page(self, index: int, body: PageBody, width: float, height: float) -> None:
+        part = self.part
+        content = self.number()
+        part.objects.append(PdfObject(content, b"/Filter/FlateDecode", data=body.stream_data()))
+        page = _Body(b"<</Type/Page/Parent ").ref(PAGES, HOST).add(b"/Resources ").ref(RESOURCES, HOST)
+        page.add(b"/StructParents ").key(index)
+        page.add(b"/MediaBox[0 0 %s %s]" % (_number(width), _number(height)))
+        page.add(b"/Contents[").ref(content).add(b" ").ref(FIRST_FURNITURE + index, HOST).add(b"]")
+        if body.images:
+            page.add(b"/Group<</S/Transparency/CS/DeviceRGB>>")
+        if body.links:
+            page.add(b"/Annots[")
+            for link_index in range(len(body.links)):
+                page.ref(self._annotation(body, link_index)).add(b" ")
+            page.add(b"]/Tabs/S")
+        part.objects.append(page.add(b">>").done(part.pages[index]))
+
+    def _annotation(self, body: PageBody, index: int) -> int:
+        link = body.links[index]
+        number = self.number()
+        key = self.part.keys
+        self.part.keys += 1
+        self.part.links.append(link.page)
+        self.annotations[(id(body), index)] = number, key
+        annotation = _Body(b"<</Type/Annot/Subtype/Link/Rect[%s]" % b" ".join(_number(v) for v in link.rect))
+        annotation.add(b"/Border[0 0 0]/Dest ").text(LINK_NAME.format(link.page))
+        annotation.add(b"/Contents ").text(link.contents).add(b"/StructParent ").key(key).add(b"/F 4>>")
+        self.part.objects.append(annotation.done(number))
+        return number
+
+    def _element(self, node: Node, parent: int, parent_kind: int) -> int:
+        number = self.number()
+        element = _Body(b"<</Type/StructElem/S/" + node.role.encode("ascii") + b"/P ").ref(parent, parent_kind)
+        if node.title:
+            element.add(b"/T ").text(node.title)
+        if node.alt is not None:
+            element.add(b"/Alt ").text(node.alt)
+        if node.role == "Table":
+            self.tables += 1
+            element.add(b"/ID ").text(f"table{self.tables}")
+        if node.attributes:
+            element.add(b"/A[")
+            for attributes in node.attributes:
+                element.ref(self._attribute(attributes)).add(b" ")
+            element.add(b"]")
+        kids = _Body(b"/K[")
+        home: int | None = None
+        for kid in node.kids:
+            if isinstance(kid, Node):
+                kids.ref(self._element(kid, number, LOCAL)).add(b" ")
+            elif isinstance(kid, Marked):
+                index = self.page_index[id(kid.page)]
+                self.mcid_parents.setdefault(index, {})[kid.mcid] = number
+                if home is None:
+                    home = index
+                    element.add(b"/Pg ").ref(self.page_number[id(kid.page)])
+                if index == home:
+                    kids.add(b"%d " % kid.mcid)
+                else:
+                    kids.add(b"<</Type/MCR/Pg ").ref(self.page_number[id(kid.page)]).add(b"/MCID %d>> " % kid.mcid)
+            elif isinstance(kid, AnnotRef):
+                annotation, key = self.annotations[(id(kid.page), kid.index)]
+                self.part.annotation_parents.append((key, number))
+                kids.add(b"<</Type/OBJR/Obj ").ref(annotation).add(b"/Pg ").ref(self.page_number[id(kid.page)])
+                kids.add(b">> ")
+        element.pieces += kids.pieces
+        element.refs += kids.refs
+        element.kinds += kids.kinds
+        self.part.objects.append(element.add(b"]>>").done(number))
+        return number
+
+    def _attribute(self, values: dict[str, Any]) -> int:
+        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
+        found = self._attributes.get(key)
+        if found is None:
+            found = self._attributes[key] = self.number()
+            self.part.objects.append(PdfObject(found, _attribute_dictionary(values)))
+        return found
+
+
+def _attribute_dictionary(values: dict[str, Any]) -> bytes:
+    out = []
+    for key, value in values.items():
+        if key in ("O", "Scope", "ListNumbering"):
+            out.append(b"/%s/%s" % (key.encode("ascii"), str(value).encode("ascii")))
+        elif isinstance(value, list):
+            out.append(b"/%s[%s]" % (key.encode("ascii"), b" ".join(_number(v) for v in value)))
+        else:
+            out.append(b"/%s %s" % (key.encode("ascii"), _number(value)))
+    return b"<<" + b"".join(out) + b">>"
+
+
+def _number(value: float) -> bytes:
+    """A number as PDF writes it: an integer, or up to two decimals."""
+    if isinstance(value, int) or float(value).is_integer():
+        return b"%d" % int(value)
+    return (b"%.2f" % value).rstrip(b"0").rstrip(b".")
+
+
+LINK_NAME = "page{}"
+"""the named destination of a page (the book's contents link to pages written after them)"""
+
+
+# ----- kept on disk
+
+
+def to_json(part: PdfPart) -> dict[str, Any]:
+    """The part as JSON values (bytes as latin-1 text or base64), for a cache entry."""
+    return {
+        "size": part.size,
+        "objects": [
+            [o.number, o.body.decode("latin-1"), list(o.refs), o.kinds.decode("latin-1"), _b64(o.data)]
+            for o in part.objects
+        ],
+        "pages": part.pages,
+        "top": part.top,
+        "page_parents": part.page_parents,
+        "annotation_parents": [list(pair) for pair in part.annotation_parents],
+        "keys": part.keys,
+        "links": part.links,
+    }
+
+
+def from_json(value: Any) -> PdfPart:
+    """A part read back by :func:`to_json`; ValueError when it is not one (a damaged entry)."""
+    try:
+        objects = [
+            PdfObject(
+                _int(n),
+                _text(body).encode("latin-1"),
+                tuple(_int(r) for r in refs),
+                _text(kinds).encode("latin-1"),
+                None if data is None else base64.b64decode(_text(data), validate=True),
+            )
+            for n, body, refs, kinds, data in value["objects"]
+        ]
+        part = PdfPart(
+            _int(value["size"]),
+            objects,
+            [_int(n) for n in value["pages"]],
+            [_int(n) for n in value["top"]],
+            [_int(n) for n in value["page_parents"]],
+            [(_int(k), _int(n)) for k, n in value["annotation_parents"]],
+            _int(value["keys"]),
+            [_int(n) for n in value["links"]],
+        )
+    except (KeyError, TypeError, ValueError, UnicodeEncodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a part: {exc}") from exc
+    _check(part)
+    return part
+
+
+def _check(part: PdfPart) -> None:
+    """Every number and slot in range and every body fillable: a damaged part is never placed."""
+    limits = {LOCAL: range(1, part.size + 1), KEY: range(part.keys), HOST: range(FIRST_FURNITURE + len(part.pages))}
+    numbers = [n for o in part.objects for n in (o.number,)] + part.pages + part.top + part.page_parents
+    if len(part.page_parents) != len(part.pages) or not all(n in limits[LOCAL] for n in numbers):
+        raise ValueError("not a part: an object out of range")
+    for o in part.objects:
+        kinds = o.kinds or bytes(len(o.refs))
+        if len(kinds) != len(o.refs):
+            raise ValueError(f"not a part: object {o.number}'s references")
+        if not all(k in limits and r in limits[k] for r, k in zip(o.refs, kinds, strict=True)):
+            raise ValueError(f"not a part: object {o.number}'s references")
+        try:
+            o.body % tuple(0 for _ in o.refs)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not a part: object {o.number}: {exc}") from exc
+
+
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError(f"{value!r} is not a number")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a text")
+    return value
