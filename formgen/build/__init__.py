@@ -18,6 +18,7 @@ import time
 from ..datafiles import read_digests
 from ..errors import BuildError
 from ..publish import inside, sweep
+from .cache import prune
 from .inputs import (
     FORMATS,
     LAYOUT_FILE,
@@ -71,5 +72,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except BaseException:
             abort_books(books)
             raise
+        if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
+            prune(plan.cache, [d.name for d in plan.documents], plan.inputs)
     report.seconds = time.perf_counter() - started
     return report

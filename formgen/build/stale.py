@@ -20,6 +20,7 @@ from ..documents import Document
 from ..eras import FiscalYear
 from ..layout.load import LoadedLayout
 from ..publish import document_time, sha256_of
+from .cache import cache_folder
 from .inputs import BuildOptions
 from .report import BuildReport
 
@@ -92,6 +93,8 @@ class DocumentJob:
     """the formats to write; none when the outputs are current and only their pages are wanted"""
     want_pages: bool
     """the document's book is made: keep the drawn pages"""
+    inputs: str
+    """the digest of everything its outputs are made from (their drawn pages are kept under it)"""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class AreaTask:
     """sha256 of the data file as the build planned with it: the worker renders those bytes only"""
     year_dir: Path
     jobs: tuple[DocumentJob, ...]
+    cache: Path
+    """where drawn pages are kept between builds (see :mod:`formgen.build.cache`)"""
 
 
 @dataclass
@@ -119,6 +124,8 @@ class BuildPlan:
     """every area of the year that has a data file (not only those selected)"""
     all_documents: bool = True
     """every declared document is built (no --document)"""
+    cache: Path = Path()
+    """where drawn pages are kept between builds"""
 
 
 def plan_build(
@@ -151,7 +158,8 @@ def plan_build(
         name = book_path.relative_to(year_dir).as_posix()
         if options.force or not current(old.files.get(name), book_inputs, book_path):
             books[document.name] = book_inputs
-    return BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents)
+    cache = cache_folder(options.out_dir, year.short)
+    return BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
 
 
 def stale_formats(plan: BuildPlan, document: Document, area: str, formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -183,9 +191,9 @@ def area_tasks(
                 formats = stale_formats(plan, document, area, formats)
             want_pages = document.name in plan.books
             if formats or want_pages:
-                jobs.append(DocumentJob(document.name, formats, want_pages))
+                jobs.append(DocumentJob(document.name, formats, want_pages, plan.inputs[(document.name, area)]))
         if jobs:
-            tasks.append(AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs)))
+            tasks.append(AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs), plan.cache))
         if not any(job.formats for job in jobs):
             report.unchanged.append(area)
     return tasks

@@ -24,6 +24,7 @@ from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
 from ..writers.xlsx import write_xlsx
+from .cache import KeptOutput, entry_path, read_entry, write_entry
 from .inputs import BuildOptions
 from .stale import AreaTask, DocumentJob
 
@@ -46,6 +47,11 @@ class OutputResult:
     """what the plan leaves out by design (see DocumentPlan.notes)"""
     part: BookPart | None = None
     drawn: DrawnPages | None = None
+
+    @classmethod
+    def kept(cls, document: str, output: KeptOutput) -> OutputResult:
+        """An output whose PDF is current, as the cache kept it for the book."""
+        return cls(document, output.path, output.place, {}, output.pages, output.notes, output.part, output.drawn)
 
 
 @dataclass
@@ -110,14 +116,23 @@ def _build_in_worker(task: AreaTask) -> AreaResult:
 
 
 def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
-    """load → compose → write, for every document of one area; outputs are staged, not yet in place."""
+    """load → compose → write, for every document of one area; outputs are staged, not yet in
+    place. Outputs wanted only for their pages come from the cache when it has them."""
     result = AreaResult(task.datafile.area_id)
     try:
-        sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
-        result.area_number = sourced.record.area.number
-        result.area_line = area_line(sourced)
+        kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
+        sourced = None
+        if any(kept.get(job.document) is None for job in task.jobs):
+            sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
+            result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
         for job in task.jobs:
-            _make_document(documents[job.document], sourced, task, job, result)
+            found = kept.get(job.document)
+            if found is not None:
+                (result.area_number, result.area_line), outputs = found
+                result.outputs += [OutputResult.kept(job.document, output) for output in outputs]
+            else:
+                assert sourced is not None
+                _make_document(documents[job.document], sourced, task, job, result)
     except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
         discard(result.staged())
         result.outputs.clear()
@@ -128,16 +143,23 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     return result
 
 
+def _kept(task: AreaTask, job: DocumentJob) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
+    return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs)
+
+
 def _make_document(
     document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
 ) -> None:
     folder = document.folder(task.year_dir)
     record, source = sourced.record, sourced.source
+    kept: list[KeptOutput] = []
+    made_here: list[OutputResult] = []
     for output in outputs(document, record, task.datafile.area_id, source):
         plan = compose(document.layout, record, output.item, source)
         path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
         made = OutputResult(document.name, path, output.place or task.datafile.display)
-        result.outputs.append(made)
+        made_here.append(made)
+        result.outputs.append(made)  # staged files are discarded if a later one fails
         drawn: DrawnPages | None = None
         if "xlsx" in job.formats:
             made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
@@ -148,8 +170,15 @@ def _make_document(
             drawn = draw_pages(plan)
         made.pages = plan.pages
         made.notes = [str(note) for note in plan.notes]
-        if job.want_pages:
+        if drawn is not None:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
+            kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
+    if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
+        area = (record.area.number, result.area_line)
+        write_entry(entry_path(task.cache, document.name, task.datafile.area_id), job.inputs, area, kept)
+    if not job.want_pages:
+        for made in made_here:
+            made.part = made.drawn = None  # no book wants them: not sent back
 
 
 def build_areas(

@@ -1,0 +1,132 @@
+"""Drawn pages kept between builds (out/.cache): used when the book is stale, never trusted blindly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_build import add_area, outputs
+
+import formgen.build.workers as workers
+from conftest import build_project, edit_file, make_project
+
+CACHE = Path("out") / ".cache" / "R7"
+
+
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The areas whose outputs are composed from their records in this process (one job)."""
+    areas: list[str] = []
+    compose = workers.compose
+
+    def counting(layout, record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        areas.append(str(record.area.number))
+        return compose(layout, record, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "compose", counting)
+    return areas
+
+
+def three_areas(tmp_path: Path, name: str) -> Path:
+    project = make_project(tmp_path / name)
+    add_area(project, 3)
+    add_area(project, 5)
+    return project
+
+
+def edit_area_3(project: Path) -> None:
+    edit_file(project / "data" / "R7" / "3.yaml", "department: 総務部・総務課", "department: 企画政策部・企画調整課")
+
+
+def entry(project: Path, document: str, area: str) -> Path:
+    return project / CACHE / document / f"{area}.json"
+
+
+def test_a_stale_book_reuses_the_kept_pages_and_gives_the_bytes_of_a_cold_build(
+    tmp_path: Path, composed: list[str]
+) -> None:
+    warm = three_areas(tmp_path, "warm")
+    assert build_project(warm, "--jobs", "1").exit_code == 0
+    kept = sorted(p.relative_to(warm / CACHE).as_posix() for p in (warm / CACHE).rglob("*.json"))
+    assert kept == [f"{d}/{a}.json" for d in ("policy_area", "project_sheet") for a in ("3", "37", "5")]
+    edit_area_3(warm)
+    cold = tmp_path / "cold"
+    shutil.copytree(warm / "data", cold / "data")
+    for name in ("layouts", "formgen.yaml", "fonts"):
+        (cold / name).symlink_to(warm / name)
+    composed.clear()
+    result = build_project(warm, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "3 areas (1 built, 2 unchanged)" in result.stdout
+    # only area 3 was composed again (its area sheet and its 16 project sheets); 37's and 5's
+    # pages for the two books came from the cache
+    assert set(composed) == {"3"}
+    assert build_project(cold, "--jobs", "1").exit_code == 0
+    warm_files, cold_files = outputs(warm), outputs(cold)
+    assert warm_files.keys() == cold_files.keys()
+    assert [name for name in warm_files if warm_files[name] != cold_files[name]] == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["flip a byte", "cut short", "right checksum, wrong body", "right checksum, wrong shape", "not json"],
+)
+def test_a_damaged_entry_is_ignored_and_drawn_again(tmp_path: Path, composed: list[str], damage: str) -> None:
+    project = three_areas(tmp_path, "city")
+    assert build_project(project, "--jobs", "1").exit_code == 0
+    reference = outputs(project)
+    path = entry(project, "policy_area", "5")
+    good = path.read_bytes()
+    path.write_bytes(_damaged(good, damage))
+    edit_area_3(project)
+    edit_area_3_back = ("department: 企画政策部・企画調整課", "department: 総務部・総務課")
+    composed.clear()
+    result = build_project(project, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert set(composed) == {"3", "5"}  # 5: its entry could not be used, so it was drawn again
+    assert path.read_bytes() == good  # and kept again, as it was
+    edit_file(project / "data" / "R7" / "3.yaml", *edit_area_3_back)
+    assert build_project(project, "--jobs", "1").exit_code == 0
+    assert outputs(project) == reference
+
+
+def _damaged(good: bytes, damage: str) -> bytes:
+    head, _, payload = good.partition(b"\n")
+    if damage == "flip a byte":
+        middle = len(payload) // 2
+        return head + b"\n" + payload[:middle] + bytes([payload[middle] ^ 0x20]) + payload[middle + 1 :]
+    if damage == "cut short":
+        return good[: len(good) // 3]
+    if damage == "not json":
+        return b"\x80\x04\x95pickle?"
+    value = json.loads(payload)
+    objects = value["outputs"][0]["objects"]["objects"]
+    if damage == "right checksum, wrong body":
+        objects[1][1] = objects[1][1] + "%s%(boom)d"  # a body that cannot be filled
+    else:
+        objects[1][2] = "not a list of numbers"
+    return _with_checksum(head, json.dumps(value).encode())
+
+
+def _with_checksum(head: bytes, payload: bytes) -> bytes:
+    fields = head.split(b" ")
+    fields[-1] = hashlib.sha256(payload).hexdigest().encode()
+    return b" ".join(fields) + b"\n" + payload
+
+
+def test_entries_of_removed_areas_go_and_an_edit_outdates_an_entry(tmp_path: Path) -> None:
+    project = three_areas(tmp_path, "city")
+    assert build_project(project).exit_code == 0
+    (project / "data" / "R7" / "5.yaml").unlink()
+    edit_area_3(project)
+    stale = entry(project, "policy_area", "3").read_bytes().split(b"\n")[0]
+    assert build_project(project).exit_code == 0
+    assert not entry(project, "policy_area", "5").exists() and not entry(project, "project_sheet", "5").exists()
+    assert entry(project, "policy_area", "3").read_bytes().split(b"\n")[0] != stale  # rewritten for the new inputs
+    assert sorted(p.name for p in (project / CACHE / "policy_area").iterdir()) == ["3.json", "37.json"]
+    # nothing of the cache is published with the year's outputs
+    assert not any(".cache" in name for name in outputs(project))
