@@ -21,7 +21,7 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from conftest import ROOT, pdf_pages, pdf_text, run_cli, squash, unprinted
+from conftest import ROOT, edit_file, pdf_pages, pdf_text, run_cli, squash, unprinted
 
 EXAMPLE = ROOT / "examples" / "sakuradai"
 AREAS = ("12", "21")
@@ -226,6 +226,8 @@ def expected_grade(kpi: dict[str, Any]) -> str:
         return "-"
     entry = kpi["years"][years[0]]
     target, actual = Decimal(str(entry["target"])), Decimal(str(entry["actual"]))
+    if kpi.get("better") == "lower" and actual == 0:
+        return "-"  # no rate for that year: never an older year's grade
     exact = target / actual * 100 if kpi.get("better") == "lower" else actual / target * 100
     rate = exact.quantize(Decimal(1).scaleb(-kpi.get("decimals", 1)), rounding=ROUND_HALF_UP)
     return next((g for g, low in (("A", 100), ("B", 80), ("C", 60)) if rate >= low), "D")
@@ -241,6 +243,34 @@ def test_computed_grades_follow_the_thresholds(example: dict[str, Area], area: s
     assert printed == [expected_grade(k) for k in a.data["kpis"]]
     if area == "12":  # lower is better (75.0 % → C), above target (A), no actual (「-」)
         assert printed == ["C", "A", "-"]
+
+
+@pytest.mark.parametrize(
+    ("r6", "grade"),
+    [
+        ("{target: 3, actual: 0}", "-"),
+        ("{target: 3}", "A"),
+        ("{target: 3, actual: 3}", "A"),
+        ("{target: 3, actual: 5}", "C"),
+    ],
+)
+def test_a_grade_is_the_latest_actuals_even_when_its_rate_cannot_be_worked_out(
+    tmp_path: Path, r6: str, grade: str
+) -> None:
+    """R5: target 5, actual 4 (lower is better: 5 ÷ 4 = 125 % → A); R6 varies. An actual of 0
+    where lower is better has no rate: the grade is 「-」, never R5's."""
+    project = tmp_path / "examples" / "sakuradai"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("out"))
+    (tmp_path / "fonts").symlink_to(ROOT / "fonts")  # the example's ../../fonts
+    data = edit_file(project / "data" / "R7" / "12.yaml", "R6: {target: 3, actual: 4}", f"R6: {r6}")
+    kpi = yaml.safe_load(data.read_text(encoding="utf-8"))["kpis"][0]
+    assert kpi["years"]["R5"] == {"target": 5, "actual": 4} and expected_grade(kpi) == grade
+    result = run_cli("build", "--config", str(project / "formgen.yaml"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "R7" / "12.xlsx")[SHEET]
+    rows = [[c.value for c in row if c.value is not None] for row in sheet.iter_rows()]
+    name_row = next(i for i, row in enumerate(rows) if kpi["name"] in row)
+    assert after([rows[name_row + 1]], "評価") == grade
 
 
 def test_baseline_final_target_and_years_as_rows(example: dict[str, Area]) -> None:

@@ -222,7 +222,8 @@ class GradeField(Spec):
     of: str
     """the graded value, a field of the item: rate (達成率), or a declared percent or number"""
     year: Literal["latest"] | int | None = None
-    """for a value of a year's entry (rate, actual): latest (the latest year that has the value)
+    """for a value of a year's entry (rate, actual): latest (a KPI's latest year with an actual,
+    graded 「-」 when its rate cannot be worked out; otherwise the latest year that has the value)
     or the year relative to the sheet's (0 the sheet's year, -1 the year before)"""
     scale: list[GradeStep] = Field(min_length=1)
     """steps from the best grade down, e.g. [{grade: A, min: 100}, {grade: B, min: 80}, {grade: C}]"""

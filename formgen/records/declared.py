@@ -243,12 +243,21 @@ def graded_value(item: Any, spec: GradeField) -> Decimal | int | None:
     if spec.year is None:
         value = read_path(item, spec.of)
     elif spec.year == "latest":
-        present = (read_path(item.year_entry(y), spec.of) for y in sorted(item.years, reverse=True))
-        value = next((v for v in present if v is not None), None)
+        value = read_path(_latest_entry(item, spec), spec.of) if item.years else None
     else:
         sheet_year = item.sheet_year()
         value = None if sheet_year is None else read_path(item.year_entry(sheet_year + spec.year), spec.of)
     return value.percent if isinstance(value, Percent) else value
+
+
+def _latest_entry(item: Any, spec: GradeField) -> Any:
+    """The latest year's entry that has an actual (for KPI years, whose rate comes from it: a rate
+    that cannot be worked out, such as an actual of 0 where lower is better, then grades 「-」 and
+    never an older year's), else the latest that has the figure."""
+    entries = [item.year_entry(y) for y in sorted(item.years, reverse=True)]
+    if all(hasattr(entry, "actual") for entry in entries):
+        return next((e for e in entries if e.actual is not None), None)
+    return next((e for e in entries if read_path(e, spec.of) is not None), None)
 
 
 def grade(value: Decimal | int | None, spec: GradeField) -> Choice | None:
