@@ -23,6 +23,8 @@ from conftest import ROOT
 from formgen.build import area_layout
 from formgen.compose import compose
 from formgen.config.load import load_config
+from formgen.datafiles import describe, load
+from formgen.documents import load_documents, outputs
 from formgen.plan import DocumentPlan
 from formgen.records import load_record
 
@@ -119,7 +121,7 @@ def problems(area: str, plan: DocumentPlan, known: dict[str, bool]) -> list[Prob
         pages = [[sheet.rows[i] for i in sheet.page_rows(page)] for page in range(sheet.pages)]
         for page, rows in enumerate(pages[:-1]):
             last = rows[-1]
-            if all(plan.styles[c.style].name in HEADING_STYLES for c in last.cells):
+            if last.cells and all(plan.styles[c.style].name in HEADING_STYLES for c in last.cells):
                 found.append(Problem(area, sheet.name, page, f"ends with the heading {last.cells[0].text!r}"))
         for page, parts in flows(pages):
             found += split_problems(area, sheet.name, page, parts, known)
@@ -174,26 +176,53 @@ def split_problems(
     return out
 
 
+Planned = list[tuple[str, DocumentPlan, dict[str, bool]]]
+"""(the output's name, its plan, the paragraphs its data prints)"""
+
+
 @pytest.fixture(scope="module")
-def year(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, DocumentPlan, dict[str, bool]]]:
+def synthetic_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import synth
     finally:
         sys.path.pop(0)
+    return list(synth.write_year(42, tmp_path_factory.mktemp("year") / "data"))
+
+
+@pytest.fixture(scope="module")
+def year(synthetic_files: list[Path]) -> Planned:
+    """The 施策評価票 of each synthetic area."""
     layout = area_layout(ROOT / "layouts", ROOT / "fonts", load_config(ROOT / "formgen.yaml"))
     out = []
-    for path in synth.write_year(42, tmp_path_factory.mktemp("year") / "data"):
+    for path in synthetic_files:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         known = dict(printed_paragraphs(data))
         out.append((path.stem, compose(layout, load_record(path)), known))
     return out
 
 
-def test_no_page_ends_with_a_heading_and_no_line_is_left_alone(
-    year: list[tuple[str, DocumentPlan, dict[str, bool]]],
-) -> None:
-    found = [p for area, plan, known in year for p in problems(area, plan, known)]
+@pytest.fixture(scope="module")
+def project_sheets(synthetic_files: list[Path]) -> Planned:
+    """The 事務事業評価シート of every project of the synthetic areas (the shipped second document)."""
+    config = load_config(ROOT / "formgen.yaml")
+    (document,) = load_documents(config, ROOT / "layouts", ROOT / "fonts", ("project_sheet",), books=False)
+    out = []
+    for path in synthetic_files:
+        sourced = load(describe(path), config=config)
+        known = dict(printed_paragraphs(yaml.safe_load(Path(path).read_text(encoding="utf-8"))))
+        for output in outputs(document, sourced.record, path.stem, sourced.source):
+            out.append((output.stem, compose(document.layout, sourced.record, output.item, sourced.source), known))
+    return out
+
+
+@pytest.fixture(scope="module", params=["policy_area", "project_sheet"])
+def every_sheet(request: pytest.FixtureRequest) -> Planned:
+    return request.getfixturevalue("year" if request.param == "policy_area" else "project_sheets")
+
+
+def test_no_page_ends_with_a_heading_and_no_line_is_left_alone(every_sheet: Planned) -> None:
+    found = [p for area, plan, known in every_sheet for p in problems(area, plan, known)]
     assert not found, "\n".join(map(str, found[:40])) + f"\n({len(found)} in all)"
 
 
@@ -217,17 +246,16 @@ def test_page_counts_grow_by_at_most_three_percent(year: list[tuple[str, Documen
     assert pages <= PAGES_BEFORE * 1.03, pages
 
 
-def test_no_page_but_a_sheets_last_is_left_more_than_40_percent_empty(
-    year: list[tuple[str, DocumentPlan, dict[str, bool]]],
-) -> None:
+def test_no_page_but_a_sheets_last_is_left_more_than_40_percent_empty(every_sheet: Planned) -> None:
+    """Of the page's whole body: the strip kept free at its foot counts as empty."""
     worst = []
-    for area, plan, _ in year:
+    for area, plan, _ in every_sheet:
         for sheet in plan.sheets:
             title = sum(row.height for row in sheet.title_rows)
             for page in range(sheet.pages - 1):
                 used = title + sum(sheet.rows[i].height for i in sheet.page_rows(page))
                 worst.append((1 - used / plan.page.body_height, area, sheet.name, page + 1))
-    assert max(worst) <= (0.42, "", "", 0), max(worst)
+    assert len(worst) >= 50 and max(worst)[0] <= 0.40, max(worst)
 
 
 def test_page_per_item_starts_each_project_on_its_own_page(tmp_path: Path) -> None:

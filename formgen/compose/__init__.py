@@ -19,7 +19,7 @@ from .content import NumberContent, fill_template, unknown_field
 from .context import Context, Root, Scope, UnknownField, placeholders
 from .graphics import GraphicContent
 from .measure import Measurer, measure_rows
-from .paginate import paginate
+from .paginate import EMPTY_SHARE, paginate
 
 SAFETY = 12.0
 """points kept free at the bottom of each page. LibreOffice prints a workbook's body about
@@ -115,7 +115,9 @@ def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: in
                 )
             ]
         )
-    paged = paginate(built.bands, page.body_height - title_height - SAFETY, _place(loaded, index))
+    # at most 40 % of a page's body left empty, the strip kept free at its foot counted as empty
+    most_empty = EMPTY_SHARE * page.body_height - SAFETY
+    paged = paginate(built.bands, page.body_height - title_height - SAFETY, _place(loaded, index), most_empty)
     _link_charts(built.title_rows, [r for page_rows in paged.pages for r in page_rows])
     rows: list[Row] = []
     starts: list[int] = []

@@ -274,7 +274,7 @@ def _followed(bands: list[Band], i: int, room: float) -> bool:
 
 
 def _stays(
-    bands: list[Band], i: int, remaining: float, capacity: float, movable: bool, lead: float, room: float
+    bands: list[Band], i: int, remaining: float, most_empty: float, movable: bool, lead: float, room: float
 ) -> bool:
     """Whether a band that fits goes on this page. A heading (kept with what follows) goes when
     what follows starts here too, with two lines of text at least; when not even the first part
@@ -284,14 +284,17 @@ def _stays(
     if not band.keep_with_next or not movable:
         return True
     below = remaining - band.height
-    if lead > remaining + EPS and lead <= room + EPS and remaining <= EMPTY_SHARE * capacity + EPS:
+    if lead > remaining + EPS and lead <= room + EPS and remaining <= most_empty + EPS:
         return False
     return _followed(bands, i, below)
 
 
-def paginate(bands: list[Band], capacity: float, where: Place) -> Paged:
-    """The bands on pages of ``capacity`` points (``where``: the layout, for a row that cannot fit)."""
-    return Paginator(bands, capacity, where).run()
+def paginate(bands: list[Band], capacity: float, where: Place, most_empty: float | None = None) -> Paged:
+    """The bands on pages of ``capacity`` points (``where``: the layout, for a row that cannot fit).
+    A band moves on whole only if that leaves at most ``most_empty`` points of a page unused
+    (default: :data:`EMPTY_SHARE` of ``capacity``); else it is split, where it can be."""
+    limit = EMPTY_SHARE * capacity if most_empty is None else most_empty
+    return Paginator(bands, capacity, where, limit).run()
 
 
 class _Pages:
@@ -332,9 +335,10 @@ class Paginator:
     """Places bands top to bottom, page by page. Works on its own copy of the band list: a band
     split at a page's foot is replaced there by its rest, never in the caller's list."""
 
-    def __init__(self, bands: list[Band], capacity: float, where: Place):
+    def __init__(self, bands: list[Band], capacity: float, where: Place, most_empty: float):
         self.bands = list(bands)
         self.capacity = capacity
+        self.most_empty = most_empty
         self.where = where
         self.out = _Pages()
         self.glued = False
@@ -375,7 +379,7 @@ class Paginator:
         movable = not at_top and not self.glued and (band.keep or band.keep_with_next)
         repeated = _repeated(band, capacity)
         room = capacity - sum(header.height for header in repeated)  # below the repeated headers
-        if fits and _stays(self.bands, i, remaining, capacity, movable, lead, room):
+        if fits and _stays(self.bands, i, remaining, self.most_empty, movable, lead, room):
             out.place(band.rows, band.outline)
             self.glued = band.keep_with_next
             return True
@@ -384,7 +388,7 @@ class Paginator:
         whole_later = lead <= room + EPS or band.height <= room + EPS
         # moving a band that fits a page leaves this page's room empty: more than 40 % of a
         # page, and it is split between lines instead, when it can be
-        if movable and whole_later and (remaining <= EMPTY_SHARE * capacity or not _splits(band, remaining)):
+        if movable and whole_later and (remaining <= self.most_empty or not _splits(band, remaining)):
             out.new_page(repeated)
             return False
         return self._split(i, remaining, min_lines, repeated)
