@@ -25,13 +25,11 @@ from .config.model import UNSAFE_FILE_CHARS, DocumentSpec
 from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors, shown
 from .layout.bind import Binding, Unbound, resolve
 from .layout.load import LoadedLayout, load_layout
-from .layout.model import DEFERRED, PLACEHOLDER
+from .layout.model import DEFERRED, PLACEHOLDER, pad_problem, padded, placeholder_parts
 from .records.members import list_item
 from .records.model import PolicyArea
 from .yamlsource import Loc, Source, format_loc
 
-PAD = re.compile(r"0?[1-9]\Z")
-"""after a colon in a file name placeholder: the width to pad a number to, with zeros ({number:02})"""
 MAX_NAME = 120
 """characters of a rendered file name"""
 
@@ -147,19 +145,16 @@ def _template_problems(binding: Binding, spec: DocumentSpec, loc: Loc) -> Iterat
         for match in PLACEHOLDER.finditer(template or ""):
             if match.group(1) is None:
                 continue  # {{ or }}: a brace
-            path, _, pad = match.group(1).partition(":")
-            path = path.strip()
+            path = placeholder_parts(match.group(1))[0]
             if not path:
                 yield loc + (key,), "{} names no field; write the field's name, e.g. {number}"
                 continue
             if path in DEFERRED:
                 yield loc + (key,), f"{{{path}}} is a page number, which a {key} name has not"
                 continue
-            if pad and (key != "file" or not PAD.match(pad)):
-                yield (
-                    loc + (key,),
-                    f"{{{match.group(1)}}}: after the colon give the digits to pad to, e.g. {{{path}:02}}",
-                )
+            problem = pad_problem(match.group(1))
+            if problem:
+                yield loc + (key,), problem
             try:
                 resolve(binding.scopes(), path, "template", binding.root)
             except Unbound as exc:
@@ -215,11 +210,11 @@ def output_name(ctx: Context, template: str, document: Document) -> str:
         token = match.group(0)
         if token in ("{{", "}}"):
             return token[0]
-        path, _, pad = match.group(1).partition(":")
-        found = ctx.lookup(path.strip())
+        path, pad = placeholder_parts(match.group(1))
+        found = ctx.lookup(path)
         text = "" if found.value is None else str(found.value)
         filled.append((text, found.loc))
-        return text.zfill(int(pad)) if pad and text.isdigit() else text
+        return padded(text, pad)
 
     name = PLACEHOLDER.sub(fill, template)
     problem = name_problem(name)

@@ -54,6 +54,7 @@ def test_one_pdf_and_one_workbook_per_project_named_as_declared(built: Built) ->
     for name, project in projects:
         text = squash(pdf_text(folder / f"{name}.pdf"))
         assert squash(project["name"]) in text and squash(project["department"]) in text, name
+        assert text.count(name) >= 2, name  # the sheet's number as its file's: header and 番号 ({number:02})
         money = figures(project)
         assert money, name
         for figure in money:
@@ -130,6 +131,23 @@ def test_a_bad_file_name_template_is_refused_with_its_line(tmp_path: Path, templ
     assert result.exit_code == 2, result.output
     assert f"{config}:{line}: documents.project_sheet.file" in result.stderr and message in result.stderr
     assert not (project / "out").exists()
+
+
+@pytest.mark.parametrize("pad", ["x", "002", "", "2a"])
+def test_a_bad_padding_in_a_layout_template_is_refused_with_its_line(tmp_path: Path, pad: str) -> None:
+    project = make_project(tmp_path / "city")
+    layout = edit_file(
+        project / "layouts" / "project_sheet.yaml",
+        '{text: "{area.number}-{measure}-{number:02}"',
+        f'{{text: "{{area.number}}-{{measure}}-{{number:{pad}}}"',
+    )
+    line = next(
+        i for i, text in enumerate(layout.read_text(encoding="utf-8").splitlines(), 1) if f"number:{pad}}}" in text
+    )
+    result = build_project(project)
+    assert result.exit_code == 2, result.output
+    assert f"{layout}:{line}:" in result.stderr and "after the colon give the digits to pad to" in result.stderr
+    assert "Traceback" not in result.output and not (project / "out").exists()
 
 
 def test_a_name_made_unsafe_by_the_data_is_refused_at_the_items_line(tmp_path: Path) -> None:

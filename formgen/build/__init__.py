@@ -18,7 +18,7 @@ import time
 from ..datafiles import read_digests
 from ..errors import BuildError
 from ..publish import inside, sweep
-from .cache import prune
+from .cache import commit, discard, prune
 from .inputs import (
     FORMATS,
     LAYOUT_FILE,
@@ -62,6 +62,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     with FolderLock(year_dir, options.wait):  # one build at a time writes the year's folder
         rolled_back = sweep(year_dir)  # what a killed build left: rolled back, removed
         plan = plan_build(options, year, year_dir, documents, digests, every_area)
+        discard(plan.cache)
         report = BuildReport(year, year_dir, len(datafiles), rolled_back=rolled_back)
         tasks = area_tasks(options, plan, datafiles, digests, report)
         books = open_books(options, plan)  # written as the areas come, while later ones are made
@@ -71,7 +72,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             publish(options, plan, tasks, results, report, books)
         except BaseException:
             abort_books(books)
+            discard(plan.cache)
             raise
+        commit(plan.cache)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
             prune(plan.cache, [d.name for d in plan.documents], plan.inputs)
     report.seconds = time.perf_counter() - started

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"formgen-pages 1"
 CACHE_FOLDER = ".cache"
+STAGED = ".~"
+"""the name of an entry written by a build that has not published yet starts with this"""
 
 
 def cache_folder(out_dir: Path, year: str) -> Path:
@@ -49,18 +51,33 @@ def entry_path(folder: Path, document: str, area: str) -> Path:
 
 
 def write_entry(path: Path, inputs: str, area: tuple[int, int | None], outputs: list[KeptOutput]) -> None:
-    """Keep an area's outputs of one document (atomically; a cache that cannot be written is
-    only a slower next build)."""
+    """Keep an area's outputs of one document under a temporary name beside ``path``: the build
+    puts it in place when it publishes (:func:`commit`), or removes it when it fails. A cache
+    that cannot be written is only a slower next build."""
     value = {"area": list(area), "outputs": [output.to_json() for output in outputs]}
     payload = json.dumps(value, ensure_ascii=True, sort_keys=True).encode()
     head = b"%s %s %s\n" % (FORMAT, inputs.encode("ascii"), hashlib.sha256(payload).hexdigest().encode())
-    temporary = path.with_name(f".~{path.name}.{os.getpid()}")
+    temporary = path.with_name(f"{STAGED}{path.name}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(head + payload)
-        os.replace(temporary, path)
     except OSError as exc:
         log.warning("could not keep the drawn pages in %s: %s", path, exc)
+        temporary.unlink(missing_ok=True)
+
+
+def commit(folder: Path) -> None:
+    """Put the entries this build wrote in place (it published its outputs)."""
+    for temporary in sorted(folder.glob(f"*/{STAGED}*")):
+        try:
+            os.replace(temporary, temporary.with_name(temporary.name.removeprefix(STAGED)))
+        except OSError as exc:
+            log.warning("could not keep the drawn pages in %s: %s", temporary.parent, exc)
+
+
+def discard(folder: Path) -> None:
+    """Remove the entries a build wrote but did not publish (it failed, or was killed)."""
+    for temporary in folder.glob(f"*/{STAGED}*"):
         temporary.unlink(missing_ok=True)
 
 
@@ -92,8 +109,6 @@ def prune(folder: Path, documents: list[str], keep: dict[tuple[str, str], str]) 
             inputs = keep.get((document, path.stem))
             if inputs is None or not _made_from(path, inputs):
                 path.unlink(missing_ok=True)
-        for path in (folder / document).glob(".~*"):
-            path.unlink(missing_ok=True)  # left by a killed build
 
 
 def _made_from(path: Path, inputs: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from ..config.model import Words
 from ..eras import FiscalYear
 from ..errors import Place
-from ..layout.model import DEFERRED, PLACEHOLDER
+from ..layout.model import DEFERRED, PLACEHOLDER, padded, placeholder_parts
 from ..records.members import class_members
 from ..records.model import PolicyArea, WithYears
 from ..yamlsource import Loc, Source, format_loc
@@ -127,7 +127,7 @@ def _get(obj: Any, name: str) -> Any:
 
 def placeholders(template: str) -> list[str]:
     """The field paths a template prints, e.g. ``['area.number', 'area.name']``."""
-    return [m.group(1).strip() for m in PLACEHOLDER.finditer(template) if m.group(1) is not None]
+    return [placeholder_parts(m.group(1))[0] for m in PLACEHOLDER.finditer(template) if m.group(1) is not None]
 
 
 def project_scope(texts: dict[str, str], words: Words) -> dict[str, Any]:
@@ -242,14 +242,14 @@ class Context:
             token = match.group(0)
             if token in ("{{", "}}"):
                 return token[0]
-            path = match.group(1).strip()
+            path, pad = placeholder_parts(match.group(1))
             if path in DEFERRED:
                 return token
             value = self.lookup(path).value
             if value is None or value is MISSING or value == "":
                 was_missing = True
                 return missing
-            return display(value)
+            return padded(display(value), pad)
 
         return PLACEHOLDER.sub(fill, template), was_missing
 

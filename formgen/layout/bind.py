@@ -47,6 +47,8 @@ from .model import (
     TableBlock,
     TextBlock,
     YearCells,
+    pad_problem,
+    placeholder_parts,
 )
 from .rows import expand_rows
 
@@ -219,7 +221,12 @@ class Binder:
 
     def template(self, text: str, loc: Loc, scopes: list[Any]) -> None:
         for match in PLACEHOLDER.finditer(text):
-            path = (match.group(1) or "").strip()
+            inner = match.group(1) or ""
+            problem = pad_problem(inner)
+            if problem:
+                self.problems.append((loc, problem))
+                continue
+            path = placeholder_parts(inner)[0]
             if path and path not in DEFERRED:
                 self.path(path, loc, scopes, "template")
 

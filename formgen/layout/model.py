@@ -70,6 +70,29 @@ PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 """``{field.path}`` in a text template; ``{{`` and ``}}`` print a brace"""
 DEFERRED = {"page", "pages"}
 """placeholders filled by the writers (page numbers)"""
+PAD = re.compile(r"0?[1-9]\Z")
+"""after a colon in a placeholder: the width to pad a whole number to, with zeros ({number:02})"""
+
+
+def placeholder_parts(inner: str) -> tuple[str, str]:
+    """``number:02`` → (``number``, ``02``): a placeholder's field path and its padding, if any."""
+    path, _, pad = inner.partition(":")
+    return path.strip(), pad.strip()
+
+
+def padded(text: str, pad: str) -> str:
+    """``text`` padded with zeros to ``pad`` digits when it is a whole number (checked: :data:`PAD`)."""
+    return text.zfill(int(pad)) if pad and text.isdigit() else text
+
+
+def pad_problem(inner: str) -> str | None:
+    """What is wrong with a placeholder's padding, if anything."""
+    path, pad = placeholder_parts(inner)
+    if ":" in inner and not PAD.match(pad):
+        return f"{{{inner}}}: after the colon give the digits to pad to, e.g. {{{path or 'number'}:02}}"
+    return None
+
+
 _FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*\Z")
 
 
