@@ -136,8 +136,8 @@ def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
     project = three_areas(tmp_path, "city")
     assert build_project(project).exit_code == 0
     before = {p: p.read_bytes() for p in (project / CACHE).rglob("*") if p.is_file()}
-    edit_area_3(project)  # area 3 would be drawn again and kept anew...
-    edit_file(project / "data" / "R7" / "5.yaml", "department: 総務部・総務課", "department: [総務部]")  # ...but 5 is broken
+    edit_area_3(project)  # area 3 would be drawn again and kept anew, but area 5 is broken:
+    edit_file(project / "data" / "R7" / "5.yaml", "department: 総務部・総務課", "department: [総務部]")
     result = build_project(project)
     assert result.exit_code == 2, result.output
     assert {p: p.read_bytes() for p in (project / CACHE).rglob("*") if p.is_file()} == before
