@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_build import add_area, outputs
 
-import formgen.build.workers as workers
+import formgen.build.render as render
 from conftest import build_project, edit_file, make_project
 
 CACHE = Path("out") / ".cache" / "R7"
@@ -20,13 +20,13 @@ CACHE = Path("out") / ".cache" / "R7"
 def composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The areas whose outputs are composed from their records in this process (one job)."""
     areas: list[str] = []
-    compose = workers.compose
+    compose = render.compose
 
     def counting(layout, record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         areas.append(str(record.area.number))
         return compose(layout, record, *args, **kwargs)
 
-    monkeypatch.setattr(workers, "compose", counting)
+    monkeypatch.setattr(render, "compose", counting)
     return areas
 
 

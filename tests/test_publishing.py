@@ -300,13 +300,13 @@ def test_a_full_disk_is_exit_1_wherever_it_strikes(tmp_path: Path, monkeypatch: 
 
 def test_a_bug_is_exit_70_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The third cause: neither the inputs nor the machine, but formgen itself (simulated here)."""
-    import formgen.build.workers
+    import formgen.build.render
 
     def broken(plan: object) -> bytes:
         raise ZeroDivisionError("division by zero")
 
     project = make_project(tmp_path / "city")
-    monkeypatch.setattr(formgen.build.workers, "write_xlsx", broken)
+    monkeypatch.setattr(formgen.build.render, "write_xlsx", broken)
     result = build_project(project, *POLICY_AREA, "--jobs", "1")
     assert result.exit_code == 70
     assert "internal error: ZeroDivisionError: division by zero" in result.stderr

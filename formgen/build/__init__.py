@@ -32,7 +32,7 @@ from .lock import FolderLock
 from .publishing import abort_books, feed_books, open_books, publish, refuse_failures
 from .report import BuildReport
 from .stale import area_tasks, plan_build
-from .workers import Progress, build_area, build_areas
+from .workers import Progress, build_areas
 
 __all__ = [
     "FORMATS",
@@ -43,7 +43,6 @@ __all__ = [
     "area_layout",
     "build",
     "data_problems",
-    "build_area",
     "select_inputs",
 ]
 

@@ -20,19 +20,9 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from pydantic import TypeAdapter, ValidationError
-
-from ..book import BookPart
-from ..plan import CellStyle, FontPlan, HeaderFooterPlan, PageSetup
-from ..records.model import Numbered
-from ..writers.pdf import DrawnPages
-from ..writers.pdf.page import PageBody
-from ..writers.pdf.part import from_json, to_json
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +40,14 @@ def entry_path(folder: Path, document: str, area: str) -> Path:
     return folder / document / f"{area}.json"
 
 
-def write_entry(path: Path, inputs: str, area: tuple[int, int | None], outputs: list[KeptOutput]) -> None:
-    """Keep an area's outputs of one document under a temporary name beside ``path``: the build
-    puts it in place when it publishes (:func:`commit`), or removes it when it fails. A cache
-    that cannot be written is only a slower next build."""
-    value = {"area": list(area), "outputs": [output.to_json() for output in outputs]}
+T = TypeVar("T")
+
+
+def write_entry(path: Path, inputs: str, value: Any) -> None:
+    """Keep ``value`` (JSON values: an area's outputs of one document, see :mod:`.kept`) under a
+    temporary name beside ``path``: the build puts it in place when it publishes
+    (:func:`commit`), or removes it when it fails. A cache that cannot be written is only a
+    slower next build."""
     payload = json.dumps(value, ensure_ascii=True, sort_keys=True).encode()
     head = b"%s %s %s\n" % (FORMAT, inputs.encode("ascii"), hashlib.sha256(payload).hexdigest().encode())
     temporary = path.with_name(f"{STAGED}{path.name}")
@@ -81,8 +74,10 @@ def discard(folder: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def read_entry(path: Path, inputs: str) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
-    """An area's outputs as kept, or None when there is no entry for these inputs, or it is damaged."""
+def read_entry(path: Path, inputs: str, parse: Callable[[Any], T]) -> T | None:
+    """The entry's value made into what ``parse`` makes of it, or None when there is no entry for
+    these inputs, or it is damaged (``parse`` raises ValueError, TypeError or KeyError on a
+    value that is not what it should be)."""
     try:
         data = path.read_bytes()
         head, _, payload = data.partition(b"\n")
@@ -91,12 +86,10 @@ def read_entry(path: Path, inputs: str) -> tuple[tuple[int, int | None], list[Ke
             return None
         if hashlib.sha256(payload).hexdigest().encode() != checksum:
             raise ValueError("its checksum does not match")
-        value = json.loads(payload)
-        number, line = _types()["area"].validate_python(value["area"])
-        return (number, line), [KeptOutput.from_json(o) for o in value["outputs"]]
+        return parse(json.loads(payload))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError, KeyError, ValidationError) as exc:
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # pydantic's errors are ValueErrors
         log.info("ignored the damaged cache entry %s: %s", path, exc)
         return None
 
@@ -117,90 +110,3 @@ def _made_from(path: Path, inputs: str) -> bool:
             return file.readline().split(b" ")[2:3] == [inputs.encode("ascii")]
     except OSError:
         return False
-
-
-# ----- an output as JSON
-
-
-@dataclass
-class KeptOutput:
-    """What the book needs of one output, and what the build reports of it."""
-
-    path: str
-    place: str
-    pages: int
-    notes: list[str]
-    part: BookPart
-    drawn: DrawnPages
-
-    def _numbered(self) -> dict[str, Numbered]:
-        return {"area": self.part.area, "policy_goal": self.part.policy_goal, "policy": self.part.policy}
-
-    def to_json(self) -> dict[str, Any]:
-        drawn = self.drawn
-        used = {drawn.header.style, drawn.footer.style}
-        return {
-            "path": self.path,
-            "place": self.place,
-            "pages": self.pages,
-            "notes": self.notes,
-            "part": {
-                "numbered": {k: [v.number, v.name] for k, v in self._numbered().items()},
-                "texts": {"department": self.part.department, "title": self.part.title, "file": self.part.file},
-            },
-            "setup": [
-                asdict(drawn.page),
-                asdict(drawn.header),
-                asdict(drawn.footer),
-                {name: asdict(style) for name, style in drawn.styles.items() if name in used},
-                {name: asdict(font) for name, font in drawn.fonts.items()},
-            ],
-            "marks": [[list(mark) for mark in body.marks] for body in drawn.pages],
-            "images": [body.images for body in drawn.pages],
-            "glyphs": drawn.glyphs,
-            "objects": to_json(drawn.part),
-        }
-
-    @classmethod
-    def from_json(cls, value: Any) -> KeptOutput:
-        """An output read back, every value checked (ValueError when one is not what it should be)."""
-        types = _types()
-        part = types["part"].validate_python(value["part"])
-        numbered = {k: Numbered.model_construct(number=n, name=name) for k, (n, name) in part["numbered"].items()}
-        texts = part["texts"]
-        page, header, footer, styles, fonts = types["setup"].validate_python(value["setup"])
-        drawn = DrawnPages(page, header, footer, styles, fonts)
-        drawn.glyphs = types["glyphs"].validate_python(value["glyphs"])
-        drawn.part = from_json(value["objects"])
-        marks, images = types["pages"].validate_python([value["marks"], value["images"]])
-        drawn.pages = [PageBody(marks=m, images=i) for m, i in zip(marks, images, strict=True)]
-        if len(drawn.part.pages) != len(drawn.pages) or not {header.style, footer.style} <= set(styles):
-            raise ValueError("its pages or styles disagree")
-        book_part = BookPart(
-            numbered["area"],
-            numbered["policy_goal"],
-            numbered["policy"],
-            texts["department"],
-            texts["title"],
-            texts["file"],
-        )
-        path, place, pages, notes = types["output"].validate_python(
-            [value["path"], value["place"], value["pages"], value["notes"]]
-        )
-        return cls(path, place, pages, notes, book_part, drawn)
-
-
-@cache
-def _types() -> dict[str, TypeAdapter[Any]]:
-    """The shapes a kept output is checked against (made once, when first needed)."""
-    numbered = dict[str, tuple[int, str]]
-    return {
-        "area": TypeAdapter(tuple[int, int | None]),
-        "part": TypeAdapter(dict[str, numbered | dict[str, str]]),
-        "setup": TypeAdapter(
-            tuple[PageSetup, HeaderFooterPlan, HeaderFooterPlan, dict[str, CellStyle], dict[str, FontPlan]]
-        ),
-        "glyphs": TypeAdapter(dict[str, str]),
-        "pages": TypeAdapter(tuple[list[list[tuple[str, int, float]]], list[dict[str, str]]]),
-        "output": TypeAdapter(tuple[str, str, int, list[str]]),
-    }

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..book import BookBuilder, BookPart
 from ..config.model import Words
 from ..datafiles import area_sort_key, same_area_twice
 from ..documents import Document
 from ..eras import FiscalYear
 from ..errors import ManyErrors
 from ..publish import Staged, StagedWriter, discard, publish_all, stage
-from ..writers.pdf import DrawnPages
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
 from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
 from .workers import AreaResult
+
+if TYPE_CHECKING:
+    from ..book import BookPart
+    from ..book_writer import BookBuilder
+    from ..writers.pdf import DrawnPages
 
 
 def refuse_failures(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult]) -> None:
@@ -150,6 +153,8 @@ class OpenBook:
 
     def open(self) -> BookBuilder:
         if self.file is None or self.builder is None:
+            from ..book_writer import BookBuilder  # the book's modules load only when a book is written
+
             assert self.document.front is not None
             self.file = StagedWriter(self.path)
             front, per_item = self.document.front, self.document.per_item

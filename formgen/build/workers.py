@@ -1,4 +1,5 @@
-"""Rendering the areas: load → compose → write for every document of an area, in a process pool."""
+"""Rendering the areas in a process pool (each area: :func:`formgen.build.render.build_area`),
+their results handed on in area order."""
 
 from __future__ import annotations
 
@@ -13,20 +14,19 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..book import BookPart
-from ..compose import compose
 from ..config.load import Config, default_config, load_config
-from ..datafiles import area_line, load, read_as_digested
-from ..documents import Document, load_documents, outputs
-from ..errors import BuildError, FontError, InputError
-from ..publish import Staged, discard, stage
-from ..records import SourcedRecord
-from ..writers.pdf import DrawnPages, draw_pages, write_pdf
-from ..writers.xlsx import write_xlsx
-from .cache import KeptOutput, entry_path, read_entry, write_entry
+from ..documents import Document, load_documents
+from ..errors import BuildError
+from ..publish import Staged, discard
 from .inputs import BuildOptions
-from .stale import AreaTask, DocumentJob
+from .stale import AreaTask
+
+if TYPE_CHECKING:
+    from ..book import BookPart
+    from ..writers.pdf import DrawnPages
+    from .kept import KeptOutput
 
 Progress = Callable[[int, int, str], None]
 """called with (areas done, areas to do, the area just done)"""
@@ -111,74 +111,10 @@ PR_SET_PDEATHSIG = 1
 
 
 def _build_in_worker(task: AreaTask) -> AreaResult:
+    from .render import build_area  # imported by the main process before the pool forked
+
     documents, config = _ready[-1]
     return build_area(documents, config, task)
-
-
-def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
-    """load → compose → write, for every document of one area; outputs are staged, not yet in
-    place. Outputs wanted only for their pages come from the cache when it has them."""
-    result = AreaResult(task.datafile.area_id)
-    try:
-        kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
-        sourced = None
-        if any(kept.get(job.document) is None for job in task.jobs):
-            sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
-            result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
-        for job in task.jobs:
-            found = kept.get(job.document)
-            if found is not None:
-                (result.area_number, result.area_line), outputs = found
-                result.outputs += [OutputResult.kept(job.document, output) for output in outputs]
-            else:
-                assert sourced is not None
-                _make_document(documents[job.document], sourced, task, job, result)
-    except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
-        discard(result.staged())
-        result.outputs.clear()
-        result.errors = exc.lines()
-    except BaseException:
-        discard(result.staged())
-        raise
-    return result
-
-
-def _kept(task: AreaTask, job: DocumentJob) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
-    return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs)
-
-
-def _make_document(
-    document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
-) -> None:
-    folder = document.folder(task.year_dir)
-    record, source = sourced.record, sourced.source
-    kept: list[KeptOutput] = []
-    made_here: list[OutputResult] = []
-    for output in outputs(document, record, task.datafile.area_id, source):
-        plan = compose(document.layout, record, output.item, source)
-        path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
-        made = OutputResult(document.name, path, output.place or task.datafile.display)
-        made_here.append(made)
-        result.outputs.append(made)  # staged files are discarded if a later one fails
-        drawn: DrawnPages | None = None
-        if "xlsx" in job.formats:
-            made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
-        if "pdf" in job.formats:
-            pdf, drawn = write_pdf(plan)
-            made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
-        elif job.want_pages:  # the PDF is current: only its pages for the book
-            drawn = draw_pages(plan)
-        made.pages = plan.pages
-        made.notes = [str(note) for note in plan.notes]
-        if drawn is not None:
-            made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
-            kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
-    if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
-        area = (record.area.number, result.area_line)
-        write_entry(entry_path(task.cache, document.name, task.datafile.area_id), job.inputs, area, kept)
-    if not job.want_pages:
-        for made in made_here:
-            made.part = made.drawn = None  # no book wants them: not sent back
 
 
 def build_areas(
@@ -207,6 +143,12 @@ def build_areas(
         while fed[0] in waiting:
             in_order(waiting.pop(fed[0]))
             fed[0] += 1
+
+    if not tasks:
+        return []
+    # rendering's modules (composer, writers, fonts) load only when something is rendered; before
+    # the pool forks, so that every worker has them
+    from .render import build_area
 
     futures: list[Future[AreaResult]] = []
     try:

@@ -1,0 +1,91 @@
+"""One area rendered: load → compose → write, for every document of the area (in a worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..book import BookPart
+from ..compose import compose
+from ..config.load import Config
+from ..datafiles import area_line, load, read_as_digested
+from ..documents import Document, outputs
+from ..errors import FontError, InputError
+from ..publish import discard, stage
+from ..records import SourcedRecord
+from ..writers.pdf import DrawnPages, draw_pages, write_pdf
+from ..writers.xlsx import write_xlsx
+from .cache import entry_path, read_entry, write_entry
+from .kept import KeptOutput
+from .stale import AreaTask, DocumentJob
+from .workers import AreaResult, OutputResult
+
+
+def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
+    """load → compose → write, for every document of one area; outputs are staged, not yet in
+    place. Outputs wanted only for their pages come from the cache when it has them."""
+    result = AreaResult(task.datafile.area_id)
+    try:
+        kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
+        sourced = None
+        if any(kept.get(job.document) is None for job in task.jobs):
+            sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
+            result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
+        for job in task.jobs:
+            found = kept.get(job.document)
+            if found is not None:
+                (result.area_number, result.area_line), kept_outputs = found
+                result.outputs += [OutputResult.kept(job.document, output) for output in kept_outputs]
+            else:
+                assert sourced is not None
+                _make_document(documents[job.document], sourced, task, job, result)
+    except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
+        discard(result.staged())
+        result.outputs.clear()
+        result.errors = exc.lines()
+    except BaseException:
+        discard(result.staged())
+        raise
+    return result
+
+
+def _kept(task: AreaTask, job: DocumentJob) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
+    return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, _parse)
+
+
+def _parse(value: Any) -> tuple[tuple[int, int | None], list[KeptOutput]]:
+    return KeptOutput.area(value["area"]), [KeptOutput.from_json(o) for o in value["outputs"]]
+
+
+def _make_document(
+    document: Document, sourced: SourcedRecord, task: AreaTask, job: DocumentJob, result: AreaResult
+) -> None:
+    folder = document.folder(task.year_dir)
+    record, source = sourced.record, sourced.source
+    kept: list[KeptOutput] = []
+    made_here: list[OutputResult] = []
+    for output in outputs(document, record, task.datafile.area_id, source):
+        plan = compose(document.layout, record, output.item, source)
+        path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
+        made = OutputResult(document.name, path, output.place or task.datafile.display)
+        made_here.append(made)
+        result.outputs.append(made)  # staged files are discarded if a later one fails
+        drawn: DrawnPages | None = None
+        if "xlsx" in job.formats:
+            made.staged["xlsx"] = stage(folder / f"{output.stem}.xlsx", write_xlsx(plan))
+        if "pdf" in job.formats:
+            pdf, drawn = write_pdf(plan)
+            made.staged["pdf"] = stage(folder / f"{output.stem}.pdf", pdf)
+        elif job.want_pages:  # the PDF is current: only its pages for the book
+            drawn = draw_pages(plan)
+        made.pages = plan.pages
+        made.notes = [str(note) for note in plan.notes]
+        if drawn is not None:
+            made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
+            kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
+    if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
+        area = (record.area.number, result.area_line)
+        value = {"area": list(area), "outputs": [output.to_json() for output in kept]}
+        write_entry(entry_path(task.cache, document.name, task.datafile.area_id), job.inputs, value)
+    if not job.want_pages:
+        for made in made_here:
+            made.part = made.drawn = None  # no book wants them: not sent back
