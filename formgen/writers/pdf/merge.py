@@ -10,7 +10,6 @@ under a Part of the Document (the book) or straight into it (an area's PDF).
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ from pikepdf import Dictionary
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
-from .embed import COMPRESSION
+from .embed import compressed
 from .part import FIRST_FURNITURE, LINK_NAME, PdfObject
 from .stream import Copier, PdfStream, Writable, ref, scalar
 
@@ -225,4 +224,4 @@ def _put_all(stream: PdfStream, objects: list[PdfObject], base: int, key_base: i
 
 
 def _compressed(ops: str) -> bytes:
-    return zlib.compress(("\n" + ops).encode("latin-1"), COMPRESSION)
+    return compressed(("\n" + ops).encode("latin-1"))

@@ -9,7 +9,6 @@ again, a sheet's title rows after its first page).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -17,7 +16,7 @@ from typing import Any
 
 from ...fonts import FontFace
 from ...plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
-from .embed import COMPRESSION, EmbeddedFont
+from .embed import EmbeddedFont, compressed
 from .graphics import Pen, chart_ops, tiles_ops
 from .structure import AnnotRef, Flow, Marked, Node, SheetTagger
 
@@ -59,7 +58,7 @@ class PageBody:
 
     def stream_data(self) -> bytes:
         if not self.compressed:
-            self.compressed = zlib.compress(self.ops.encode("latin-1"), COMPRESSION)
+            self.compressed = compressed(self.ops.encode("latin-1"))
         return self.compressed
 
 

@@ -12,14 +12,13 @@ stream (both allowed by PDF/A-2), and qpdf checks the result in the tests.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from array import array
 from decimal import Decimal
 from typing import Any, Protocol
 
 import pikepdf
 
-from .embed import COMPRESSION
+from .embed import compressed
 
 PER_OBJECT_STREAM = 200
 
@@ -93,7 +92,7 @@ class PdfStream:
             table[at] = kind
             table[at + 1 : at + 5] = self.firsts[number].to_bytes(4, "big")
             table[at + 5 : at + 7] = self.seconds[number].to_bytes(2, "big")
-        data = zlib.compress(table, COMPRESSION)
+        data = compressed(table)
         file_id = self.digest.hexdigest()[:32].encode()
         entries = b"/Type/XRef/Size %d/W[1 4 2]/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]/Filter/FlateDecode" % (
             self.count,
@@ -117,7 +116,7 @@ class PdfStream:
             bodies.append(body)
             size += len(body) + 1
         header = b" ".join(offsets) + b"\n"
-        data = zlib.compress(header + b"\n".join(bodies) + b"\n", COMPRESSION)
+        data = compressed(header + b"\n".join(bodies) + b"\n")
         entries = b"/Type/ObjStm/N %d/First %d/Filter/FlateDecode" % (len(self.pending), len(header))
         self.pending = []
         self.put_stream(stream, entries, data)
