@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
+from ..eras import FiscalYear
 from ..errors import shown
 
 LEVELS: dict[str, str] = {
@@ -84,6 +85,13 @@ class Words(Spec):
     """{year_kind} of later years"""
     partial: str = Field("※", min_length=1, max_length=3, pattern=r'^[^"\n]+$')
     """mark after a total that leaves out missing figures"""
+
+    def year_kind(self, year: FiscalYear, sheet: FiscalYear) -> str:
+        """決算, 予算, 見込み or 計画: what a year's figures are, seen from the sheet's year (the
+        form's year columns and the open data's 区分 say the same)."""
+        if year < sheet:
+            return self.settled
+        return self.budget if year == sheet else self.forecast if year == sheet + 1 else self.plan
 
 
 # --------------------------------------------------------------------------- declared fields
