@@ -20,6 +20,7 @@ from ..config.load import Config, default_config, load_config
 from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, load_documents, outputs
 from ..errors import BuildError, FontError, InputError
+from ..opendata import AreaPart, area_part
 from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
@@ -55,6 +56,8 @@ class AreaResult:
     area_number: int | None = None
     area_line: int | None = None
     errors: list[str] = field(default_factory=list)
+    open_data: AreaPart | None = None
+    """the area's part of the open data, until it is written"""
 
     def staged(self) -> list[Staged]:
         return [s for output in self.outputs for s in output.staged.values()]
@@ -116,11 +119,14 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
         sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
         result.area_number = sourced.record.area.number
         result.area_line = area_line(sourced)
+        if task.open_data:  # made here, where the record is: the main process never loads one
+            result.open_data = area_part(sourced.record, config)
         for job in task.jobs:
             _make_document(documents[job.document], sourced, task, job, result)
     except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
         discard(result.staged())
         result.outputs.clear()
+        result.open_data = None
         result.errors = exc.lines()
     except BaseException:
         discard(result.staged())
