@@ -13,7 +13,8 @@ from ..datafiles import area_sort_key, same_area_twice
 from ..documents import Document
 from ..eras import FiscalYear
 from ..errors import ManyErrors
-from ..opendata import FOLDER, OpenDataWriter
+from ..opendata.package import FOLDER
+from ..opendata.writer import OpenDataWriter
 from ..publish import Staged, StagedWriter, discard, publish_all, stage
 from ..writers.pdf import DrawnPages
 from .inputs import FAILED, BuildOptions

@@ -19,8 +19,7 @@ from ..datafiles import DataFile
 from ..documents import Document
 from ..eras import FiscalYear
 from ..layout.load import LoadedLayout
-from ..opendata import DATA_FILES, FOLDER
-from ..opendata.package import created
+from ..opendata.package import DATA_FILES, FOLDER, created
 from ..publish import document_time, sha256_of
 from .inputs import BuildOptions
 from .report import BuildReport

@@ -20,7 +20,7 @@ from ..config.load import Config, default_config, load_config
 from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, load_documents, outputs
 from ..errors import BuildError, FontError, InputError
-from ..opendata import AreaPart, area_part
+from ..opendata.writer import AreaPart, area_part
 from ..publish import Staged, discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf

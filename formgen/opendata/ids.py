@@ -1,14 +1,28 @@
 """The identifiers that join the open data's tables: stable while the data keeps its numbers.
 
-An area is its number (``37``), a measure the area's and its own (``37-1``), a project the
-measure's and its position within it (``37-1-05``, as the 事務事業評価シート files are named),
-a KPI the area's and its position (``37-k02``: KPIs belong to the area, not to a measure),
-an outcome-evidence row likewise (``37-e01``).
+An area is its number (``37``); a measure, a project, a KPI and an outcome-evidence row add a
+letter and their number to it: ``37-m1`` (measure 1), ``37-m1-p05`` (the fifth project of
+measure 1, as the form numbers it and the 事務事業評価シート 37-1-05 is named), ``37-k02``
+(KPIs belong to the area, not to a measure), ``37-e01``. The letters are what keep a
+spreadsheet from reading them as dates: Excel and LibreOffice open ``37-1-05`` as 1937-01-05.
 """
 
 from __future__ import annotations
 
 from ..records.model import PolicyArea
+
+RESERVED: dict[str, frozenset[str]] = {
+    "area": frozenset({"id"}),
+    "measure": frozenset({"id"}),
+    "kpi": frozenset({"id"}),
+    "project": frozenset({"id", "measure_id"}),
+    "evidence": frozenset({"id", "project_id"}),
+    "kpi_year": frozenset({"fiscal_year", "fiscal_year_label"}),
+    "project_year": frozenset({"fiscal_year", "fiscal_year_label", "kind"}),
+    "evidence_year": frozenset({"fiscal_year", "fiscal_year_label"}),
+}
+"""names the open data's JSON gives each level (identifiers, a year's 年度 and 区分): a city's
+declared field may not take them, or the JSON would hold one of the two"""
 
 
 def area_id(record: PolicyArea) -> str:
@@ -17,13 +31,13 @@ def area_id(record: PolicyArea) -> str:
 
 
 def measure_id(record: PolicyArea, measure: int) -> str:
-    """``37-1``"""
-    return f"{area_id(record)}-{measure}"
+    """``37-m1``"""
+    return f"{area_id(record)}-m{measure}"
 
 
 def project_id(record: PolicyArea, measure: int, number: int) -> str:
-    """``37-1-05``: numbered within its measure, as the form numbers it."""
-    return f"{measure_id(record, measure)}-{number:02}"
+    """``37-m1-p05``: numbered within its measure, as the form numbers it."""
+    return f"{measure_id(record, measure)}-p{number:02}"
 
 
 def kpi_id(record: PolicyArea, number: int) -> str:
