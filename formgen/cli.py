@@ -269,6 +269,12 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> Fisc
     multiple=True,
     help="Build only this document of formgen.yaml (repeatable), e.g. --document project_sheet.",
 )
+@click.option(
+    "--open-data/--no-open-data",
+    default=None,
+    help="Also write the year's open data to out/<year>/opendata/: CSV, JSON, datapackage.json "
+    "(default: as formgen.yaml's open_data.enabled says, yes unless set; never with --area).",
+)
 @click.option("--force", is_flag=True, help="Rebuild every output even if its inputs have not changed.")
 @click.option(
     "--wait",
@@ -290,10 +296,11 @@ def build(
     jobs: int | None,
     book: bool | None,
     documents: tuple[str, ...],
+    open_data: bool | None,
     force: bool,
     wait: float,
 ) -> None:
-    """Build the workbooks, PDFs, books and manifest of a year into out/<year>/.
+    """Build the workbooks, PDFs, books, open data and manifest of a year into out/<year>/.
 
     Without options: every document declared in formgen.yaml, for every area
     of the latest year in data/. Outputs whose inputs have not changed since
@@ -306,6 +313,9 @@ def build(
     project = _project(config_path)
     if book and areas:
         raise InputError.single("--book", None, "", "the book holds every area of the year; leave out --area")
+    if open_data and areas:
+        message = "the open data holds every area of the year; leave out --area"
+        raise InputError.single("--open-data", None, "", message)
     options = BuildOptions(
         data_dir=data_dir or project.folder("data"),
         layouts_dir=layouts_dir or project.folder("layouts"),
@@ -320,6 +330,7 @@ def build(
         force=force,
         wait=wait,
         config=project,
+        open_data=open_data,
     )
     with _progress_bar() as progress:
         report = run_build(options, progress)
@@ -333,6 +344,8 @@ def build(
         log.info("wrote %s", path)
     for path in report.removed:
         click.echo(f"removed {path} (no longer made: its data or document is gone)")
+    if report.open_data_removed is not None:
+        click.echo(f"removed {report.open_data_removed} (the open data is turned off)")
     book_text = "".join(f", {name} {pages} pages" for name, pages in sorted(report.books.items()))
     click.echo(
         f"{report.year.long}: {report.areas} area{'' if report.areas == 1 else 's'} "

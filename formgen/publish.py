@@ -215,6 +215,20 @@ def publish_all(folder: Path, staged: list[Staged], removed: list[Path]) -> None
     for entry in entries + gone:
         if entry.backup is not None:
             remove(folder / entry.backup)
+    _prune(folder, [folder / entry.target for entry in gone])
+
+
+def _prune(folder: Path, removed: list[Path]) -> None:
+    """Remove the folders inside ``folder`` that the removed files left empty (the open data's,
+    once it is turned off), so that a folder of outputs never stays behind with none."""
+    for path in removed:
+        parent = path.parent
+        while parent != folder and inside(folder, parent):
+            try:
+                parent.rmdir()  # only an empty folder
+            except OSError:
+                break
+            parent = parent.parent
 
 
 def recover(folder: Path) -> bool:

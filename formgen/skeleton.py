@@ -24,7 +24,7 @@ README = """\
 
     formgen validate        # check data/ (file:line for every problem)
     formgen schema          # after changing formgen.yaml: editor schemas with your own fields
-    formgen build           # out/<year>/: workbooks, PDFs, the year's book, manifest.json
+    formgen build           # out/<year>/: workbooks, PDFs, the year's book, open data, manifest.json
     formgen new-year        # start next year's data from this year's
 
 Data: data/<year>/<area>.yaml (e.g. data/R7/37.yaml). Layouts: layouts/.

@@ -50,6 +50,12 @@ def outputs(project: Path, year: str = "R7") -> dict[str, bytes]:
 SEED_MEASURES = [project["measure"] for project in yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))["projects"]]
 """the measure of each project of the sample area, in order (read with PyYAML, not formgen)"""
 PROJECT_BOOK = "事務事業/事務事業評価シート.pdf"
+OPEN_DATA = {
+    f"opendata/{name}"
+    for name in ("areas.csv", "measures.csv", "kpis.csv", "projects.csv", "project_finances.csv")
+    + ("outcome_evidence.csv", "records.json", "datapackage.json")
+}
+"""the year's open data (tests/test_opendata.py reads it)"""
 
 
 def project_sheets(area: int, formats: tuple[str, ...] = ("xlsx", "pdf")) -> set[str]:
@@ -78,7 +84,7 @@ def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     files = outputs(project)
     area_files = {"3.xlsx", "3.pdf", "37.xlsx", "37.pdf", "book.pdf", "manifest.json", PROJECT_BOOK}
-    assert set(files) == area_files | project_sheets(3) | project_sheets(37)
+    assert set(files) == area_files | project_sheets(3) | project_sheets(37) | OPEN_DATA
     manifest = json.loads(files["manifest.json"])
     assert manifest["fiscal_year"] == "R7"
     import hashlib
@@ -90,7 +96,8 @@ def test_default_build_in_a_project_folder(project: Path, monkeypatch: pytest.Mo
     area_pages = manifest["files"]["3.pdf"]["pages"] + manifest["files"]["37.pdf"]["pages"]
     assert manifest["files"]["book.pdf"]["pages"] == area_pages + 2  # cover and contents
     books = 2
-    assert f"令和7年度: 2 areas (2 built, 0 unchanged), {2 * files_per_area() + books} files written" in result.stdout
+    written = 2 * files_per_area() + books + len(OPEN_DATA)
+    assert f"令和7年度: 2 areas (2 built, 0 unchanged), {written} files written" in result.stdout
     assert "█" not in result.output and "#" not in result.stderr  # no progress bar when not on a terminal
     for name in files:
         assert stat.S_IMODE((project / "out" / "R7" / name).stat().st_mode) == 0o644, name
@@ -126,11 +133,11 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
     result = run_cli("build", *common, "--year", "令和6年度", "--format", "pdf", "--no-book")
     assert result.exit_code == 0, result.output
     r6 = {p.relative_to(out / "R6").as_posix() for p in (out / "R6").rglob("*.*")}
-    assert r6 == {"5.pdf", "manifest.json"} | project_sheets(5, ("pdf",))
+    assert r6 == {"5.pdf", "manifest.json"} | project_sheets(5, ("pdf",)) | OPEN_DATA
     result = run_cli("build", *common, "--area", "37", "--format", "xlsx")
     assert result.exit_code == 0, result.output
     r7 = {p.relative_to(out / "R7").as_posix() for p in (out / "R7").rglob("*.*")}
-    assert r7 == {"37.xlsx", "manifest.json"} | project_sheets(37, ("xlsx",))  # --area: no book
+    assert r7 == {"37.xlsx", "manifest.json"} | project_sheets(37, ("xlsx",))  # --area: no book, no open data
     result = run_cli("build", *common, "--area", "37", "--book")
     assert result.exit_code == 2 and "leave out --area" in result.stderr
     result = run_cli("build", *common, "--area", "99")
@@ -173,9 +180,10 @@ def test_unchanged_inputs_skip_every_area_and_force_rebuilds(project: Path) -> N
     assert result.exit_code == 0
     assert "2 areas (0 built, 2 unchanged), 0 files written" in result.stdout
     after = {p: p.stat().st_mtime_ns for p in folder.rglob("*.*") if p.name != "manifest.json"}
-    assert len(after) == 2 * files_per_area() + 2 and all(after[p] == before[p] for p in after)
+    assert len(after) == 2 * files_per_area() + 2 + len(OPEN_DATA) and all(after[p] == before[p] for p in after)
     result = build_project(project, "--force")
-    assert f"2 areas (2 built, 0 unchanged), {2 * files_per_area() + 2} files written" in result.stdout
+    written = 2 * files_per_area() + 2 + len(OPEN_DATA)
+    assert f"2 areas (2 built, 0 unchanged), {written} files written" in result.stdout
 
 
 def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
@@ -192,7 +200,8 @@ def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     assert created().startswith("2000-01-01T00:00:00")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
     result = build_project(project)
-    assert f"1 area (1 built, 0 unchanged), {files_per_area() + 2} files written" in result.stdout, result.output
+    written = files_per_area() + 2 + len(OPEN_DATA)  # the open data's descriptor has the date
+    assert f"1 area (1 built, 0 unchanged), {written} files written" in result.stdout, result.output
     assert created().startswith("2025-12-01T00:00:00") and b"2025-12-01T00:00:00" in pdf.read_bytes()  # XMP too
     before = outputs(project)
     for bad in ("next monday", "-1", "1_764_547_200", "4354819200"):  # the last: 2108, past zip dates
@@ -227,7 +236,8 @@ def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
     old = outputs(project)
     edit_file(project / "data" / "R7" / "3.yaml", "department: 総務部・総務課", "department: 企画政策部・企画調整課")
     result = build_project(project)
-    assert f"2 areas (1 built, 1 unchanged), {files_per_area() + 2} files written" in result.stdout
+    written = files_per_area() + 2 + len(OPEN_DATA)  # the data set holds every area: made again
+    assert f"2 areas (1 built, 1 unchanged), {written} files written" in result.stdout
     new = outputs(project)
     assert all(new[name] == old[name] for name in ["37.pdf", "37.xlsx", *project_sheets(37)])
     assert new["3.pdf"] != old["3.pdf"] and new["book.pdf"] != old["book.pdf"]
@@ -322,7 +332,7 @@ def test_outputs_of_a_removed_area_are_removed(project: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 0
     kept = {"37.xlsx", "37.pdf", "book.pdf", "manifest.json", PROJECT_BOOK}
-    assert set(outputs(project)) == kept | project_sheets(37)
+    assert set(outputs(project)) == kept | project_sheets(37) | OPEN_DATA
     assert "removed" in result.stdout
 
 

@@ -62,7 +62,7 @@ def test_installed_package_inits_and_builds_a_project(installed: Path, tmp_path:
     result = formgen(installed, tmp_path / "city", "build")
     assert result.returncode == 0, result.stderr
     out = tmp_path / "city" / "out" / "R7"
-    assert sorted(p.name for p in out.iterdir()) == ["37.pdf", "37.xlsx", "book.pdf", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["37.pdf", "37.xlsx", "book.pdf", "manifest.json", "opendata"]
 
 
 def test_the_readme_map_names_every_module() -> None:

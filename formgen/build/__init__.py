@@ -2,10 +2,10 @@
 
 For every selected area: load the record once, and for every declared
 document compose the plan of each of its outputs (the area, or each project)
-and write the workbook and the PDF; then each document's book and the
-manifest. Areas run in a process pool. Every output is staged first and
-committed only when the whole build succeeded, so an area that fails leaves
-every earlier output exactly as it was. A document's outputs for an area whose
+and write the workbook and the PDF; then each document's book, the year's
+open data (formgen.opendata) and the manifest. Areas run in a process pool.
+Every output is staged first and committed only when the whole build
+succeeded, so an area that fails leaves every earlier output exactly as it was. A document's outputs for an area whose
 inputs (data, layout, fonts, formgen.yaml, formgen version) have not changed
 since the last build are not rebuilt.
 """
@@ -29,10 +29,18 @@ from .inputs import (
     select_inputs,
 )
 from .lock import FolderLock
-from .publishing import abort_books, feed_books, open_books, publish, refuse_failures
+from .publishing import (
+    abort_books,
+    feed_books,
+    feed_open_data,
+    open_books,
+    open_open_data,
+    publish,
+    refuse_failures,
+)
 from .report import BuildReport
 from .stale import area_tasks, plan_build
-from .workers import Progress, build_areas
+from .workers import AreaResult, Progress, build_areas
 
 __all__ = [
     "FORMATS",
@@ -65,13 +73,21 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         report = BuildReport(year, year_dir, len(datafiles), rolled_back=rolled_back)
         tasks = area_tasks(options, plan, datafiles, digests, report)
         books = open_books(options, plan)  # written as the areas come, while later ones are made
+        data = open_open_data(options, plan)  # likewise
+
+        def in_order(result: AreaResult) -> None:
+            feed_books(books, result)
+            feed_open_data(data, result)
+
         try:
-            results = build_areas(tasks, documents, options, progress, lambda result: feed_books(books, result))
+            results = build_areas(tasks, documents, options, progress, in_order)
             refuse_failures(plan, tasks, results)
-            publish(options, plan, tasks, results, report, books)
+            publish(options, plan, tasks, results, report, books, data)
         except BaseException:
             abort_books(books)
             discard(plan.cache)
+            if data is not None:
+                data.abort()
             raise
         commit(plan.cache)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else

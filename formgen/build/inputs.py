@@ -37,6 +37,13 @@ class BuildOptions:
     """seconds to wait for another build writing the same folder (then stop, naming it)"""
     config: Config = field(default_factory=default_config)
     """the project's formgen.yaml: words, texts, declared fields"""
+    open_data: bool | None = None
+    """write the year's open data; None: as formgen.yaml says (open_data.enabled)"""
+
+    def open_data_wanted(self) -> bool:
+        """Whether this build makes the open data: it holds every area, so never with --area."""
+        wanted = self.config.spec.open_data.enabled if self.open_data is None else self.open_data
+        return wanted and not self.areas
 
 
 def select_inputs(options: BuildOptions) -> tuple[FiscalYear, list[DataFile], set[str]]:

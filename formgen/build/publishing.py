@@ -12,6 +12,8 @@ from ..datafiles import area_sort_key, same_area_twice
 from ..documents import Document
 from ..eras import FiscalYear
 from ..errors import ManyErrors
+from ..opendata.package import FOLDER
+from ..opendata.writer import OpenDataWriter
 from ..publish import Staged, StagedWriter, discard, publish_all, stage
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
@@ -46,24 +48,28 @@ def publish(
     results: list[AreaResult],
     report: BuildReport,
     books: dict[str, OpenBook],
+    data: OpenDataWriter | None = None,
 ) -> None:
-    """Put the new outputs, books and manifest in place and remove the outputs no longer made:
-    all of it or, if anything fails, none of it (see :func:`formgen.publish.publish_all`)."""
+    """Put the new outputs, books, open data and manifest in place and remove the outputs no longer
+    made: all of it or, if anything fails, none of it (see :func:`formgen.publish.publish_all`)."""
     year_dir = plan.year_dir
     staged = [s for r in results for s in r.staged()]
     manifest = Manifest({n: e for n, e in plan.old.files.items() if (year_dir / n).exists()}, plan.old.made)
     try:
         gone = record_outputs(plan, tasks, results, manifest, report)
         staged += close_books(books, plan, manifest)
+        staged += close_open_data(data, plan, manifest)
+        dropped = drop_open_data(manifest) if plan.drop_open_data else []
         if not options.areas:
             gone += orphans(plan, manifest)
         staged.append(stage(year_dir / MANIFEST_FILE, manifest_bytes(plan.year, manifest)))
-        publish_all(year_dir, staged, [year_dir / name for name in sorted(set(gone))])
+        publish_all(year_dir, staged, [year_dir / name for name in sorted(set(gone)) + dropped])
     except BaseException:
         discard(staged)
         raise
     report.written.extend(item.target for item in staged if item.target.name != MANIFEST_FILE)
     report.removed.extend(year_dir / name for name in sorted(set(gone)))
+    report.open_data_removed = year_dir / FOLDER if dropped else None
     summarise(plan, manifest, report)
 
 
@@ -208,6 +214,49 @@ def abort_books(books: dict[str, OpenBook]) -> None:
     for book in books.values():
         if book.file is not None:
             book.file.abort()
+
+
+OPEN_DATA = "open_data"
+"""the manifest's format of the open data's files"""
+
+
+def open_open_data(options: BuildOptions, plan: BuildPlan) -> OpenDataWriter | None:
+    """The data set, when it is stale: every area's part goes in as the areas are made."""
+    if plan.open_data is None:
+        return None
+    return OpenDataWriter(plan.year_dir / FOLDER, plan.year, options.config)
+
+
+def feed_open_data(data: OpenDataWriter | None, result: AreaResult) -> None:
+    """An area's part into the data set (areas come in order), then let go of it: the main
+    process holds one area's part at a time, not the year's."""
+    if data is not None and result.open_data is not None:
+        data.add(result.open_data)
+    result.open_data = None
+
+
+def close_open_data(data: OpenDataWriter | None, plan: BuildPlan, manifest: Manifest) -> list[Staged]:
+    """Finish the data set (its descriptor now that its files are known); its staged files."""
+    if data is None or plan.open_data is None:
+        return []
+    staged = data.finish()
+    for name, item in staged.items():
+        manifest.files[f"{FOLDER}/{name}"] = {
+            "format": OPEN_DATA,
+            "bytes": item.size,
+            "sha256": item.sha256,
+            "inputs": plan.open_data,
+            **({"rows": data.rows[name.removesuffix(".csv")]} if name.endswith(".csv") else {}),
+        }
+    return list(staged.values())
+
+
+def drop_open_data(manifest: Manifest) -> list[str]:
+    """The last build's open data, taken out of the manifest: the files to remove (it is turned off)."""
+    gone = sorted(name for name, entry in manifest.files.items() if entry.get("format") == OPEN_DATA)
+    for name in gone:
+        del manifest.files[name]
+    return gone
 
 
 def orphans(plan: BuildPlan, manifest: Manifest) -> list[str]:

@@ -10,6 +10,7 @@ from ..config.load import Config
 from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, outputs
 from ..errors import FontError, InputError
+from ..opendata.writer import area_part
 from ..publish import discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
@@ -27,9 +28,12 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     try:
         kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
         sourced = None
-        if any(kept.get(job.document) is None for job in task.jobs):
+        if task.open_data or any(kept.get(job.document) is None for job in task.jobs):
             sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
             result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
+        if task.open_data:  # made here, where the record is: the main process never loads one
+            assert sourced is not None
+            result.open_data = area_part(sourced.record, config)
         for job in task.jobs:
             found = kept.get(job.document)
             if found is not None:
@@ -41,6 +45,7 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
         discard(result.staged())
         result.outputs.clear()
+        result.open_data = None
         result.errors = exc.lines()
     except BaseException:
         discard(result.staged())

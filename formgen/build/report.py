@@ -18,6 +18,9 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    """outputs removed because their data or document is gone"""
+    open_data_removed: Path | None = None
+    """the open data's folder, removed because the open data is turned off"""
     pages: int = 0
     """pages of the year's outputs (each once, as PDF or workbook), of every document built"""
     books: dict[str, int] = field(default_factory=dict)

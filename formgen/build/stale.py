@@ -19,6 +19,7 @@ from ..datafiles import DataFile
 from ..documents import Document
 from ..eras import FiscalYear
 from ..layout.load import LoadedLayout
+from ..opendata.package import DATA_FILES, FOLDER, created
 from ..publish import document_time, sha256_of
 from .cache import cache_folder
 from .inputs import BuildOptions
@@ -106,6 +107,8 @@ class AreaTask:
     jobs: tuple[DocumentJob, ...]
     cache: Path
     """where drawn pages are kept between builds (see :mod:`formgen.build.cache`)"""
+    open_data: bool = False
+    """the area's part of the open data is wanted (the data set is made)"""
 
 
 @dataclass
@@ -126,6 +129,10 @@ class BuildPlan:
     """every declared document is built (no --document)"""
     cache: Path = Path()
     """where drawn pages are kept between builds"""
+    open_data: str | None = None
+    """the inputs digest of the open data, when it is to be made"""
+    drop_open_data: bool = False
+    """the open data is turned off: the last build's is removed"""
 
 
 def plan_build(
@@ -159,7 +166,26 @@ def plan_build(
         if options.force or not current(old.files.get(name), book_inputs, book_path):
             books[document.name] = book_inputs
     cache = cache_folder(options.out_dir, year.short)
-    return BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
+    plan = BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
+    if options.open_data_wanted():
+        data_inputs = open_data_inputs(config.digest, digests)
+        if options.force or not open_data_current(old, year_dir, data_inputs):
+            plan.open_data = data_inputs
+    elif not options.areas:
+        plan.drop_open_data = True
+    return plan
+
+
+def open_data_inputs(config_digest: str, digests: dict[str, str]) -> str:
+    """What the open data is made from: every area's data, formgen.yaml (words, declared fields,
+    licence), formgen's version, and its date when SOURCE_DATE_EPOCH gives one. Not the layouts:
+    they change how the forms look, not what the data says."""
+    return digest(__version__, FOLDER, config_digest, created() or "", *(f"{a}:{d}" for a, d in digests.items()))
+
+
+def open_data_current(old: Manifest, year_dir: Path, inputs: str) -> bool:
+    """Whether every file of the data set is the one the last build made from the same inputs."""
+    return all(current(old.files.get(f"{FOLDER}/{n}"), inputs, year_dir / FOLDER / n) for n in DATA_FILES)
 
 
 def stale_formats(plan: BuildPlan, document: Document, area: str, formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -192,8 +218,9 @@ def area_tasks(
             want_pages = document.name in plan.books
             if formats or want_pages:
                 jobs.append(DocumentJob(document.name, formats, want_pages, plan.inputs[(document.name, area)]))
-        if jobs:
-            tasks.append(AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs), plan.cache))
+        if jobs or plan.open_data is not None:  # the data set takes every area's record
+            task = AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs), plan.cache, plan.open_data is not None)
+            tasks.append(task)
         if not any(job.formats for job in jobs):
             report.unchanged.append(area)
     return tasks

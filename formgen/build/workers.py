@@ -25,6 +25,7 @@ from .stale import AreaTask
 
 if TYPE_CHECKING:
     from ..book import BookPart
+    from ..opendata.writer import AreaPart
     from ..writers.pdf import DrawnPages
     from .kept import KeptOutput
 
@@ -61,6 +62,8 @@ class AreaResult:
     area_number: int | None = None
     area_line: int | None = None
     errors: list[str] = field(default_factory=list)
+    open_data: AreaPart | None = None
+    """the area's part of the open data, until it is written"""
 
     def staged(self) -> list[Staged]:
         return [s for output in self.outputs for s in output.staged.values()]

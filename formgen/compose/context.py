@@ -173,11 +173,7 @@ class Context:
 
     def year_kind(self, year: FiscalYear) -> str:
         """決算, 予算, 見込み or 計画: what a year's figures are, seen from the sheet's year."""
-        sheet = getattr(self.record, "fiscal_year", year)
-        words = self.words
-        if year < sheet:
-            return words.settled
-        return words.budget if year == sheet else words.forecast if year == sheet + 1 else words.plan
+        return self.words.year_kind(year, getattr(self.record, "fiscal_year", year))
 
     def lookup(self, path: str) -> Lookup:
         """The value at ``path`` and its data location; raise UnknownField if no scope has it."""

@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import ConfigError, shown
 from ..layout.bind import Unbound, resolve
+from ..opendata.ids import RESERVED
 from ..records.declared import CORE_LEVELS, RecordModels, build_models, kind_of
 from ..records.members import class_members
 from ..records.narrative import Narrative
@@ -104,6 +105,7 @@ def _check(spec: ConfigSpec) -> Iterator[tuple[Loc, str]]:
     for level, core in CORE_LEVELS.items():
         taken = {n for n in dir(core) if not n.startswith("_")} | set(class_members(core))
         taken |= set(getattr(core, "key_hints", {}))
+        taken |= RESERVED.get(level, frozenset())
         for name, declared in getattr(spec.fields, level).items():
             loc: Loc = ("fields", level, name)
             if name in taken:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
+from ..eras import FiscalYear
 from ..errors import shown
 
 LEVELS: dict[str, str] = {
@@ -84,6 +85,13 @@ class Words(Spec):
     """{year_kind} of later years"""
     partial: str = Field("※", min_length=1, max_length=3, pattern=r'^[^"\n]+$')
     """mark after a total that leaves out missing figures"""
+
+    def year_kind(self, year: FiscalYear, sheet: FiscalYear) -> str:
+        """決算, 予算, 見込み or 計画: what a year's figures are, seen from the sheet's year (the
+        form's year columns and the open data's 区分 say the same)."""
+        if year < sheet:
+            return self.settled
+        return self.budget if year == sheet else self.forecast if year == sheet + 1 else self.plan
 
 
 # --------------------------------------------------------------------------- declared fields
@@ -328,6 +336,27 @@ class DocumentSpec(Spec):
         return "{words.area}{area.number} {area.name}" if self.each == "area" else "{name}"
 
 
+class License(Spec):
+    """The licence the open data is published under, as a data package names it."""
+
+    name: str = Field(min_length=1)
+    """an SPDX identifier, e.g. CC-BY-4.0"""
+    path: str | None = None
+    """where its text is, e.g. https://creativecommons.org/licenses/by/4.0/"""
+    title: str | None = None
+    """its name for people, e.g. クリエイティブ・コモンズ 表示 4.0 国際"""
+
+
+class OpenData(Spec):
+    """The year's open data: every area's figures as CSV tables, one JSON of the records and a
+    data package (datapackage.json) describing them, in out/<year>/opendata/."""
+
+    enabled: bool = True
+    """write it with every build of the whole year (--no-open-data turns it off for one build)"""
+    license: License | None = None
+    """the licence written into datapackage.json; none by default: the city decides"""
+
+
 DEFAULT_DOCUMENTS = {"policy_area": DocumentSpec(layout="policy_area.yaml", book=BookSpec())}
 """what a project without documents: prints (today's sheet per area, and the year's book)"""
 
@@ -343,6 +372,8 @@ class ConfigSpec(Spec):
     documents: dict[Name, DocumentSpec] = {}
     """the forms the project prints, by name; default: policy_area (policy_area.yaml, one per
     area, with the year's book)"""
+    open_data: OpenData = OpenData()
+    """the year's open data beside the forms (CSV, JSON, datapackage.json)"""
 
     def declared_documents(self) -> dict[str, DocumentSpec]:
         return self.documents or DEFAULT_DOCUMENTS
