@@ -37,6 +37,7 @@ BORDER_CODES = {"none": 0, "thin": 1, "medium": 2, "thick": 5, "double": 6, "hai
 """the plan's border kinds → XlsxWriter's border index"""
 
 Edges = tuple[str, str, str, str]
+NO_EDGES: Edges = ("none", "none", "none", "none")
 
 
 class _Formats:
@@ -172,8 +173,11 @@ def _write_cell(ws: Worksheet, plan: DocumentPlan, r0: int, cell: Cell, formats:
             return code
         for rr in range(r0, r1 + 1):
             for cc in range(c0, c1 + 1):
-                if (rr, cc) != (r0, c0) and (style.fill or rr in (r0, r1) or cc in (c0, c1)):
-                    ws.write_blank(rr, cc, None, formats.get(style, align, edges(rr, cc), None, False))
+                if (rr, cc) == (r0, c0):
+                    continue
+                border = edges(rr, cc)
+                if style.fill or border != NO_EDGES:  # a grid cell with nothing to show is not written
+                    ws.write_blank(rr, cc, None, formats.get(style, align, border, None, False))
     if cell.number is not None:
         number = cell.number if isinstance(cell.number, int) else float(Decimal(cell.number))
         return int(ws.write_number(r0, c0, number, first))
