@@ -215,12 +215,13 @@ class _Section:
 
 def _put_all(stream: PdfStream, objects: list[PdfObject], base: int, key_base: int, host: list[int]) -> None:
     """A part's objects, numbered from ``base + 1`` (the hot loop of a year's book)."""
-    put, put_stream = stream.put, stream.put_stream
+    plain: list[tuple[int, bytes]] = []
     for o in objects:
         if o.data is None:
-            put(base + o.number, o.placed(base, key_base, host))
+            plain.append((base + o.number, o.placed(base, key_base, host)))
         else:
-            put_stream(base + o.number, o.placed(base, key_base, host), o.data)
+            stream.put_stream(base + o.number, o.placed(base, key_base, host), o.data)
+    stream.put_many(plain)
 
 
 def _compressed(ops: str) -> bytes:

@@ -72,6 +72,15 @@ class PdfStream:
         if len(self.pending) >= PER_OBJECT_STREAM:
             self._flush()
 
+    def put_many(self, objects: list[tuple[int, bytes]]) -> None:
+        """Many non-stream objects at once (a part's): as :meth:`put`, without a call for each."""
+        pending = self.pending
+        pending.extend(objects)
+        while len(pending) >= PER_OBJECT_STREAM:
+            self.pending, rest = pending[:PER_OBJECT_STREAM], pending[PER_OBJECT_STREAM:]
+            self._flush()
+            pending = self.pending = rest
+
     def put_stream(self, number: int, entries: bytes, data: bytes) -> None:
         """A stream object: ``entries`` are its dictionary's entries (without Length), ``data`` as stored."""
         self._place(number, 1, self.position, 0)
@@ -110,8 +119,9 @@ class PdfStream:
             return
         stream = self.reserve()
         offsets, bodies, size = [], [], 0
+        kinds, firsts, seconds = self.kinds, self.firsts, self.seconds
         for index, (number, body) in enumerate(self.pending):
-            self._place(number, 2, stream, index)
+            kinds[number], firsts[number], seconds[number] = 2, stream, index
             offsets.append(b"%d %d" % (number, size))
             bodies.append(body)
             size += len(body) + 1
