@@ -30,6 +30,20 @@ def composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return areas
 
 
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The data files whose records are loaded in this process (one job)."""
+    names: list[str] = []
+    load = render.load
+
+    def counting(datafile, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        names.append(datafile.path.stem)
+        return load(datafile, *args, **kwargs)
+
+    monkeypatch.setattr(render, "load", counting)
+    return names
+
+
 def three_areas(tmp_path: Path, name: str) -> Path:
     project = make_project(tmp_path / name)
     add_area(project, 3)
@@ -46,21 +60,24 @@ def entry(project: Path, document: str, area: str) -> Path:
 
 
 def test_a_stale_book_reuses_the_kept_pages_and_gives_the_bytes_of_a_cold_build(
-    tmp_path: Path, composed: list[str]
+    tmp_path: Path, composed: list[str], loaded: list[str]
 ) -> None:
     warm = three_areas(tmp_path, "warm")
     assert build_project(warm, "--jobs", "1").exit_code == 0
     kept = sorted(p.relative_to(warm / CACHE).as_posix() for p in (warm / CACHE).rglob("*.json"))
-    assert kept == [f"{d}/{a}.json" for d in ("policy_area", "project_sheet") for a in ("3", "37", "5")]
+    assert kept == [f"{d}/{a}.json" for d in ("opendata", "policy_area", "project_sheet") for a in ("3", "37", "5")]
     edit_area_3(warm)
     cold = tmp_path / "cold"
     shutil.copytree(warm / "data", cold / "data")
     for name in ("layouts", "formgen.yaml", "fonts"):
         (cold / name).symlink_to(warm / name)
     composed.clear()
+    loaded.clear()
     result = build_project(warm, "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert "3 areas (1 built, 2 unchanged)" in result.stdout
+    # the books and the open data are made again, but of 37 and 5 nothing is even loaded
+    assert loaded == ["3"]
     # only area 3 was composed again (its area sheet and its 16 project sheets); 37's and 5's
     # pages for the two books came from the cache
     assert set(composed) == {"3"}

@@ -18,7 +18,7 @@ import time
 from ..datafiles import read_digests
 from ..errors import BuildError
 from ..publish import inside, sweep
-from .cache import commit, discard, prune
+from .cache import OPEN_DATA_ENTRIES, commit, discard, prune
 from .inputs import (
     FORMATS,
     LAYOUT_FILE,
@@ -91,6 +91,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             raise
         commit(plan.cache)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
-            prune(plan.cache, [d.name for d in plan.documents], plan.inputs)
+            kept = plan.inputs | {(OPEN_DATA_ENTRIES, a): inputs for a, inputs in plan.open_data_parts.items()}
+            prune(plan.cache, [*(d.name for d in plan.documents), OPEN_DATA_ENTRIES], kept)
     report.seconds = time.perf_counter() - started
     return report

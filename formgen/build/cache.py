@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = b"formgen-pages 1"
 CACHE_FOLDER = ".cache"
+OPEN_DATA_ENTRIES = "opendata"
+"""the folder of the areas' parts of the open data (beside one per document)"""
 STAGED = ".~"
 """the name of an entry written by a build that has not published yet starts with this"""
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..book import BookPart
+from ..opendata.writer import AreaPart
 from ..plan import CellStyle, FontPlan, HeaderFooterPlan, PageSetup
 from ..records.model import Numbered
 from ..writers.pdf import DrawnPages
@@ -54,6 +55,24 @@ class KeptOutput:
             "glyphs": drawn.glyphs,
             "objects": to_json(drawn.part),
         }
+
+    @staticmethod
+    def open_data_json(area: tuple[int, int | None], part: AreaPart) -> dict[str, Any]:
+        """An area's part of the open data, kept (its texts are UTF-8)."""
+        rows = {name: lines.decode("utf-8") for name, lines in part.rows.items()}
+        return {"area": list(area), "rows": rows, "counts": part.counts, "record": part.record.decode("utf-8")}
+
+    @staticmethod
+    def open_data(value: Any) -> tuple[tuple[int, int | None], AreaPart]:
+        """An area's part of the open data read back, every value checked."""
+        types = _types()
+        rows = types["texts"].validate_python(value["rows"])
+        counts = types["counts"].validate_python(value["counts"])
+        if set(rows) != set(counts):
+            raise ValueError("its tables and counts disagree")
+        record = types["text"].validate_python(value["record"])
+        part = AreaPart({k: v.encode("utf-8") for k, v in rows.items()}, counts, record.encode("utf-8"))
+        return KeptOutput.area(value["area"]), part
 
     @staticmethod
     def area(value: Any) -> tuple[int, int | None]:
@@ -103,4 +122,7 @@ def _types() -> dict[str, TypeAdapter[Any]]:
         "glyphs": TypeAdapter(dict[str, str]),
         "pages": TypeAdapter(tuple[list[list[tuple[str, int, float]]], list[dict[str, str]]]),
         "output": TypeAdapter(tuple[str, str, int, list[str]]),
+        "texts": TypeAdapter(dict[str, str]),
+        "text": TypeAdapter(str),
+        "counts": TypeAdapter(dict[str, int]),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..book import BookPart
@@ -10,12 +11,12 @@ from ..config.load import Config
 from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, outputs
 from ..errors import FontError, InputError
-from ..opendata.writer import area_part
+from ..opendata.writer import AreaPart, area_part
 from ..publish import discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
 from ..writers.xlsx import write_xlsx
-from .cache import entry_path, read_entry, write_entry
+from .cache import OPEN_DATA_ENTRIES, entry_path, read_entry, write_entry
 from .kept import KeptOutput
 from .stale import AreaTask, DocumentJob
 from .workers import AreaResult, OutputResult
@@ -27,13 +28,18 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     result = AreaResult(task.datafile.area_id)
     try:
         kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
+        data_kept = _kept_open_data(task)
         sourced = None
-        if task.open_data or any(kept.get(job.document) is None for job in task.jobs):
+        if (task.open_data and data_kept is None) or any(kept.get(job.document) is None for job in task.jobs):
             sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
             result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
-        if task.open_data:  # made here, where the record is: the main process never loads one
+        if data_kept is not None:
+            (result.area_number, result.area_line), result.open_data = data_kept
+        elif task.open_data:  # made here, where the record is: the main process never loads one
             assert sourced is not None
             result.open_data = area_part(sourced.record, config)
+            area = (sourced.record.area.number, result.area_line)
+            write_entry(_open_data_entry(task), task.open_data, KeptOutput.open_data_json(area, result.open_data))
         for job in task.jobs:
             found = kept.get(job.document)
             if found is not None:
@@ -55,6 +61,17 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
 
 def _kept(task: AreaTask, job: DocumentJob) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
     return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, _parse)
+
+
+def _open_data_entry(task: AreaTask) -> Path:
+    return entry_path(task.cache, OPEN_DATA_ENTRIES, task.datafile.area_id)
+
+
+def _kept_open_data(task: AreaTask) -> tuple[tuple[int, int | None], AreaPart] | None:
+    """The area's part of the data set as kept, when the data set is made and it has one."""
+    if task.open_data is None:
+        return None
+    return read_entry(_open_data_entry(task), task.open_data, KeptOutput.open_data)
 
 
 def _parse(value: Any) -> tuple[tuple[int, int | None], list[KeptOutput]]:

@@ -107,8 +107,9 @@ class AreaTask:
     jobs: tuple[DocumentJob, ...]
     cache: Path
     """where drawn pages are kept between builds (see :mod:`formgen.build.cache`)"""
-    open_data: bool = False
-    """the area's part of the open data is wanted (the data set is made)"""
+    open_data: str | None = None
+    """when the data set is made: the digest of what the area's part of it is made from (its data,
+    formgen.yaml, formgen's version), under which the part is kept between builds"""
 
 
 @dataclass
@@ -133,6 +134,9 @@ class BuildPlan:
     """the inputs digest of the open data, when it is to be made"""
     drop_open_data: bool = False
     """the open data is turned off: the last build's is removed"""
+    open_data_parts: dict[str, str] = field(default_factory=dict)
+    """area → the digest of what its part of the open data is made from (its data, formgen.yaml,
+    formgen's version), when the open data is wanted"""
 
 
 def plan_build(
@@ -168,6 +172,8 @@ def plan_build(
     cache = cache_folder(options.out_dir, year.short)
     plan = BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
     if options.open_data_wanted():
+        parts_of = digest(__version__, FOLDER, config.digest)
+        plan.open_data_parts = {area: digest(parts_of, data) for area, data in digests.items()}
         data_inputs = open_data_inputs(config.digest, digests)
         if options.force or not open_data_current(old, year_dir, data_inputs):
             plan.open_data = data_inputs
@@ -218,9 +224,9 @@ def area_tasks(
             want_pages = document.name in plan.books
             if formats or want_pages:
                 jobs.append(DocumentJob(document.name, formats, want_pages, plan.inputs[(document.name, area)]))
-        if jobs or plan.open_data is not None:  # the data set takes every area's record
-            task = AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs), plan.cache, plan.open_data is not None)
-            tasks.append(task)
+        if jobs or plan.open_data is not None:  # the data set takes every area's part
+            part_inputs = None if plan.open_data is None else plan.open_data_parts[area]
+            tasks.append(AreaTask(datafile, digests[area], plan.year_dir, tuple(jobs), plan.cache, part_inputs))
         if not any(job.formats for job in jobs):
             report.unchanged.append(area)
     return tasks
