@@ -630,10 +630,13 @@ def test_two_builds_are_byte_identical_and_the_date_is_source_date_epochs(
     assert validate(str(project / "out" / "R7" / "opendata" / "datapackage.json")).valid
 
 
-def test_a_licence_from_formgen_yaml_is_in_the_descriptor(project: Path) -> None:
+def test_a_licence_from_formgen_yaml_is_in_the_descriptor_and_makes_no_form_again(project: Path) -> None:
+    build(project)
+    forms = {p: p.read_bytes() for p in (project / "out" / "R7").rglob("*") if p.suffix in (".pdf", ".xlsx")}
     licence = "open_data:\n  license: {name: CC-BY-4.0, path: 'https://creativecommons.org/licenses/by/4.0/'}\n\n"
     edit_file(project / "formgen.yaml", "documents:", licence + "documents:")
-    build(project)
+    assert "1 area (0 built, 1 unchanged)" in build(project)
+    assert {p: p.read_bytes() for p in forms} == forms
     descriptor = json.loads(opendata(project)["datapackage.json"])
     assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]
 
@@ -655,3 +658,17 @@ def test_the_docs_name_every_column_and_its_english_key(shipped: DataSet) -> Non
         assert f"`{table}.csv`" in docs
         for field in shipped.resource(table)["schema"]["fields"]:
             assert f"`{field['title']}`" in docs and field["name"].replace("政策分野", "") in docs, field
+
+
+def test_a_citys_words_never_give_two_columns_one_header(project: Path) -> None:
+    """Called 政策 and 事業, the area's number and the project's ID would read like the fixed
+    政策番号 and 事業ID: each header stays unique and the package valid."""
+    config = project / "formgen.yaml"
+    config.write_text("words: {area: 政策, measure: 事業}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    build(project)
+    folder = project / "out" / "R7" / "opendata"
+    for path in folder.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            header = next(csv.reader(file))
+        assert len(header) == len(set(header)), (path.name, header)
+    assert validate(str(folder / "datapackage.json")).valid

@@ -154,7 +154,7 @@ def plan_build(
     inputs: dict[tuple[str, str], str] = {}
     books: dict[str, str] = {}
     for document in documents:
-        made_of = digest(documentdigest(document), config.digest)
+        made_of = digest(documentdigest(document), config.forms_digest)
         for area, data in digests.items():
             inputs[(document.name, area)] = digest(__version__, document.name, made_of, when, data)
         book_path = document.book_path(year_dir)

@@ -52,6 +52,12 @@ class Config:
     def texts(self) -> dict[str, str]:
         return self.spec.texts
 
+    @property
+    def forms_digest(self) -> str:
+        """What of formgen.yaml shapes the forms: everything but the open data's settings (a
+        licence added to the data package does not make every workbook and PDF again)."""
+        return hashlib.sha256(self.spec.model_dump_json(exclude={"open_data"}).encode()).hexdigest()
+
     def folder(self, name: str) -> Path:
         """A configured folder (data, layouts, fonts, out, schema), relative to formgen.yaml."""
         return self.root / getattr(self.spec.paths, "schema_" if name == "schema" else name)

@@ -304,7 +304,7 @@ def tables(config: Config) -> tuple[Table, ...]:
 
 def _with_declared(table: Table, config: Config) -> Table:
     """The table with a column (or two) per declared field of its levels, named apart from the others."""
-    columns = list(table.columns)
+    columns = _distinct_headers(table.columns)
     for level in table.levels:
         for name, spec in getattr(config.spec.fields, level).items():
             for column in _declared_columns(level, name, spec):
@@ -346,6 +346,16 @@ def _labelled(spec: ChoiceField | GradeField) -> bool:
     if isinstance(spec, ChoiceField):
         return any(o.label and o.label != str(o.value) for o in spec.choices)
     return any(s.label and s.label != str(s.grade) for s in spec.scale)
+
+
+def _distinct_headers(columns: tuple[Column, ...]) -> list[Column]:
+    """The built-in columns, a header that a city's words make the same as another's (政策番号 when
+    the area is called 政策) qualified by its key: a CSV reader needs every header once."""
+    out: list[Column] = []
+    for column in columns:
+        clash = column.header in {c.header for c in out} or sum(c.header == column.header for c in columns) > 1
+        out.append(replace(column, header=f"{column.header}（{column.key}）") if clash else column)
+    return out
 
 
 def _unique(column: Column, taken: list[Column], level: str) -> Column:
