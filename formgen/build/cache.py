@@ -71,9 +71,15 @@ def commit(folder: Path) -> None:
 
 
 def discard(folder: Path) -> None:
-    """Remove the entries a build wrote but did not publish (it failed, or was killed)."""
+    """Remove the entries a build wrote but did not publish (it failed, or was killed), and the
+    folders left empty: a build that fails leaves no trace."""
     for temporary in folder.glob(f"*/{STAGED}*"):
         temporary.unlink(missing_ok=True)
+    for empty in [*sorted(folder.glob("*/")), folder, folder.parent]:
+        try:
+            empty.rmdir()  # only an empty folder
+        except OSError:
+            pass
 
 
 def read_entry(path: Path, inputs: str, parse: Callable[[Any], T]) -> T | None:

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Dictionary, Name
-
 from ... import __version__
-from .embed import flate
+from .embed import compressed
+from .syntax import name, ref, text
+
+if TYPE_CHECKING:
+    from .stream import PdfStream
 
 PRODUCER = f"formgen {__version__}"
 SRGB = "sRGB IEC61966-2.1"
@@ -36,8 +38,8 @@ class DocumentInfo:
     when: datetime
 
 
-def info_dictionary(info: DocumentInfo) -> dict[str, pikepdf.String]:
-    """The document information entries, the same as the XMP's."""
+def info_dictionary(info: DocumentInfo) -> bytes:
+    """The document information dictionary, the same as the XMP's."""
     date = info.when.strftime("D:%Y%m%d%H%M%S+00'00'")
     values = {
         "/Title": info.title,
@@ -49,7 +51,7 @@ def info_dictionary(info: DocumentInfo) -> dict[str, pikepdf.String]:
         "/CreationDate": date,
         "/ModDate": date,
     }
-    return {key: pikepdf.String(value) for key, value in values.items()}
+    return b"<<" + b"".join(name(key[1:]) + text(value) for key, value in values.items()) + b">>"
 
 
 def xmp(info: DocumentInfo) -> bytes:
@@ -104,20 +106,22 @@ def xmp(info: DocumentInfo) -> bytes:
     return packet.encode("utf-8")
 
 
-def metadata_stream(pdf: pikepdf.Pdf, info: DocumentInfo) -> pikepdf.Stream:
+def metadata_stream(out: PdfStream, info: DocumentInfo) -> int:
     """The XMP as the catalog's Metadata stream (PDF/A: not compressed, so it can be found)."""
-    return pikepdf.Stream(pdf, xmp(info), Type=Name.Metadata, Subtype=Name.XML)
+    number = out.reserve()
+    out.put_stream(number, b"/Type/Metadata/Subtype/XML", xmp(info))
+    return number
 
 
-def output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
+def output_intent(out: PdfStream) -> int:
     """The sRGB output intent every colour of the document is meant in."""
-    profile = files(__package__).joinpath("sRGB.icc").read_bytes()
-    intent = Dictionary(
-        Type=Name.OutputIntent,
-        S=Name.GTS_PDFA1,
-        OutputConditionIdentifier=pikepdf.String(SRGB),
-        Info=pikepdf.String(SRGB),
-        RegistryName=pikepdf.String("http://www.color.org"),
-        DestOutputProfile=flate(pdf, profile, N=3),
+    profile, intent = out.reserve(), out.reserve()
+    out.put_stream(
+        profile, b"/Filter/FlateDecode/N 3", compressed(files(__package__).joinpath("sRGB.icc").read_bytes())
     )
-    return pdf.make_indirect(intent)
+    out.put(
+        intent,
+        b"<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier %s/Info %s/RegistryName %s/DestOutputProfile %s>>"
+        % (text(SRGB), text(SRGB), text("http://www.color.org"), ref(profile)),
+    )
+    return intent

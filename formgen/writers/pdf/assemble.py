@@ -1,18 +1,19 @@
 """What the PDF of an area and the year's book share besides their parts: bookmarks nested into
-an outline, and pictures as image objects (made with pikepdf, then written by :mod:`.merge`)."""
+an outline, and pictures as image objects."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import pikepdf
-from pikepdf import Name
 from PIL import Image
 
-from .embed import compressed, flate
+from .embed import compressed
+
+if TYPE_CHECKING:
+    from .stream import PdfStream
 
 
 @dataclass
@@ -39,21 +40,26 @@ def nest(marks: list[Bookmark]) -> list[Bookmark]:
     return roots
 
 
-def image_object(pdf: pikepdf.Pdf, path: str) -> pikepdf.Object:
+def image_object(out: PdfStream, path: str) -> int:
     """A picture as an image object: JPEG as it is, PNG as its pixels with alpha as a soft mask."""
     data = Path(path).read_bytes()
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         width, height = image.size
         gray = image.mode in ("L", "LA", "1", "I;16")
-        space = Name.DeviceGray if gray else Name.DeviceRGB
-        common: dict[str, Any] = {"Type": Name.XObject, "Subtype": Name.Image, "Width": width, "Height": height}
+        space = b"/DeviceGray" if gray else b"/DeviceRGB"
+        common = b"/Type/XObject/Subtype/Image/Width %d/Height %d/BitsPerComponent 8" % (width, height)
+        number = out.reserve()
         if image.format == "JPEG" and image.mode in ("RGB", "L"):
-            return pikepdf.Stream(pdf, data, ColorSpace=space, BitsPerComponent=8, Filter=Name.DCTDecode, **common)
+            out.put_stream(number, common + b"/ColorSpace" + space + b"/Filter/DCTDecode", data)
+            return number
         transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         alpha = image.convert("LA" if gray else "RGBA").getchannel("A") if transparent else None
         pixels = image.convert("L" if gray else "RGB")
-    extra: dict[str, Any] = {**common, "BitsPerComponent": 8}
+    entries = common + b"/ColorSpace" + space + b"/Filter/FlateDecode"
     if alpha is not None:
-        extra["SMask"] = flate(pdf, alpha.tobytes(), ColorSpace=Name.DeviceGray, **extra)
-    return pikepdf.Stream(pdf, compressed(pixels.tobytes()), ColorSpace=space, Filter=Name.FlateDecode, **extra)
+        mask = out.reserve()
+        out.put_stream(mask, common + b"/ColorSpace/DeviceGray/Filter/FlateDecode", compressed(alpha.tobytes()))
+        entries += b"/SMask %d 0 R" % mask
+    out.put_stream(number, entries, compressed(pixels.tobytes()))
+    return number

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
-from typing import Any
+from typing import TYPE_CHECKING
 
 import deflate
-import pikepdf
-from pikepdf import Array, Dictionary, Name
 
 from ...fonts import FontFace
 from .subset import subset
+from .syntax import name, ref
+
+if TYPE_CHECKING:
+    from .stream import PdfStream
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +35,6 @@ def compressed(data: bytes | bytearray) -> bytes:
     a synthetic area's streams 2.4 % smaller than zlib's level 6 in less than half the time
     (libdeflate's level 9: 1 % smaller still, as slow as zlib's 6)."""
     return bytes(deflate.zlib_compress(data, COMPRESSION))
-
-
-def flate(pdf: pikepdf.Pdf, data: bytes, **extra: Any) -> pikepdf.Stream:
-    """A stream of ``pdf`` holding ``data`` compressed (once, at this level)."""
-    return pikepdf.Stream(pdf, compressed(data), Filter=Name.FlateDecode, **extra)
 
 
 class EmbeddedFont:
@@ -63,11 +60,11 @@ class EmbeddedFont:
                 self.unicode_of.setdefault(gid, ch)
         return text.translate(table)
 
-    def write(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
-        """The font's objects, made in ``pdf``; returns the Type0 font dictionary."""
+    def write(self, out: PdfStream) -> int:
+        """Write the font's objects into ``out``; returns the number of its Type0 font dictionary."""
         gids = sorted(set(self.unicode_of) | {0})
         face = self.face
-        base_name = Name("/" + f"{_subset_tag(face.postscript_name, gids)}+{face.postscript_name}")
+        base_name = name(f"{_subset_tag(face.postscript_name, gids)}+{face.postscript_name}")
         program, new_id = subset(face.path, gids)
         last = max(gids)
         mapping = bytearray(2 * (last + 1))
@@ -75,40 +72,33 @@ class EmbeddedFont:
             if old <= last:  # components of composite glyphs need no CID of their own
                 mapping[2 * old : 2 * old + 2] = new.to_bytes(2, "big")
         scale = 1000 / face.units_per_em
-        descriptor = Dictionary(
-            Type=Name.FontDescriptor,
-            FontName=base_name,
-            Flags=4,
-            FontBBox=Array([0, round(-face.descent * 1000), 1000, round(face.ascent * 1000)]),
-            ItalicAngle=0,
-            Ascent=round(face.ascent * 1000),
-            Descent=round(-face.descent * 1000),
-            CapHeight=round(face.ascent * 800),
-            StemV=120 if face.bold else 80,
-            FontFile2=flate(pdf, program, Length1=len(program)),
+        ascent, descent = round(face.ascent * 1000), round(-face.descent * 1000)
+        stem = 120 if face.bold else 80
+        file, descriptor, cid_map, cid_font, to_unicode, font = (out.reserve() for _ in range(6))
+        out.put_stream(file, b"/Filter/FlateDecode/Length1 %d" % len(program), compressed(program))
+        out.put(
+            descriptor,
+            b"<</Type/FontDescriptor/FontName %s/Flags 4/FontBBox[0 %d 1000 %d]/ItalicAngle 0/Ascent %d"
+            b"/Descent %d/CapHeight %d/StemV %d/FontFile2 %s>>"
+            % (base_name, descent, ascent, ascent, descent, round(face.ascent * 800), stem, ref(file)),
         )
-        cid_font = Dictionary(
-            Type=Name.Font,
-            Subtype=Name.CIDFontType2,
-            BaseFont=base_name,
-            CIDSystemInfo=Dictionary(
-                Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
-            ),
-            FontDescriptor=pdf.make_indirect(descriptor),
-            DW=1000,
-            W=Array(_widths(face, gids, scale)),
-            CIDToGIDMap=flate(pdf, bytes(mapping)),
+        out.put_stream(cid_map, b"/Filter/FlateDecode", compressed(bytes(mapping)))
+        out.put(
+            cid_font,
+            b"<</Type/Font/Subtype/CIDFontType2/BaseFont %s/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)"
+            b"/Supplement 0>>/FontDescriptor %s/DW 1000/W%s/CIDToGIDMap %s>>"
+            % (base_name, ref(descriptor), _widths(face, gids, scale), ref(cid_map)),
         )
-        font = Dictionary(
-            Type=Name.Font,
-            Subtype=Name.Type0,
-            BaseFont=base_name,
-            Encoding=Name("/Identity-H"),
-            DescendantFonts=Array([pdf.make_indirect(cid_font)]),
-            ToUnicode=flate(pdf, _to_unicode_cmap(self.unicode_of).encode("ascii")),
+        out.put_stream(
+            to_unicode, b"/Filter/FlateDecode", compressed(_to_unicode_cmap(self.unicode_of).encode("ascii"))
         )
-        log.debug("embedded %s: %d glyphs, %d bytes", base_name, len(gids), len(program))
-        return pdf.make_indirect(font)
+        out.put(
+            font,
+            b"<</Type/Font/Subtype/Type0/BaseFont %s/Encoding/Identity-H/DescendantFonts[%s]/ToUnicode %s>>"
+            % (base_name, ref(cid_font), ref(to_unicode)),
+        )
+        log.debug("embedded %s: %d glyphs, %d bytes", base_name.decode(), len(gids), len(program))
+        return font
 
 
 def _subset_tag(name: str, gids: list[int]) -> str:
@@ -117,9 +107,9 @@ def _subset_tag(name: str, gids: list[int]) -> str:
     return "".join(string.ascii_uppercase[b % 26] for b in digest[:6])
 
 
-def _widths(face: FontFace, gids: list[int], scale: float) -> list[Any]:
+def _widths(face: FontFace, gids: list[int], scale: float) -> bytes:
     """The W array for glyphs whose width is not the default 1000: ``first [w1 w2 …]`` runs."""
-    out: list[Any] = []
+    out: list[bytes] = []
     run_start, run = -2, list[int]()
     for gid in gids:
         width = round(face.glyph_advances[gid] * scale)
@@ -129,11 +119,11 @@ def _widths(face: FontFace, gids: list[int], scale: float) -> list[Any]:
             run.append(width)
         else:
             if run:
-                out.extend([run_start, Array(run)])
+                out.append(b"%d[%s]" % (run_start, b" ".join(b"%d" % w for w in run)))
             run_start, run = gid, [width]
     if run:
-        out.extend([run_start, Array(run)])
-    return out
+        out.append(b"%d[%s]" % (run_start, b" ".join(b"%d" % w for w in run)))
+    return b"[" + b" ".join(out) + b"]"
 
 
 def _to_unicode_cmap(unicode_of: dict[int, str]) -> str:

@@ -13,14 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pikepdf
-from pikepdf import Dictionary
-
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
 from .embed import compressed
 from .part import FIRST_FURNITURE, LINK_NAME, PdfObject
-from .stream import Copier, PdfStream, Writable, ref, scalar
+from .stream import PdfStream, Writable
+from .syntax import name, number, ref, text
 
 if TYPE_CHECKING:
     from .writer import DrawnPages, PdfRenderer
@@ -77,7 +75,7 @@ class PartsWriter:
         if titles:
             entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
                 ref(self.document),
-                scalar(pikepdf.String(titles[-1])),
+                text(titles[-1]),
                 b" ".join(ref(k) for k in kids),
             )
             self.stream.put(parent, b"<<" + entries + b">>")
@@ -116,15 +114,15 @@ class PartsWriter:
         order = self.front.pages + self.body.pages
         total = len(order)
         furniture = self.front.furniture + self.body.furniture
-        for number, (drawn, holder) in enumerate(furniture, start=1):
-            ops = self.renderer.header_footer(drawn, number, total)
+        for page, (drawn, holder) in enumerate(furniture, start=1):
+            ops = self.renderer.header_footer(drawn, page, total)
             stream.put_stream(holder, b"/Filter/FlateDecode", _compressed(ops))
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)
         structure = b" ".join(ref(n) for n in self.front.structure + self.body.structure)
         root_tree = stream.reserve()
-        title = scalar(pikepdf.String(info.title))
+        title = text(info.title)
         document = b"<</Type/StructElem/S/Document/P %s/T %s/K[%s]>>" % (ref(root_tree), title, structure)
         stream.put(self.document, document)
         nums = sorted([(key, ref(holder)) for key, holder in self.parents] + self.annotation_parents)
@@ -138,7 +136,7 @@ class PartsWriter:
         catalog = stream.reserve()
         entries = [
             b"/Type/Catalog/Pages %s/StructTreeRoot %s" % (ref(self.pages_node), ref(root_tree)),
-            b"/MarkInfo<</Marked true>>/Lang %s" % scalar(pikepdf.String(info.language)),
+            b"/MarkInfo<</Marked true>>/Lang %s" % text(info.language),
             b"/ViewerPreferences<</DisplayDocTitle true>>/PageLabels<</Nums[0<</S/D>>]>>",
             b"/Metadata %s/OutputIntents[%s]" % (ref(metadata), ref(intent)),
         ]
@@ -147,34 +145,27 @@ class PartsWriter:
             entries.append(b"/Outlines %s/PageMode/UseOutlines" % ref(self._outline(marks)))
         if self.links:
             names = b" ".join(
-                scalar(pikepdf.String(LINK_NAME.format(n))) + b"[%s/Fit]" % ref(order[n - 1])
+                text(LINK_NAME.format(n)) + b"[%s/Fit]" % ref(order[n - 1])
                 for n in sorted(self.links, key=lambda n: LINK_NAME.format(n).encode())  # a name tree's order
             )
             entries.append(b"/Names<</Dests<</Names[%s]>>>>" % names)
         stream.put(catalog, b"<<" + b"".join(entries) + b">>")
         info_number = stream.reserve()
-        entries = [pikepdf.Name(k).unparse() + scalar(v) for k, v in info_dictionary(info).items()]
-        stream.put(info_number, b"<<" + b"".join(entries) + b">>")
+        stream.put(info_number, info_dictionary(info))
         stream.finish(catalog, info_number)
         return total
 
     def _resources(self, info: DocumentInfo) -> tuple[int, int]:
-        """The fonts (every glyph of the book), pictures, XMP and output intent, made with pikepdf
-        and copied in; returns the numbers of the metadata and the output intent."""
-        pdf = pikepdf.new()
+        """The fonts (every glyph of the file), pictures, XMP and output intent; returns the
+        numbers of the metadata and the output intent."""
+        out = self.stream
         fonts = sorted(self.renderer.fonts.values(), key=lambda f: f.resource)
-        resources = Dictionary(Font=Dictionary({"/" + f.resource: f.write(pdf) for f in fonts}))
+        entries = b"/Font<<%s>>" % b"".join(name(f.resource) + b" " + ref(f.write(out)) for f in fonts)
         if self.images:
-            resources.XObject = Dictionary(
-                {"/" + name: image_object(pdf, self.images[name]) for name in sorted(self.images)}
-            )
-        metadata = pdf.make_indirect(metadata_stream(pdf, info))
-        intent = pdf.make_indirect(output_intent(pdf))
-        copier = Copier(self.stream)
-        self.stream.put(self.resources, copier.direct(resources))
-        numbers = copier.ref(metadata), copier.ref(intent)
-        copier.drain()
-        return numbers
+            pictures = b"".join(name(n) + b" " + ref(image_object(out, self.images[n])) for n in sorted(self.images))
+            entries += b"/XObject<<%s>>" % pictures
+        out.put(self.resources, b"<<" + entries + b">>")
+        return metadata_stream(out, info), output_intent(out)
 
     def _outline(self, marks: list[Bookmark]) -> int:
         outline = self.stream.reserve()
@@ -186,19 +177,19 @@ class PartsWriter:
         """Write ``marks`` under ``parent``; returns (first, last, count shown)."""
         numbers = [self.stream.reserve() for _ in marks]
         count = len(marks)
-        for i, (mark, number) in enumerate(zip(marks, numbers, strict=True)):
-            dest = b"[%s/XYZ 0 %s 0]" % (ref(mark.page), scalar(round(mark.y, 2)))
-            entries = [b"/Title %s/Parent %s/Dest %s" % (scalar(pikepdf.String(mark.title)), ref(parent), dest)]
+        for i, (mark, item) in enumerate(zip(marks, numbers, strict=True)):
+            dest = b"[%s/XYZ 0 %s 0]" % (ref(mark.page), number(round(mark.y, 2)))
+            entries = [b"/Title %s/Parent %s/Dest %s" % (text(mark.title), ref(parent), dest)]
             if i > 0:
                 entries.append(b"/Prev %s" % ref(numbers[i - 1]))
             if i + 1 < len(numbers):
                 entries.append(b"/Next %s" % ref(numbers[i + 1]))
             if mark.kids:
-                first, last, shown = self._outline_items(number, mark.kids)
+                first, last, shown = self._outline_items(item, mark.kids)
                 closed = mark.level >= 1  # deeper levels start closed
                 entries.append(b"/First %s/Last %s/Count %d" % (ref(first), ref(last), -shown if closed else shown))
                 count += 0 if closed else shown
-            self.stream.put(number, b"<<" + b"".join(entries) + b">>")
+            self.stream.put(item, b"<<" + b"".join(entries) + b">>")
         return numbers[0], numbers[-1], count
 
 

@@ -6,7 +6,7 @@ which every reference is a slot (``%d``): numbered within the part, a parent-tre
 key, or an object of the PDF that holds the part (its page tree, resources, the
 parent of its top elements, each page's running header and footer). Placing a
 part fills the slots: one ``bytes % tuple`` per object. The book no longer opens
-and walks every area's PDF (33 ms an area with pikepdf), and a part kept on disk
+and walks every area's PDF (33 ms an area, as it did with pikepdf), and a part kept on disk
 (:func:`to_bytes`) lets a stale book be written without drawing its areas again.
 """
 
@@ -17,8 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import pikepdf
-
+from . import syntax
 from .page import PageBody
 from .structure import AnnotRef, Marked, Node
 
@@ -93,7 +92,7 @@ class _Body:
 
     def text(self, value: str) -> _Body:
         """A text string, which may hold a ``%``."""
-        return self.add(bytes(pikepdf.String(value).unparse()).replace(b"%", b"%%"))
+        return self.add(syntax.text(value).replace(b"%", b"%%"))
 
     def ref(self, number: int, kind: int = LOCAL) -> _Body:
         self.pieces.append(b"%d 0 R")

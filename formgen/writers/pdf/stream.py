@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from decimal import Decimal
-from typing import Any, Protocol
-
-import pikepdf
+from typing import Protocol
 
 from .embed import compressed
 
@@ -135,96 +132,3 @@ class PdfStream:
         self.out.write(data)
         self.digest.update(data)
         self.position += len(data)
-
-
-class Copier:
-    """Copies objects made with pikepdf (fonts, pictures, metadata) into a :class:`PdfStream`:
-    every object referred to gets a number there and is written, once."""
-
-    def __init__(self, target: PdfStream):
-        self.target = target
-        self.numbers: dict[tuple[int, int], int] = {}
-        self.queue: list[pikepdf.Object] = []
-
-    def ref(self, obj: pikepdf.Object) -> int:
-        """The output number of a source object, copied (later, by :meth:`drain`) if new."""
-        key = obj.objgen
-        number = self.numbers.get(key)
-        if number is None:
-            number = self.numbers[key] = self.target.reserve()
-            self.queue.append(obj)
-        return number
-
-    def drain(self) -> None:
-        """Write every object referred to so far (and those they refer to)."""
-        while self.queue:
-            obj = self.queue.pop()
-            number = self.numbers[obj.objgen]
-            if isinstance(obj, pikepdf.Stream):
-                entries = b"".join(self._entry(k, v) for k, v in obj.stream_dict.items() if k != "/Length")
-                self.target.put_stream(number, entries, obj.read_raw_bytes())
-            else:
-                self.target.put(number, self.body(obj))
-
-    def direct(self, obj: Any) -> bytes:
-        """``obj`` in PDF syntax where it is used: an indirect object becomes a reference.
-        (Ordered by how often each kind comes: this runs for every value of a year's book.)"""
-        if type(obj) is int:
-            return b"%d" % obj
-        if isinstance(obj, pikepdf.Object):
-            if obj.is_indirect:
-                return b"%d 0 R" % self.ref(obj)
-            if isinstance(obj, pikepdf.Name):
-                return self._name(obj)
-        return self.body(obj)
-
-    def body(self, obj: Any) -> bytes:
-        """``obj`` itself in PDF syntax; indirect objects inside it become references."""
-        if isinstance(obj, pikepdf.Dictionary):
-            return b"<<" + b"".join(self._entry(k, v) for k, v in obj.items()) + b">>"
-        if isinstance(obj, pikepdf.Array):
-            return b"[" + b" ".join(self.direct(v) for v in obj) + b"]"
-        return scalar(obj)
-
-    def _entry(self, key: str, value: Any) -> bytes:
-        name = _NAMES.get(key)
-        if name is None:
-            name = _NAMES[key] = bytes(pikepdf.Name(key).unparse())
-        return name + b" " + self.direct(value)
-
-    def _name(self, obj: pikepdf.Object) -> bytes:
-        key = str(obj)
-        name = _NAMES.get(key)
-        if name is None:
-            name = _NAMES[key] = bytes(obj.unparse())
-        return name
-
-
-_NAMES: dict[str, bytes] = {}
-"""names in PDF syntax, by their text (a book writes the same few dozen names a million times)"""
-
-
-def scalar(value: Any) -> bytes:
-    """A direct non-container value in PDF syntax."""
-    if value is None:
-        return b"null"
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int):
-        return b"%d" % value
-    if isinstance(value, (Decimal, float)):
-        text = format(Decimal(str(value)).normalize(), "f")
-        return text.encode("ascii")
-    if isinstance(value, (pikepdf.Name, pikepdf.String)):
-        return bytes(value.unparse())
-    if isinstance(value, bytes):
-        return pikepdf.String(value).unparse()
-    if isinstance(value, str):
-        return pikepdf.String(value).unparse()
-    if isinstance(value, pikepdf.Object):
-        return bytes(value.unparse())
-    raise TypeError(f"cannot write {type(value).__name__} into a PDF")  # pragma: no cover
-
-
-def ref(number: int) -> bytes:
-    return b"%d 0 R" % number
