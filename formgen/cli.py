@@ -306,6 +306,10 @@ def build(
     of the latest year in data/. Outputs whose inputs have not changed since
     the last build are kept as they are.
     """
+    if not force and year is None and not areas:
+        shown = _unchanged(config_path, data_dir, out_dir, formats, documents, book, open_data)
+        if shown:
+            return
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
     from .errors import InputError
@@ -355,6 +359,46 @@ def build(
     )
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
+
+
+def _unchanged(
+    config_path: Path | None,
+    data_dir: Path | None,
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    documents: tuple[str, ...],
+    book: bool | None,
+    open_data: bool | None,
+) -> bool:
+    """Say the year is unchanged, as the full build would, when a quick look finds nothing changed
+    since the last build (see formgen.build.quick); False when the full build must run."""
+    import time
+
+    from . import unchanged as quick
+    from .publish import CACHE_FOLDER
+
+    started = time.perf_counter()
+    config = (
+        config_path if config_path is not None else (Path("formgen.yaml") if Path("formgen.yaml").is_file() else None)
+    )
+    found = quick.folders(config, data_dir, out_dir)
+    if found is None:
+        return False
+    flags = quick.flags(formats, documents, book, open_data)
+    seen = quick.unchanged(flags, config, found[0], found[1] / CACHE_FOLDER)
+    if seen is None:
+        return False
+    summary, manifest = seen
+    pages, books, notes = quick.year_figures(manifest["files"])
+    areas = summary["areas"]
+    book_text = "".join(f", {name} {count} pages" for name, count in sorted(books.items()))
+    click.echo(
+        f"{summary['year']}: {areas} area{'' if areas == 1 else 's'} (0 built, {areas} unchanged), "
+        f"0 files written, {pages} pages{book_text}, {time.perf_counter() - started:.1f} s → {summary['out']}"
+    )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    return True
 
 
 @main.command("new-year")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .areas import area_sort_key
 from .config.load import Config, default_config
 from .eras import FiscalYear
 from .errors import DataError, InputError, Issue
@@ -143,11 +144,6 @@ def read_as_digested(datafile: DataFile, digest: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != digest:
         raise DataError.single(datafile.display, None, "", "the file changed while the build was running; build again")
     return data
-
-
-def area_sort_key(area_id: str) -> tuple[int, int | str]:
-    """Numeric areas in numeric order (2 before 10), then the others by name."""
-    return (0, int(area_id)) if area_id.isdigit() else (1, area_id)
 
 
 def load_all(

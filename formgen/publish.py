@@ -23,6 +23,8 @@ from pathlib import Path
 
 from .errors import BuildError, InputError, shown
 
+CACHE_FOLDER = ".cache"
+"""formgen's own folder in the output folder (out/.cache): kept between builds, never published"""
 TEMP_PREFIX = ".~formgen-"
 """starts the name of every file formgen writes besides its outputs (staged files, backups, the
 journal, the lock): a name no output and no ordinary user file has"""

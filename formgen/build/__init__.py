@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import time
 
-from ..datafiles import read_digests
+from .. import unchanged as quick
+from ..datafiles import DataFile, read_digests
 from ..errors import BuildError
-from ..publish import inside, sweep
+from ..publish import CACHE_FOLDER, inside, sweep
 from .cache import OPEN_DATA_ENTRIES, commit, discard, prune
 from .inputs import (
     FORMATS,
@@ -39,7 +40,7 @@ from .publishing import (
     refuse_failures,
 )
 from .report import BuildReport
-from .stale import area_tasks, plan_build
+from .stale import BuildPlan, area_tasks, plan_build
 from .workers import AreaResult, Progress, build_areas
 
 __all__ = [
@@ -90,8 +91,28 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 data.abort()
             raise
         commit(plan.cache)
+        _keep_quick(options, plan, datafiles)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
             kept = plan.inputs | {(OPEN_DATA_ENTRIES, a): inputs for a, inputs in plan.open_data_parts.items()}
             prune(plan.cache, [*(d.name for d in plan.documents), OPEN_DATA_ENTRIES], kept)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _keep_quick(options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile]) -> None:
+    """What decided a build of the latest year, every area, for the next build's quick look
+    (:mod:`.quick`): every file it read."""
+    cache = options.out_dir / CACHE_FOLDER
+    if options.year is not None or options.areas or not datafiles:
+        quick.forget(cache)
+        return
+    inputs = [f.path for f in datafiles]
+    for document in plan.documents:
+        for layout in (document.layout, document.front):
+            if layout is not None:
+                inputs += [layout.path, *(f.path for f in layout.faces.values())]
+                inputs += [picture.path for picture in layout.images.values()]
+    flags = quick.flags(options.formats, options.documents, options.book, options.open_data)
+    data = (options.data_dir, datafiles[0].path.parent)
+    summary = {"year": plan.year.long, "areas": len(datafiles), "out": str(plan.year_dir)}
+    quick.record(cache, flags, options.config.path, data, plan.year_dir, inputs, summary)

@@ -24,10 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..publish import CACHE_FOLDER
+
 log = logging.getLogger(__name__)
 
 FORMAT = b"formgen-pages 1"
-CACHE_FOLDER = ".cache"
 OPEN_DATA_ENTRIES = "opendata"
 """the folder of the areas' parts of the open data (beside one per document)"""
 STAGED = ".~"

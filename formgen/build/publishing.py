@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..config.model import Words
-from ..datafiles import area_sort_key, same_area_twice
+from ..datafiles import same_area_twice
 from ..documents import Document
 from ..eras import FiscalYear
 from ..errors import ManyErrors
 from ..opendata.package import FOLDER
 from ..opendata.writer import OpenDataWriter
 from ..publish import Staged, StagedWriter, discard, publish_all, stage
+from ..unchanged import year_figures
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
 from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
@@ -292,12 +293,5 @@ def orphans(plan: BuildPlan, manifest: Manifest) -> list[str]:
 
 def summarise(plan: BuildPlan, manifest: Manifest, report: BuildReport) -> None:
     """Pages, books and notes of the year as the folder now holds them."""
-    outputs: dict[tuple[str, str], dict[str, Any]] = {}
-    for name, entry in manifest.files.items():
-        if entry.get("format") == "book":
-            report.books[name] = entry["pages"]
-        elif "area" in entry:
-            outputs.setdefault((entry["area"], entry.get("output", name.rsplit(".", 1)[0])), entry)
-    report.pages = sum(entry["pages"] for entry in outputs.values())
-    ordered = sorted(outputs, key=lambda key: (area_sort_key(key[0]), key[1]))
-    report.notes = list(dict.fromkeys(note for key in ordered for note in outputs[key].get("notes", [])))
+    report.pages, books, report.notes = year_figures(manifest.files)
+    report.books.update(books)
