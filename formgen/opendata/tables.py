@@ -23,8 +23,8 @@ from ..config.model import ChoiceField, GradeField, Words
 from ..eras import FiscalYear
 from ..records import model as core
 from ..records.narrative import plain_text
-from ..records.values import Choice, JapaneseDate, Percent
 from .ids import area_id, evidence_id, kpi_id, measure_id, project_id, project_named
+from .yearjson import plain
 
 AMOUNT_UNIT = "千円"
 RATE_UNIT = "%"
@@ -383,19 +383,10 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Percent):
-        return format(value.percent, "f")
-    if isinstance(value, FiscalYear):
-        return str(value.western)
-    if isinstance(value, JapaneseDate):
-        return value.iso
-    if isinstance(value, Choice):
-        return value.value
     if isinstance(value, list):
         return plain_text(value)
-    return str(value)
+    value = plain(value)
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 Row = dict[str, Any]

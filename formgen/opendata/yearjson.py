@@ -96,12 +96,11 @@ class _Walker:
         return out
 
 
-def scalar(value: Any) -> Any:
-    """A value with nothing inside as JSON: figures numbers, years western, dates ISO."""
-    if isinstance(value, Decimal):
-        return number(value)
+def plain(value: Any) -> Any:
+    """A record's value with nothing inside as a plain one: percents and figures as Decimal,
+    years western, dates ISO, choices their value; the CSV and the JSON write these."""
     if isinstance(value, Percent):
-        return number(value.percent)
+        return value.percent
     if isinstance(value, FiscalYear):
         return value.western
     if isinstance(value, JapaneseDate):
@@ -109,6 +108,12 @@ def scalar(value: Any) -> Any:
     if isinstance(value, Choice):
         return value.value
     return value
+
+
+def scalar(value: Any) -> Any:
+    """A value with nothing inside as JSON: figures numbers, years western, dates ISO."""
+    value = plain(value)
+    return number(value) if isinstance(value, Decimal) else value
 
 
 def _level(obj: BaseModel) -> str | None:
