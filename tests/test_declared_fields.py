@@ -27,6 +27,7 @@ fields:
     priority: {type: flag}
     policy_kind: {type: choice, choices: [拡充, 継続, {value: 縮小, label: 縮小する}]}
     rank: {type: choice, choices: [A, B]}
+    overall: {type: grade, of: satisfaction, scale: [{grade: A, min: 80}, {grade: B}]}
   measure:
     owner: {type: line}
   kpi:
@@ -99,6 +100,7 @@ def test_every_type_reads_its_valid_value(project: Path) -> None:
     assert record.priority is True
     assert (record.policy_kind.value, record.policy_kind.label) == ("縮小", "縮小する")
     assert record.rank.value == "B"  # written full-width
+    assert record.overall.value == "B"  # a grade is computed (62.5 % of satisfaction: not the 80 of A)
 
 
 def test_optional_fields_may_be_left_out_and_a_required_one_may_not(project: Path) -> None:
@@ -140,6 +142,7 @@ WRONG = [
     ("choice-case", "rank: b", "rank", "did you mean 'B'?"),
     ("key-of-another-level", "started: R3", "started", "unknown field; 'started' is a field of projects[]"),
     ("undeclared-key", "managr: 山田", "managr", "unknown field; did you mean 'manager'?"),
+    ("grade-typed", "overall: A", "overall", "never typed"),
 ]
 
 
