@@ -110,6 +110,52 @@ def daily(work: Path, jobs: int, documents: str, runs: int = 3) -> dict[str, lis
     return times
 
 
+# Builds the year in one process (one job) with a CPU-time counter around each stage of
+# formgen.build.render and the book's writer: where an area's time goes.
+STAGES = """
+import functools, json, sys, time
+from pathlib import Path
+import formgen.book_writer as book
+import formgen.build.render as render
+from formgen.build import BuildOptions, build
+from formgen.config.load import load_config
+spent = {}
+def counted(owner, name, key):
+    function = getattr(owner, name)
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.process_time() - start
+    setattr(owner, name, timed)
+for name, key in [("load", "load record"), ("compose", "compose"), ("write_xlsx", "workbook"),
+                  ("write_pdf", "PDF"), ("draw_pages", "pages for the book only")]:
+    counted(render, name, key)
+counted(book.BookBuilder, "add", "book: an area's pages")
+counted(book.BookBuilder, "finish", "book: front matter, fonts, outline")
+data, layouts, fonts, out, config, documents = sys.argv[1:7]
+start = time.process_time()
+build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts), out_dir=Path(out),
+                   jobs=1, force=True, config=load_config(Path(config)), documents=tuple(documents.split(","))))
+spent["whole build"] = time.process_time() - start
+print(json.dumps(spent))
+"""
+
+
+def run_stages(work: Path, documents: str) -> dict[str, float]:
+    """CPU seconds of each stage over the year, built in one process."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "stages-out")]
+    args += [str(ROOT / "formgen.yaml"), documents]
+    done = subprocess.run([sys.executable, "-c", STAGES, *args], capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run_libreoffice(work: Path) -> dict:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -143,6 +189,7 @@ def main() -> None:
     parser.add_argument(
         "--daily", action="store_true", help="also time a clerk's day: rebuilds unchanged, after one edit, one area"
     )
+    parser.add_argument("--stages", action="store_true", help="also: CPU ms an area by stage, in one process")
     parser.add_argument(
         "--documents",
         default="policy_area",
@@ -170,6 +217,9 @@ def main() -> None:
         per_page = fg["pdf_bytes"] / 1024 / fg["pages"]
         book_per_page = fg["book_bytes"] / 1024 / fg["book_pages"]
         print(f"KB per PDF page        {per_page:.1f} (book {book_per_page:.1f})")
+        if args.stages:
+            for name, seconds in run_stages(work, args.documents).items():
+                print(f"{name:<36} {seconds * 1000 / args.areas:6.1f} ms an area (CPU, one process)")
         if args.daily:
             for name, seconds in daily(work, args.jobs, args.documents).items():
                 shown = ", ".join(f"{t:.2f}" for t in seconds)
