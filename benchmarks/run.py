@@ -156,6 +156,34 @@ def run_stages(work: Path, documents: str) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def compression_floor(folder: Path) -> float:
+    """CPU seconds to compress, once, what the year's workbooks and PDFs hold compressed (zlib 6 for
+    the workbooks' parts, as XlsxWriter; libdeflate 6 for the PDFs' streams and object streams,
+    as formgen): the part of a build no writer can avoid."""
+    import zipfile
+    import zlib
+
+    import deflate
+    import pikepdf
+
+    blobs: list[tuple[str, bytes]] = []
+    for path in sorted(folder.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as archive:
+            blobs += [("zlib", archive.read(name)) for name in archive.namelist()]
+    for path in sorted(folder.glob("*.pdf")):
+        if path.name == "book.pdf":
+            continue
+        with pikepdf.open(path) as pdf:
+            blobs += [("deflate", obj.read_bytes()) for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+            # the small objects qpdf shows unpacked went into object streams: their syntax, compressed
+            small = b"\n".join(bytes(obj.unparse()) for obj in pdf.objects if not isinstance(obj, pikepdf.Stream))
+            blobs.append(("deflate", small))
+    start = time.process_time()
+    for kind, data in blobs:
+        zlib.compress(data, 6) if kind == "zlib" else deflate.zlib_compress(data, 6)
+    return time.process_time() - start
+
+
 def run_libreoffice(work: Path) -> dict:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -220,6 +248,8 @@ def main() -> None:
         if args.stages:
             for name, seconds in run_stages(work, args.documents).items():
                 print(f"{name:<36} {seconds * 1000 / args.areas:6.1f} ms an area (CPU, one process)")
+            floor = compression_floor(work / "stages-out" / "R7")
+            print(f"{'floor: compressing what is written':<36} {floor * 1000 / args.areas:6.1f} ms an area")
         if args.daily:
             for name, seconds in daily(work, args.jobs, args.documents).items():
                 shown = ", ".join(f"{t:.2f}" for t in seconds)
