@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from test_build import add_area, outputs
 
 import formgen.build.render as render
@@ -89,7 +90,16 @@ def test_a_stale_book_reuses_the_kept_pages_and_gives_the_bytes_of_a_cold_build(
 
 @pytest.mark.parametrize(
     "damage",
-    ["flip a byte", "cut short", "right checksum, wrong body", "right checksum, wrong shape", "not json"],
+    [
+        "flip a byte",
+        "cut short",
+        "right checksum, wrong body",
+        "right checksum, wrong shape",
+        "right checksum, an object missing",
+        "right checksum, a bookmark at NaN",
+        "right checksum, nested too deep",
+        "not json",
+    ],
 )
 def test_a_damaged_entry_is_ignored_and_drawn_again(tmp_path: Path, composed: list[str], damage: str) -> None:
     project = three_areas(tmp_path, "city")
@@ -120,10 +130,16 @@ def _damaged(good: bytes, damage: str) -> bytes:
         return good[: len(good) // 3]
     if damage == "not json":
         return b"\x80\x04\x95pickle?"
+    if damage == "right checksum, nested too deep":
+        return _with_checksum(head, b"[" * 100_000 + b"]" * 100_000)
     value = json.loads(payload)
     objects = value["outputs"][0]["objects"]["objects"]
     if damage == "right checksum, wrong body":
         objects[1][1] = objects[1][1] + "%s%(boom)d"  # a body that cannot be filled
+    elif damage == "right checksum, an object missing":
+        del objects[3]
+    elif damage == "right checksum, a bookmark at NaN":
+        value["outputs"][0]["marks"][0] = [["x", 0, float("nan")]]
     else:
         objects[1][2] = "not a list of numbers"
     return _with_checksum(head, json.dumps(value).encode())
@@ -158,3 +174,35 @@ def test_a_failed_build_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
     result = build_project(project)
     assert result.exit_code == 2, result.output
     assert {p: p.read_bytes() for p in (project / CACHE).rglob("*") if p.is_file()} == before
+
+
+def test_a_moved_project_built_from_elsewhere_uses_its_own_fonts_and_pictures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept pages name fonts and pictures by their contents: moved to another folder and built
+    from a third, with only the book stale, the project gives the cold build's bytes."""
+    from conftest import ROOT, run_cli
+
+    def project_at(top: Path) -> Path:
+        shutil.copytree(
+            ROOT / "examples" / "sakuradai", top / "examples" / "sakuradai", ignore=shutil.ignore_patterns("out")
+        )
+        shutil.copytree(ROOT / "fonts", top / "fonts")  # the example's ../../fonts, a copy of its own
+        return top / "examples" / "sakuradai"
+
+    first = project_at(tmp_path / "a")
+    assert run_cli("build", "--config", str(first / "formgen.yaml")).exit_code == 0
+    moved = tmp_path / "b"
+    shutil.move(tmp_path / "a", moved)
+    project = moved / "examples" / "sakuradai"
+    edit_file(project / "layouts" / "book.yaml", "title:", "title: 改", count=1)
+    (tmp_path / "elsewhere" / "assets").mkdir(parents=True)
+    Image.new("RGB", (30, 30), "blue").save(tmp_path / "elsewhere" / "assets" / "emblem.png")
+    monkeypatch.chdir(tmp_path / "elsewhere")  # where a relative picture path would name another file
+    result = run_cli("build", "--config", str(project / "formgen.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "(0 built, 2 unchanged)" in result.stdout  # the book only, from kept pages
+    cold = project_at(tmp_path / "c")
+    edit_file(cold / "layouts" / "book.yaml", "title:", "title: 改", count=1)
+    assert run_cli("build", "--config", str(cold / "formgen.yaml")).exit_code == 0
+    assert (project / "out" / "R7" / "book.pdf").read_bytes() == (cold / "out" / "R7" / "book.pdf").read_bytes()

@@ -98,7 +98,7 @@ def read_entry(path: Path, inputs: str, parse: Callable[[Any], T]) -> T | None:
         return parse(json.loads(payload))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError, KeyError) as exc:  # pydantic's errors are ValueErrors
+    except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:  # pydantic's are ValueErrors
         log.info("ignored the damaged cache entry %s: %s", path, exc)
         return None
 

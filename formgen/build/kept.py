@@ -1,19 +1,29 @@
-"""What the year's book needs of an output, as JSON (a cache entry, see :mod:`.cache`)."""
+"""What the year's book needs of an output, as JSON (a cache entry, see :mod:`.cache`).
+
+Fonts and pictures are kept by their contents' digests, never by path: read back, each is the
+file the current layout uses with those contents (the entry is of no use when there is none),
+so a project moved, built from another folder or given other files is never served a path
+that names something else.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from ..book import BookPart
+from ..fonts import read_face
+from ..layout.load import LoadedLayout
 from ..opendata.writer import AreaPart
 from ..plan import CellStyle, FontPlan, HeaderFooterPlan, PageSetup
 from ..records.model import Numbered
 from ..writers.pdf import DrawnPages
-from ..writers.pdf.page import PageBody
+from ..writers.pdf.page import PageBody, image_name
 from ..writers.pdf.part import from_json, to_json
 
 
@@ -48,11 +58,11 @@ class KeptOutput:
                 asdict(drawn.header),
                 asdict(drawn.footer),
                 {name: asdict(style) for name, style in drawn.styles.items() if name in used},
-                {name: asdict(font) for name, font in drawn.fonts.items()},
+                {name: _font_by_digest(font) for name, font in drawn.fonts.items()},
             ],
             "marks": [[list(mark) for mark in body.marks] for body in drawn.pages],
-            "images": [body.images for body in drawn.pages],
-            "glyphs": drawn.glyphs,
+            "images": [sorted(body.images) for body in drawn.pages],
+            "glyphs": {_digest(path): chars for path, chars in drawn.glyphs.items()},
             "objects": to_json(drawn.part),
         }
 
@@ -81,18 +91,24 @@ class KeptOutput:
         return number, line
 
     @classmethod
-    def from_json(cls, value: Any) -> KeptOutput:
-        """An output read back, every value checked (ValueError when one is not what it should be)."""
+    def from_json(cls, value: Any, files: LayoutFiles) -> KeptOutput:
+        """An output read back, every value checked, its fonts and pictures the layout's files
+        with the kept contents (ValueError when anything is not what it should be)."""
         types = _types()
         part = types["part"].validate_python(value["part"])
         numbered = {k: Numbered.model_construct(number=n, name=name) for k, (n, name) in part["numbered"].items()}
         texts = part["texts"]
         page, header, footer, styles, fonts = types["setup"].validate_python(value["setup"])
-        drawn = DrawnPages(page, header, footer, styles, fonts)
-        drawn.glyphs = types["glyphs"].validate_python(value["glyphs"])
+        drawn = DrawnPages(page, header, footer, styles, {k: files.font_plan(f) for k, f in fonts.items()})
+        glyphs = types["glyphs"].validate_python(value["glyphs"])
+        drawn.glyphs = {files.font(digest): chars for digest, chars in glyphs.items()}
         drawn.part = from_json(value["objects"])
         marks, images = types["pages"].validate_python([value["marks"], value["images"]])
-        drawn.pages = [PageBody(marks=m, images=i) for m, i in zip(marks, images, strict=True)]
+        sizes = [*asdict(page).values(), header.size, footer.size, *(y for m in marks for _, _, y in m)]
+        if not all(math.isfinite(v) for v in sizes):
+            raise ValueError("a size or a bookmark's place is not a number")
+        pictures = [{name: files.picture(name) for name in names} for names in images]
+        drawn.pages = [PageBody(marks=m, images=i) for m, i in zip(marks, pictures, strict=True)]
         if len(drawn.part.pages) != len(drawn.pages) or not {header.style, footer.style} <= set(styles):
             raise ValueError("its pages or styles disagree")
         book_part = BookPart(
@@ -120,9 +136,47 @@ def _types() -> dict[str, TypeAdapter[Any]]:
             tuple[PageSetup, HeaderFooterPlan, HeaderFooterPlan, dict[str, CellStyle], dict[str, FontPlan]]
         ),
         "glyphs": TypeAdapter(dict[str, str]),
-        "pages": TypeAdapter(tuple[list[list[tuple[str, int, float]]], list[dict[str, str]]]),
+        "pages": TypeAdapter(tuple[list[list[tuple[str, int, float]]], list[list[str]]]),
         "output": TypeAdapter(tuple[str, str, int, list[str]]),
         "texts": TypeAdapter(dict[str, str]),
         "text": TypeAdapter(str),
         "counts": TypeAdapter(dict[str, int]),
     }
+
+
+@dataclass(frozen=True)
+class LayoutFiles:
+    """The font and picture files of the layout an entry is read for, by their contents."""
+
+    fonts: dict[str, str]
+    """digest → font file"""
+    pictures: dict[str, str]
+    """resource name (from the digest) → picture file"""
+
+    @classmethod
+    def of(cls, layout: LoadedLayout) -> LayoutFiles:
+        fonts = {face.digest: str(face.path) for face in layout.faces.values()}
+        pictures = {image_name(p.digest): str(p.path) for p in layout.images.values()}
+        return cls(fonts, pictures)
+
+    def font(self, digest: str) -> str:
+        if digest not in self.fonts:
+            raise ValueError("a font the layout no longer uses")
+        return self.fonts[digest]
+
+    def font_plan(self, kept: FontPlan) -> FontPlan:
+        """A kept font plan (digests for paths) with the layout's files."""
+        return FontPlan(kept.family, self.font(kept.regular), self.font(kept.bold) if kept.bold else None)
+
+    def picture(self, name: str) -> str:
+        if name not in self.pictures:
+            raise ValueError("a picture the layout no longer shows")
+        return self.pictures[name]
+
+
+def _digest(path: str) -> str:
+    return read_face(Path(path)).digest  # read once per process and content
+
+
+def _font_by_digest(font: FontPlan) -> dict[str, Any]:
+    return {"family": font.family, "regular": _digest(font.regular), "bold": _digest(font.bold) if font.bold else None}

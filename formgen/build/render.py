@@ -17,7 +17,7 @@ from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
 from ..writers.xlsx import write_xlsx
 from .cache import OPEN_DATA_ENTRIES, entry_path, read_entry, write_entry
-from .kept import KeptOutput
+from .kept import KeptOutput, LayoutFiles
 from .stale import AreaTask, DocumentJob
 from .workers import AreaResult, OutputResult
 
@@ -27,7 +27,7 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     place. Outputs wanted only for their pages come from the cache when it has them."""
     result = AreaResult(task.datafile.area_id)
     try:
-        kept = {job.document: _kept(task, job) for job in task.jobs if not job.formats}
+        kept = {job.document: _kept(task, job, documents[job.document]) for job in task.jobs if not job.formats}
         data_kept = _kept_open_data(task)
         sourced = None
         if (task.open_data and data_kept is None) or any(kept.get(job.document) is None for job in task.jobs):
@@ -59,8 +59,15 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     return result
 
 
-def _kept(task: AreaTask, job: DocumentJob) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
-    return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, _parse)
+def _kept(
+    task: AreaTask, job: DocumentJob, document: Document
+) -> tuple[tuple[int, int | None], list[KeptOutput]] | None:
+    files = LayoutFiles.of(document.layout)
+
+    def parse(value: Any) -> tuple[tuple[int, int | None], list[KeptOutput]]:
+        return KeptOutput.area(value["area"]), [KeptOutput.from_json(o, files) for o in value["outputs"]]
+
+    return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, parse)
 
 
 def _open_data_entry(task: AreaTask) -> Path:
@@ -72,10 +79,6 @@ def _kept_open_data(task: AreaTask) -> tuple[tuple[int, int | None], AreaPart] |
     if task.open_data is None:
         return None
     return read_entry(_open_data_entry(task), task.open_data, KeptOutput.open_data)
-
-
-def _parse(value: Any) -> tuple[tuple[int, int | None], list[KeptOutput]]:
-    return KeptOutput.area(value["area"]), [KeptOutput.from_json(o) for o in value["outputs"]]
 
 
 def _make_document(

@@ -308,9 +308,13 @@ def _check(part: PdfPart) -> None:
     """Every number and slot in range and every body fillable by its references alone (exactly
     one ``%d`` per reference and no other ``%``): a damaged part is never placed."""
     size, hosts = part.size, FIRST_FURNITURE + len(part.pages)
-    numbers = [o.number for o in part.objects] + part.pages + part.top + part.page_parents
+    if sorted(o.number for o in part.objects) != list(range(1, size + 1)):
+        raise ValueError("not a part: its objects are not numbered 1 to its size, each once")
+    numbers = part.pages + part.top + part.page_parents
     local = [r for o in part.objects if not o.kinds for r in o.refs]
-    if len(part.page_parents) != len(part.pages) or not _within(numbers + local, 1, size):
+    if len(set(part.pages)) != len(part.pages) or len(part.page_parents) != len(part.pages):
+        raise ValueError("not a part: its pages")
+    if not _within(numbers + local, 1, size):
         raise ValueError("not a part: an object out of range")
     limits = {LOCAL: (1, size), KEY: (0, part.keys - 1), HOST: (0, hosts - 1)}
     for o in part.objects:
