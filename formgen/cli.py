@@ -307,7 +307,8 @@ def build(
     the last build are kept as they are.
     """
     if not force and year is None and not areas:
-        shown = _unchanged(config_path, data_dir, out_dir, formats, documents, book, open_data)
+        given = {"data": data_dir, "layouts": layouts_dir, "fonts": fonts_dir, "out": out_dir}
+        shown = _unchanged(config_path, given, formats, documents, book, open_data)
         if shown:
             return
     from .build import FORMATS, BuildOptions
@@ -363,38 +364,34 @@ def build(
 
 def _unchanged(
     config_path: Path | None,
-    data_dir: Path | None,
-    out_dir: Path | None,
+    given: dict[str, Path | None],
     formats: tuple[str, ...],
     documents: tuple[str, ...],
     book: bool | None,
     open_data: bool | None,
 ) -> bool:
     """Say the year is unchanged, as the full build would, when a quick look finds nothing changed
-    since the last build (see formgen.build.quick); False when the full build must run."""
+    since the last build (see formgen.unchanged); False when the full build must run."""
     import time
 
     from . import unchanged as quick
-    from .publish import CACHE_FOLDER
 
     started = time.perf_counter()
-    config = (
-        config_path if config_path is not None else (Path("formgen.yaml") if Path("formgen.yaml").is_file() else None)
-    )
-    found = quick.folders(config, data_dir, out_dir)
-    if found is None:
+    here = Path("formgen.yaml")
+    config = config_path if config_path is not None else (here if here.is_file() else None)
+    folders = quick.folders(config, given)
+    if folders is None:
         return False
-    flags = quick.flags(formats, documents, book, open_data)
-    seen = quick.unchanged(flags, config, found[0], found[1] / CACHE_FOLDER)
+    seen = quick.unchanged(quick.flags(formats, documents, book, open_data), config, folders)
     if seen is None:
         return False
-    summary, manifest = seen
+    summary, manifest, year_dir = seen
     pages, books, notes = quick.year_figures(manifest["files"])
     areas = summary["areas"]
     book_text = "".join(f", {name} {count} pages" for name, count in sorted(books.items()))
     click.echo(
         f"{summary['year']}: {areas} area{'' if areas == 1 else 's'} (0 built, {areas} unchanged), "
-        f"0 files written, {pages} pages{book_text}, {time.perf_counter() - started:.1f} s → {summary['out']}"
+        f"0 files written, {pages} pages{book_text}, {time.perf_counter() - started:.1f} s → {year_dir}"
     )
     for note in notes:
         click.echo(f"note: {note}", err=True)

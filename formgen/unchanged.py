@@ -3,14 +3,16 @@
 Nothing changed is the usual answer of ``formgen build``, and finding it the full
 way (formgen.yaml, the layouts and the record models validated, fonts parsed)
 costs most of a second in imports alone. So every full build of the latest year
-keeps, in ``out/.cache/quick.json``, the digest of what decided it: formgen's
-version, the command's options, SOURCE_DATE_EPOCH, the listing of the data folder
-and of the year's folder, and the sha256 of every file it read (formgen.yaml,
-layouts, fonts, pictures, data files). The next build without --force, --year or
---area computes the same digest from the files as they are and, when it is the
-same and every output is as the manifest says, reports the year unchanged from
+keeps, in ``out/.cache/quick.json``: the digest of its options and folders,
+formgen's version and SOURCE_DATE_EPOCH; the listing of the data folder and of the
+year's folder as the build started; the sha256 of every file it read, as it read
+it (formgen.yaml, layouts, fonts, pictures, data files; paths as given, so a
+symlink pointed elsewhere is read anew); and the sha256 of the manifest it wrote.
+The next build without --force, --year or --area checks all of it against the
+files as they are and, when everything matches, reports the year unchanged from
 the manifest. Any difference, or anything it cannot read, and the full build runs
-and decides the slow way; this module decides nothing else.
+and decides the slow way (a full build forgets the record before it publishes,
+so one stopped on the way leaves none behind); this module decides nothing else.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from typing import Any
 
 from . import __version__
 from .areas import area_sort_key
-from .publish import TEMP_PREFIX, sha256_of
+from .publish import CACHE_FOLDER, TEMP_PREFIX, sha256_of
 
 QUICK_FILE = "quick.json"
 FORMATS = ("xlsx", "pdf")
+
+
+Folders = tuple[Path, Path, Path, Path]
+"""data, layouts, fonts, out"""
 
 
 def flags(formats: tuple[str, ...], documents: tuple[str, ...], book: bool | None, open_data: bool | None) -> str:
@@ -35,27 +41,24 @@ def flags(formats: tuple[str, ...], documents: tuple[str, ...], book: bool | Non
     return json.dumps([chosen, sorted(documents), book is not False, open_data])
 
 
-def record(
-    cache: Path,
-    options: str,
-    config: Path | None,
-    data: tuple[Path, Path],
-    year_dir: Path,
-    inputs: list[Path],
-    summary: dict[str, Any],
-) -> None:
-    """Keep what this full build was decided by (called after it published); ``data``: the data
-    folder and the year's folder in it; ``summary``: what the command says of the year besides
-    the manifest's figures (its name, areas, folder)."""
-    files = sorted({str(p.resolve()) for p in inputs})
-    data_dir, data_year = data[0].resolve(), data[1].resolve()
-    key = _key(options, config, data_dir, data_year, year_dir.resolve(), files)
+def listing(data_dir: Path, data_year: Path) -> list[list[str]]:
+    """What the data folder and the year's folder hold (taken as a build starts)."""
+    return [sorted(os.listdir(data_dir)), sorted(os.listdir(data_year))]
+
+
+def record(cache: Path, options: str, config: Path | None, folders: Folders, seen: dict[str, Any]) -> None:
+    """Keep what this full build was decided by (called once it published). ``seen``: the
+    listing as it started (``data_year``, ``listing``), every file it read with its sha256 as
+    read (``read``), the year's folder (``year_dir``) and what the command says of the year
+    besides the manifest's figures (``summary``)."""
+    year_dir = Path(seen["year_dir"])
     value = {
-        "key": key,
-        "inputs": files,
-        "data_year": str(data_year),
-        "year_dir": str(year_dir.resolve()),
-        "summary": summary,
+        "key": _key(options, config, folders, Path(seen["data_year"]), seen["listing"]),
+        "read": {str(Path(name).absolute()): digest for name, digest in seen["read"].items()},
+        "data_year": str(Path(seen["data_year"]).absolute()),
+        "year_name": year_dir.name,
+        "manifest": sha256_of(year_dir / "manifest.json"),
+        "summary": seen["summary"],
     }
     try:
         cache.mkdir(parents=True, exist_ok=True)
@@ -67,8 +70,7 @@ def record(
 
 
 def forget(cache: Path) -> None:
-    """A build the record does not describe ran (another year, some areas): the record may be
-    outdated by it, so it goes."""
+    """A full build is about to publish, or ran for another year or some areas: the record goes."""
     (cache / QUICK_FILE).unlink(missing_ok=True)
 
 
@@ -89,30 +91,36 @@ def year_figures(files: dict[str, dict[str, Any]]) -> tuple[int, dict[str, int],
 
 
 def unchanged(
-    options: str, config: Path | None, data_dir: Path, cache: Path
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The recorded summary and the manifest of the year's folder when nothing has changed since
-    the build recorded in ``cache``, else None."""
+    options: str, config: Path | None, folders: Folders
+) -> tuple[dict[str, Any], dict[str, Any], Path] | None:
+    """The recorded summary, the manifest and the year's folder when nothing has changed since
+    the build recorded in the output folder's cache, else None."""
+    data_dir, out_dir = folders[0], folders[3]
     try:
-        value = json.loads((cache / QUICK_FILE).read_text(encoding="utf-8"))
-        year_dir, data_year, files = Path(value["year_dir"]), Path(value["data_year"]), value["inputs"]
-        if value["key"] != _key(options, config, data_dir.resolve(), data_year, year_dir, files):
+        value = json.loads((out_dir / CACHE_FOLDER / QUICK_FILE).read_text(encoding="utf-8"))
+        data_year = Path(value["data_year"])
+        if value["key"] != _key(options, config, folders, data_year, listing(data_dir, data_year)):
             return None
+        if any(sha256_of(Path(name)) != digest for name, digest in value["read"].items()):
+            return None
+        year_dir = out_dir / value["year_name"]
         if any(name.startswith(TEMP_PREFIX) for name in os.listdir(year_dir)):
             return None  # a build at work, or one that was killed: the full build sees to it
+        if sha256_of(year_dir / "manifest.json") != value["manifest"]:
+            return None
         manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
-        entries = manifest["files"]
-        if all(sha256_of(year_dir / name) == entry["sha256"] for name, entry in entries.items()):
-            return value["summary"], manifest
+        if all(sha256_of(year_dir / name) == entry["sha256"] for name, entry in manifest["files"].items()):
+            return value["summary"], manifest, year_dir
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None
 
 
-def folders(config: Path | None, data_dir: Path | None, out_dir: Path | None) -> tuple[Path, Path] | None:
-    """The data and output folders a build would use: the options', else formgen.yaml's paths
-    (read plainly: a record exists only for a formgen.yaml the full build accepted, and its digest
-    is part of the key), else the defaults; None when formgen.yaml's paths are not plain texts."""
+def folders(config: Path | None, given: dict[str, Path | None]) -> Folders | None:
+    """The data, layouts, fonts and output folders a build would use: the options' (``given``),
+    else formgen.yaml's paths (read plainly: a record exists only for a formgen.yaml the full
+    build accepted, and its digest is part of the key), else the defaults; None when
+    formgen.yaml's paths are not plain texts."""
     root, paths = Path("."), dict[str, Any]()
     if config is not None:
         import yaml
@@ -123,31 +131,28 @@ def folders(config: Path | None, data_dir: Path | None, out_dir: Path | None) ->
             return None
         paths = (value.get("paths") if isinstance(value, dict) else None) or {}
         root = config.parent
-    given = {"data": data_dir, "out": out_dir}
-    found = {}
-    for name, folder in given.items():
-        path = paths.get(name, name) if isinstance(paths, dict) else None
+    if not isinstance(paths, dict):
+        return None
+    found = []
+    for name in ("data", "layouts", "fonts", "out"):
+        folder, path = given.get(name), paths.get(name, name)
         if folder is None and not isinstance(path, str):
             return None
-        found[name] = folder if folder is not None else root / str(path)
-    return found["data"], found["out"]
+        found.append(folder if folder is not None else root / str(path))
+    return found[0], found[1], found[2], found[3]
 
 
-def _key(options: str, config: Path | None, data_dir: Path, data_year: Path, year_dir: Path, files: list[str]) -> str:
-    """Everything that decides a build of the latest year, as one digest (OSError: a folder is gone)."""
+def _key(options: str, config: Path | None, folders: Folders, data_year: Path, seen: list[list[str]]) -> str:
+    """The options, folders, version, date and listings of a build of the latest year, as one digest."""
     digest = hashlib.sha256()
     parts = [
         __version__,
         options,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
-        str(config.resolve()) if config else "",
-        (sha256_of(config) or "missing") if config else "",
-        str(data_dir),
-        json.dumps(sorted(os.listdir(data_dir))),
-        str(data_year),
-        json.dumps(sorted(os.listdir(data_year))),
-        str(year_dir),
-        *(f"{name}:{sha256_of(Path(name))}" for name in files),
+        str(config.absolute()) if config else "",
+        *(str(folder.absolute()) for folder in folders),
+        str(data_year.absolute()),
+        json.dumps(seen),
     ]
     for part in parts:
         data = part.encode()

@@ -106,3 +106,75 @@ def test_a_build_of_some_areas_or_another_year_forgets_the_record(project: Path,
     counted.clear()
     assert build_project(project).exit_code == 0
     assert counted == ["full"]
+
+
+def test_other_layouts_or_fonts_folders_are_another_build(project: Path, counted: list[str]) -> None:
+    assert build_project(project).exit_code == 0
+    shutil.copytree(project / "layouts", project / "layouts2")
+    edit_file(project / "layouts2" / "policy_area.yaml", "主管部局・課", "主管部局")
+    shutil.copytree(project / "fonts", project / "fonts2")
+    for folder in ("--layouts", "--fonts"):
+        counted.clear()
+        other = "layouts2" if folder == "--layouts" else "fonts2"
+        assert build_project(project, folder, str(project / other)).exit_code == 0
+        assert counted == ["full"], folder
+
+
+def test_a_file_edited_while_a_build_runs_is_seen_by_the_next(
+    project: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record keeps each file's digest as the build read it, not as it is at the end."""
+    import formgen.build as build_module
+
+    publish = build_module.publish
+
+    def edit_then_publish(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        edit_file(project / "data" / "R7" / "37.yaml", "交流・移住", "交流・定住")
+        return publish(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "publish", edit_then_publish)
+    assert build_project(project).exit_code == 0
+    monkeypatch.setattr(build_module, "publish", publish)
+    counted.clear()
+    result = build_project(project)
+    assert counted == ["full"] and "(1 built, 0 unchanged)" in result.stdout
+
+
+def test_a_data_folder_symlink_pointed_elsewhere_is_seen(project: Path, counted: list[str]) -> None:
+    (project / "A").mkdir()
+    shutil.move(project / "data" / "R7", project / "A" / "R7")
+    shutil.copytree(project / "A" / "R7", project / "B" / "R7")
+    edit_file(project / "B" / "R7" / "37.yaml", "交流・移住", "交流・定住")
+    (project / "data" / "R7").symlink_to(project / "A" / "R7")
+    assert build_project(project).exit_code == 0
+    (project / "data" / "R7").unlink()
+    (project / "data" / "R7").symlink_to(project / "B" / "R7")
+    counted.clear()
+    assert "(1 built, 0 unchanged)" in build_project(project).stdout
+    assert counted == ["full"]
+
+
+def test_a_build_stopped_after_publishing_leaves_no_record(
+    project: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped before it could keep its own record, a build must not leave the last one: its
+    outputs are newer than that record's inputs."""
+    import formgen.build as build_module
+
+    assert build_project(project).exit_code == 0
+    data = project / "data" / "R7" / "37.yaml"
+    before = data.read_bytes()
+    edit_file(data, "交流・移住", "交流・定住")
+
+    def stopped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_keep_quick", stopped)
+    build_project(project)  # published the edited area, then stopped
+    monkeypatch.undo()
+    data.write_bytes(before)  # the inputs of the last recorded build again
+    CALLS.clear()
+    full = formgen.build.build
+    monkeypatch.setattr(formgen.build, "build", lambda *a, **k: (CALLS.append("full"), full(*a, **k))[1])
+    result = build_project(project)
+    assert CALLS == ["full"] and "(1 built, 0 unchanged)" in result.stdout

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from .. import unchanged as quick
 from ..datafiles import DataFile, read_digests
@@ -62,6 +63,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """Build the selected documents and areas of one year, their books and manifest, into out/<year>/."""
     started = time.perf_counter()
     year, datafiles, every_area = select_inputs(options)
+    listed = _listed(options, datafiles)
     documents = documents_to_build(options, datafiles)
     year_dir = options.out_dir / year.short
     if not inside(options.out_dir, year_dir):
@@ -83,6 +85,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         try:
             results = build_areas(tasks, documents, options, progress, in_order)
             refuse_failures(plan, tasks, results)
+            quick.forget(options.out_dir / CACHE_FOLDER)  # one stopped while publishing leaves no record
             publish(options, plan, tasks, results, report, books, data)
         except BaseException:
             abort_books(books)
@@ -91,7 +94,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                 data.abort()
             raise
         commit(plan.cache)
-        _keep_quick(options, plan, datafiles)
+        _keep_quick(options, plan, datafiles, digests, listed)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
             kept = plan.inputs | {(OPEN_DATA_ENTRIES, a): inputs for a, inputs in plan.open_data_parts.items()}
             prune(plan.cache, [*(d.name for d in plan.documents), OPEN_DATA_ENTRIES], kept)
@@ -99,20 +102,38 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     return report
 
 
-def _keep_quick(options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile]) -> None:
+Listed = tuple[Path, list[list[str]]] | None
+"""the year's data folder and the listing the quick look compares, taken as the build starts"""
+
+
+def _keep_quick(
+    options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile], digests: dict[str, str], listed: Listed
+) -> None:
     """What decided a build of the latest year, every area, for the next build's quick look
-    (:mod:`.quick`): every file it read."""
+    (:mod:`formgen.unchanged`): every file it read with its sha256 as read."""
     cache = options.out_dir / CACHE_FOLDER
-    if options.year is not None or options.areas or not datafiles:
+    if options.year is not None or options.areas or listed is None:
         quick.forget(cache)
         return
-    inputs = [f.path for f in datafiles]
+    read = {str(f.path): digests[f.area_id] for f in datafiles}
+    if options.config.path is not None:
+        read[str(options.config.path)] = options.config.digest
     for document in plan.documents:
         for layout in (document.layout, document.front):
             if layout is not None:
-                inputs += [layout.path, *(f.path for f in layout.faces.values())]
-                inputs += [picture.path for picture in layout.images.values()]
+                read[str(layout.path)] = layout.digest
+                read.update({str(face.path): face.digest for face in layout.faces.values()})
+                read.update({str(picture.path): picture.digest for picture in layout.images.values()})
     flags = quick.flags(options.formats, options.documents, options.book, options.open_data)
-    data = (options.data_dir, datafiles[0].path.parent)
-    summary = {"year": plan.year.long, "areas": len(datafiles), "out": str(plan.year_dir)}
-    quick.record(cache, flags, options.config.path, data, plan.year_dir, inputs, summary)
+    folders = (options.data_dir, options.layouts_dir, options.fonts_dir, options.out_dir)
+    summary = {"year": plan.year.long, "areas": len(datafiles)}
+    data_year, listing = listed
+    seen = {"data_year": str(data_year), "listing": listing, "read": read, "year_dir": str(plan.year_dir)}
+    quick.record(cache, flags, options.config.path, folders, {**seen, "summary": summary})
+
+
+def _listed(options: BuildOptions, datafiles: list[DataFile]) -> Listed:
+    if options.year is not None or options.areas or not datafiles:
+        return None
+    data_year = datafiles[0].path.parent
+    return data_year, quick.listing(options.data_dir, data_year)
