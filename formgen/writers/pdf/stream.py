@@ -12,6 +12,7 @@ stream (both allowed by PDF/A-2), and qpdf checks the result in the tests.
 from __future__ import annotations
 
 import hashlib
+import sys
 from array import array
 from typing import Protocol
 
@@ -89,16 +90,7 @@ class PdfStream:
         self._flush()
         xref = self.reserve()
         self._place(xref, 1, self.position, 0)
-        table = bytearray(7 * self.count)  # seven bytes a row: a million objects in 7 MB
-        table[0:7] = b"\x00\x00\x00\x00\x00\xff\xff"
-        for number in range(1, self.count):
-            kind = self.kinds[number]
-            assert kind, f"object {number} was numbered but never written"
-            at = 7 * number
-            table[at] = kind
-            table[at + 1 : at + 5] = self.firsts[number].to_bytes(4, "big")
-            table[at + 5 : at + 7] = self.seconds[number].to_bytes(2, "big")
-        data = compressed(table)
+        data = compressed(self._xref_table())
         file_id = self.digest.hexdigest()[:32].encode()
         entries = b"/Type/XRef/Size %d/W[1 4 2]/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]/Filter/FlateDecode" % (
             self.count,
@@ -110,6 +102,26 @@ class PdfStream:
         start = self.position
         self.put_stream(xref, entries, data)
         self._write(b"startxref\n%d\n%%%%EOF\n" % start)
+
+    def _xref_table(self) -> bytearray:
+        """The cross-reference rows, seven bytes each (type, 4-byte offset or object stream, 2-byte
+        index), assembled column by column by slice assignment: a million objects in 7 MB and a
+        few milliseconds (row by row in Python it was 60 ms for a 42-area book)."""
+        missing = self.kinds.find(0, 1)
+        assert missing == -1, f"object {missing} was numbered but never written"
+        firsts, seconds = array("I", self.firsts), array("H", self.seconds)
+        if sys.byteorder == "little":
+            firsts.byteswap()
+            seconds.byteswap()
+        wide, narrow = firsts.tobytes(), seconds.tobytes()
+        table = bytearray(7 * self.count)
+        table[0::7] = self.kinds
+        for i in range(4):
+            table[1 + i :: 7] = wide[i::4]
+        for i in range(2):
+            table[5 + i :: 7] = narrow[i::2]
+        table[0:7] = b"\x00\x00\x00\x00\x00\xff\xff"  # object 0: the head of the free list
+        return table
 
     def _flush(self) -> None:
         if not self.pending:
