@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,17 @@ LAYOUTS = ROOT / "layouts"
 FONTS = ROOT / "fonts"
 CONFIG = ROOT / "formgen.yaml"
 EXAMPLE_CONFIG = ROOT / "examples" / "sakuradai" / "formgen.yaml"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_convert(source: Path, work: Path, to: str = "pdf", *options: str) -> Path:
+    """The file LibreOffice makes of ``source`` in ``work`` (a private profile there, so runs never
+    collide); ``options`` go before the conversion (an import filter, say)."""
+    assert SOFFICE is not None
+    profile = (work / "profile").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", *options, "--convert-to", to]
+    subprocess.run([*command, "--outdir", str(work), str(source)], check=True, capture_output=True, timeout=300)
+    return work / f"{source.stem}.{to}"
 
 
 POPPLER = ("pdf_text", "pdf_pages", "outline_titles", "pdfinfo", "pdftotext", "pdftoppm", "pdfimages", "pdffonts")

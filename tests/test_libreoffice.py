@@ -19,9 +19,11 @@ import pytest
 from conftest import (
     MINIMAL_RECORD,
     ROOT,
+    SOFFICE,
     Built,
     assert_seed_figures_printed,
     build_project,
+    libreoffice_convert,
     narrative_sentences,
     pdf_pages,
     pdf_text,
@@ -32,29 +34,12 @@ from conftest import (
     unprinted,
 )
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 
 
 def print_with_libreoffice(source: Path, work: Path) -> Path:
-    """The PDF LibreOffice prints from ``source`` (a private profile, so runs never collide)."""
-    profile = (work / "profile").as_uri()
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return work / f"{source.stem}.pdf"
+    """The PDF LibreOffice prints from ``source``."""
+    return libreoffice_convert(source, work)
 
 
 @pytest.fixture(scope="module")

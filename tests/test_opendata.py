@@ -25,12 +25,21 @@ import pytest
 import yaml
 from frictionless import validate
 
-from conftest import ROOT, SEED_RATES, Built, build_project, edit_file, make_project, run_cli
+from conftest import (
+    ROOT,
+    SEED_RATES,
+    SOFFICE,
+    Built,
+    build_project,
+    edit_file,
+    libreoffice_convert,
+    make_project,
+    run_cli,
+)
 
 EXAMPLE = ROOT / "examples" / "sakuradai"
 TABLES = ("areas", "measures", "kpis", "projects", "project_finances", "outcome_evidence")
 FILES = {*(f"{t}.csv" for t in TABLES), "records.json", "datapackage.json"}
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 # --------------------------------------------------------------------------- reading, independently
@@ -427,23 +436,8 @@ def test_the_records_json_holds_the_same_values_computed_ones_included(dataset: 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 def test_libreoffice_opens_a_csv_with_its_japanese_intact(shipped: DataSet, tmp_path: Path) -> None:
     source = shutil.copy(shipped.folder / "projects.csv", tmp_path / "projects.csv")
-    subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            # comma, double quote, UTF-8 (76), from line 1: as a clerk's import dialog would say
-            "--infilter=CSV:44,34,76,1",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    # comma, double quote, UTF-8 (76), from line 1: as a clerk's import dialog would say
+    libreoffice_convert(source, tmp_path, "xlsx", "--infilter=CSV:44,34,76,1")
     sheet = openpyxl.load_workbook(tmp_path / "projects.xlsx").active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     fields = shipped.resource("projects")["schema"]["fields"]
