@@ -297,3 +297,17 @@ def test_a_missing_config_file_given_by_name_is_an_error(tmp_path: Path) -> None
     result = run_cli("validate", "--config", str(tmp_path / "formgen.yaml"), str(tmp_path))
     assert result.exit_code == 2
     assert f"{tmp_path / 'formgen.yaml'}: no such file" in result.stderr
+
+
+def test_a_latest_year_grade_of_a_plan_grades_the_latest_plan_not_the_latest_actual() -> None:
+    """Only a KPI's rate is graded by the latest year with an actual; other figures by the latest
+    year that has them (R6 has a plan of 5 and no actual yet)."""
+    from formgen.config.model import GradeField
+    from formgen.records.declared import graded_value
+    from formgen.records.model import Evidence
+
+    evidence = Evidence.model_validate(
+        {"project": "事業", "item": "項目", "years": {"R5": {"plan": 3, "actual": 2}, "R6": {"plan": 5}}}
+    )
+    spec = GradeField.model_validate({"type": "grade", "of": "plan", "year": "latest", "scale": [{"grade": "A"}]})
+    assert graded_value(evidence, spec) == 5

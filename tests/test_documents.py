@@ -231,3 +231,14 @@ def test_validate_checks_every_documents_file_names_as_build_would(tmp_path: Pat
         "validate", str(data), "--config", str(project / "formgen.yaml"), "--layouts", str(project / "layouts")
     )
     assert result.exit_code == 2 and "the file name '37-未来人財/育成塾' holds /" in result.stderr, result.output
+
+
+def test_a_padded_page_number_is_refused_with_its_line(tmp_path: Path) -> None:
+    """{page:03} would print as written: the page numbers are the writers' (and the spreadsheet's)."""
+    project = make_project(tmp_path / "city")
+    layout = edit_file(project / "layouts" / "policy_area.yaml", "{page} / {pages}", "{page:03} / {pages}")
+    line = next(i for i, text in enumerate(layout.read_text(encoding="utf-8").splitlines(), 1) if "{page:03}" in text)
+    result = build_project(project)
+    assert result.exit_code == 2, result.output
+    assert f"{layout}:{line}:" in result.stderr and "a page number is not padded" in result.stderr
+    assert not (project / "out").exists()

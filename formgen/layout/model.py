@@ -88,6 +88,8 @@ def padded(text: str, pad: str) -> str:
 def pad_problem(inner: str) -> str | None:
     """What is wrong with a placeholder's padding, if anything."""
     path, pad = placeholder_parts(inner)
+    if ":" in inner and path in DEFERRED:
+        return f"{{{inner}}}: a page number is not padded (a spreadsheet numbers its pages itself); write {{{path}}}"
     if ":" in inner and not PAD.match(pad):
         return f"{{{inner}}}: after the colon give the digits to pad to, e.g. {{{path or 'number'}:02}}"
     return None

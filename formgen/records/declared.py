@@ -251,13 +251,12 @@ def graded_value(item: Any, spec: GradeField) -> Decimal | int | None:
 
 
 def _latest_entry(item: Any, spec: GradeField) -> Any:
-    """The latest year's entry that has an actual (for KPI years, whose rate comes from it: a rate
-    that cannot be worked out, such as an actual of 0 where lower is better, then grades 「-」 and
-    never an older year's), else the latest that has the figure."""
-    entries = [item.year_entry(y) for y in sorted(item.years, reverse=True)]
-    if all(hasattr(entry, "actual") for entry in entries):
-        return next((e for e in entries if e.actual is not None), None)
-    return next((e for e in entries if read_path(e, spec.of) is not None), None)
+    """The latest year's entry that has the figure graded; for a KPI's rate, which comes from the
+    actual, the latest that has an actual (a rate that cannot be worked out there, such as an
+    actual of 0 where lower is better, grades 「-」, never an older year's)."""
+    needed = "actual" if spec.of == "rate" else spec.of
+    entries = (item.year_entry(y) for y in sorted(item.years, reverse=True))
+    return next((e for e in entries if read_path(e, needed) is not None), None)
 
 
 def grade(value: Decimal | int | None, spec: GradeField) -> Choice | None:
