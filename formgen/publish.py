@@ -136,6 +136,16 @@ def remove(path: Path) -> None:
         pass
 
 
+def digest(*parts: bytes | str) -> str:
+    """sha256 of ``parts``, each length-prefixed (so no two lists of parts give the same bytes)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
 def sha256_of(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import __version__
 from .areas import area_sort_key
-from .publish import CACHE_FOLDER, TEMP_PREFIX, sha256_of
+from .publish import CACHE_FOLDER, TEMP_PREFIX, digest, sha256_of
 
 QUICK_FILE = "quick.json"
 FORMATS = ("xlsx", "pdf")
@@ -101,14 +101,15 @@ def unchanged(
         data_year = Path(value["data_year"])
         if value["key"] != _key(options, config, folders, data_year, listing(data_dir, data_year)):
             return None
-        if any(sha256_of(Path(name)) != digest for name, digest in value["read"].items()):
+        if any(sha256_of(Path(name)) != read for name, read in value["read"].items()):
             return None
         year_dir = out_dir / value["year_name"]
         if any(name.startswith(TEMP_PREFIX) for name in os.listdir(year_dir)):
             return None  # a build at work, or one that was killed: the full build sees to it
-        if sha256_of(year_dir / "manifest.json") != value["manifest"]:
+        raw = (year_dir / "manifest.json").read_bytes()
+        if hashlib.sha256(raw).hexdigest() != value["manifest"]:
             return None
-        manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(raw)
         if all(sha256_of(year_dir / name) == entry["sha256"] for name, entry in manifest["files"].items()):
             return value["summary"], manifest, year_dir
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -144,8 +145,7 @@ def folders(config: Path | None, given: dict[str, Path | None]) -> Folders | Non
 
 def _key(options: str, config: Path | None, folders: Folders, data_year: Path, seen: list[list[str]]) -> str:
     """The options, folders, version, date and listings of a build of the latest year, as one digest."""
-    digest = hashlib.sha256()
-    parts = [
+    return digest(
         __version__,
         options,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
@@ -153,8 +153,4 @@ def _key(options: str, config: Path | None, folders: Folders, data_year: Path, s
         *(str(folder.absolute()) for folder in folders),
         str(data_year.absolute()),
         json.dumps(seen),
-    ]
-    for part in parts:
-        data = part.encode()
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+    )

@@ -133,9 +133,7 @@ def _keep_quick(
 ) -> None:
     """What decided a build of the latest year, every area, for the next build's quick look
     (:mod:`formgen.unchanged`): every file it read with its sha256 as read."""
-    cache = options.out_dir / CACHE_FOLDER
-    if options.year is not None or options.areas or listed is None:
-        quick.forget(cache)
+    if listed is None:  # another year or some areas: not what the quick look answers (forgotten already)
         return
     read = {str(f.path): digests[f.area_id] for f in datafiles}
     if options.config.path is not None:
@@ -151,7 +149,7 @@ def _keep_quick(
     summary = {"year": plan.year.long, "areas": len(datafiles)}
     data_year, listing = listed
     seen = {"data_year": str(data_year), "listing": listing, "read": read, "year_dir": str(plan.year_dir)}
-    quick.record(cache, flags, options.config.path, folders, {**seen, "summary": summary})
+    quick.record(options.out_dir / CACHE_FOLDER, flags, options.config.path, folders, {**seen, "summary": summary})
 
 
 def _listed(options: BuildOptions, datafiles: list[DataFile]) -> Listed:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from ..book import BookPart
-from ..fonts import read_face
 from ..layout.load import LoadedLayout
 from ..opendata.writer import AreaPart
 from ..plan import CellStyle, FontPlan, HeaderFooterPlan, PageSetup
@@ -41,7 +39,8 @@ class KeptOutput:
     def _numbered(self) -> dict[str, Numbered]:
         return {"area": self.part.area, "policy_goal": self.part.policy_goal, "policy": self.part.policy}
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, files: LayoutFiles) -> dict[str, Any]:
+        """The output as JSON values, its fonts and pictures by content (``files``: its layout's)."""
         drawn = self.drawn
         used = {drawn.header.style, drawn.footer.style}
         return {
@@ -58,11 +57,11 @@ class KeptOutput:
                 asdict(drawn.header),
                 asdict(drawn.footer),
                 {name: asdict(style) for name, style in drawn.styles.items() if name in used},
-                {name: _font_by_digest(font) for name, font in drawn.fonts.items()},
+                {name: files.font_by_digest(font) for name, font in drawn.fonts.items()},
             ],
             "marks": [[list(mark) for mark in body.marks] for body in drawn.pages],
             "images": [sorted(body.images) for body in drawn.pages],
-            "glyphs": {_digest(path): chars for path, chars in drawn.glyphs.items()},
+            "glyphs": {files.digest_of(path): chars for path, chars in drawn.glyphs.items()},
             "objects": to_json(drawn.part),
         }
 
@@ -159,6 +158,18 @@ class LayoutFiles:
         pictures = {image_name(p.digest): str(p.path) for p in layout.images.values()}
         return cls(fonts, pictures)
 
+    def digest_of(self, path: str) -> str:
+        """The digest of one of the layout's font files, as the layout read it."""
+        found = next((digest for digest, font in self.fonts.items() if font == path), None)
+        if found is None:
+            raise ValueError(f"{path} is not a font of the layout")
+        return found
+
+    def font_by_digest(self, font: FontPlan) -> dict[str, Any]:
+        """A font plan as kept: its files by their digests."""
+        bold = self.digest_of(font.bold) if font.bold else None
+        return {"family": font.family, "regular": self.digest_of(font.regular), "bold": bold}
+
     def font(self, digest: str) -> str:
         if digest not in self.fonts:
             raise ValueError("a font the layout no longer uses")
@@ -172,11 +183,3 @@ class LayoutFiles:
         if name not in self.pictures:
             raise ValueError("a picture the layout no longer shows")
         return self.pictures[name]
-
-
-def _digest(path: str) -> str:
-    return read_face(Path(path)).digest  # read once per process and content
-
-
-def _font_by_digest(font: FontPlan) -> dict[str, Any]:
-    return {"family": font.family, "regular": _digest(font.regular), "bold": _digest(font.bold) if font.bold else None}

@@ -14,11 +14,11 @@ from ..eras import FiscalYear
 from ..errors import ManyErrors
 from ..opendata.package import FOLDER
 from ..opendata.writer import OpenDataWriter
-from ..publish import Staged, StagedWriter, discard, publish_all, stage
+from ..publish import Staged, StagedWriter, digest, discard, publish_all, stage
 from ..unchanged import year_figures
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
-from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, digest, manifest_bytes
+from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, manifest_bytes
 from .workers import AreaResult
 
 if TYPE_CHECKING:
@@ -185,11 +185,13 @@ def open_books(options: BuildOptions, plan: BuildPlan) -> dict[str, OpenBook]:
 
 
 def feed_books(books: dict[str, OpenBook], result: AreaResult) -> None:
-    """An area's outputs into their books (areas come in book order)."""
+    """An area's outputs into their books (areas come in book order), then let go of their pages:
+    the main process holds one area's at a time, not the year's."""
     for output in result.outputs:
         book = books.get(output.document)
         if book is not None and output.part is not None and output.drawn is not None:
             book.add(output.part, output.drawn)
+        output.part = output.drawn = None
 
 
 def close_books(books: dict[str, OpenBook], plan: BuildPlan, manifest: Manifest) -> list[Staged]:

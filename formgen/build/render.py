@@ -87,6 +87,7 @@ def _make_document(
     folder = document.folder(task.year_dir)
     record, source = sourced.record, sourced.source
     kept: list[KeptOutput] = []
+    files = LayoutFiles.of(document.layout)
     made_here: list[OutputResult] = []
     for output in outputs(document, record, task.datafile.area_id, source):
         plan = compose(document.layout, record, output.item, source)
@@ -109,7 +110,7 @@ def _make_document(
             kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
     if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
         area = (record.area.number, result.area_line)
-        value = {"area": list(area), "outputs": [output.to_json() for output in kept]}
+        value = {"area": list(area), "outputs": [output.to_json(files) for output in kept]}
         write_entry(entry_path(task.cache, document.name, task.datafile.area_id), job.inputs, value)
     if not job.want_pages:
         for made in made_here:

@@ -8,7 +8,6 @@ is not made again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,21 +19,12 @@ from ..documents import Document
 from ..eras import FiscalYear
 from ..layout.load import LoadedLayout
 from ..opendata.package import DATA_FILES, FOLDER, created
-from ..publish import document_time, sha256_of
+from ..publish import digest, document_time, sha256_of
 from .cache import cache_folder
 from .inputs import BuildOptions
 from .report import BuildReport
 
 MANIFEST_FILE = "manifest.json"
-
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def layoutdigest(layout: LoadedLayout) -> str:
