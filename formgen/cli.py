@@ -351,14 +351,27 @@ def build(
         click.echo(f"removed {path} (no longer made: its data or document is gone)")
     if report.open_data_removed is not None:
         click.echo(f"removed {report.open_data_removed} (the open data is turned off)")
-    book_text = "".join(f", {name} {pages} pages" for name, pages in sorted(report.books.items()))
+    counts = (report.areas, len(report.built), len(report.unchanged), len(report.written), report.pages)
+    _say_year(report.year.long, counts, report.books, report.seconds, report.out_dir, report.notes)
+
+
+def _say_year(
+    year: str,
+    counts: tuple[int, int, int, int, int],
+    books: dict[str, int],
+    seconds: float,
+    out_dir: Path,
+    notes: list[str],
+) -> None:
+    """The build's last line (``counts``: areas, built, unchanged, files written, pages) and its
+    notes: the same whether the build ran or the quick look found nothing to do."""
+    areas, built, unchanged, written, pages = counts
+    book_text = "".join(f", {name} {count} pages" for name, count in sorted(books.items()))
     click.echo(
-        f"{report.year.long}: {report.areas} area{'' if report.areas == 1 else 's'} "
-        f"({len(report.built)} built, {len(report.unchanged)} unchanged), "
-        f"{len(report.written)} files written, {report.pages} pages{book_text}, "
-        f"{report.seconds:.1f} s → {report.out_dir}"
+        f"{year}: {areas} area{'' if areas == 1 else 's'} ({built} built, {unchanged} unchanged), "
+        f"{written} files written, {pages} pages{book_text}, {seconds:.1f} s → {out_dir}"
     )
-    for note in report.notes:
+    for note in notes:
         click.echo(f"note: {note}", err=True)
 
 
@@ -388,13 +401,7 @@ def _unchanged(
     summary, manifest, year_dir = seen
     pages, books, notes = quick.year_figures(manifest["files"])
     areas = summary["areas"]
-    book_text = "".join(f", {name} {count} pages" for name, count in sorted(books.items()))
-    click.echo(
-        f"{summary['year']}: {areas} area{'' if areas == 1 else 's'} (0 built, {areas} unchanged), "
-        f"0 files written, {pages} pages{book_text}, {time.perf_counter() - started:.1f} s → {year_dir}"
-    )
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    _say_year(summary["year"], (areas, 0, areas, 0, pages), books, time.perf_counter() - started, year_dir, notes)
     return True
 
 
@@ -417,7 +424,8 @@ def new_year(data_dir: Path | None, config_path: Path | None, source: FiscalYear
     report = roll(data_dir or project.folder("data"), source, force, project)
     for path in report.files:
         click.echo(f"wrote {path}")
-    click.echo(f"{report.source.long} → {report.target.long}: {len(report.files)} areas; to update:")
+    count = len(report.files)
+    click.echo(f"{report.source.long} → {report.target.long}: {count} area{'' if count == 1 else 's'}; to update:")
     for issue in report.todo:
         click.echo(f"  {issue}")
 
