@@ -10,7 +10,7 @@ import pytest
 from formgen.build import area_layout
 from formgen.compose import compose
 from formgen.compose.bands import Band, BandRow
-from formgen.compose.paginate import paginate
+from formgen.compose.paginate import EMPTY_SHARE, paginate
 from formgen.config.load import load_config
 from formgen.errors import LayoutError, Place
 from formgen.records import load_record
@@ -35,7 +35,7 @@ def table(*heights: float) -> list[Band]:
 
 
 def heights(bands: list[Band], capacity: float) -> list[list[float]]:
-    return [[row.height for row in page] for page in paginate(bands, capacity, WHERE).pages]
+    return [[row.height for row in page] for page in paginate(bands, capacity, WHERE, EMPTY_SHARE * capacity).pages]
 
 
 def test_an_item_moves_below_the_repeated_header_and_group_heading() -> None:
@@ -66,7 +66,7 @@ def test_repeated_rows_take_at_most_a_quarter_of_the_page() -> None:
 
 def test_an_item_taller_than_a_page_with_nothing_to_split_is_an_error() -> None:
     with pytest.raises(LayoutError, match="holds nothing that can be split"):
-        paginate(table(30, 120), 100, WHERE)
+        paginate(table(30, 120), 100, WHERE, EMPTY_SHARE * 100)
 
 
 def test_synthetic_year_pages_have_no_empty_rows_and_fit_their_page(tmp_path: Path) -> None:

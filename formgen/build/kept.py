@@ -151,19 +151,20 @@ class LayoutFiles:
     """digest → font file"""
     pictures: dict[str, str]
     """resource name (from the digest) → picture file"""
+    digests: dict[str, str]
+    """font file → digest (two files may hold the same font)"""
 
     @classmethod
     def of(cls, layout: LoadedLayout) -> LayoutFiles:
         fonts = {face.digest: str(face.path) for face in layout.faces.values()}
         pictures = {image_name(p.digest): str(p.path) for p in layout.images.values()}
-        return cls(fonts, pictures)
+        return cls(fonts, pictures, {str(face.path): face.digest for face in layout.faces.values()})
 
     def digest_of(self, path: str) -> str:
         """The digest of one of the layout's font files, as the layout read it."""
-        found = next((digest for digest, font in self.fonts.items() if font == path), None)
-        if found is None:
+        if path not in self.digests:
             raise ValueError(f"{path} is not a font of the layout")
-        return found
+        return self.digests[path]
 
     def font_by_digest(self, font: FontPlan) -> dict[str, Any]:
         """A font plan as kept: its files by their digests."""

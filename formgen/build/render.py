@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from .cache import OPEN_DATA_ENTRIES, entry_path, read_entry, write_entry
 from .kept import KeptOutput, LayoutFiles
 from .stale import AreaTask, DocumentJob
 from .workers import AreaResult, OutputResult
+
+log = logging.getLogger(__name__)
 
 
 def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -> AreaResult:
@@ -70,6 +73,18 @@ def _kept(
     return read_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, parse)
 
 
+def _keep(
+    task: AreaTask, job: DocumentJob, area: tuple[int, int | None], kept: list[KeptOutput], files: LayoutFiles
+) -> None:
+    """Keep the outputs' pages for the next stale book; what cannot be kept is only drawn again then."""
+    try:
+        value = {"area": list(area), "outputs": [output.to_json(files) for output in kept]}
+    except ValueError as exc:  # a font or picture the cache cannot name by its contents
+        log.warning("did not keep the pages of %s for the next build: %s", task.datafile.display, exc)
+        return
+    write_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, value)
+
+
 def _open_data_entry(task: AreaTask) -> Path:
     return entry_path(task.cache, OPEN_DATA_ENTRIES, task.datafile.area_id)
 
@@ -109,9 +124,7 @@ def _make_document(
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
             kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
     if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
-        area = (record.area.number, result.area_line)
-        value = {"area": list(area), "outputs": [output.to_json(files) for output in kept]}
-        write_entry(entry_path(task.cache, document.name, task.datafile.area_id), job.inputs, value)
+        _keep(task, job, (record.area.number, result.area_line), kept, files)
     if not job.want_pages:
         for made in made_here:
             made.part = made.drawn = None  # no book wants them: not sent back

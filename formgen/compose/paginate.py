@@ -289,12 +289,11 @@ def _stays(
     return _followed(bands, i, below)
 
 
-def paginate(bands: list[Band], capacity: float, where: Place, most_empty: float | None = None) -> Paged:
+def paginate(bands: list[Band], capacity: float, where: Place, most_empty: float) -> Paged:
     """The bands on pages of ``capacity`` points (``where``: the layout, for a row that cannot fit).
-    A band moves on whole only if that leaves at most ``most_empty`` points of a page unused
-    (default: :data:`EMPTY_SHARE` of ``capacity``); else it is split, where it can be."""
-    limit = EMPTY_SHARE * capacity if most_empty is None else most_empty
-    return Paginator(bands, capacity, where, limit).run()
+    A band moves on whole only if that leaves at most ``most_empty`` points of a page unused (the
+    composer's rule: :data:`EMPTY_SHARE` of the page); else it is split, where it can be."""
+    return Paginator(bands, capacity, where, most_empty).run()
 
 
 class _Pages:

@@ -37,6 +37,11 @@ def compressed(data: bytes | bytearray) -> bytes:
     return bytes(deflate.zlib_compress(data, COMPRESSION))
 
 
+def compressed_ops(ops: str) -> bytes:
+    """Page operators (all ASCII but the hex strings' latin-1 escapes) as a content stream's data."""
+    return compressed(ops.encode("latin-1"))
+
+
 class EmbeddedFont:
     """One face used in one PDF: encodes text and, when the PDF is written, makes the font objects."""
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
-from .embed import compressed
+from .embed import compressed_ops
 from .part import FIRST_FURNITURE, LINK_NAME, PdfObject
 from .stream import PdfStream, Writable
 from .syntax import name, number, ref, text
@@ -116,7 +116,7 @@ class PartsWriter:
         furniture = self.front.furniture + self.body.furniture
         for page, (drawn, holder) in enumerate(furniture, start=1):
             ops = self.renderer.header_footer(drawn, page, total)
-            stream.put_stream(holder, b"/Filter/FlateDecode", _compressed(ops))
+            stream.put_stream(holder, b"/Filter/FlateDecode", compressed_ops("\n" + ops))  # after the body
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)
@@ -178,7 +178,7 @@ class PartsWriter:
         numbers = [self.stream.reserve() for _ in marks]
         count = len(marks)
         for i, (mark, item) in enumerate(zip(marks, numbers, strict=True)):
-            dest = b"[%s/XYZ 0 %s 0]" % (ref(mark.page), number(round(mark.y, 2)))
+            dest = b"[%s/XYZ 0 %s 0]" % (ref(mark.page), number(mark.y))
             entries = [b"/Title %s/Parent %s/Dest %s" % (text(mark.title), ref(parent), dest)]
             if i > 0:
                 entries.append(b"/Prev %s" % ref(numbers[i - 1]))
@@ -213,7 +213,3 @@ def _put_all(stream: PdfStream, objects: list[PdfObject], base: int, key_base: i
         else:
             stream.put_stream(base + o.number, o.placed(base, key_base, host), o.data)
     stream.put_many(plain)
-
-
-def _compressed(ops: str) -> bytes:
-    return compressed(("\n" + ops).encode("latin-1"))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...fonts import FontFace
 from ...plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPlan, graphic_origin
-from .embed import EmbeddedFont, compressed
+from .embed import EmbeddedFont, compressed_ops
 from .graphics import Pen, chart_ops, tiles_ops
 from .structure import AnnotRef, Flow, Marked, Node, SheetTagger
 
@@ -58,7 +58,7 @@ class PageBody:
 
     def stream_data(self) -> bytes:
         if not self.compressed:
-            self.compressed = compressed(self.ops.encode("latin-1"))
+            self.compressed = compressed_ops(self.ops)
         return self.compressed
 
 

@@ -158,7 +158,7 @@ class PartBuilder:
         part.objects.append(PdfObject(content, b"/Filter/FlateDecode", data=body.stream_data()))
         page = _Body(b"<</Type/Page/Parent ").ref(PAGES, HOST).add(b"/Resources ").ref(RESOURCES, HOST)
         page.add(b"/StructParents ").key(index)
-        page.add(b"/MediaBox[0 0 %s %s]" % (_number(width), _number(height)))
+        page.add(b"/MediaBox[0 0 %s %s]" % (syntax.number(width), syntax.number(height)))
         page.add(b"/Contents[").ref(content).add(b" ").ref(FIRST_FURNITURE + index, HOST).add(b"]")
         if body.images:
             page.add(b"/Group<</S/Transparency/CS/DeviceRGB>>")
@@ -176,7 +176,7 @@ class PartBuilder:
         self.part.keys += 1
         self.part.links.append(link.page)
         self.annotations[(id(body), index)] = number, key
-        annotation = _Body(b"<</Type/Annot/Subtype/Link/Rect[%s]" % b" ".join(_number(v) for v in link.rect))
+        annotation = _Body(b"<</Type/Annot/Subtype/Link/Rect[%s]" % b" ".join(syntax.number(v) for v in link.rect))
         annotation.add(b"/Border[0 0 0]/Dest ").text(LINK_NAME.format(link.page))
         annotation.add(b"/Contents ").text(link.contents).add(b"/StructParent ").key(key).add(b"/F 4>>")
         self.part.objects.append(annotation.done(number))
@@ -238,17 +238,10 @@ def _attribute_dictionary(values: dict[str, Any]) -> bytes:
         if key in ("O", "Scope", "ListNumbering"):
             out.append(b"/%s/%s" % (key.encode("ascii"), str(value).encode("ascii")))
         elif isinstance(value, list):
-            out.append(b"/%s[%s]" % (key.encode("ascii"), b" ".join(_number(v) for v in value)))
+            out.append(b"/%s[%s]" % (key.encode("ascii"), b" ".join(syntax.number(v) for v in value)))
         else:
-            out.append(b"/%s %s" % (key.encode("ascii"), _number(value)))
+            out.append(b"/%s %s" % (key.encode("ascii"), syntax.number(value)))
     return b"<<" + b"".join(out) + b">>"
-
-
-def _number(value: float) -> bytes:
-    """A number as PDF writes it: an integer, or up to two decimals."""
-    if isinstance(value, int) or float(value).is_integer():
-        return b"%d" % int(value)
-    return (b"%.2f" % value).rstrip(b"0").rstrip(b".")
 
 
 LINK_NAME = "page{}"

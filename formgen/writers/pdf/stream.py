@@ -1,10 +1,10 @@
-"""Writing a PDF object by object to a file, and copying other PDFs' objects into it as it goes.
+"""Writing a PDF object by object to a file, as the objects come.
 
-The year's book gathers every area's PDF: tens of thousands of pages and millions
-of structure elements at a thousand areas. Built in memory (qpdf's object graph)
-it grew by some 6 MB an area. Here each area's PDF is opened from disk, its
-objects are written out renumbered and it is closed before the next: memory stays
-that of one area. Small objects go into compressed object streams of up to
+The year's book holds tens of thousands of pages and millions of structure
+elements at a thousand areas; built in memory it grew by some 6 MB an area. Here
+every object is written out as soon as it is ready (each area's part, see
+:mod:`.part`, placed by filling its slots), so memory stays that of one area.
+Small objects go into compressed object streams of up to
 :data:`PER_OBJECT_STREAM` objects, the cross-reference table is a compressed
 stream (both allowed by PDF/A-2), and qpdf checks the result in the tests.
 """
@@ -39,7 +39,7 @@ class PdfStream:
         self.kinds = bytearray(b"\0")
         """by object number: 1 written alone, at ``self.firsts`` (its offset); 2 inside the object
         stream ``self.firsts`` at index ``self.seconds`` (arrays: a million objects in a few MB)"""
-        self.firsts = array("Q", [0])
+        self.firsts = array("I", [0])
         self.seconds = array("I", [0])
         self.pending: list[tuple[int, bytes]] = []
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -57,7 +57,7 @@ class PdfStream:
         base = self.count - 1
         self.count += count
         self.kinds.extend(bytes(count))
-        self.firsts.extend(array("Q", bytes(8 * count)))
+        self.firsts.extend(array("I", bytes(4 * count)))
         self.seconds.extend(array("I", bytes(4 * count)))
         return base
 
@@ -109,7 +109,7 @@ class PdfStream:
         few milliseconds (row by row in Python it was 60 ms for a 42-area book)."""
         missing = self.kinds.find(0, 1)
         assert missing == -1, f"object {missing} was numbered but never written"
-        firsts, seconds = array("I", self.firsts), array("H", self.seconds)
+        firsts, seconds = array("I", self.firsts), array("H", self.seconds)  # copies: byteswapped below
         if sys.byteorder == "little":
             firsts.byteswap()
             seconds.byteswap()

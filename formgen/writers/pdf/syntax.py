@@ -34,15 +34,11 @@ def text(value: str) -> bytes:
 
 
 def number(value: float) -> bytes:
-    """A number: an integer, or up to four decimals without trailing zeros."""
-    if isinstance(value, int) or float(value).is_integer():
-        return b"%d" % int(value)
-    return (b"%.4f" % value).rstrip(b"0").rstrip(b".")
+    """A number in points or a width: an integer, or up to two decimals without trailing zeros
+    (a hundredth of a point is far below what any printer shows)."""
+    text = (b"%.2f" % value).rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
 
 
 def ref(number: int) -> bytes:
     return b"%d 0 R" % number
-
-
-def array(values: list[bytes]) -> bytes:
-    return b"[" + b" ".join(values) + b"]"
