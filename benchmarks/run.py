@@ -54,9 +54,15 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def run_formgen(work: Path, jobs: int, documents: str, force: bool = True, areas: str = "") -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
+def child_env() -> dict[str, str]:
+    """The environment of a timed formgen process: this tree's code, bytecode cached as installed."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def run_formgen(work: Path, jobs: int, documents: str, force: bool = True, areas: str = "") -> dict:
+    env = child_env()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
     args += [str(ROOT / "formgen.yaml"), documents, "1" if force else "0", areas]
@@ -76,8 +82,7 @@ def run_formgen(work: Path, jobs: int, documents: str, force: bool = True, areas
 
 def run_command(work: Path, jobs: int, documents: str, *extra: str) -> float:
     """Seconds of ``formgen build`` as a clerk types it (the command, in a fresh process)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(ROOT)
+    env = child_env()
     folders = ["--data", str(work / "data"), "--layouts", str(ROOT / "layouts"), "--fonts", str(ROOT / "fonts")]
     folders += ["--out", str(work / "out"), "--config", str(ROOT / "formgen.yaml"), "--jobs", str(jobs)]
     chosen = [arg for name in documents.split(",") if name for arg in ("--document", name)]
@@ -146,8 +151,7 @@ print(json.dumps(spent))
 
 def run_stages(work: Path, documents: str) -> dict[str, float]:
     """CPU seconds of each stage over the year, built in one process."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(ROOT)
+    env = child_env()
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "stages-out")]
     args += [str(ROOT / "formgen.yaml"), documents]
     done = subprocess.run([sys.executable, "-c", STAGES, *args], capture_output=True, text=True, env=env)

@@ -28,6 +28,20 @@ EXAMPLE_CONFIG = ROOT / "examples" / "sakuradai" / "formgen.yaml"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def spy(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, what: Any) -> list[Any]:
+    """``owner.name`` replaced by itself, noting ``what(*args, **kwargs)`` of every call in the
+    list returned (which areas were composed, which builds ran)."""
+    calls: list[Any] = []
+    real = getattr(owner, name)
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(what(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)
+    return calls
+
+
 def libreoffice_convert(source: Path, work: Path, to: str = "pdf", *options: str) -> Path:
     """The file LibreOffice makes of ``source`` in ``work`` (a private profile there, so runs never
     collide); ``options`` go before the conversion (an import filter, say)."""

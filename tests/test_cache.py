@@ -12,7 +12,7 @@ from PIL import Image
 from test_build import add_area, outputs
 
 import formgen.build.render as render
-from conftest import build_project, edit_file, make_project
+from conftest import build_project, edit_file, make_project, spy
 
 CACHE = Path("out") / ".cache" / "R7"
 ONE_DOCUMENT = ("--document", "policy_area")
@@ -22,29 +22,13 @@ ONE_DOCUMENT = ("--document", "policy_area")
 @pytest.fixture
 def composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The areas whose outputs are composed from their records in this process (one job)."""
-    areas: list[str] = []
-    compose = render.compose
-
-    def counting(layout, record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        areas.append(str(record.area.number))
-        return compose(layout, record, *args, **kwargs)
-
-    monkeypatch.setattr(render, "compose", counting)
-    return areas
+    return spy(monkeypatch, render, "compose", lambda layout, record, *args, **kwargs: str(record.area.number))
 
 
 @pytest.fixture
 def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The data files whose records are loaded in this process (one job)."""
-    names: list[str] = []
-    load = render.load
-
-    def counting(datafile, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        names.append(datafile.path.stem)
-        return load(datafile, *args, **kwargs)
-
-    monkeypatch.setattr(render, "load", counting)
-    return names
+    return spy(monkeypatch, render, "load", lambda datafile, *args, **kwargs: datafile.path.stem)
 
 
 def three_areas(tmp_path: Path, name: str) -> Path:

@@ -133,7 +133,7 @@ def test_the_workbook_anchors_the_emblem_and_charts_read_the_kpi_cells(out: Path
         category = re.search(rb"<c:cat>.*?<c:f>([^<]*)</c:f>", chart)
         assert category is not None, chart
         first, last = re.findall(r"\$([A-Z]+)\$(\d+)", category.group(1).decode())
-        assert [c.value for c in labels[f"{first[0]}{first[1]}":f"{last[0]}{last[1]}"][0]] == ["R5", "R6", "R7"]
+        assert [c.value for c in labels[f"{first[0]}{first[1]}" : f"{last[0]}{last[1]}"][0]] == ["R5", "R6", "R7"]
         formulas = [f for f in re.findall(rb"<c:val>.*?<c:f>([^<]*)</c:f>", chart) if "施策評価シート".encode() in f]
         # a series without any figure (no actual yet) holds no cells: a spreadsheet would draw 「-」 as 0
         fields = [f for f in ("target", "actual") if any(kpi["years"][y].get(f) is not None for y in kpi["years"])]

@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_build import add_area
 
 import formgen.publish
-from conftest import ROOT, build_project, folder_args, make_project
+from conftest import ROOT, build_project, edit_file, folder_args, make_project
 from formgen.build.lock import FolderLock
 from formgen.publish import LOCK_NAME, TEMP_PREFIX, sweep
 
@@ -23,21 +24,9 @@ POLICY_AREA = ("--document", "policy_area")
 """the area's sheet and the book only: a build with few files, so every step can be tried"""
 
 
-def add_area(project: Path, number: int) -> Path:
-    text = (project / "data" / "R7" / "37.yaml").read_text(encoding="utf-8")
-    path = project / "data" / "R7" / f"{number}.yaml"
-    path.write_text(
-        text.replace("area: {number: 37, name: 交流・移住}", f"area: {{number: {number}, name: 分野{number}}}")
-    )
-    return path
-
-
 def change_vision(project: Path, number: int, vision: str) -> None:
-    path = project / "data" / "R7" / f"{number}.yaml"
-    text = path.read_text(encoding="utf-8")
     old = "vision: 相互理解と平和意識が醸成され、人や文化、経済の交流により、新しい価値が生まれ続けるまち"
-    assert old in text
-    path.write_text(text.replace(old, f"vision: {vision}"), encoding="utf-8")
+    edit_file(project / "data" / "R7" / f"{number}.yaml", old, f"vision: {vision}")
 
 
 def folder_state(folder: Path) -> dict[str, str]:

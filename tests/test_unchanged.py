@@ -10,23 +10,13 @@ from pathlib import Path
 import pytest
 
 import formgen.build
-from conftest import FONTS, build_project, edit_file, edit_layout, make_project
-
-CALLS: list[str] = []
+from conftest import FONTS, build_project, edit_file, edit_layout, make_project, spy
 
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each full build run in this process (the quick look runs none)."""
-    CALLS.clear()
-    full = formgen.build.build
-
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        CALLS.append("full")
-        return full(*args, **kwargs)
-
-    monkeypatch.setattr(formgen.build, "build", counting)
-    return CALLS
+    return spy(monkeypatch, formgen.build, "build", lambda *args, **kwargs: "full")
 
 
 @pytest.fixture
@@ -173,8 +163,6 @@ def test_a_build_stopped_after_publishing_leaves_no_record(
     build_project(project)  # published the edited area, then stopped
     monkeypatch.undo()
     data.write_bytes(before)  # the inputs of the last recorded build again
-    CALLS.clear()
-    full = formgen.build.build
-    monkeypatch.setattr(formgen.build, "build", lambda *a, **k: (CALLS.append("full"), full(*a, **k))[1])
+    calls = spy(monkeypatch, formgen.build, "build", lambda *args, **kwargs: "full")
     result = build_project(project)
-    assert CALLS == ["full"] and "(1 built, 0 unchanged)" in result.stdout
+    assert calls == ["full"] and "(1 built, 0 unchanged)" in result.stdout

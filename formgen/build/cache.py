@@ -51,7 +51,7 @@ def write_entry(path: Path, inputs: str, value: Any) -> None:
     temporary name beside ``path``: the build puts it in place when it publishes
     (:func:`commit`), or removes it when it fails. A cache that cannot be written is only a
     slower next build."""
-    payload = json.dumps(value, ensure_ascii=True, sort_keys=True).encode()
+    payload = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()  # Japanese as UTF-8, not \u escapes
     head = b"%s %s %s\n" % (FORMAT, inputs.encode("ascii"), hashlib.sha256(payload).hexdigest().encode())
     temporary = path.with_name(f"{STAGED}{path.name}")
     try:

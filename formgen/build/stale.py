@@ -162,7 +162,7 @@ def plan_build(
     cache = cache_folder(options.out_dir, year.short)
     plan = BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
     if options.open_data_wanted():
-        parts_of = digest(__version__, FOLDER, config.digest)
+        parts_of = digest(__version__, FOLDER, config.forms_digest)  # a licence changes no area's rows
         plan.open_data_parts = {area: digest(parts_of, data) for area, data in digests.items()}
         data_inputs = open_data_inputs(config.digest, digests)
         if options.force or not open_data_current(old, year_dir, data_inputs):

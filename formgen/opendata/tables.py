@@ -298,8 +298,15 @@ def _policies() -> tuple[str, ...]:
 
 
 def tables(config: Config) -> tuple[Table, ...]:
-    """The data set's tables for this project: the built-in columns, then its declared fields."""
-    return tuple(_with_declared(table, config) for table in _core_tables(config.words))
+    """The data set's tables for this project: the built-in columns, then its declared fields
+    (made once per formgen.yaml and process: every area's rows are laid out by them)."""
+    found = _TABLES.get(config.digest)
+    if found is None:
+        found = _TABLES[config.digest] = tuple(_with_declared(t, config) for t in _core_tables(config.words))
+    return found
+
+
+_TABLES: dict[str, tuple[Table, ...]] = {}
 
 
 def _with_declared(table: Table, config: Config) -> Table:
