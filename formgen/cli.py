@@ -388,9 +388,10 @@ def _unchanged(
     import time
 
     from . import unchanged as quick
+    from .project import CONFIG_FILE
 
     started = time.perf_counter()
-    here = Path("formgen.yaml")
+    here = Path(CONFIG_FILE)
     config = config_path if config_path is not None else (here if here.is_file() else None)
     folders = quick.folders(config, given)
     if folders is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import __version__
 from .areas import area_sort_key
+from .project import FOLDERS
 from .publish import CACHE_FOLDER, TEMP_PREFIX, digest, sha256_of
 
 QUICK_FILE = "quick.json"
@@ -136,7 +137,7 @@ def folders(config: Path | None, given: dict[str, Path | None]) -> Folders | Non
         return None
     found = []
     for name in ("data", "layouts", "fonts", "out"):
-        folder, path = given.get(name), paths.get(name, name)
+        folder, path = given.get(name), paths.get(name, FOLDERS[name])
         if folder is None and not isinstance(path, str):
             return None
         found.append(folder if folder is not None else root / str(path))

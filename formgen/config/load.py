@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ConfigError, shown
 from ..layout.bind import Unbound, resolve
 from ..opendata.ids import RESERVED
+from ..project import CONFIG_FILE
 from ..records.declared import CORE_LEVELS, RecordModels, build_models, kind_of
 from ..records.members import class_members
 from ..records.narrative import Narrative
@@ -25,7 +26,6 @@ from .model import ConfigSpec, GradeField, Words
 
 log = logging.getLogger(__name__)
 
-CONFIG_FILE = "formgen.yaml"
 YEAR_LEVELS = ("kpi", "project", "evidence")
 """levels with figures per fiscal year (years: {R7: …})"""
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, mode
 
 from ..eras import FiscalYear
 from ..errors import shown
+from ..project import FOLDERS
 
 LEVELS: dict[str, str] = {
     "area": "the sheet itself (one policy area): e.g. 課長名, 問い合わせ先, 総合評価",
@@ -54,11 +55,11 @@ class Spec(BaseModel):
 class Paths(Spec):
     """Folders of the project, relative to formgen.yaml; command-line options override them."""
 
-    data: str = "data"
-    layouts: str = "layouts"
-    fonts: str = "fonts"
-    out: str = "out"
-    assets: str = "assets"
+    data: str = FOLDERS["data"]
+    layouts: str = FOLDERS["layouts"]
+    fonts: str = FOLDERS["fonts"]
+    out: str = FOLDERS["out"]
+    assets: str = FOLDERS["assets"]
     """pictures the layouts place (the city's emblem)"""
     schema_: str = Field("schema", alias="schema")
     """where `formgen schema` writes the JSON Schemas"""
