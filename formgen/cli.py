@@ -174,11 +174,13 @@ def validate(
     failed: list[str] = []
     documents: list[Document] = []
     folder = layouts_dir or project.folder("layouts")
+    unlaid = ""
     if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
         try:  # every declared document, as build would make them
             documents = load_documents(project, folder, fonts_dir or project.folder("fonts"), books=False)
         except FormgenError as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
+            unlaid = " (data only: not laid out, the layout has errors below)"
     loaded, problems = load_all(files, config=project)
     failed.extend(problems)
     area = project.words.area
@@ -203,6 +205,7 @@ def validate(
         click.echo(
             f"{datafile.display}: ok — {record.fiscal_year.long} {area}{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"
+            f"{unlaid}"
         )
     if failed:
         _fail(failed, 2)
