@@ -42,6 +42,11 @@ def compressed_ops(ops: str) -> bytes:
     return compressed(ops.encode("latin-1"))
 
 
+_LITERAL = [{"(": "\\(", ")": "\\)", "\\": "\\\\", "\r": "\\r"}.get(chr(b), chr(b)) for b in range(256)]
+"""each byte as it is written inside a literal string: brackets and backslash escaped, and a
+carriage return, which a reader would otherwise take for a line feed"""
+
+
 class EmbeddedFont:
     """One face used in one PDF: encodes text and, when the PDF is written, makes the font objects."""
 
@@ -51,19 +56,21 @@ class EmbeddedFont:
         """PDF resource name without the slash (F and the start of the font's digest)"""
         self.unicode_of: dict[int, str] = {}
         """glyph id → the text it stands for (for ToUnicode)"""
-        self._hex: dict[int, str] = {}
-        """code point → its glyph id as four hex digits (a str.translate table)"""
+        self._codes: dict[int, str] = {}
+        """code point → its glyph id as two bytes of a literal string (a str.translate table)"""
 
     def encode(self, text: str) -> str:
-        """``text`` as a hex string of two-byte glyph ids (characters are checked by the composer)."""
-        table = self._hex
+        """``text`` as a PDF literal string of two-byte glyph ids, brackets included (characters
+        are checked by the composer). Literal rather than hex: half the characters, and page
+        streams some 2 % smaller compressed."""
+        table = self._codes
         for ch in set(text):
             code = ord(ch)
             if code not in table:
                 gid = self.face.cmap.get(code, 0)
-                table[code] = f"{gid:04X}"
+                table[code] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
                 self.unicode_of.setdefault(gid, ch)
-        return text.translate(table)
+        return f"({text.translate(table)})"
 
     def write(self, out: PdfStream) -> int:
         """Write the font's objects into ``out``; returns the number of its Type0 font dictionary."""

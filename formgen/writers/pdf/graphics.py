@@ -37,7 +37,7 @@ class Pen:
             x -= width / 2
         return (
             f"BT /{self.font.resource} {self.n(size)} Tf {self.rgb(color)} rg "
-            f"1 0 0 1 {self.n(x)} {self.n(baseline)} Tm <{self.font.encode(text)}> Tj ET"
+            f"1 0 0 1 {self.n(x)} {self.n(baseline)} Tm {self.font.encode(text)} Tj ET"
         )
 
 

@@ -123,7 +123,7 @@ class PdfRenderer:
                 x = (setup.width - width) / 2
             ops.append(
                 f"BT /{font.resource} {num(size)} Tf {rgb(style.color)} rg "
-                f"1 0 0 1 {num(x)} {num(baseline)} Tm <{font.encode(text)}> Tj ET"
+                f"1 0 0 1 {num(x)} {num(baseline)} Tm {font.encode(text)} Tj ET"
             )
         kind = "Header" if top else "Footer"
         return artifact(ops, f"<</Type /Pagination /Subtype /{kind}>>")
