@@ -73,7 +73,7 @@ class PartsWriter:
         section.pages.extend(numbers)
         kids = [base + n for n in part.top]
         if titles:
-            entries = b"/Type/StructElem/S/Part/P %s/T %s/K[%s]" % (
+            entries = b"/S/Part/P %s/T %s/K[%s]" % (
                 ref(self.document),
                 text(titles[-1]),
                 b" ".join(ref(k) for k in kids),
@@ -123,7 +123,7 @@ class PartsWriter:
         structure = b" ".join(ref(n) for n in self.front.structure + self.body.structure)
         root_tree = stream.reserve()
         title = text(info.title)
-        document = b"<</Type/StructElem/S/Document/P %s/T %s/K[%s]>>" % (ref(root_tree), title, structure)
+        document = b"<</S/Document/P %s/T %s/K[%s]>>" % (ref(root_tree), title, structure)
         stream.put(self.document, document)
         nums = sorted([(key, ref(holder)) for key, holder in self.parents] + self.annotation_parents)
         parent_tree = stream.reserve()

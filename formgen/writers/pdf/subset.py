@@ -22,7 +22,7 @@ from ...fonts import read_face
 
 DROPPED_TABLES = (
     "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "morx", "vhea", "vmtx", "VORG", "DSIG", "cmap", "post",
-    "gasp", "meta", "prop", "hdmx", "LTSH", "VDMX",
+    "gasp", "meta", "prop", "hdmx", "LTSH", "VDMX", "name",
 )  # fmt: skip
 """tables a PDF renderer does not read for an embedded CID font"""
 
