@@ -49,7 +49,7 @@ Name = Annotated[str, BeforeValidator(_name)]
 class Spec(BaseModel):
     """Strict base: unknown keys are typos."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Paths(Spec):

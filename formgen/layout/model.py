@@ -101,7 +101,7 @@ _FIELD_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A
 class Spec(BaseModel):
     """Strict base of layout models: unknown keys are typos."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _color(value: Any) -> Any:

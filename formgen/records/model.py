@@ -40,7 +40,7 @@ __all__ = ["Percent"]  # re-exported: rates were defined here first
 class Model(BaseModel):
     """Strict base: unknown keys are typos, and records never change after loading."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     key_hints: ClassVar[dict[str, str]] = {}
     """what to say about a key that is not a field here but means something (a field that moved,

@@ -28,7 +28,7 @@ from .types import Flag, Line, Text
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Bullet(_Entry):
