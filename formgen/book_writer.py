@@ -27,7 +27,7 @@ class BookBuilder:
         """each part and its page count"""
         # the renderer gathers the book's fonts and draws its running text; the document's title
         # and language are the front matter's, known at the end
-        self.writer = PartsWriter(out, PdfRenderer("", "", "", [], ""))
+        self.writer = PartsWriter(out, PdfRenderer("", "", "", [], ""), background=True)
         self._area: Numbered | None = None
 
     def add(self, part: BookPart, drawn: DrawnPages) -> None:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 class PartsWriter:
     """Writes a PDF to ``out``: :meth:`add` each part in order, then :meth:`finish`."""
 
-    def __init__(self, out: Writable, renderer: PdfRenderer):
-        self.stream = PdfStream(out)
+    def __init__(self, out: Writable, renderer: PdfRenderer, background: bool = False):
+        self.stream = PdfStream(out, background)
+        """``background``: object streams compressed by a thread of its own (see :class:`PdfStream`)"""
         self.renderer = renderer
         """the book's fonts (every part's glyphs and the book's page numbers) and running text"""
         self.pages_node = self.stream.reserve()

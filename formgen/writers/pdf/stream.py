@@ -14,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import sys
 from array import array
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 
 from .embed import compressed
 
 PER_OBJECT_STREAM = 1000
 XREF_ROW = 7
+QUEUED = 64
+"""streams that may wait behind an object stream being compressed before the caller waits too"""
 """bytes of a cross-reference row: type, 4-byte offset or object stream, 2-byte index"""
 
 
@@ -30,10 +34,19 @@ class Writable(Protocol):
 
 
 class PdfStream:
-    """A PDF file being written: numbers are handed out first, objects written when ready."""
+    """A PDF file being written: numbers are handed out first, objects written when ready.
 
-    def __init__(self, out: Writable):
+    With ``background``, object streams are compressed by a thread of its own while the caller
+    places the next objects (libdeflate lets go of the interpreter while it compresses, so on
+    a second core it costs the caller nothing); streams are still written in the order given.
+    The year's book uses it (after one area's edit, the main process places every area's
+    objects while nothing else runs); an area's PDF, made in a busy worker, does not."""
+
+    def __init__(self, out: Writable, background: bool = False):
         self.out = out
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="pdf-deflate") if background else None
+        self._queue: deque[tuple[int, bytes, bytes | Future[bytes]]] = deque()
+        """streams to write, in order; an object stream's data may still be being compressed"""
         self.position = 0
         self.digest = hashlib.sha256()
         self.count = 1
@@ -83,13 +96,31 @@ class PdfStream:
 
     def put_stream(self, number: int, entries: bytes, data: bytes) -> None:
         """A stream object: ``entries`` are its dictionary's entries (without Length), ``data`` as stored."""
-        self._place(number, 1, self.position, 0)
-        head = b"%d 0 obj\n<<%s/Length %d>>stream\n" % (number, entries, len(data))
-        self._write(head + data + b"\nendstream\nendobj\n")
+        self._queue.append((number, entries, data))
+        self._write_ready()
+
+    def _write_ready(self, wait: bool = False) -> None:
+        """Write the queued streams in order, up to the first object stream still being
+        compressed (unless ``wait``, or too many wait behind it)."""
+        queue = self._queue
+        while queue:
+            number, entries, data = queue[0]
+            if isinstance(data, Future):
+                if not (wait or data.done() or len(queue) >= QUEUED):
+                    return
+                data = data.result()
+            queue.popleft()
+            self._place(number, 1, self.position, 0)
+            head = b"%d 0 obj\n<<%s/Length %d>>stream\n" % (number, entries, len(data))
+            self._write(head + data + b"\nendstream\nendobj\n")
 
     def finish(self, root: int, info: int) -> None:
         """Write the last object stream, the cross-reference stream and the trailer."""
         self._flush()
+        self._write_ready(wait=True)
+        if self._thread is not None:
+            self._thread.shutdown()
+            self._thread = None
         xref = self.reserve()
         self._place(xref, 1, self.position, 0)
         data = compressed(_png_up(self._xref_table(), XREF_ROW))
@@ -138,10 +169,12 @@ class PdfStream:
             bodies.append(body)
             size += len(body) + 1
         header = b" ".join(offsets) + b"\n"
-        data = compressed(header + b"\n".join(bodies) + b"\n")
         entries = b"/Type/ObjStm/N %d/First %d/Filter/FlateDecode" % (len(self.pending), len(header))
         self.pending = []
-        self.put_stream(stream, entries, data)
+        syntax = header + b"\n".join(bodies) + b"\n"
+        data = compressed(syntax) if self._thread is None else self._thread.submit(compressed, syntax)
+        self._queue.append((stream, entries, data))
+        self._write_ready()
 
     def _write(self, data: bytes) -> None:
         self.out.write(data)
