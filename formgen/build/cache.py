@@ -109,11 +109,13 @@ def prune(folder: Path, documents: list[str], keep: dict[tuple[str, str], str]) 
     for document in documents:
         for path in sorted((folder / document).glob("*.json")):
             inputs = keep.get((document, path.stem))
-            if inputs is None or not _made_from(path, inputs):
+            if inputs is None or not made_from(path, inputs):
                 path.unlink(missing_ok=True)
 
 
-def _made_from(path: Path, inputs: str) -> bool:
+def made_from(path: Path, inputs: str) -> bool:
+    """Whether the entry at ``path`` was kept for ``inputs`` (its first line only: whether it is
+    whole is known when it is read)."""
     try:
         with path.open("rb") as file:
             return file.readline().split(b" ")[2:3] == [inputs.encode("ascii")]

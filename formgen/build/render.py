@@ -17,7 +17,7 @@ from ..publish import discard, stage
 from ..records import SourcedRecord
 from ..writers.pdf import DrawnPages, draw_pages, write_pdf
 from ..writers.xlsx import write_xlsx
-from .cache import OPEN_DATA_ENTRIES, entry_path, read_entry, write_entry
+from .cache import OPEN_DATA_ENTRIES, entry_path, made_from, read_entry, write_entry
 from .kept import KeptOutput, LayoutFiles
 from .stale import AreaTask, DocumentJob
 from .workers import AreaResult, OutputResult
@@ -60,6 +60,17 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
         discard(result.staged())
         raise
     return result
+
+
+def from_cache(task: AreaTask) -> bool:
+    """Whether everything the area is built for was kept (its outputs are current, and the book
+    and the data set only want what the cache holds): reading it is all there is to do."""
+    if any(job.formats for job in task.jobs):
+        return False
+    kept = [(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs) for job in task.jobs]
+    if task.open_data is not None:
+        kept.append((_open_data_entry(task), task.open_data))
+    return all(made_from(path, inputs) for path, inputs in kept)
 
 
 def _kept(

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,77 +128,121 @@ def build_areas(
     in_order: Callable[[AreaResult], None] | None = None,
 ) -> list[AreaResult]:
     """Every task's result, in task order; ``in_order`` gets each result as soon as every
-    earlier task's has come (the books are written meanwhile)."""
-    jobs = max(1, options.jobs or os.cpu_count() or 1)
-    results: list[AreaResult] = []
-    by_name = {d.name: d for d in documents}
-    position = {task.datafile.area_id: i for i, task in enumerate(tasks)}
-    waiting: dict[int, AreaResult] = {}
-    fed = [0]
+    earlier task's has come (the books are written meanwhile).
 
-    def done(result: AreaResult) -> None:
-        results.append(result)
-        if progress is not None:
-            progress(len(results), len(tasks), result.area_id)
-        if in_order is None:
-            return
-        waiting[position[result.area_id]] = result
-        while fed[0] in waiting:
-            in_order(waiting.pop(fed[0]))
-            fed[0] += 1
-
+    The areas to render go to the worker processes; the areas whose pages only need reading
+    from the cache (all but one after an edit) are read by this process meanwhile, instead of
+    waiting idle for the workers, and of the workers reading them only to send them here."""
     if not tasks:
         return []
     # rendering's modules (composer, writers, fonts) load only when something is rendered; before
     # the pool forks, so that every worker has them
-    from .render import build_area
+    from .render import build_area, from_cache
 
+    jobs = max(1, options.jobs or os.cpu_count() or 1)
+    by_name = {d.name: d for d in documents}
+    results = _InOrder(tasks, progress, in_order)
+    to_read = [task for task in tasks if from_cache(task)] if jobs > 1 else []
+    to_render = [task for task in tasks if task not in to_read]
     futures: list[Future[AreaResult]] = []
     try:
-        if jobs == 1 or len(tasks) <= 1:
+        if jobs == 1 or len(tasks) <= 1 or not to_render:
             for task in tasks:
-                done(build_area(by_name, options.config, task))
+                results.done(build_area(by_name, options.config, task))
         else:
-            # fork on Linux: workers start at once and share the fonts already read;
-            # elsewhere fork is unsafe or missing, and each worker reads its own
-            fork = sys.platform.startswith("linux")
-            context = multiprocessing.get_context("fork" if fork else "spawn")
-            setup = WorkerSetup(
-                os.getpid(),
-                options.layouts_dir,
-                options.fonts_dir,
-                options.config.path,
-                tuple(by_name),
-                (by_name, options.config) if fork else None,
-            )
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(tasks)),
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(setup,),
-            ) as pool:
-                futures = [pool.submit(_build_in_worker, task) for task in tasks]
-                task_of = dict(zip(futures, tasks, strict=True))
+            with _pool(jobs, len(to_render), options, by_name) as pool:
+                futures = [pool.submit(_build_in_worker, task) for task in to_render]
                 try:
-                    for future in as_completed(futures):
-                        try:
-                            done(future.result())
-                        except BrokenProcessPool:
-                            # every unfinished area fails with the pool: which one killed it is unknown
-                            pending = [
-                                task_of[f].datafile.display
-                                for f in futures
-                                if not f.done() or f.cancelled() or f.exception() is not None
-                            ]
-                            raise BuildError(
-                                "a worker process ended abruptly (out of memory, or killed) while building "
-                                f"{', '.join(pending)}; nothing was written"
-                            ) from None
+                    pending = set(futures)
+                    for task in to_read:
+                        # no further ahead of the book than a few areas: their pages wait in memory
+                        while pending and (results.ahead() >= READ_AHEAD or any(f.done() for f in pending)):
+                            pending -= _collect(pending, results, futures, to_render)
+                        results.done(build_area(by_name, options.config, task))
+                    while pending:
+                        pending -= _collect(pending, results, futures, to_render)
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
     except BaseException:
         finished = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
-        discard([s for r in results + finished for s in r.staged()])
+        discard([s for r in results.results + finished for s in r.staged()])
         raise
-    return sorted(results, key=lambda r: position[r.area_id])
+    return results.in_task_order()
+
+
+READ_AHEAD = 32
+"""areas read from the cache that may wait for an earlier area being rendered (about 0.7 MB each
+for a synthetic area: their drawn pages)"""
+
+
+class _InOrder:
+    """Results as they come, handed on in task order."""
+
+    def __init__(self, tasks: list[AreaTask], progress: Progress | None, in_order: Callable[[AreaResult], None] | None):
+        self.total = len(tasks)
+        self.position = {task.datafile.area_id: i for i, task in enumerate(tasks)}
+        self.progress = progress
+        self.in_order = in_order
+        self.results: list[AreaResult] = []
+        self.waiting: dict[int, AreaResult] = {}
+        self.fed = 0
+
+    def done(self, result: AreaResult) -> None:
+        self.results.append(result)
+        if self.progress is not None:
+            self.progress(len(self.results), self.total, result.area_id)
+        if self.in_order is None:
+            return
+        self.waiting[self.position[result.area_id]] = result
+        while self.fed in self.waiting:
+            self.in_order(self.waiting.pop(self.fed))
+            self.fed += 1
+
+    def ahead(self) -> int:
+        """Results waiting for an earlier one."""
+        return len(self.waiting)
+
+    def in_task_order(self) -> list[AreaResult]:
+        return sorted(self.results, key=lambda r: self.position[r.area_id])
+
+
+def _pool(jobs: int, tasks: int, options: BuildOptions, by_name: dict[str, Document]) -> ProcessPoolExecutor:
+    # fork on Linux: workers start at once and share the fonts already read;
+    # elsewhere fork is unsafe or missing, and each worker reads its own
+    fork = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    setup = WorkerSetup(
+        os.getpid(),
+        options.layouts_dir,
+        options.fonts_dir,
+        options.config.path,
+        tuple(by_name),
+        (by_name, options.config) if fork else None,
+    )
+    return ProcessPoolExecutor(
+        max_workers=min(jobs, tasks), mp_context=context, initializer=_start_worker, initargs=(setup,)
+    )
+
+
+def _collect(
+    pending: set[Future[AreaResult]], results: _InOrder, futures: list[Future[AreaResult]], tasks: list[AreaTask]
+) -> set[Future[AreaResult]]:
+    """Wait for at least one pending worker's result and hand on those finished; returns them."""
+    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in sorted(finished, key=futures.index):
+        try:
+            results.done(future.result())
+        except BrokenProcessPool:
+            # every unfinished area fails with the pool: which one killed it is unknown
+            task_of = dict(zip(futures, tasks, strict=True))
+            broken = [
+                task_of[f].datafile.display
+                for f in futures
+                if not f.done() or f.cancelled() or f.exception() is not None
+            ]
+            raise BuildError(
+                f"a worker process ended abruptly (out of memory, or killed) while building {', '.join(broken)}; "
+                "nothing was written"
+            ) from None
+    return finished
