@@ -82,6 +82,8 @@ def test_a_stale_book_reuses_the_kept_pages_and_gives_the_bytes_of_a_cold_build(
         "right checksum, wrong body",
         "right checksum, wrong shape",
         "right checksum, an object missing",
+        "right checksum, a reference out of range",
+        "right checksum, a page's header out of range",
         "right checksum, a bookmark at NaN",
         "right checksum, nested too deep",
         "not json",
@@ -119,15 +121,21 @@ def _damaged(good: bytes, damage: str) -> bytes:
     if damage == "right checksum, nested too deep":
         return _with_checksum(head, b"[" * 100_000 + b"]" * 100_000)
     value = json.loads(payload)
-    objects = value["outputs"][0]["objects"]["objects"]
+    part = value["outputs"][0]["objects"]
     if damage == "right checksum, wrong body":
-        objects[1][1] = objects[1][1] + "%s%(boom)d"  # a body that cannot be filled
+        part["plain"] += "%s%(boom)d"  # a body that cannot be filled
     elif damage == "right checksum, an object missing":
+        objects = part["plain"].split("\n")
         del objects[3]
+        part["plain"] = "\n".join(objects)
+    elif damage == "right checksum, a reference out of range":
+        part["refs"][0] = part["size"] + 1
+    elif damage == "right checksum, a page's header out of range":
+        part["special"][-1][2] = 10**6  # an object of the PDF holding the part that it does not have
     elif damage == "right checksum, a bookmark at NaN":
         value["outputs"][0]["marks"][0] = [["x", 0, float("nan")]]
     else:
-        objects[1][2] = "not a list of numbers"
+        part["refs"] = "not a list of numbers"
     return _with_checksum(head, json.dumps(value).encode())
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
 from .embed import compressed_ops
-from .part import FIRST_FURNITURE, LINK_NAME, PdfObject
+from .part import FIRST_FURNITURE, LINK_NAME, PdfPart
 from .stream import PdfStream, Writable
 from .syntax import name, number, ref, text
 
@@ -65,7 +65,7 @@ class PartsWriter:
         furniture = [self.stream.reserve() for _ in part.pages]
         host = [self.pages_node, self.resources, parent, *furniture]
         assert len(host) == FIRST_FURNITURE + len(part.pages)
-        _put_all(self.stream, part.objects, base, key_base, host)
+        _put_all(self.stream, part, base, key_base, host)
         numbers = [base + n for n in part.pages]
         for index, body in enumerate(drawn.pages):
             section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
@@ -205,12 +205,8 @@ class _Section:
     """per page: what its header and footer say, and the number set aside for them"""
 
 
-def _put_all(stream: PdfStream, objects: list[PdfObject], base: int, key_base: int, host: list[int]) -> None:
-    """A part's objects, numbered from ``base + 1`` (the hot loop of a year's book)."""
-    plain: list[tuple[int, bytes]] = []
-    for o in objects:
-        if o.data is None:
-            plain.append((base + o.number, o.placed(base, key_base, host)))
-        else:
-            stream.put_stream(base + o.number, o.placed(base, key_base, host), o.data)
-    stream.put_many(plain)
+def _put_all(stream: PdfStream, part: PdfPart, base: int, key_base: int, host: list[int]) -> None:
+    """A part's objects, numbered from ``base + 1`` (the hot path of a year's book)."""
+    stream.put_many(part.placed(base, key_base, host))
+    for n, entries, data in part.streams:
+        stream.put_stream(base + n, entries, data)
