@@ -11,6 +11,7 @@ under a Part of the Document (the book) or straight into it (an area's PDF).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
@@ -45,6 +46,8 @@ class PartsWriter:
         self.next_key = 0
         """the next parent-tree key (pages and annotations alike: any unique number will do)"""
         self.images: dict[str, str] = {}
+        self.headers: dict[str, int] = {}
+        """a running header without page numbers → the one object that draws it"""
         self.links: set[int] = set()
         """book pages that the contents link to (named destinations)"""
 
@@ -62,15 +65,19 @@ class PartsWriter:
         key_base = self.next_key
         self.next_key += part.keys
         parent = self.stream.reserve() if titles else self.document
-        furniture = [self.stream.reserve() for _ in part.pages]
-        host = [self.pages_node, self.resources, parent, *furniture]
-        assert len(host) == FIRST_FURNITURE + len(part.pages)
+        headers = [self._header(drawn) for _ in part.pages]
+        footers = [self.stream.reserve() for _ in part.pages]
+        host = [self.pages_node, self.resources, parent, *chain.from_iterable(zip(headers, footers, strict=True))]
+        assert len(host) == FIRST_FURNITURE + 2 * len(part.pages)
         _put_all(self.stream, part, base, key_base, host)
         numbers = [base + n for n in part.pages]
         for index, body in enumerate(drawn.pages):
             section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
             self.images.update(body.images)
-        section.furniture.extend((drawn, holder) for holder in furniture)
+        shared = set(self.headers.values())
+        section.furniture.extend(
+            (drawn, h if h not in shared else None, f) for h, f in zip(headers, footers, strict=True)
+        )
         section.pages.extend(numbers)
         kids = [base + n for n in part.top]
         if titles:
@@ -86,6 +93,19 @@ class PartsWriter:
         self.parents.extend((key_base + i, base + n) for i, n in enumerate(part.page_parents))
         self.annotation_parents.extend((key_base + k, ref(base + n)) for k, n in part.annotation_parents)
         self.links.update(part.links)
+
+    def _header(self, drawn: DrawnPages) -> int:
+        """The object of a page's running header: one for every page that shows the same header
+        without a page number (written at once), else the page's own (written at the end)."""
+        spec = drawn.header
+        if any("{page" in text for text in (spec.left, spec.center, spec.right)):
+            return self.stream.reserve()
+        ops = "\n" + self.renderer.running(drawn, True)  # after the body
+        number = self.headers.get(ops)
+        if number is None:
+            number = self.headers[ops] = self.stream.reserve()
+            self.stream.put_stream(number, b"/Filter/FlateDecode", compressed_ops(ops))
+        return number
 
     def _bookmarks(
         self,
@@ -115,9 +135,16 @@ class PartsWriter:
         order = self.front.pages + self.body.pages
         total = len(order)
         furniture = self.front.furniture + self.body.furniture
-        for page, (drawn, holder) in enumerate(furniture, start=1):
-            ops = self.renderer.header_footer(drawn, page, total)
-            stream.put_stream(holder, b"/Filter/FlateDecode", compressed_ops("\n" + ops))  # after the body
+        for page, (drawn, header, footer) in enumerate(furniture, start=1):
+            if header is not None:
+                stream.put_stream(
+                    header,
+                    b"/Filter/FlateDecode",
+                    compressed_ops("\n" + self.renderer.running(drawn, True, page, total)),
+                )
+            stream.put_stream(
+                footer, b"/Filter/FlateDecode", compressed_ops("\n" + self.renderer.running(drawn, False, page, total))
+            )
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)
@@ -201,8 +228,9 @@ class _Section:
     pages: list[int] = field(default_factory=list)
     structure: list[int] = field(default_factory=list)
     marks: list[Bookmark] = field(default_factory=list)
-    furniture: list[tuple[DrawnPages, int]] = field(default_factory=list)
-    """per page: what its header and footer say, and the number set aside for them"""
+    furniture: list[tuple[DrawnPages, int | None, int]] = field(default_factory=list)
+    """per page: what its header and footer say, and the numbers set aside for them (no header's
+    when the page shows a header shared with others, already written)"""
 
 
 def _put_all(stream: PdfStream, part: PdfPart, base: int, key_base: int, host: list[int]) -> None:

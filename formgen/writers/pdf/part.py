@@ -27,8 +27,8 @@ LOCAL, KEY, HOST = 0, 1, 2
 """what a slot holds: an object of the part (numbered from 1), a parent-tree key of the part
 (numbered from 0), or an object of the PDF holding the part (an index into its HOST list)"""
 PAGES, RESOURCES, PARENT, FIRST_FURNITURE = 0, 1, 2, 3
-"""the HOST list: the page tree, the resources, the parent of the part's top elements, then one
-running header and footer per page"""
+"""the HOST list: the page tree, the resources, the parent of the part's top elements, then each
+page's running header and its running footer (a header the same on every page is one object)"""
 
 Slots = tuple[int, ...]
 
@@ -176,7 +176,8 @@ class PartBuilder:
         page = _Body(b"<</Type/Page/Parent ").ref(PAGES, HOST).add(b"/Resources ").ref(RESOURCES, HOST)
         page.add(b"/StructParents ").key(index)
         page.add(b"/MediaBox[0 0 %s %s]" % (syntax.number(width), syntax.number(height)))
-        page.add(b"/Contents[").ref(content).add(b" ").ref(FIRST_FURNITURE + index, HOST).add(b"]")
+        header, footer = FIRST_FURNITURE + 2 * index, FIRST_FURNITURE + 2 * index + 1
+        page.add(b"/Contents[").ref(content).add(b" ").ref(header, HOST).add(b" ").ref(footer, HOST).add(b"]")
         if body.images:
             page.add(b"/Group<</S/Transparency/CS/DeviceRGB>>")
         if body.links:
@@ -329,7 +330,7 @@ def from_json(value: Any) -> PdfPart:
 def _check(part: PdfPart) -> None:
     """Every number and slot in range and the template fillable by its references alone (exactly
     one ``%d`` per reference and no other ``%``): a damaged part is never placed."""
-    size, hosts = part.size, FIRST_FURNITURE + len(part.pages)
+    size, hosts = part.size, FIRST_FURNITURE + 2 * len(part.pages)
     streams = [n for n, _, _ in part.streams]
     lines = part.plain.count(b"\n") + 1 if part.plain else 0
     if len(set(streams)) != len(streams) or not _within(streams, 1, size) or lines != size - len(streams):

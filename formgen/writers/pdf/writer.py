@@ -93,10 +93,9 @@ class PdfRenderer:
         for path, chars in glyphs.items():
             self.font(read_face(Path(path))).encode(chars)
 
-    def header_footer(self, drawn: DrawnPages, number: int, total: int) -> str:
-        """A page's running header and footer for page ``number`` of ``total``."""
-        top = self._header_footer(drawn, drawn.header, number, total, top=True)
-        return top + self._header_footer(drawn, drawn.footer, number, total, top=False)
+    def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> str:
+        """The running header (``top``) or footer of page ``number`` of ``total``."""
+        return self._header_footer(drawn, drawn.header if top else drawn.footer, number, total, top)
 
     def _header_footer(self, plan: DrawnPages, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
         """The running header or footer, an artifact (pagination) the structure leaves out."""
