@@ -74,6 +74,30 @@ def test_a_stale_book_reuses_the_kept_pages_and_gives_the_bytes_of_a_cold_build(
     assert [name for name in warm_files if warm_files[name] != cold_files[name]] == []
 
 
+def test_with_workers_the_main_process_reads_the_kept_pages_while_the_edited_area_is_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loaded: list[str]
+) -> None:
+    warm = three_areas(tmp_path, "warm")
+    assert build_project(warm, "--jobs", "2").exit_code == 0
+    edit_area_3(warm)
+    cold = tmp_path / "cold"
+    shutil.copytree(warm / "data", cold / "data")
+    for name in ("layouts", "formgen.yaml", "fonts"):
+        (cold / name).symlink_to(warm / name)
+    read = spy(monkeypatch, render, "read_entry", lambda path, *args: path)
+    result = build_project(warm, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "3 areas (1 built, 2 unchanged)" in result.stdout
+    # this process read every kept entry of 37 and 5 (a worker drew area 3) and loaded no record
+    kept = sorted(path.relative_to(warm / CACHE).as_posix() for path in read)
+    assert kept == sorted(f"{d}/{a}.json" for a in ("37", "5") for d in ("opendata", "policy_area", "project_sheet"))
+    assert loaded == []
+    assert build_project(cold, "--jobs", "2").exit_code == 0
+    warm_files, cold_files = outputs(warm), outputs(cold)
+    assert warm_files.keys() == cold_files.keys()
+    assert [name for name in warm_files if warm_files[name] != cold_files[name]] == []
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from conftest import (
@@ -121,6 +122,20 @@ def test_page_numbers(built: Built) -> None:
     for page in (1, pages):
         text = pdf_text(built.pdf, page=page)
         assert f"{page} / {pages}" in text
+
+
+def test_a_header_without_page_numbers_is_one_object_that_every_page_shows(built: Built) -> None:
+    with pikepdf.open(built.pdf) as pdf:
+        headers = {page.obj.Contents[1].objgen for page in pdf.pages}
+        footers = {page.obj.Contents[2].objgen for page in pdf.pages}
+        pages = len(pdf.pages)
+    assert (len(headers), len(footers)) == (1, pages)
+    spec = built.plan.header
+    texts = [t for t in (spec.left, spec.center, spec.right) if t]
+    assert texts and not any("{page" in t for t in texts)
+    for page in range(1, pages + 1):
+        shown = squash(pdf_text(built.pdf, page=page))
+        assert all(squash(t) in shown for t in texts), page
 
 
 # --------------------------------------------------------------------------- content
