@@ -54,24 +54,35 @@ class FontFace:
     """the font as HarfBuzz read it (the PDF's subsetter uses it)"""
     checked: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
-    _advance_cache: dict[str, float] = field(default_factory=dict, repr=False)
+    _advances: _Advances = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._advances = _Advances(self)
 
     def advance(self, ch: str) -> float:
         """Advance width of one character in em (0 for characters the font lacks)."""
-        cached = self._advance_cache.get(ch)
-        if cached is None:
-            gid = self.cmap.get(ord(ch))
-            cached = 0.0 if gid is None else self.glyph_advances[gid] / self.units_per_em
-            self._advance_cache[ch] = cached
-        return cached
+        return self._advances[ch]
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.cmap
 
     def width(self, text: str, size: float) -> float:
-        """Width of ``text`` in points at ``size``."""
-        advance = self.advance
-        return sum(advance(ch) for ch in text) * size
+        """Width of ``text`` in points at ``size`` (summed by C calls only, once every character
+        has been seen: composing measures some 200,000 characters an area)."""
+        return sum(map(self._advances.__getitem__, text)) * size
+
+
+class _Advances(dict[str, float]):
+    """Character → advance in em, each worked out the first time it is asked for."""
+
+    def __init__(self, face: FontFace):
+        super().__init__()
+        self.face = face
+
+    def __missing__(self, ch: str) -> float:
+        gid = self.face.cmap.get(ord(ch))
+        advance = self[ch] = 0.0 if gid is None else self.face.glyph_advances[gid] / self.face.units_per_em
+        return advance
 
 
 _by_file: dict[tuple[Path, int, int, int], str] = {}

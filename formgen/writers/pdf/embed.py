@@ -58,18 +58,20 @@ class EmbeddedFont:
         """glyph id → the text it stands for (for ToUnicode)"""
         self._codes: dict[int, str] = {}
         """code point → its glyph id as two bytes of a literal string (a str.translate table)"""
+        self._seen: set[str] = set()
+        """the characters in ``_codes``"""
 
     def encode(self, text: str) -> str:
         """``text`` as a PDF literal string of two-byte glyph ids, brackets included (characters
         are checked by the composer). Literal rather than hex: half the characters, and page
         streams some 2 % smaller compressed."""
         table = self._codes
-        for ch in set(text):
-            code = ord(ch)
-            if code not in table:
-                gid = self.face.cmap.get(code, 0)
-                table[code] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
+        if not self._seen.issuperset(text):
+            for ch in set(text) - self._seen:
+                gid = self.face.cmap.get(ord(ch), 0)
+                table[ord(ch)] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
                 self.unicode_of.setdefault(gid, ch)
+            self._seen.update(text)
         return f"({text.translate(table)})"
 
     def write(self, out: PdfStream) -> int:
