@@ -6,6 +6,7 @@ import zipfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -110,6 +111,73 @@ def test_cells_merges_widths_and_heights_are_the_plans(built: Built, workbook: o
                 )
     assert {str(m) for m in ws.merged_cells.ranges} == merges
     assert len(merges) > 5
+
+
+@pytest.mark.parametrize("name", ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"])
+def test_every_line_of_the_form_is_a_border_on_one_side_of_it_and_no_other(
+    built: Built, workbook: openpyxl.Workbook, name: str
+) -> None:
+    """A line a range wants along an edge is a border, of its kind, of the grid cell inside or of
+    the one across the edge (Excel and LibreOffice draw either); no grid cell has a border no
+    range wants; where a page breaks, each page's row draws its own line."""
+    sheet = next(s for s in built.plan.sheets if s.name == name)
+    rows, titles = _sheet_rows(built, name)
+    wanted: dict[tuple[str, int, int], set[str]] = {}
+    own: dict[tuple[str, int, int], str] = {}
+    """(top or bottom, row, column) → the line the range there wants along that side"""
+    for r0, row in enumerate(rows):
+        for cell in row.cells:
+            top, right, bottom, left = built.plan.styles[cell.style].borders
+            r1 = r0 + cell.rowspan
+            for c in range(cell.col, cell.col + cell.colspan):
+                if top != "none" and not cell.open_top:
+                    wanted.setdefault(("-", r0, c), set()).add(top)
+                    own[("top", r0, c)] = top
+                if bottom != "none" and not cell.open_bottom:
+                    wanted.setdefault(("-", r1, c), set()).add(bottom)
+                    own[("bottom", r1 - 1, c)] = bottom
+            for r in range(r0, r1):
+                if left != "none":
+                    wanted.setdefault(("|", r, cell.col), set()).add(left)
+                if right != "none":
+                    wanted.setdefault(("|", r, cell.col + cell.colspan), set()).add(right)
+    borders = _cell_borders(built.xlsx, workbook.sheetnames.index(name) + 1)
+    drawn: dict[tuple[str, int, int], set[str]] = {}
+    for (r, c), (top, right, bottom, left) in borders.items():
+        sides = [(("-", r, c), top), (("-", r + 1, c), bottom), (("|", r, c), left), (("|", r, c + 1), right)]
+        for key, side in sides:
+            if side:
+                drawn.setdefault(key, set()).add(side)
+    assert drawn == wanted
+    assert len(wanted) > 50
+    for start in sheet.page_starts[1:]:
+        first, last = titles + start, titles + start - 1
+        for c in range(len(sheet.columns)):
+            if ("top", first, c) in own:
+                assert borders[(first, c)][0] == own[("top", first, c)], (first, c)
+            if ("bottom", last, c) in own:
+                assert borders[(last, c)][2] == own[("bottom", last, c)], (last, c)
+
+
+def _cell_borders(path: Path, sheet: int) -> dict[tuple[int, int], tuple[str, str, str, str]]:
+    """(row, column) from 0 → the border styles (top, right, bottom, left; "" for none) of every
+    cell the sheet's XML holds, read from the file itself: openpyxl gives a merged range's edge
+    cells the first cell's borders when it loads a workbook, which would hide what is written."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+        cells = ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{sheet}.xml"))
+    kinds = [
+        tuple(border.find(f"m:{side}", ns).get("style", "") for side in ("top", "right", "bottom", "left"))
+        for border in styles.findall("m:borders/m:border", ns)
+    ]
+    by_format = [kinds[int(xf.get("borderId", "0"))] for xf in styles.findall("m:cellXfs/m:xf", ns)]
+    out = {}
+    for cell in cells.iter(f"{{{ns['m']}}}c"):
+        ref = openpyxl.utils.cell.coordinate_from_string(cell.get("r"))
+        column = openpyxl.utils.cell.column_index_from_string(ref[0])
+        out[(ref[1] - 1, column - 1)] = by_format[int(cell.get("s", "0"))]
+    return out
 
 
 @pytest.mark.parametrize("name", ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"])
