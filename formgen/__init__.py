@@ -1,3 +1,20 @@
 """formgen: official Japanese municipal evaluation sheets from validated YAML records."""
 
+from functools import cache
+
 __version__ = "0.1.0"
+
+
+@cache
+def identity() -> str:
+    """formgen's version and the sha256 of its own code (each module's path and bytes): every
+    kept output and cache entry is keyed by it, so outputs count as current only when this very
+    code made them, not merely a formgen with the same version number (3 ms, once a process)."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    code = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        code.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__} {code.hexdigest()}"

@@ -4,7 +4,7 @@ Nothing changed is the usual answer of ``formgen build``, and finding it the ful
 way (formgen.yaml, the layouts and the record models validated, fonts parsed)
 costs most of a second in imports alone. So every full build of the latest year
 keeps, in ``out/.cache/quick.json``: the digest of its options and folders,
-formgen's version and SOURCE_DATE_EPOCH; the listing of the data folder and of the
+formgen's version and code and SOURCE_DATE_EPOCH; the listing of the data folder and of the
 year's folder as the build started; the sha256 of every file it read, as it read
 it (formgen.yaml, layouts, fonts, pictures, data files; paths as given, so a
 symlink pointed elsewhere is read anew); and the sha256 of the manifest it wrote.
@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import identity
 from .areas import area_sort_key
 from .project import FOLDERS
 from .publish import CACHE_FOLDER, TEMP_PREFIX, digest, sha256_of
@@ -147,7 +147,7 @@ def folders(config: Path | None, given: dict[str, Path | None]) -> Folders | Non
 def _key(options: str, config: Path | None, folders: Folders, data_year: Path, seen: list[list[str]]) -> str:
     """The options, folders, version, date and listings of a build of the latest year, as one digest."""
     return digest(
-        __version__,
+        identity(),
         options,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         str(config.absolute()) if config else "",

@@ -186,6 +186,21 @@ def test_unchanged_inputs_skip_every_area_and_force_rebuilds(project: Path) -> N
     assert f"2 areas (2 built, 0 unchanged), {written} files written" in result.stdout
 
 
+def test_outputs_made_by_other_code_are_made_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """formgen's code, not only its version number, is an input of every output: a formgen that
+    writes other bytes never takes outputs of an older one for current."""
+    import formgen.build.stale as stale
+    import formgen.unchanged as unchanged
+
+    assert build_project(project).exit_code == 0
+    assert "1 area (0 built, 1 unchanged)" in build_project(project).stdout
+    for module in (stale, unchanged):
+        monkeypatch.setattr(module, "identity", lambda: "0.1.0 other code")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    assert "1 area (1 built, 0 unchanged)" in result.stdout
+
+
 def test_a_new_source_date_epoch_rebuilds_and_a_bad_one_is_refused(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

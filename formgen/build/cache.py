@@ -8,7 +8,7 @@ and area, so the cache never holds more than the year's outputs.
 
 An entry is JSON (nothing in it is executed when read), starts with a line
 naming its format, the digest of every input its outputs were made from (data,
-layout, fonts, pictures, formgen.yaml, SOURCE_DATE_EPOCH, formgen's version) and
+layout, fonts, pictures, formgen.yaml, SOURCE_DATE_EPOCH, formgen's version and code) and
 the sha256 of the rest; an entry whose inputs differ, or that is damaged in any
 way, is ignored, and the area is drawn again and its entry rewritten. Entries of
 areas and documents no longer built are removed after each build.

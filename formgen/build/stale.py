@@ -1,7 +1,7 @@
 """What a build has to make: the inputs of every output, the last build's manifest, and what is stale.
 
 Every output is made from inputs whose digest the manifest keeps (data, layout,
-fonts, pictures, formgen.yaml, the documents' date, formgen's version); an
+fonts, pictures, formgen.yaml, the documents' date, formgen's version and code); an
 output whose inputs are unchanged and whose file is as the last build left it
 is not made again.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, identity
 from ..datafiles import DataFile
 from ..documents import Document
 from ..eras import FiscalYear
@@ -99,7 +99,7 @@ class AreaTask:
     """where drawn pages are kept between builds (see :mod:`formgen.build.cache`)"""
     open_data: str | None = None
     """when the data set is made: the digest of what the area's part of it is made from (its data,
-    formgen.yaml, formgen's version), under which the part is kept between builds"""
+    formgen.yaml, formgen's version and code), under which the part is kept between builds"""
 
 
 @dataclass
@@ -126,7 +126,7 @@ class BuildPlan:
     """the open data is turned off: the last build's is removed"""
     open_data_parts: dict[str, str] = field(default_factory=dict)
     """area → the digest of what its part of the open data is made from (its data, formgen.yaml,
-    formgen's version), when the open data is wanted"""
+    formgen's version and code), when the open data is wanted"""
 
 
 def plan_build(
@@ -146,12 +146,12 @@ def plan_build(
     for document in documents:
         made_of = digest(documentdigest(document), config.forms_digest)
         for area, data in digests.items():
-            inputs[(document.name, area)] = digest(__version__, document.name, made_of, when, data)
+            inputs[(document.name, area)] = digest(identity(), document.name, made_of, when, data)
         book_path = document.book_path(year_dir)
         if document.front is None or book_path is None:
             continue
         book_inputs = digest(
-            __version__,
+            identity(),
             layoutdigest(document.front),
             made_of,
             *(f"{a}:{inputs[(document.name, a)]}" for a in digests),
@@ -162,7 +162,7 @@ def plan_build(
     cache = cache_folder(options.out_dir, year.short)
     plan = BuildPlan(year, year_dir, documents, old, inputs, books, every_area, not options.documents, cache)
     if options.open_data_wanted():
-        parts_of = digest(__version__, FOLDER, config.forms_digest)  # a licence changes no area's rows
+        parts_of = digest(identity(), FOLDER, config.forms_digest)  # a licence changes no area's rows
         plan.open_data_parts = {area: digest(parts_of, data) for area, data in digests.items()}
         data_inputs = open_data_inputs(config.digest, digests)
         if options.force or not open_data_current(old, year_dir, data_inputs):
@@ -174,9 +174,9 @@ def plan_build(
 
 def open_data_inputs(config_digest: str, digests: dict[str, str]) -> str:
     """What the open data is made from: every area's data, formgen.yaml (words, declared fields,
-    licence), formgen's version, and its date when SOURCE_DATE_EPOCH gives one. Not the layouts:
+    licence), formgen's version and code, and its date when SOURCE_DATE_EPOCH gives one. Not the layouts:
     they change how the forms look, not what the data says."""
-    return digest(__version__, FOLDER, config_digest, created() or "", *(f"{a}:{d}" for a, d in digests.items()))
+    return digest(identity(), FOLDER, config_digest, created() or "", *(f"{a}:{d}" for a, d in digests.items()))
 
 
 def open_data_current(old: Manifest, year_dir: Path, inputs: str) -> bool:
