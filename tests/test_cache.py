@@ -108,6 +108,7 @@ def test_with_workers_the_main_process_reads_the_kept_pages_while_the_edited_are
         "right checksum, an object missing",
         "right checksum, a reference out of range",
         "right checksum, a page's header out of range",
+        "right checksum, a kept part that links to pages",
         "right checksum, a bookmark at NaN",
         "right checksum, nested too deep",
         "not json",
@@ -156,6 +157,8 @@ def _damaged(good: bytes, damage: str) -> bytes:
         part["refs"][0] = part["size"] + 1
     elif damage == "right checksum, a page's header out of range":
         part["special"][-1][2] = 10**6  # an object of the PDF holding the part that it does not have
+    elif damage == "right checksum, a kept part that links to pages":
+        part["links"] = [10**6]  # only the book's contents link, and they are never kept
     elif damage == "right checksum, a bookmark at NaN":
         value["outputs"][0]["marks"][0] = [["x", 0, float("nan")]]
     else:

@@ -10,10 +10,11 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 from ..config.load import Config, default_config, load_config
@@ -142,8 +143,9 @@ def build_areas(
     jobs = max(1, options.jobs or os.cpu_count() or 1)
     by_name = {d.name: d for d in documents}
     results = _InOrder(tasks, progress, in_order)
-    to_read = [task for task in tasks if from_cache(task)] if jobs > 1 else []
-    to_render = [task for task in tasks if task not in to_read]
+    cached = [jobs > 1 and from_cache(task) for task in tasks]
+    to_read = [task for task, kept in zip(tasks, cached, strict=True) if kept]
+    to_render = [task for task, kept in zip(tasks, cached, strict=True) if not kept]
     futures: list[Future[AreaResult]] = []
     try:
         if jobs == 1 or len(tasks) <= 1 or not to_render:
@@ -152,15 +154,19 @@ def build_areas(
         else:
             with _pool(jobs, len(to_render), options, by_name) as pool:
                 futures = [pool.submit(_build_in_worker, task) for task in to_render]
+                done: SimpleQueue[Future[AreaResult]] = SimpleQueue()
+                for future in futures:
+                    future.add_done_callback(done.put)
                 try:
-                    pending = set(futures)
+                    waiting = len(futures)
                     for task in to_read:
                         # no further ahead of the book than a few areas: their pages wait in memory
-                        while pending and (results.ahead() >= READ_AHEAD or any(f.done() for f in pending)):
-                            pending -= _collect(pending, results, futures, to_render)
+                        while waiting and (results.ahead() >= READ_AHEAD or not done.empty()):
+                            _collect(done.get(), results, futures, to_render)
+                            waiting -= 1
                         results.done(build_area(by_name, options.config, task))
-                    while pending:
-                        pending -= _collect(pending, results, futures, to_render)
+                    for _ in range(waiting):
+                        _collect(done.get(), results, futures, to_render)
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
@@ -226,23 +232,18 @@ def _pool(jobs: int, tasks: int, options: BuildOptions, by_name: dict[str, Docum
 
 
 def _collect(
-    pending: set[Future[AreaResult]], results: _InOrder, futures: list[Future[AreaResult]], tasks: list[AreaTask]
-) -> set[Future[AreaResult]]:
-    """Wait for at least one pending worker's result and hand on those finished; returns them."""
-    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for future in sorted(finished, key=futures.index):
-        try:
-            results.done(future.result())
-        except BrokenProcessPool:
-            # every unfinished area fails with the pool: which one killed it is unknown
-            task_of = dict(zip(futures, tasks, strict=True))
-            broken = [
-                task_of[f].datafile.display
-                for f in futures
-                if not f.done() or f.cancelled() or f.exception() is not None
-            ]
-            raise BuildError(
-                f"a worker process ended abruptly (out of memory, or killed) while building {', '.join(broken)}; "
-                "nothing was written"
-            ) from None
-    return finished
+    future: Future[AreaResult], results: _InOrder, futures: list[Future[AreaResult]], tasks: list[AreaTask]
+) -> None:
+    """Hand on a worker's finished result."""
+    try:
+        results.done(future.result())
+    except BrokenProcessPool:
+        # every unfinished area fails with the pool: which one killed it is unknown
+        task_of = dict(zip(futures, tasks, strict=True))
+        broken = [
+            task_of[f].datafile.display for f in futures if not f.done() or f.cancelled() or f.exception() is not None
+        ]
+        raise BuildError(
+            f"a worker process ended abruptly (out of memory, or killed) while building {', '.join(broken)}; "
+            "nothing was written"
+        ) from None

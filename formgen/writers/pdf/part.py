@@ -337,6 +337,8 @@ def from_json(value: Any) -> PdfPart:
         )
     except (KeyError, TypeError, ValueError, UnicodeEncodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a part: {exc}") from exc
+    if part.links:  # only the book's contents link to pages, and they are never kept
+        raise ValueError("not a part: a kept part links to pages")
     _check(part)
     return part
 
@@ -360,6 +362,11 @@ def _check(part: PdfPart) -> None:
     for slot, kind, value in part.special:
         if not (0 <= slot < len(part.refs) and kind in limits and 0 <= value <= limits[kind]):
             raise ValueError("not a part: a reference out of range")
+    annotations = [key for key, _ in part.annotation_parents]
+    if not _within(annotations, len(part.pages), part.keys - 1) or not _within(
+        [n for _, n in part.annotation_parents], 1, size
+    ):
+        raise ValueError("not a part: a link's key or element out of range")
 
 
 def _within(values: list[int], low: int, high: int) -> bool:

@@ -21,10 +21,11 @@ from typing import Protocol
 from .embed import compressed
 
 PER_OBJECT_STREAM = 1000
+"""objects an object stream holds (at most 65,535: a cross-reference row has two bytes for the index)"""
 XREF_ROW = 7
+"""bytes of a cross-reference row: type, 4-byte offset or object stream, 2-byte index"""
 QUEUED = 64
 """streams that may wait behind an object stream being compressed before the caller waits too"""
-"""bytes of a cross-reference row: type, 4-byte offset or object stream, 2-byte index"""
 
 
 class Writable(Protocol):
