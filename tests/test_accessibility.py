@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
+from test_build import add_area
 
 from conftest import (
     ROOT,
@@ -154,6 +155,30 @@ def test_pdfium_reads_the_same_headings_and_tables(built: Built) -> None:
     headings, tables = pdfium_structure(built.pdf)
     assert headings == poppler_headings
     assert tables == poppler_tables and len(tables) >= 10
+
+
+def test_identifiers_are_unique_in_a_book_of_two_areas_and_found_through_the_id_tree(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "city")
+    add_area(project, 3)
+    assert build_project(project, "--document", "policy_area").exit_code == 0
+    for path in (project / "out" / "R7" / "book.pdf", project / "out" / "R7" / "3.pdf"):
+        reader = PdfReader(path)
+        tree = reader.trailer["/Root"]["/StructTreeRoot"]
+        named = {}
+        stack = [tree["/K"].get_object()]
+        while stack:
+            element = stack.pop()
+            kids = element.get("/K")
+            kids = [k.get_object() for k in (kids if isinstance(kids, list) else [kids])]
+            stack += [k for k in kids if isinstance(k, dict) and "/S" in k]  # not MCIDs, MCRs, OBJRs
+            if "/ID" in element:
+                assert element["/ID"] not in named, f"{path.name}: {element['/ID']} twice"
+                named[element["/ID"]] = element
+        pairs = tree["/IDTree"]["/Names"]
+        listed = {pairs[i]: pairs[i + 1].get_object() for i in range(0, len(pairs), 2)}
+        assert list(listed) == sorted(listed, key=lambda name: name.encode("latin-1"))
+        assert listed.keys() == named.keys() and len(named) >= 10
+        assert all(listed[name] is named[name] or listed[name] == named[name] for name in named)
 
 
 def test_every_pdf_of_the_shipped_project_passes_the_checker(built: Built) -> None:

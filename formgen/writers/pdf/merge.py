@@ -46,6 +46,8 @@ class PartsWriter:
         self.next_key = 0
         """the next parent-tree key (pages and annotations alike: any unique number will do)"""
         self.images: dict[str, str] = {}
+        self.ids: list[int] = []
+        """the structure elements with an identifier (their object number names them)"""
         self.headers: dict[str, int] = {}
         """a running header without page numbers → the one object that draws it"""
         self.links: set[int] = set()
@@ -93,6 +95,7 @@ class PartsWriter:
         self.parents.extend((key_base + i, base + n) for i, n in enumerate(part.page_parents))
         self.annotation_parents.extend((key_base + k, ref(base + n)) for k, n in part.annotation_parents)
         self.links.update(part.links)
+        self.ids.extend(base + n for n in part.ids)
 
     def _header(self, drawn: DrawnPages) -> int:
         """The object of a page's running header: one for every page that shows the same header
@@ -156,10 +159,13 @@ class PartsWriter:
         nums = sorted([(key, ref(holder)) for key, holder in self.parents] + self.annotation_parents)
         parent_tree = stream.reserve()
         stream.put(parent_tree, b"<</Nums[%s]>>" % b" ".join(b"%d %s" % pair for pair in nums))
+        # the elements' identifiers, in the byte order a name tree keeps
+        ids = sorted((b"(t%d)" % n, ref(n)) for n in self.ids)
+        id_tree = b"/IDTree<</Names[%s]>>" % b" ".join(b"%s %s" % pair for pair in ids) if ids else b""
         stream.put(
             root_tree,
-            b"<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d>>"
-            % (ref(self.document), ref(parent_tree), self.next_key),
+            b"<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d%s>>"
+            % (ref(self.document), ref(parent_tree), self.next_key, id_tree),
         )
         catalog = stream.reserve()
         entries = [

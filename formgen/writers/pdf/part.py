@@ -74,6 +74,8 @@ class PdfPart:
     """parent-tree keys used: one per page, then one per annotation"""
     links: list[int] = field(default_factory=list)
     """page numbers the links go to, through named destinations the holder writes"""
+    ids: list[int] = field(default_factory=list)
+    """the elements with an identifier, ``(t`` and their object number``)``: the holder's ID tree"""
 
     def placed(self, base: int, key_base: int, host: list[int]) -> list[tuple[int, bytes]]:
         """Each object but the streams with its slots filled, for the part numbered from
@@ -116,6 +118,13 @@ class _Body:
         self.kinds.append(kind)
         return self
 
+    def number(self, number: int) -> _Body:
+        """The number of an object of the part, bare (in an element's identifier)."""
+        self.pieces.append(b"%d")
+        self.refs.append(number)
+        self.kinds.append(LOCAL)
+        return self
+
     def key(self, number: int) -> _Body:
         self.pieces.append(b"%d")
         self.refs.append(number)
@@ -140,7 +149,6 @@ class PartBuilder:
         self.mcid_parents: dict[int, dict[int, int]] = {}
         """page index → MCID → element"""
         self.page_index: dict[int, int] = {}
-        self.tables = 0
         self._attributes: dict[tuple[tuple[str, Any], ...], int] = {}
         """attribute objects, shared: a year's tables repeat a few dozen combinations"""
 
@@ -208,9 +216,9 @@ class PartBuilder:
             element.add(b"/T ").text(node.title)
         if node.alt is not None:
             element.add(b"/Alt ").text(node.alt)
-        if node.role == "Table":
-            self.tables += 1
-            element.add(b"/ID ").text(f"table{self.tables}")
+        if node.role == "Table":  # named after its object: unique in any PDF that holds the part
+            element.add(b"/ID (t").number(number).add(b")")
+            self.part.ids.append(number)
         if node.attributes:
             element.add(b"/A[")
             for attributes in node.attributes:
@@ -277,6 +285,7 @@ def _assemble(part: PdfPart, objects: list[PdfObject]) -> None:
     part.top = [renumbered[n] for n in part.top]
     part.page_parents = [renumbered[n] for n in part.page_parents]
     part.annotation_parents = [(key, renumbered[n]) for key, n in part.annotation_parents]
+    part.ids = [renumbered[n] for n in part.ids]
 
 
 KIND = 12
@@ -316,6 +325,7 @@ def to_json(part: PdfPart) -> dict[str, Any]:
         "annotation_parents": [list(pair) for pair in part.annotation_parents],
         "keys": part.keys,
         "links": part.links,
+        "ids": part.ids,
     }
 
 
@@ -334,6 +344,7 @@ def from_json(value: Any) -> PdfPart:
             [(_int(k), _int(n)) for k, n in value["annotation_parents"]],
             _int(value["keys"]),
             _ints(value["links"]),
+            _ints(value["ids"]),
         )
     except (KeyError, TypeError, ValueError, UnicodeEncodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not a part: {exc}") from exc
@@ -353,7 +364,7 @@ def _check(part: PdfPart) -> None:
         raise ValueError("not a part: its objects are not numbered 1 to its size, each once")
     if len(set(part.pages)) != len(part.pages) or len(part.page_parents) != len(part.pages):
         raise ValueError("not a part: its pages")
-    if not _within(part.pages + part.top + part.page_parents + part.refs, 1, size):
+    if not _within(part.pages + part.top + part.page_parents + part.ids + part.refs, 1, size):
         raise ValueError("not a part: an object out of range")
     template = part.plain.replace(b"%%", b"")
     if not template.count(b"%") == template.count(b"%d") == len(part.refs):
