@@ -111,6 +111,18 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
     return data, notes
 
 
+def in_file_order(new: Any, old: Any) -> Any:
+    """``new`` with the keys of each mapping in the order the clerk's file ``old`` has them (the
+    model's order would move a city's own fields below the core ones); keys the file lacks (a
+    new year's figures) follow in the model's order, list items are matched by position."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        keys = [k for k in old if k in new] + [k for k in new if k not in old]
+        return {k: in_file_order(new[k], old.get(k)) for k in keys}
+    if isinstance(new, list) and isinstance(old, list):
+        return [in_file_order(n, old[i] if i < len(old) else None) for i, n in enumerate(new)]
+    return new
+
+
 def _by_year(years: dict[Any, Any]) -> dict[FiscalYear, Any]:
     """Year entries keyed by FiscalYear (a model dump keys them R5, R6, …)."""
     return {FiscalYear.parse(key): value for key, value in years.items()}
@@ -215,6 +227,7 @@ def new_year(
     try:
         for datafile, sourced in loaded:
             data, notes = roll_record(sourced.record)
+            data = in_file_order(data, sourced.source.data)
             target = target_dir / datafile.path.name
             comments = old_files[datafile.area_id].own_comments(old)
             body = carry_comments(sourced.source, comments, dump(data), str(target), _rename)

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import (
+    EXAMPLE_CONFIG,
     SEED_DATA,
     Built,
     build_project,
@@ -391,6 +392,19 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     assert build_project(project, "--year", "R8").exit_code == 0
 
 
+def test_new_year_keeps_the_files_order_of_fields_the_citys_own_among_them(tmp_path: Path) -> None:
+    example = tmp_path / "sakuradai"
+    shutil.copytree(EXAMPLE_CONFIG.parent, example, ignore=shutil.ignore_patterns("out"))
+    result = run_cli("new-year", "--data", str(example / "data"), "--config", str(example / "formgen.yaml"))
+    assert result.exit_code == 0, result.output
+    old = yaml.safe_load((example / "data" / "R7" / "12.yaml").read_text(encoding="utf-8"))
+    new = yaml.safe_load((example / "data" / "R8" / "12.yaml").read_text(encoding="utf-8"))
+    assert "manager" in old and list(old).index("manager") < list(old).index("area")  # declared, near the top
+    assert [k for k in new if k in old] == [k for k in old if k in new]
+    for kpi_old, kpi_new in zip(old["kpis"], new["kpis"], strict=True):
+        assert [k for k in kpi_new if k in kpi_old] == [k for k in kpi_old if k in kpi_new]
+
+
 def test_new_year_keeps_every_comment_beside_its_field(project: Path) -> None:
     from collections import Counter
 
@@ -530,7 +544,6 @@ def test_validate_a_project_folder_reads_its_data_only(project: Path, monkeypatc
 
 def test_new_year_keeps_baselines_and_rolls_project_years_and_declared_fields(tmp_path: Path) -> None:
     """On the second city's data: a 基準値 does not slide, R7's 予算 is flagged as waiting for its 決算."""
-    from conftest import EXAMPLE_CONFIG
     from formgen.config.load import load_config
     from formgen.datafiles import describe, load
     from formgen.eras import FiscalYear
