@@ -139,6 +139,12 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     found = f"; {shown(name)} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
     if close:
         return f"unknown field{found}; did you mean {shown(close[0])}?"
+    if not found:  # a misspelt field of another level (kpi: under area:)
+        others = {f for _, m in _models_in_tree(model) for f in m.model_fields} - set(allowed)
+        near = difflib.get_close_matches(name, sorted(others), n=1, cutoff=0.75)
+        if near:
+            places = " and of ".join(_places_of(model, near[0])[:2])
+            return f"unknown field; did you mean {shown(near[0])}? It is a field of {places}"
     return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
 
 
@@ -229,7 +235,12 @@ def _literals(model: type[BaseModel], key: str) -> tuple[Any, ...]:
 
 def _places_of(model: type[BaseModel], name: str) -> list[str]:
     """Where in the model's tree a field ``name`` is (``projects[]``, ``kpis[].years.<year>``)."""
-    found: list[str] = []
+    return [path or "the top of the file" for path, m in _models_in_tree(model) if name in m.model_fields]
+
+
+def _models_in_tree(model: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
+    """Every model of the tree under ``model``, once each, with the path to it."""
+    found: list[tuple[str, type[BaseModel]]] = []
     seen: set[type] = set()
     todo: list[tuple[str, Any]] = [("", model)]
     while todo:
@@ -238,8 +249,7 @@ def _places_of(model: type[BaseModel], name: str) -> list[str]:
             if m in seen:
                 continue
             seen.add(m)
-            if name in m.model_fields:
-                found.append(path or "the top of the file")
+            found.append((path, m))
             for field, info in m.model_fields.items():
                 below = f"{path}.{field}".lstrip(".")
                 todo.extend((below + suffix, inner) for suffix, inner in _inside(info.annotation))

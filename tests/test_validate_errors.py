@@ -67,6 +67,13 @@ CASES = [
     ("literal", append("    next_year: 続行\n"), 24, "projects[0].next_year", "must be one of"),
     ("literal-typo", append("    next_year: 拡允\n"), 24, "projects[0].next_year", "did you mean '拡充'?"),
     ("key-of-another-level", append("cost: 5\n"), 24, "cost", "'cost' is a field of projects[].years.<year>"),
+    (
+        "misspelt-key-of-another-level",
+        replace("area: {number: 37, name: 交流・移住}", "area: {number: 37, name: 交流・移住, kpi: []}"),
+        5,
+        "area.kpi",
+        "did you mean 'kpis'? It is a field of the top of the file",
+    ),
     ("yaml11-octal", replace("target: 4000", "target: 0400"), 16, "kpis[0].years.R5.target", "octal"),
     (
         "comma-number-in-braces",
