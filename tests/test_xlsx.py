@@ -114,49 +114,36 @@ def test_cells_merges_widths_and_heights_are_the_plans(built: Built, workbook: o
 
 
 @pytest.mark.parametrize("name", ["施策評価票", "事務事業評価", "ロジックモデル", "成果根拠"])
-def test_every_line_of_the_form_is_a_border_on_one_side_of_it_and_no_other(
+def test_every_range_draws_its_own_lines_on_its_edge_cells_and_no_others(
     built: Built, workbook: openpyxl.Workbook, name: str
 ) -> None:
-    """A line a range wants along an edge is a border, of its kind, of the grid cell inside or of
-    the one across the edge (Excel and LibreOffice draw either); no grid cell has a border no
-    range wants; where a page breaks, each page's row draws its own line."""
-    sheet = next(s for s in built.plan.sheets if s.name == name)
-    rows, titles = _sheet_rows(built, name)
-    wanted: dict[tuple[str, int, int], set[str]] = {}
-    own: dict[tuple[str, int, int], str] = {}
-    """(top or bottom, row, column) → the line the range there wants along that side"""
+    """Each line a range wants along an edge is a border, of its kind, of the range's own grid
+    cell there, and no grid cell has a border no range wants. Its own, not the neighbour's
+    across the edge: wherever a program breaks the pages (Excel ignores manual page breaks when
+    a sheet is fitted to the page width; Gnumeric ignores the fitting and cuts the sheet into
+    strips), the line then shows on both sides of the break."""
+    rows, _ = _sheet_rows(built, name)
+    own: dict[tuple[int, int], list[str]] = {}
+    """grid cell → the lines its range wants along it (top, right, bottom, left; "" for none)"""
     for r0, row in enumerate(rows):
         for cell in row.cells:
-            top, right, bottom, left = built.plan.styles[cell.style].borders
-            r1 = r0 + cell.rowspan
-            for c in range(cell.col, cell.col + cell.colspan):
-                if top != "none" and not cell.open_top:
-                    wanted.setdefault(("-", r0, c), set()).add(top)
-                    own[("top", r0, c)] = top
-                if bottom != "none" and not cell.open_bottom:
-                    wanted.setdefault(("-", r1, c), set()).add(bottom)
-                    own[("bottom", r1 - 1, c)] = bottom
-            for r in range(r0, r1):
-                if left != "none":
-                    wanted.setdefault(("|", r, cell.col), set()).add(left)
-                if right != "none":
-                    wanted.setdefault(("|", r, cell.col + cell.colspan), set()).add(right)
+            top, right, bottom, left = (
+                "" if kind == "none" else kind for kind in built.plan.styles[cell.style].borders
+            )
+            r1, c1 = r0 + cell.rowspan - 1, cell.col + cell.colspan - 1
+            for r in range(r0, r1 + 1):
+                for c in range(cell.col, c1 + 1):
+                    own[(r, c)] = [
+                        top if r == r0 and not cell.open_top else "",
+                        right if c == c1 else "",
+                        bottom if r == r1 and not cell.open_bottom else "",
+                        left if c == cell.col else "",
+                    ]
     borders = _cell_borders(built.xlsx, workbook.sheetnames.index(name) + 1)
-    drawn: dict[tuple[str, int, int], set[str]] = {}
-    for (r, c), (top, right, bottom, left) in borders.items():
-        sides = [(("-", r, c), top), (("-", r + 1, c), bottom), (("|", r, c), left), (("|", r, c + 1), right)]
-        for key, side in sides:
-            if side:
-                drawn.setdefault(key, set()).add(side)
+    drawn = {at: list(sides) for at, sides in borders.items() if any(sides)}
+    wanted = {at: sides for at, sides in own.items() if any(sides)}
     assert drawn == wanted
-    assert len(wanted) > 50
-    for start in sheet.page_starts[1:]:
-        first, last = titles + start, titles + start - 1
-        for c in range(len(sheet.columns)):
-            if ("top", first, c) in own:
-                assert borders[(first, c)][0] == own[("top", first, c)], (first, c)
-            if ("bottom", last, c) in own:
-                assert borders[(last, c)][2] == own[("bottom", last, c)], (last, c)
+    assert len(wanted) > 20
 
 
 def _cell_borders(path: Path, sheet: int) -> dict[tuple[int, int], tuple[str, str, str, str]]:

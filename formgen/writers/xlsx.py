@@ -26,7 +26,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
 from ..publish import document_time
-from .xlsx_borders import Edges, grid_cells
 from .xlsx_drawings import PX_PER_PT, ChartData, add_graphics
 
 DEFAULT_FONT_SIZE = 10.5
@@ -36,6 +35,9 @@ PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (7
 """(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
 BORDER_CODES = {"none": 0, "thin": 1, "medium": 2, "thick": 5, "double": 6, "hair": 7}
 """the plan's border kinds → XlsxWriter's border index"""
+
+Edges = tuple[str, str, str, str]
+NO_EDGES: Edges = ("none", "none", "none", "none")
 
 
 class _Formats:
@@ -129,39 +131,59 @@ def _ok(code: int, sheet: SheetPlan, row: int, col: int) -> None:
 
 
 def _write_cells(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan, formats: _Formats) -> None:
-    """Columns, rows, merges, then the grid cells to write: each range's first cell with its value,
-    and the cells that draw the form's lines (:mod:`.xlsx_borders`)."""
+    """Columns, rows, cells and merges."""
     for index, width in enumerate(sheet.columns):
         _ok(ws.set_column_pixels(index, index, round(width * PX_PER_PT)), sheet, 0, index)
     rows: list[Row] = sheet.title_rows + sheet.rows
     for r, row in enumerate(rows):
         _ok(ws.set_row(r, row.height), sheet, r, 0)
         for cell in row.cells:
-            if cell.colspan > 1 or cell.rowspan > 1:  # merged without a format: the cells come next
-                merged = ws.merge_range(r, cell.col, r + cell.rowspan - 1, cell.col + cell.colspan - 1, None, None)
-                _ok(merged, sheet, r, cell.col)
-    for r, c, cell, first, edges in grid_cells(sheet, plan.styles):
-        _ok(_write_grid_cell(ws, plan, r, c, cell, first, edges, formats), sheet, r, c)
+            _ok(_write_cell(ws, plan, r, cell, formats), sheet, r, cell.col)
 
 
-def _write_grid_cell(
-    ws: Worksheet, plan: DocumentPlan, r: int, c: int, cell: Cell, first: bool, edges: Edges, formats: _Formats
-) -> int:
-    """A range's first cell (its value, fill and lines) or another of its cells (its lines only: the
-    range shows its first cell's fill). Returns XlsxWriter's code: 0 when written."""
+def _write_cell(ws: Worksheet, plan: DocumentPlan, r0: int, cell: Cell, formats: _Formats) -> int:
+    """One cell of the plan: its value in the first grid cell, its borders on the edge cells of
+    its span (as Excel expects of a merged range). Returns XlsxWriter's code: 0 when written."""
     style = plan.styles[cell.style]
+    top, right, bottom, left = style.borders
+    if cell.open_top:
+        top = "none"
+    if cell.open_bottom:
+        bottom = "none"
+    c0 = cell.col
+    c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
     align = cell.align or style.align
-    if not first:
-        return int(ws.write_blank(r, c, None, formats.get(style, align, edges, None, False)))
     text = None if cell.number is not None else cell.text
     quote = text is not None and text.startswith(("=", "+", "-", "@"))
-    fmt = formats.get(style, align, edges, cell.number_format, quote)
+
+    def edges(rr: int, cc: int) -> Edges:
+        return (
+            top if rr == r0 else "none",
+            right if cc == c1 else "none",
+            bottom if rr == r1 else "none",
+            left if cc == c0 else "none",
+        )
+
+    first = formats.get(style, align, edges(r0, c0), cell.number_format, quote)
+    if (r1, c1) != (r0, c0):
+        # merged without a format (XlsxWriter then writes no blank cells), then each edge cell
+        # gets its borders, and the inner cells the fill if there is one
+        code = ws.merge_range(r0, c0, r1, c1, None, None)
+        if code:
+            return code
+        for rr in range(r0, r1 + 1):
+            for cc in range(c0, c1 + 1):
+                if (rr, cc) == (r0, c0):
+                    continue
+                border = edges(rr, cc)
+                if style.fill or border != NO_EDGES:  # a grid cell with nothing to show is not written
+                    ws.write_blank(rr, cc, None, formats.get(style, align, border, None, False))
     if cell.number is not None:
         number = cell.number if isinstance(cell.number, int) else float(Decimal(cell.number))
-        return int(ws.write_number(r, c, number, fmt))
+        return int(ws.write_number(r0, c0, number, first))
     if text:
-        return int(ws.write_string(r, c, text, fmt))
-    return int(ws.write_blank(r, c, None, fmt))
+        return int(ws.write_string(r0, c0, text, first))
+    return int(ws.write_blank(r0, c0, None, first))
 
 
 def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
