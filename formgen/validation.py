@@ -137,15 +137,20 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     elsewhere = _places_of(model, name)
     found = f"; {shown(name)} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
-    if close:
-        return f"unknown field{found}; did you mean {shown(close[0])}?"
-    if not found:  # a misspelt field of another level (kpi: under area:)
+    if not found:  # a misspelt field of another level (kpi: under area:), if it is the closer one
         others = {f for _, m in _models_in_tree(model) for f in m.model_fields} - set(allowed)
         near = difflib.get_close_matches(name, sorted(others), n=1, cutoff=0.75)
-        if near:
+        if near and (not close or _likeness(name, near[0]) > _likeness(name, close[0])):
             places = " and of ".join(_places_of(model, near[0])[:2])
             return f"unknown field; did you mean {shown(near[0])}? It is a field of {places}"
+    if close:
+        return f"unknown field{found}; did you mean {shown(close[0])}?"
     return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
+
+
+def _likeness(a: str, b: str) -> float:
+    """How alike two names are, as difflib's close matches measure it."""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _wrong_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:

@@ -63,10 +63,18 @@ CASES = [
     ("wrong-type-list", replace("sdgs: [4, 8]", "sdgs: 4"), 10, "measures[0].sdgs", "must be a list"),
     ("wrong-type-text", replace("unit: 人", "unit: 12"), 14, "kpis[0].unit", "must be text"),
     # found by test_fuzz: a list was printed whole (300 characters of the input)
-    ("list-for-text", replace("unit: 人", f"unit: [{'長' * 300}]"), 14, "kpis[0].unit", "must be text, got a list;"),
+    ("list-for-text", replace("unit: 人", f"unit: [{'長' * 300}]"), 14, "kpis[0].unit", "must be text, got a list"),
     ("literal", append("    next_year: 続行\n"), 24, "projects[0].next_year", "must be one of"),
     ("literal-typo", append("    next_year: 拡允\n"), 24, "projects[0].next_year", "did you mean '拡充'?"),
     ("key-of-another-level", append("cost: 5\n"), 24, "cost", "'cost' is a field of projects[].years.<year>"),
+    # 'tagret' is as close to 'area' (this level) as the cutoff allows, and much closer to 'target'
+    (
+        "misspelt-key-closer-elsewhere",
+        append("tagret: 1\n"),
+        24,
+        "tagret",
+        "did you mean 'target'? It is a field of kpis[].years.<year>",
+    ),
     (
         "misspelt-key-of-another-level",
         replace("area: {number: 37, name: 交流・移住}", "area: {number: 37, name: 交流・移住, kpi: []}"),

@@ -140,7 +140,8 @@ _UNHOLDABLE = re.compile(
 def check_text(value: Any, *, single_line: bool = False) -> str:
     """Refuse what a workbook cell or a printed page cannot hold."""
     if not isinstance(value, str):  # a list or mapping is named, a long value cut
-        raise fail("string_type", "must be text, got {got}; put it in quotes", got=shown(value))
+        advice = "" if isinstance(value, (list, dict)) else "; put it in quotes"
+        raise fail("string_type", "must be text, got {got}" + advice, got=shown(value))
     if single_line and "\n" in value:
         raise fail("text_newline", "must be a single line (no line breaks)")
     match = _UNHOLDABLE.search(value)
