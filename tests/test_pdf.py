@@ -138,6 +138,40 @@ def test_a_header_without_page_numbers_is_one_object_that_every_page_shows(built
         assert all(squash(t) in shown for t in texts), page
 
 
+def test_a_book_keeps_no_parts_objects_once_placed(built: Built) -> None:
+    """The year's book is written as the areas come; what it keeps of one until it is finished
+    (bookmarks, what its running header and footer say) is small: its objects are gone."""
+    import gc
+    import io
+    import weakref
+
+    from formgen.writers.pdf import PdfRenderer, write_pdf
+    from formgen.writers.pdf.merge import PartsWriter
+
+    writer = PartsWriter(io.BytesIO(), PdfRenderer("", "", "", [], ""))
+    _, drawn = write_pdf(built.plan)
+    placed = weakref.ref(drawn.part)
+    writer.add(drawn, ["施策37"], 1)
+    del drawn
+    gc.collect()
+    assert placed() is None
+
+
+def test_the_cross_reference_predictor_is_pngs_up_filter_across_its_chunks() -> None:
+    """Each row: the filter byte 2, then each byte minus the one above it, modulo 256 (PNG's Up,
+    PDF's Predictor 12), here for more rows than one chunk holds."""
+    import random
+
+    from formgen.writers.pdf.stream import PREDICTED_ROWS, _png_up
+
+    rng = random.Random(15)
+    rows = [bytes(rng.randrange(256) for _ in range(7)) for _ in range(PREDICTED_ROWS + 5)]
+    expected = bytearray()
+    for before, now in zip([bytes(7), *rows], rows, strict=False):
+        expected += b"\x02" + bytes((a - b) % 256 for a, b in zip(now, before, strict=True))
+    assert _png_up(b"".join(rows), 7) == expected
+
+
 # --------------------------------------------------------------------------- content
 
 

@@ -183,21 +183,35 @@ class PdfStream:
         self.position += len(data)
 
 
-def _png_up(table: bytes | bytearray, row: int) -> bytes:
+def _png_up(table: bytes | bytearray, row: int) -> bytearray:
     """``table``'s rows of ``row`` bytes with PNG's Up predictor (PDF's Predictor 12): each row
     starts with the filter byte 2 and holds its difference from the row above, byte by byte,
     modulo 256. Consecutive rows differ little (the same object stream, the next index), so
-    the compressed table is a third of its size. The differences are taken all at once, as
-    one subtraction of two big integers in which every byte has a 16-bit lane of its own
-    (0x100 + byte minus the byte above never borrows from the next lane)."""
-    size = len(table)
+    the compressed table is a third of its size. Taken :data:`PREDICTED_ROWS` rows at a time:
+    a book of a thousand areas has 1.7 million rows."""
+    out = bytearray()
+    rows = len(table) // row
+    for start in range(0, rows, PREDICTED_ROWS):
+        above = table[(start - 1) * row : start * row] if start else bytes(row)
+        out += _up(table[start * row : min(rows, start + PREDICTED_ROWS) * row], above, row)
+    return out
+
+
+PREDICTED_ROWS = 65536
+
+
+def _up(rows: bytes | bytearray, above: bytes | bytearray, row: int) -> bytearray:
+    """Rows with the Up predictor, ``above`` being the row before the first. The differences are
+    taken all at once, as one subtraction of two big integers in which every byte has a 16-bit
+    lane of its own (0x100 + byte minus the byte above never borrows from the next lane)."""
+    size = len(rows)
     lanes = bytearray(b"\x01" * (2 * size))
-    lanes[1::2] = table
-    above = bytearray(2 * size)
-    above[2 * row + 1 :: 2] = table[: size - row]
-    difference = (int.from_bytes(lanes, "big") - int.from_bytes(above, "big")).to_bytes(2 * size, "big")
+    lanes[1::2] = rows
+    aligned = bytearray(2 * size)
+    aligned[1::2] = bytes(above) + bytes(rows[: size - row])
+    difference = (int.from_bytes(lanes, "big") - int.from_bytes(aligned, "big")).to_bytes(2 * size, "big")
     out = bytearray((row + 1) * (size // row))
     out[0 :: row + 1] = b"\x02" * (size // row)
     for i in range(row):
         out[1 + i :: row + 1] = difference[2 * i + 1 :: 2 * row]
-    return bytes(out)
+    return out
