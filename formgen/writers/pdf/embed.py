@@ -38,7 +38,8 @@ def compressed(data: bytes | bytearray) -> bytes:
 
 
 def compressed_ops(ops: str) -> bytes:
-    """Page operators (all ASCII but the hex strings' latin-1 escapes) as a content stream's data."""
+    """Page operators (ASCII, but for the glyph codes inside literal strings: one latin-1 character
+    a byte) as a content stream's data."""
     return compressed(ops.encode("latin-1"))
 
 
