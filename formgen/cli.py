@@ -391,11 +391,10 @@ def _unchanged(
     import time
 
     from . import unchanged as quick
-    from .project import CONFIG_FILE
+    from .project import config_file
 
     started = time.perf_counter()
-    here = Path(CONFIG_FILE)
-    config = config_path if config_path is not None else (here if here.is_file() else None)
+    config = config_file(config_path)
     folders = quick.folders(config, given)
     if folders is None:
         return False

@@ -25,11 +25,10 @@ from typing import Any
 
 from . import identity
 from .areas import area_sort_key
-from .project import FOLDERS
+from .project import FOLDERS, FORMATS, MANIFEST_FILE
 from .publish import CACHE_FOLDER, TEMP_PREFIX, digest, sha256_of
 
 QUICK_FILE = "quick.json"
-FORMATS = ("xlsx", "pdf")
 
 
 Folders = tuple[Path, Path, Path, Path]
@@ -58,7 +57,7 @@ def record(cache: Path, options: str, config: Path | None, folders: Folders, see
         "read": {str(Path(name).absolute()): digest for name, digest in seen["read"].items()},
         "data_year": str(Path(seen["data_year"]).absolute()),
         "year_name": year_dir.name,
-        "manifest": sha256_of(year_dir / "manifest.json"),
+        "manifest": sha256_of(year_dir / MANIFEST_FILE),
         "summary": seen["summary"],
     }
     try:
@@ -107,7 +106,7 @@ def unchanged(
         year_dir = out_dir / value["year_name"]
         if any(name.startswith(TEMP_PREFIX) for name in os.listdir(year_dir)):
             return None  # a build at work, or one that was killed: the full build sees to it
-        raw = (year_dir / "manifest.json").read_bytes()
+        raw = (year_dir / MANIFEST_FILE).read_bytes()
         if hashlib.sha256(raw).hexdigest() != value["manifest"]:
             return None
         manifest = json.loads(raw)

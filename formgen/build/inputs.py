@@ -12,8 +12,8 @@ from ..eras import FiscalYear
 from ..errors import FormgenError, InputError, ManyErrors
 from ..layout.bind import Binding
 from ..layout.load import LoadedLayout, load_layout
+from ..project import FORMATS
 
-FORMATS = ("xlsx", "pdf")
 LAYOUT_FILE = "policy_area.yaml"
 FAILED = "build failed: nothing was written; earlier outputs are unchanged"
 

@@ -14,11 +14,12 @@ from ..eras import FiscalYear
 from ..errors import ManyErrors
 from ..opendata.package import FOLDER
 from ..opendata.writer import OpenDataWriter
+from ..project import MANIFEST_FILE
 from ..publish import Staged, StagedWriter, digest, discard, publish_all, stage
 from ..unchanged import year_figures
 from .inputs import FAILED, BuildOptions
 from .report import BuildReport
-from .stale import MANIFEST_FILE, AreaTask, BuildPlan, Manifest, manifest_bytes
+from .stale import AreaTask, BuildPlan, Manifest, manifest_bytes
 from .workers import AreaResult
 
 if TYPE_CHECKING:

@@ -19,12 +19,11 @@ from ..documents import Document
 from ..eras import FiscalYear
 from ..layout.load import LoadedLayout
 from ..opendata.package import DATA_FILES, FOLDER, created
+from ..project import MANIFEST_FILE
 from ..publish import digest, document_time, sha256_of
 from .cache import cache_folder
 from .inputs import BuildOptions
 from .report import BuildReport
-
-MANIFEST_FILE = "manifest.json"
 
 
 def layoutdigest(layout: LoadedLayout) -> str:

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import ConfigError, shown
 from ..layout.bind import Unbound, resolve
 from ..opendata.ids import RESERVED
-from ..project import CONFIG_FILE
+from ..project import config_file
 from ..records.declared import CORE_LEVELS, RecordModels, build_models, kind_of
 from ..records.members import class_members
 from ..records.narrative import Narrative
@@ -75,10 +75,8 @@ def default_config(root: Path = Path(".")) -> Config:
 
 def find_config(given: Path | None) -> Config:
     """The configuration at ``given``, or ./formgen.yaml when there is one, or the default."""
-    if given is not None:
-        return load_config(given)
-    here = Path(CONFIG_FILE)
-    return load_config(here) if here.is_file() else default_config()
+    path = config_file(given)
+    return load_config(path) if path is not None else default_config()
 
 
 def load_config(path: Path) -> Config:
