@@ -115,6 +115,15 @@ def in_file_order(new: Any, old: Any) -> Any:
     """``new`` with the keys of each mapping in the order the clerk's file ``old`` has them (the
     model's order would move a city's own fields below the core ones); keys the file lacks (a
     new year's figures) follow in the model's order, list items are matched by position."""
+    if isinstance(new, dict) and isinstance(old, dict) and any(isinstance(k, FiscalYear) for k in new):
+        # figures by year: the years in order, each year's figures as the file has them
+        years = {}
+        for key, value in old.items():
+            try:
+                years[FiscalYear.parse(key)] = value
+            except ValueError:
+                continue
+        return {k: in_file_order(v, years.get(k)) for k, v in new.items()}
     if isinstance(new, dict) and isinstance(old, dict):
         keys = [k for k in old if k in new] + [k for k in new if k not in old]
         return {k: in_file_order(new[k], old.get(k)) for k in keys}

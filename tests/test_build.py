@@ -395,6 +395,9 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
 def test_new_year_keeps_the_files_order_of_fields_the_citys_own_among_them(tmp_path: Path) -> None:
     example = tmp_path / "sakuradai"
     shutil.copytree(EXAMPLE_CONFIG.parent, example, ignore=shutil.ignore_patterns("out"))
+    data = example / "data" / "R7" / "12.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("R6: {target: 3, actual: 4}", "R6: {actual: 4, target: 3}"), encoding="utf-8")
     result = run_cli("new-year", "--data", str(example / "data"), "--config", str(example / "formgen.yaml"))
     assert result.exit_code == 0, result.output
     old = yaml.safe_load((example / "data" / "R7" / "12.yaml").read_text(encoding="utf-8"))
@@ -403,6 +406,7 @@ def test_new_year_keeps_the_files_order_of_fields_the_citys_own_among_them(tmp_p
     assert [k for k in new if k in old] == [k for k in old if k in new]
     for kpi_old, kpi_new in zip(old["kpis"], new["kpis"], strict=True):
         assert [k for k in kpi_new if k in kpi_old] == [k for k in kpi_old if k in kpi_new]
+    assert list(new["kpis"][0]["years"]["R6"]) == ["actual", "target"]  # each year's figures too
 
 
 def test_new_year_keeps_every_comment_beside_its_field(project: Path) -> None:
