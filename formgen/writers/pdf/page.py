@@ -19,24 +19,13 @@ from ...plan import BORDER_WIDTH_PT, Cell, CellStyle, DocumentPlan, Row, SheetPl
 from .embed import EmbeddedFont, compressed_ops
 from .graphics import Pen, chart_ops, tiles_ops
 from .structure import AnnotRef, Flow, Marked, Node, SheetTagger
+from .syntax import num
 
 
 @lru_cache(maxsize=64)
 def rgb(hex_color: str) -> str:
     r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return f"{r:.3g} {g:.3g} {b:.3g}"
-
-
-def num(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def hundredths(value: int) -> str:
-    """A length counted in hundredths of a point, as PDF writes it (``-1250`` → ``-12.5``)."""
-    whole, part = divmod(abs(value), 100)
-    text = f"{whole}.{part:02d}".rstrip("0").rstrip(".") if part else str(whole)
-    return f"-{text}" if value < 0 else text
 
 
 class PageText:
@@ -82,14 +71,14 @@ class PageText:
         here = (round(x * 100), round(y * 100))
         before, self.at = self.at, here
         if before is None:
-            return f"{hundredths(here[0])} {hundredths(here[1])} Td {glyphs} Tj"
+            return f"{num(here[0] / 100)} {num(here[1] / 100)} Td {glyphs} Tj"
         dx, dy, step = here[0] - before[0], here[1] - before[1], round(leading * 100)
         if dx or dy != -step:
-            return f"{hundredths(dx)} {hundredths(dy)} Td {glyphs} Tj"
+            return f"{num(dx / 100)} {num(dy / 100)} Td {glyphs} Tj"
         if step == self.leading:
             return f"{glyphs}'"
         self.leading = step
-        return f"{hundredths(step)} TL {glyphs}'"
+        return f"{num(step / 100)} TL {glyphs}'"
 
 
 @dataclass

@@ -33,11 +33,16 @@ def text(value: str) -> bytes:
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
-def number(value: float) -> bytes:
+def num(value: float) -> str:
     """A number in points or a width: an integer, or up to two decimals without trailing zeros
-    (a hundredth of a point is far below what any printer shows)."""
-    text = (b"%.2f" % value).rstrip(b"0").rstrip(b".")
-    return b"0" if text == b"-0" else text
+    (a hundredth of a point is far below what any printer shows); as page operators write it."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def number(value: float) -> bytes:
+    """:func:`num` as object syntax."""
+    return num(value).encode("ascii")
 
 
 def ref(number: int) -> bytes:

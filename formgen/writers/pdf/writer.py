@@ -20,9 +20,10 @@ from ...publish import document_time
 from .archive import DocumentInfo
 from .embed import EmbeddedFont
 from .merge import PartsWriter
-from .page import PageBody, PageDrawer, artifact, num, rgb
+from .page import PageBody, PageDrawer, artifact, rgb
 from .part import PartBuilder, PdfPart
 from .structure import Node, SheetTagger
+from .syntax import num
 
 
 @dataclass
