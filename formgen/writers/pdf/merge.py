@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
-from .embed import compressed_ops
 from .part import FIRST_FURNITURE, LINK_NAME, PdfPart
 from .stream import PdfStream, Writable
 from .syntax import name, number, ref, text
@@ -48,8 +47,10 @@ class PartsWriter:
         self.images: dict[str, str] = {}
         self.ids: list[int] = []
         """the structure elements with an identifier (their object number names them)"""
-        self.headers: dict[str, int] = {}
-        """a running header without page numbers → the one object that draws it"""
+        self.shared: dict[bytes, int] = {}
+        """a running header or footer without page numbers → the one object that draws it"""
+        self.numbered: set[int] = set()
+        """the objects of running headers and footers written at the end, a page's own"""
         self.links: set[int] = set()
         """book pages that the contents link to (named destinations)"""
 
@@ -67,8 +68,8 @@ class PartsWriter:
         key_base = self.next_key
         self.next_key += part.keys
         parent = self.stream.reserve() if titles else self.document
-        headers = [self._header(drawn) for _ in part.pages]
-        footers = [self.stream.reserve() for _ in part.pages]
+        headers = self._running(drawn, True, len(part.pages))
+        footers = self._running(drawn, False, len(part.pages))
         host = [self.pages_node, self.resources, parent, *chain.from_iterable(zip(headers, footers, strict=True))]
         assert len(host) == FIRST_FURNITURE + 2 * len(part.pages)
         _put_all(self.stream, part, base, key_base, host)
@@ -76,14 +77,14 @@ class PartsWriter:
         for index, body in enumerate(drawn.pages):
             section.marks.extend(self._bookmarks(drawn, body.marks, index, titles, level, numbers[index]))
             self.images.update(body.images)
-        shared = set(self.headers.values())
         # what the running header and footer need at the end, not the part: a year's book would
         # otherwise hold every area's objects until it is finished (some 0.5 MB an area)
         used = (drawn.header.style, drawn.footer.style)
         styles = {name: style for name, style in drawn.styles.items() if name in used}
         running = replace(drawn, pages=[], part=PdfPart(), glyphs={}, styles=styles)
         section.furniture.extend(
-            (running, h if h not in shared else None, f) for h, f in zip(headers, footers, strict=True)
+            (running, h if h in self.numbered else None, f if f in self.numbered else None)
+            for h, f in zip(headers, footers, strict=True)
         )
         section.pages.extend(numbers)
         kids = [base + n for n in part.top]
@@ -102,18 +103,20 @@ class PartsWriter:
         self.links.update(part.links)
         self.ids.extend(base + n for n in part.ids)
 
-    def _header(self, drawn: DrawnPages) -> int:
-        """The object of a page's running header: one for every page that shows the same header
-        without a page number (written at once), else the page's own (written at the end)."""
-        spec = drawn.header
-        if any("{page" in text for text in (spec.left, spec.center, spec.right)):
-            return self.stream.reserve()
-        ops = "\n" + self.renderer.running(drawn, True)  # after the body
-        number = self.headers.get(ops)
+    def _running(self, drawn: DrawnPages, top: bool, pages: int) -> list[int]:
+        """The objects of the pages' running header (``top``) or footer: each page's own when it
+        shows the page number (written at the end, when the count is known), else one for every
+        page that shows the same text, written at once."""
+        if self.renderer.paged(drawn, top):
+            own = [self.stream.reserve() for _ in range(pages)]
+            self.numbered.update(own)
+            return own
+        data = self.renderer.running(drawn, top)
+        number = self.shared.get(data)
         if number is None:
-            number = self.headers[ops] = self.stream.reserve()
-            self.stream.put_stream(number, b"/Filter/FlateDecode", compressed_ops(ops))
-        return number
+            number = self.shared[data] = self.stream.reserve()
+            self.stream.put_stream(number, b"/Filter/FlateDecode", data)
+        return [number] * pages
 
     def _bookmarks(
         self,
@@ -144,15 +147,9 @@ class PartsWriter:
         total = len(order)
         furniture = self.front.furniture + self.body.furniture
         for page, (drawn, header, footer) in enumerate(furniture, start=1):
-            if header is not None:
-                stream.put_stream(
-                    header,
-                    b"/Filter/FlateDecode",
-                    compressed_ops("\n" + self.renderer.running(drawn, True, page, total)),
-                )
-            stream.put_stream(
-                footer, b"/Filter/FlateDecode", compressed_ops("\n" + self.renderer.running(drawn, False, page, total))
-            )
+            for own, top in ((header, True), (footer, False)):
+                if own is not None:
+                    stream.put_stream(own, b"/Filter/FlateDecode", self.renderer.running(drawn, top, page, total))
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)
@@ -239,9 +236,9 @@ class _Section:
     pages: list[int] = field(default_factory=list)
     structure: list[int] = field(default_factory=list)
     marks: list[Bookmark] = field(default_factory=list)
-    furniture: list[tuple[DrawnPages, int | None, int]] = field(default_factory=list)
-    """per page: what its header and footer say, and the numbers set aside for them (no header's
-    when the page shows a header shared with others, already written)"""
+    furniture: list[tuple[DrawnPages, int | None, int | None]] = field(default_factory=list)
+    """per page: what its header and footer say, and the numbers set aside for them (none for one
+    shared with other pages, already written)"""
 
 
 def _put_all(stream: PdfStream, part: PdfPart, base: int, key_base: int, host: list[int]) -> None:

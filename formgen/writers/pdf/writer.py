@@ -18,7 +18,7 @@ from ...fonts import FontFace, read_face
 from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
 from ...publish import document_time
 from .archive import DocumentInfo
-from .embed import EmbeddedFont
+from .embed import EmbeddedFont, compressed_ops
 from .merge import PartsWriter
 from .page import PageBody, PageDrawer, artifact, rgb
 from .part import PartBuilder, PdfPart
@@ -94,9 +94,18 @@ class PdfRenderer:
         for path, chars in glyphs.items():
             self.font(read_face(Path(path))).encode(chars)
 
-    def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> str:
-        """The running header (``top``) or footer of page ``number`` of ``total``."""
-        return self._header_footer(drawn, drawn.header if top else drawn.footer, number, total, top)
+    def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> bytes:
+        """The running header (``top``) or footer of page ``number`` of ``total``, as the data of a
+        content stream that follows the page's body."""
+        return compressed_ops(
+            "\n" + self._header_footer(drawn, drawn.header if top else drawn.footer, number, total, top)
+        )
+
+    @staticmethod
+    def paged(drawn: DrawnPages, top: bool) -> bool:
+        """Whether the running header (``top``) or footer shows the page's number (or the count)."""
+        spec = drawn.header if top else drawn.footer
+        return any("{page" in text for text in (spec.left, spec.center, spec.right))
 
     def _header_footer(self, plan: DrawnPages, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
         """The running header or footer, an artifact (pagination) the structure leaves out."""
