@@ -182,8 +182,8 @@ class PageDrawer:
         self.font_of = font_of
         self.links = links or {}
         """item of a table over ``entries`` → the page its row links to (the book's contents)"""
-        self.text = PageText()
-        """the text state of the page being drawn"""
+        self.text: PageText
+        """the text state of the page being drawn (a new one for each page)"""
 
     def page(self, page: int) -> PageBody:
         plan, sheet = self.plan, self.sheet

@@ -142,8 +142,6 @@ class PartBuilder:
     def __init__(self) -> None:
         self.part = PdfPart()
         self.objects: list[PdfObject] = []
-        self.page_number: dict[int, int] = {}
-        """id of a page body → its page object"""
         self.annotations: dict[tuple[int, int], tuple[int, int]] = {}
         """(id of a page body, link index) → the annotation object and its parent-tree key"""
         self.mcid_parents: dict[int, dict[int, int]] = {}
@@ -160,8 +158,8 @@ class PartBuilder:
         part = self.part
         for index, body in enumerate(pages):
             self.page_index[id(body)] = index
-            self.page_number[id(body)] = self.number()
-        part.pages = [self.page_number[id(body)] for body in pages]
+            self.number()  # the pages are the part's first objects: page i is object i + 1
+        part.pages = list(range(1, len(pages) + 1))
         part.keys = len(pages)
         for index, body in enumerate(pages):
             self._page(index, body, width, height)
@@ -234,15 +232,15 @@ class PartBuilder:
                 self.mcid_parents.setdefault(index, {})[kid.mcid] = number
                 if home is None:
                     home = index
-                    element.add(b"/Pg ").ref(self.page_number[id(kid.page)])
+                    element.add(b"/Pg ").ref(index + 1)
                 if index == home:
                     kids.add(b"%d " % kid.mcid)
                 else:
-                    kids.add(b"<</Type/MCR/Pg ").ref(self.page_number[id(kid.page)]).add(b"/MCID %d>> " % kid.mcid)
+                    kids.add(b"<</Type/MCR/Pg ").ref(index + 1).add(b"/MCID %d>> " % kid.mcid)
             elif isinstance(kid, AnnotRef):
                 annotation, key = self.annotations[(id(kid.page), kid.index)]
                 self.part.annotation_parents.append((key, number))
-                kids.add(b"<</Type/OBJR/Obj ").ref(annotation).add(b"/Pg ").ref(self.page_number[id(kid.page)])
+                kids.add(b"<</Type/OBJR/Obj ").ref(annotation).add(b"/Pg ").ref(self.page_index[id(kid.page)] + 1)
                 kids.add(b">> ")
         element.pieces += kids.pieces
         element.refs += kids.refs

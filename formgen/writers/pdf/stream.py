@@ -61,12 +61,7 @@ class PdfStream:
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def reserve(self) -> int:
-        number = self.count
-        self.count += 1
-        self.kinds.append(0)
-        self.firsts.append(0)
-        self.seconds.append(0)
-        return number
+        return self.reserve_many(1) + 1
 
     def reserve_many(self, count: int) -> int:
         """``count`` numbers in a row; returns the one before the first (a part's base)."""
@@ -82,9 +77,7 @@ class PdfStream:
 
     def put(self, number: int, body: bytes) -> None:
         """A non-stream object (its PDF syntax), gathered into the next object stream."""
-        self.pending.append((number, body))
-        if len(self.pending) >= PER_OBJECT_STREAM:
-            self._flush()
+        self.put_many([(number, body)])
 
     def put_many(self, objects: list[tuple[int, bytes]]) -> None:
         """Many non-stream objects at once (a part's): as :meth:`put`, without a call for each."""
@@ -155,7 +148,7 @@ class PdfStream:
             table[1 + i :: XREF_ROW] = wide[i::4]
         for i in range(2):
             table[5 + i :: XREF_ROW] = narrow[i::2]
-        table[0:7] = b"\x00\x00\x00\x00\x00\xff\xff"  # object 0: the head of the free list
+        table[0:XREF_ROW] = b"\x00\x00\x00\x00\x00\xff\xff"  # object 0: the head of the free list
         return table
 
     def _flush(self) -> None:
