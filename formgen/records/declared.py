@@ -243,7 +243,7 @@ def graded_value(item: Any, spec: GradeField) -> Decimal | int | None:
     if spec.year is None:
         value = read_path(item, spec.of)
     elif spec.year == "latest":
-        value = read_path(_latest_entry(item, spec), spec.of) if item.years else None
+        value = read_path(_latest_entry(item, spec), spec.of)  # None without years
     else:
         sheet_year = item.sheet_year()
         value = None if sheet_year is None else read_path(item.year_entry(sheet_year + spec.year), spec.of)
