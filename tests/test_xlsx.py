@@ -285,8 +285,8 @@ def test_every_reader_sees_every_cell_of_42_synthetic_areas(synthetic_year: Path
 
 
 def test_the_writer_fails_rather_than_drop_a_cell(built: Built) -> None:
-    """XlsxWriter refuses a text over a cell's 32,767 characters by a return code only: the writer
-    turns that into an error instead of a workbook without the cell."""
+    """A cell holds at most 32,767 characters (XlsxWriter would cut the text and say so by a return
+    code only): the writer raises instead of writing a workbook without the text."""
     import copy
 
     from formgen.writers.xlsx import WorkbookRefused, write_xlsx

@@ -1,16 +1,9 @@
-"""xlsx writer: the plan as a workbook that prints like the PDF, written with XlsxWriter.
+"""The workbook of a plan with graphics, written through XlsxWriter's public API.
 
-A thin translator onto XlsxWriter's public API. Column widths and row heights
-reproduce the plan's points, merged cells its spans, and the print setup its
-pages (A4, margins, one page wide and as tall as it takes, print area, print
-titles, a manual break at every page of the plan, page fields in the footer).
-Numbers are stored as numbers with their formats; text is stored with the line
-breaks the composer chose, so a spreadsheet wraps it exactly there.
-
-XlsxWriter was chosen over openpyxl for writing (openpyxl still reads workbooks
-in the tests): on area 37 it writes the workbook in about 1.9 times the time of
-the earlier writer, which spliced its own cell XML into openpyxl's output through
-private members, while openpyxl's public API took 4 to 6 times as long.
+Pictures, SDG tiles and native charts (xlsxwriter_drawings.py) are not yet written
+by formgen's own SpreadsheetML writer (the package's __init__), so a plan that has
+any goes through XlsxWriter. Everything else is written the same way in both: a
+test compares the two writers' parts byte for byte on plans without graphics.
 """
 
 from __future__ import annotations
@@ -24,15 +17,13 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
-from ..publish import document_time
-from .xlsx_drawings import PX_PER_PT, ChartData, add_graphics
+from ...plan import Cell, CellStyle, DocumentPlan, Row, SheetPlan
+from ...publish import document_time
+from .grid import WorkbookRefused, looks
+from .sheet import PAPER_SIZES, header_footer_text
+from .styles import DEFAULT_FONT_SIZE
+from .xlsxwriter_drawings import PX_PER_PT, ChartData, add_graphics
 
-DEFAULT_FONT_SIZE = 10.5
-"""The workbook's default font size. At 10.5 pt BIZ UD fonts have digits exactly
-7 px wide at 96 dpi, so column widths in pixels are whole digits' widths."""
-PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (729, 1032): 12, (612, 792): 1}
-"""(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
 BORDER_CODES = {"none": 0, "thin": 1, "medium": 2, "thick": 5, "double": 6, "hair": 7}
 """the plan's border kinds → XlsxWriter's border index"""
 
@@ -79,7 +70,7 @@ def _properties(plan: DocumentPlan, style: CellStyle, align: str, edges: Edges) 
     return properties
 
 
-def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
+def write_through_xlsxwriter(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     """The workbook for ``plan`` as bytes; ``timestamp`` fixes its dates (reproducible builds).
 
     Raises WorkbookRefused when XlsxWriter refuses a cell, rather than return a workbook without
@@ -120,10 +111,6 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     return buffer.getvalue()
 
 
-class WorkbookRefused(RuntimeError):
-    """XlsxWriter refused a cell of the plan: a bug in formgen, never a workbook without it."""
-
-
 def _ok(code: int, sheet: SheetPlan, row: int, col: int) -> None:
     if code != 0:
         reason = {-1: "outside the sheet", -2: "a text longer than 32,767 characters"}.get(code, f"code {code}")
@@ -145,16 +132,9 @@ def _write_cell(ws: Worksheet, plan: DocumentPlan, r0: int, cell: Cell, formats:
     """One cell of the plan: its value in the first grid cell, its borders on the edge cells of
     its span (as Excel expects of a merged range). Returns XlsxWriter's code: 0 when written."""
     style = plan.styles[cell.style]
-    top, right, bottom, left = style.borders
-    if cell.open_top:
-        top = "none"
-    if cell.open_bottom:
-        bottom = "none"
+    (top, right, bottom, left), align, text, quote = looks(style, cell)
     c0 = cell.col
     c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
-    align = cell.align or style.align
-    text = None if cell.number is not None else cell.text
-    quote = text is not None and text.startswith(("=", "+", "-", "@"))
 
     def edges(rr: int, cc: int) -> Edges:
         return (
@@ -211,22 +191,5 @@ def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
     if title_count:
         ws.repeat_rows(0, title_count - 1)
     ws.set_h_pagebreaks([title_count + start for start in sheet.page_starts[1:]])
-    ws.set_header(_header_footer(plan, plan.header), {"margin": page.header / inch})
-    ws.set_footer(_header_footer(plan, plan.footer), {"margin": page.footer / inch})
-
-
-def _header_footer(plan: DocumentPlan, spec: HeaderFooterPlan) -> str:
-    """Header or footer texts with the spreadsheet's own page fields (&P, &N: right however a
-    program repaginates) and no font code (Gnumeric printed one as text): the workbook's default
-    font is the form's, bold by &B, the size by &n unless the text starts with a digit (which
-    would read as part of the size)."""
-    style = plan.styles[spec.style]
-    out = []
-    for code, slot in (("&L", "left"), ("&C", "center"), ("&R", "right")):
-        text = getattr(spec, slot)
-        if not text:
-            continue
-        text = text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
-        size = "" if text[:1].isdigit() else f"&{spec.size:g}"
-        out.append(code + ("&B" if style.bold else "") + size + text)
-    return "".join(out)
+    ws.set_header(header_footer_text(plan, plan.header), {"margin": page.header / inch})
+    ws.set_footer(header_footer_text(plan, plan.footer), {"margin": page.footer / inch})

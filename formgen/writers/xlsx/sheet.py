@@ -1,0 +1,182 @@
+"""A worksheet's XML: columns, rows, cells, merged ranges and the print setup.
+
+Column widths and row heights reproduce the plan's points at 96 dpi, and the print
+setup its pages: A4 (or the plan's paper), margins, one page wide and as tall as it
+takes, the print area, print titles, a manual break at every page of the plan, and
+the header and footer with the spreadsheet's own page fields.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ...plan import DocumentPlan, HeaderFooterPlan, SheetPlan
+from .grid import Grid
+from .styles import Styles
+from .xml import HEAD, MAX_COLUMNS, cell, column, text
+
+log = logging.getLogger(__name__)
+
+PX_PER_PT = 4 / 3
+DIGIT_PX = 7
+"""width of a digit of the default font at 96 dpi: a column's width is counted in digits"""
+DEFAULT_ROW_PX = 20
+PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (729, 1032): 12, (612, 792): 1}
+"""(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
+MAX_HEADER = 255
+"""Excel's longest header or footer, in UTF-16 units"""
+
+_OPEN = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+)
+
+
+def form_sheet(plan: DocumentPlan, sheet: SheetPlan, placed: Grid, styles: Styles, selected: bool) -> str:
+    """The XML of a form sheet laid out as the plan's pages."""
+    heights = [int(row.height * PX_PER_PT + 0.5) for row in placed.rows]
+    widths = [round(width * PX_PER_PT) for width in sheet.columns]
+    last_col = max((max(cells) for cells in placed.cells if cells), default=0)
+    view = ' tabSelected="1"' if selected else ""
+    return "".join(
+        [
+            HEAD,
+            _OPEN,
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+            _dimension(len(placed.rows), last_col),
+            f'<sheetViews><sheetView showGridLines="0"{view} workbookViewId="0"/></sheetViews>',
+            '<sheetFormatPr defaultRowHeight="15"/>',
+            _columns(widths),
+            _sheet_data(placed, heights, styles),
+            _merges(placed.merges),
+            _print_setup(plan, sheet),
+            "</worksheet>",
+        ]
+    )
+
+
+def _dimension(rows: int, last_col: int) -> str:
+    if rows <= 1 and last_col == 0:
+        return '<dimension ref="A1"/>'
+    return f'<dimension ref="A1:{cell(rows - 1, last_col)}"/>'
+
+
+def _columns(widths: list[int]) -> str:
+    """Runs of equal widths as one <col> each."""
+    if not widths:
+        return ""
+    out, start = [], 0
+    for i in range(1, len(widths) + 1):
+        if i == len(widths) or widths[i] != widths[start]:
+            px = widths[start]
+            custom = "" if px == 64 else ' customWidth="1"'
+            out.append(f'<col min="{start + 1}" max="{i}" width="{(px * 256 // DIGIT_PX) / 256.0:.16g}"{custom}/>')
+            start = i
+    return "<cols>" + "".join(out) + "</cols>"
+
+
+def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
+    """Rows with their heights and spans (the columns a block of 16 rows uses), and their cells."""
+    spans = _spans(placed)
+    index = styles.index
+    number = styles.number
+    out = ["<sheetData>"]
+    for r, cells in enumerate(placed.cells):
+        px = heights[r]
+        if px == 0:  # a row of no height is a hidden one of the default height
+            height = ' hidden="1"'
+        else:
+            height = "" if px == DEFAULT_ROW_PX else f' ht="{px * 0.75:.16g}" customHeight="1"'
+        span = spans.get(r >> 4)
+        attrs = f'<row r="{r + 1}"' + (f' spans="{span}"' if span else "") + height
+        if not cells:
+            out.append(attrs + "/>")
+            continue
+        out.append(attrs + ">")
+        row = str(r + 1)
+        for c in sorted(cells):
+            key, (kind, value) = cells[c]
+            s = index.get(key) if key is not None else None
+            if s is None and key is not None:
+                s = number(key)
+            ref = column(c) + row
+            style = "" if s is None else f' s="{s}"'
+            if kind == "s":
+                out.append(f'<c r="{ref}"{style} t="s"><v>{value}</v></c>')
+            elif kind == "n":
+                out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
+            else:
+                out.append(f'<c r="{ref}"{style}/>')
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out)
+
+
+def _spans(placed: Grid) -> dict[int, str]:
+    spans: dict[int, str] = {}
+    for block in range(0, len(placed.cells), 16):
+        used = [c for cells in placed.cells[block : block + 16] for c in (min(cells), max(cells)) if cells]
+        if used:
+            spans[block >> 4] = f"{min(used) + 1}:{max(used) + 1}"
+    return spans
+
+
+def _merges(merges: list[tuple[int, int, int, int]]) -> str:
+    if not merges:
+        return ""
+    ranges = "".join(f'<mergeCell ref="{cell(r0, c0)}:{cell(r1, c1)}"/>' for r0, c0, r1, c1 in merges)
+    return f'<mergeCells count="{len(merges)}">{ranges}</mergeCells>'
+
+
+def _print_setup(plan: DocumentPlan, sheet: SheetPlan) -> str:
+    """Margins, paper, one page wide (where a reader lacks the fonts, the wider fallback font shrinks
+    the sheet a little instead of cutting every wide cell into strips; the manual breaks keep the
+    pages the PDF has), the header and footer, and a break before every page of the plan. Page
+    numbers run on across sheets by themselves."""
+    page = plan.page
+    inch = 72.0
+    margins = (
+        f'<pageMargins left="{page.left / inch}" right="{page.right / inch}" top="{page.top / inch}" '
+        f'bottom="{page.bottom / inch}" header="{page.header / inch}" footer="{page.footer / inch}"/>'
+    )
+    size = (round(min(page.width, page.height)), round(max(page.width, page.height)))
+    paper = PAPER_SIZES.get(size)
+    orientation = "portrait" if page.height >= page.width else "landscape"
+    paper_size = f' paperSize="{paper}"' if paper else ""
+    setup = f'<pageSetup{paper_size} fitToHeight="0" orientation="{orientation}"/>'
+    title_count = len(sheet.title_rows)
+    breaks = sorted({title_count + start for start in sheet.page_starts[1:]} - {0})[:1023]
+    row_breaks = ""
+    if breaks:
+        listed = "".join(f'<brk id="{b}" max="{MAX_COLUMNS - 1}" man="1"/>' for b in breaks)
+        row_breaks = f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">{listed}</rowBreaks>'
+    header = _header_footer(plan, plan.header, "oddHeader")
+    footer = _header_footer(plan, plan.footer, "oddFooter")
+    return margins + setup + f"<headerFooter>{header}{footer}</headerFooter>" + row_breaks
+
+
+def _header_footer(plan: DocumentPlan, spec: HeaderFooterPlan, element: str) -> str:
+    """Excel holds at most 255 characters: a longer header or footer is left out (and logged) rather
+    than cut, as XlsxWriter does."""
+    joined = header_footer_text(plan, spec)
+    if len(joined.encode("utf-16-le")) // 2 > MAX_HEADER:
+        log.warning("%s of the workbook left out: longer than Excel's 255 characters", element)
+        return ""
+    return f"<{element}>{text(joined)}</{element}>" if joined else ""
+
+
+def header_footer_text(plan: DocumentPlan, spec: HeaderFooterPlan) -> str:
+    """Header or footer texts with the spreadsheet's own page fields (&P, &N: right however a
+    program repaginates) and no font code (Gnumeric printed one as text): the workbook's default
+    font is the form's, bold by &B, the size by &n unless the text starts with a digit (which
+    would read as part of the size)."""
+    style = plan.styles[spec.style]
+    out = []
+    for code, slot in (("&L", "left"), ("&C", "center"), ("&R", "right")):
+        value = getattr(spec, slot)
+        if not value:
+            continue
+        value = value.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
+        size = "" if value[:1].isdigit() else f"&{spec.size:g}"
+        out.append(code + ("&B" if style.bold else "") + size + value)
+    return "".join(out)
