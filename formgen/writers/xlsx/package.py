@@ -30,9 +30,10 @@ class SheetEntry:
     """A sheet as the workbook lists it."""
 
     name: str
-    print_area: str
-    """absolute range, e.g. $A$1:$AL$78"""
-    title_rows: int
+    print_area: str = ""
+    """absolute range, e.g. $A$1:$AL$78 (none on the charts' hidden data sheet)"""
+    title_rows: int = 0
+    hidden: bool = False
 
 
 @dataclass
@@ -49,6 +50,10 @@ class Package:
     """Everything the package's own parts list, and the parts themselves in zip order."""
 
     sheets: list[SheetEntry] = field(default_factory=list)
+    charts: int = 0
+    drawings: int = 0
+    image_types: list[str] = field(default_factory=list)
+    """extensions of the pictures' types, in the order first used"""
 
 
 def defined_names(sheets: list[SheetEntry]) -> list[tuple[str, int, str]]:
@@ -56,7 +61,8 @@ def defined_names(sheets: list[SheetEntry]) -> list[tuple[str, int, str]]:
     names = []
     for index, sheet in enumerate(sheets):
         quoted = quote_sheetname(sheet.name)
-        names.append(("_xlnm.Print_Area", index, f"{quoted}!{sheet.print_area}"))
+        if sheet.print_area:
+            names.append(("_xlnm.Print_Area", index, f"{quoted}!{sheet.print_area}"))
         if sheet.title_rows:
             names.append(("_xlnm.Print_Titles", index, f"{quoted}!$1:${sheet.title_rows}"))
     return sorted(names, key=lambda n: n[0].replace("_xlnm.", "").lower() + "::" + n[2].lstrip("'").lower())
@@ -64,7 +70,10 @@ def defined_names(sheets: list[SheetEntry]) -> list[tuple[str, int, str]]:
 
 def workbook_xml(sheets: list[SheetEntry]) -> str:
     listed = "".join(
-        f'<sheet name="{attribute(s.name)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1)
+        f'<sheet name="{attribute(s.name)}" sheetId="{i}"'
+        + (' state="hidden"' if s.hidden else "")
+        + f' r:id="rId{i}"/>'
+        for i, s in enumerate(sheets, 1)
     )
     names = defined_names(sheets)
     defined = "".join(f'<definedName name="{n}" localSheetId="{i}">{text(r)}</definedName>' for n, i, r in names)
@@ -128,6 +137,7 @@ def shared_strings_xml(strings: SharedStrings) -> str:
 
 def content_types_xml(package: Package, strings: bool) -> str:
     defaults = [("rels", "application/vnd.openxmlformats-package.relationships+xml"), ("xml", "application/xml")]
+    defaults += [(ext, f"image/{ext}") for ext in package.image_types]
     overrides = [
         ("/docProps/app.xml", _TYPES + "extended-properties+xml"),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
@@ -139,6 +149,8 @@ def content_types_xml(package: Package, strings: bool) -> str:
         (f"/xl/worksheets/sheet{i}.xml", _TYPES + "spreadsheetml.worksheet+xml")
         for i in range(1, len(package.sheets) + 1)
     ]
+    overrides += [(f"/xl/charts/chart{i}.xml", _TYPES + "drawingml.chart+xml") for i in range(1, package.charts + 1)]
+    overrides += [(f"/xl/drawings/drawing{i}.xml", _TYPES + "drawing+xml") for i in range(1, package.drawings + 1)]
     if strings:
         overrides.append(("/xl/sharedStrings.xml", _TYPES + "spreadsheetml.sharedStrings+xml"))
     return (
@@ -172,6 +184,11 @@ def workbook_rels(package: Package, strings: bool) -> str:
     if strings:
         targets.append((f"{_RELS}/sharedStrings", "sharedStrings.xml"))
     return relationships(targets)
+
+
+def drawing_rels(drawing: int) -> str:
+    """A sheet's relationship to its drawing."""
+    return relationships([(f"{_RELS}/drawing", f"../drawings/drawing{drawing}.xml")])
 
 
 def zipped(parts: list[tuple[str, bytes]]) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from ...plan import DocumentPlan, HeaderFooterPlan, SheetPlan
-from .grid import Grid
+from .grid import Grid, Value
 from .styles import Styles
 from .xml import HEAD, MAX_COLUMNS, cell, column, text
 
@@ -32,7 +32,9 @@ _OPEN = (
 )
 
 
-def form_sheet(plan: DocumentPlan, sheet: SheetPlan, placed: Grid, styles: Styles, selected: bool) -> str:
+def form_sheet(
+    plan: DocumentPlan, sheet: SheetPlan, placed: Grid, styles: Styles, selected: bool, drawing: bool
+) -> str:
     """The XML of a form sheet laid out as the plan's pages."""
     heights = [int(row.height * PX_PER_PT + 0.5) for row in placed.rows]
     widths = [round(width * PX_PER_PT) for width in sheet.columns]
@@ -50,8 +52,36 @@ def form_sheet(plan: DocumentPlan, sheet: SheetPlan, placed: Grid, styles: Style
             _sheet_data(placed, heights, styles),
             _merges(placed.merges),
             _print_setup(plan, sheet),
+            '<drawing r:id="rId1"/>' if drawing else "",
             "</worksheet>",
         ]
+    )
+
+
+def data_sheet(cells: dict[int, dict[int, Value]]) -> str:
+    """The XML of the charts' hidden data sheet: plain cells, the default page setup."""
+    rows = sorted(cells)
+    used = [c for r in rows for c in cells[r]]
+    first, last = (min(rows), min(used)), (max(rows), max(used))
+    ref = cell(*first) if first == last else f"{cell(*first)}:{cell(*last)}"
+    spans: dict[int, str] = {}
+    for block in {r >> 4 for r in rows}:
+        cols = [c for r in rows if r >> 4 == block for c in cells[r]]
+        spans[block] = f"{min(cols) + 1}:{max(cols) + 1}"
+    out = []
+    for r in rows:
+        out.append(f'<row r="{r + 1}" spans="{spans[r >> 4]}">')
+        for c in sorted(cells[r]):
+            kind, value = cells[r][c]
+            ref_c = cell(r, c)
+            out.append(
+                f'<c r="{ref_c}" t="s"><v>{value}</v></c>' if kind == "s" else f'<c r="{ref_c}"><v>{value:.16G}</v></c>'
+            )
+        out.append("</row>")
+    return (
+        f'{HEAD}{_OPEN}<dimension ref="{ref}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/><sheetData>' + "".join(out) + "</sheetData>"
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
     )
 
 

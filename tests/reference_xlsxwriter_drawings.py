@@ -1,13 +1,5 @@
-"""Graphics in the workbook: pictures and SDG tiles as anchored pictures, KPI charts as native charts.
-
-Each graphic is anchored where the PDF draws it: in the cell its top-left corner
-falls in, at an offset and a size computed from the same plan (column widths, row
-heights, the cell style's alignment and padding). A chart's series name the
-sheet's cells printing its figures, so editing a figure in the workbook redraws
-the chart; a chart's year labels, and figures printed on no cell, are written to
-a hidden sheet (XlsxWriter's charts read cells only). Pictures and charts carry
-the layout's alternative text.
-"""
+"""The reference's graphics (formgen's former writer, unchanged): pictures, SDG tiles and
+native charts through XlsxWriter's public API."""
 
 from __future__ import annotations
 
@@ -24,8 +16,8 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ...plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
-from ...sdg import title
+from formgen.plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
+from formgen.sdg import title
 
 PX_PER_PT = 4 / 3
 TILE_DPI = 300

@@ -1,9 +1,8 @@
-"""The workbook of a plan with graphics, written through XlsxWriter's public API.
+"""The reference for formgen's SpreadsheetML writer: the plan onto XlsxWriter's public API.
 
-Pictures, SDG tiles and native charts (xlsxwriter_drawings.py) are not yet written
-by formgen's own SpreadsheetML writer (the package's __init__), so a plan that has
-any goes through XlsxWriter. Everything else is written the same way in both: a
-test compares the two writers' parts byte for byte on plans without graphics.
+This is formgen's former workbook writer, kept unchanged as an independent
+translation (it shares no code with formgen/writers/xlsx): XlsxWriter writes the
+XML, and tests/test_xlsx_parts.py requires formgen's parts to be those bytes.
 """
 
 from __future__ import annotations
@@ -14,16 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
+from reference_xlsxwriter_drawings import PX_PER_PT, ChartData, add_graphics
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ...plan import Cell, CellStyle, DocumentPlan, Row, SheetPlan
-from ...publish import document_time
-from .grid import WorkbookRefused, looks
-from .sheet import PAPER_SIZES, header_footer_text
-from .styles import DEFAULT_FONT_SIZE
-from .xlsxwriter_drawings import PX_PER_PT, ChartData, add_graphics
+from formgen.plan import Cell, CellStyle, DocumentPlan, HeaderFooterPlan, Row, SheetPlan
+from formgen.publish import document_time
 
+DEFAULT_FONT_SIZE = 10.5
+"""The workbook's default font size. At 10.5 pt BIZ UD fonts have digits exactly
+7 px wide at 96 dpi, so column widths in pixels are whole digits' widths."""
+PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (729, 1032): 12, (612, 792): 1}
+"""(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
 BORDER_CODES = {"none": 0, "thin": 1, "medium": 2, "thick": 5, "double": 6, "hair": 7}
 """the plan's border kinds → XlsxWriter's border index"""
 
@@ -111,6 +112,10 @@ def write_through_xlsxwriter(plan: DocumentPlan, timestamp: datetime | None = No
     return buffer.getvalue()
 
 
+class WorkbookRefused(RuntimeError):
+    """XlsxWriter refused a cell of the plan: a bug in formgen, never a workbook without it."""
+
+
 def _ok(code: int, sheet: SheetPlan, row: int, col: int) -> None:
     if code != 0:
         reason = {-1: "outside the sheet", -2: "a text longer than 32,767 characters"}.get(code, f"code {code}")
@@ -132,9 +137,16 @@ def _write_cell(ws: Worksheet, plan: DocumentPlan, r0: int, cell: Cell, formats:
     """One cell of the plan: its value in the first grid cell, its borders on the edge cells of
     its span (as Excel expects of a merged range). Returns XlsxWriter's code: 0 when written."""
     style = plan.styles[cell.style]
-    (top, right, bottom, left), align, text, quote = looks(style, cell)
+    top, right, bottom, left = style.borders
+    if cell.open_top:
+        top = "none"
+    if cell.open_bottom:
+        bottom = "none"
     c0 = cell.col
     c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
+    align = cell.align or style.align
+    text = None if cell.number is not None else cell.text
+    quote = text is not None and text.startswith(("=", "+", "-", "@"))
 
     def edges(rr: int, cc: int) -> Edges:
         return (
@@ -191,5 +203,22 @@ def _print_setup(ws: Worksheet, plan: DocumentPlan, sheet: SheetPlan) -> None:
     if title_count:
         ws.repeat_rows(0, title_count - 1)
     ws.set_h_pagebreaks([title_count + start for start in sheet.page_starts[1:]])
-    ws.set_header(header_footer_text(plan, plan.header), {"margin": page.header / inch})
-    ws.set_footer(header_footer_text(plan, plan.footer), {"margin": page.footer / inch})
+    ws.set_header(_header_footer(plan, plan.header), {"margin": page.header / inch})
+    ws.set_footer(_header_footer(plan, plan.footer), {"margin": page.footer / inch})
+
+
+def _header_footer(plan: DocumentPlan, spec: HeaderFooterPlan) -> str:
+    """Header or footer texts with the spreadsheet's own page fields (&P, &N: right however a
+    program repaginates) and no font code (Gnumeric printed one as text): the workbook's default
+    font is the form's, bold by &B, the size by &n unless the text starts with a digit (which
+    would read as part of the size)."""
+    style = plan.styles[spec.style]
+    out = []
+    for code, slot in (("&L", "left"), ("&C", "center"), ("&R", "right")):
+        text = getattr(spec, slot)
+        if not text:
+            continue
+        text = text.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
+        size = "" if text[:1].isdigit() else f"&{spec.size:g}"
+        out.append(code + ("&B" if style.bold else "") + size + text)
+    return "".join(out)
