@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,9 +56,18 @@ class FontFace:
     checked: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
     _advances: _Advances = field(init=False, repr=False)
+    _sized: dict[float, _Sized] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._advances = _Advances(self)
+
+    def advances_at(self, size: float) -> Callable[[str], float]:
+        """Character → advance in points at ``size``, as a mapping's lookup: called per character
+        through map() it runs no Python code once a character has been seen."""
+        sized = self._sized.get(size)
+        if sized is None:
+            sized = self._sized[size] = _Sized(self._advances, size)
+        return sized.__getitem__
 
     def advance(self, ch: str) -> float:
         """Advance width of one character in em (0 for characters the font lacks)."""
@@ -70,6 +80,19 @@ class FontFace:
         """Width of ``text`` in points at ``size`` (summed by C calls only, once every character
         has been seen: composing measures some 200,000 characters an area)."""
         return sum(map(self._advances.__getitem__, text)) * size
+
+
+class _Sized(dict[str, float]):
+    """Character → advance in points at one size, each worked out the first time it is asked for."""
+
+    def __init__(self, advances: _Advances, size: float):
+        super().__init__()
+        self.advances = advances
+        self.size = size
+
+    def __missing__(self, ch: str) -> float:
+        advance = self[ch] = self.advances[ch] * self.size
+        return advance
 
 
 class _Advances(dict[str, float]):

@@ -420,11 +420,14 @@ def break_paragraph(
             raise _prefix_too_wide(first, width, advance)
         return [first]
 
-    advances = {c: float(advance(c)) for c in set(text)}
-    if any(not w >= 0 for w in advances.values()):
+    unique = set(text)
+    # advance() once per character, the loops in C (no Python frame per character when advance
+    # is a mapping's lookup, as the composer's is)
+    advances = dict(zip(unique, map(advance, unique), strict=True))
+    widths = advances.values()
+    if not (min(widths) >= 0 and not math.isnan(sum(widths))):
         raise ValueError("advance() must return non-negative widths")
-    char_flags = {c: _char_flags(c) for c in advances}
-    flags = list(map(char_flags.__getitem__, text))
+    flags = list(map(_char_flags, text))
     pos = [0.0, *accumulate(map(advances.__getitem__, text))]
     n = len(text)
 

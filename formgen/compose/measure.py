@@ -58,8 +58,7 @@ class Measurer:
             if "\n" not in whole and face.width(whole, size) <= avail:
                 found = [whole]
             else:
-                em = face.advance
-                found = break_paragraph(text, avail, lambda ch: em(ch) * size, first=first, hang=hang)
+                found = break_paragraph(text, avail, face.advances_at(size), first=first, hang=hang)
             if len(text) <= CACHED_TEXT and len(self._lines) < CACHED_PARAGRAPHS:
                 self._lines[key] = found
         return found
