@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from ...plan import DocumentPlan
 from ...publish import document_time
+from .container import zipped
 from .drawings import Drawings
 from .grid import Placer, SharedStrings, WorkbookRefused
 from .package import (
@@ -37,7 +38,6 @@ from .package import (
     shared_strings_xml,
     workbook_rels,
     workbook_xml,
-    zipped,
 )
 from .sheet import data_sheet, form_sheet
 from .styles import DEFAULT_FONT_SIZE, Styles

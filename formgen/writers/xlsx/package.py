@@ -1,13 +1,11 @@
-"""The workbook's package: the parts that list and describe the sheets, and the zip holding them.
+"""The workbook's package: the parts that list and describe the sheets and the workbook.
 
-Part names, their order in the zip and the zip's dates are fixed, so the same plan gives
-the same bytes (reproducible builds).
+Part names and their order are fixed, so the same plan gives the same bytes
+(reproducible builds); container.py zips them.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
@@ -22,7 +20,6 @@ THEME = files(__package__).joinpath("theme1.xml").read_bytes()
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "application/vnd.openxmlformats-officedocument."
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -189,14 +186,3 @@ def workbook_rels(package: Package, strings: bool) -> str:
 def drawing_rels(drawing: int) -> str:
     """A sheet's relationship to its drawing."""
     return relationships([(f"{_RELS}/drawing", f"../drawings/drawing{drawing}.xml")])
-
-
-def zipped(parts: list[tuple[str, bytes]]) -> bytes:
-    """The parts in a zip, in the given order, dated 1980-01-01 (reproducible)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()
