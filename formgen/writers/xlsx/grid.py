@@ -45,7 +45,7 @@ class Grid:
     """A sheet's grid cells by row, its merged ranges and its rows' heights."""
 
     rows: list[Row]
-    cells: list[dict[int, tuple[FormatKey | None, Value]]]
+    cells: list[dict[int, tuple[FormatKey, Value]]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 

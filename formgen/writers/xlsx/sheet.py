@@ -110,6 +110,8 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
     spans = _spans(placed)
     index = styles.index
     number = styles.number
+    shared: dict[int, str] = {}
+    """a blank grid cell's XML after its reference, by the cell's identity (alive all along)"""
     out = ["<sheetData>"]
     for r, cells in enumerate(placed.cells):
         px = heights[r]
@@ -125,18 +127,18 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
         out.append(attrs + ">")
         row = str(r + 1)
         for c in sorted(cells):
-            key, (kind, value) = cells[c]
-            s = index.get(key) if key is not None else None
-            if s is None and key is not None:
-                s = number(key)
-            ref = column(c) + row
-            style = "" if s is None else f' s="{s}"'
-            if kind == "s":
-                out.append(f'<c r="{ref}"{style} t="s"><v>{value}</v></c>')
-            elif kind == "n":
-                out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
-            else:
-                out.append(f'<c r="{ref}"{style}/>')
+            found = cells[c]
+            tail = shared.get(id(found))
+            if tail is None:
+                key, (kind, value) = found
+                s = index.get(key) or number(key)
+                if kind == "s":
+                    tail = f' s="{s}" t="s"><v>{value}</v></c>'
+                elif kind == "n":
+                    tail = f' s="{s}"><v>{value:.16G}</v></c>'
+                else:
+                    tail = shared[id(found)] = f' s="{s}"/>'  # blanks of a pattern are one object
+            out.append(f'<c r="{column(c)}{row}"{tail}')
         out.append("</row>")
     out.append("</sheetData>")
     return "".join(out)
