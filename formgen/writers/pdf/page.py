@@ -111,21 +111,19 @@ class PageBody:
         return self.compressed
 
 
+@lru_cache(maxsize=64)
+def _widths(borders: tuple[str, str, str, str]) -> tuple[float, float, float, float]:
+    """Line widths of a style's top, right, bottom and left borders (0: none)."""
+    top, right, bottom, left = (BORDER_WIDTH_PT[kind] for kind in borders)
+    return top, right, bottom, left
+
+
 @dataclass
 class _Edges:
     """Border segments of one page, merged so shared edges are drawn once."""
 
     horizontal: dict[tuple[float, float], list[tuple[float, float]]] = field(default_factory=dict)
     vertical: dict[tuple[float, float], list[tuple[float, float]]] = field(default_factory=dict)
-
-    def add(self, kind: str, x1: float, y1: float, x2: float, y2: float) -> None:
-        width = BORDER_WIDTH_PT[kind]
-        if width == 0:
-            return
-        if y1 == y2:
-            self.horizontal.setdefault((round(y1, 2), width), []).append((min(x1, x2), max(x1, x2)))
-        else:
-            self.vertical.setdefault((round(x1, 2), width), []).append((min(y1, y2), max(y1, y2)))
 
     def ops(self) -> list[str]:
         out: list[str] = ["0 0 0 RG 2 J"]
@@ -230,13 +228,16 @@ class PageDrawer:
         x0, y_top, x1, y_bottom = box
         if style.fill:
             fills.append((style.fill, f"{num(x0)} {num(y_bottom)} {num(x1 - x0)} {num(y_top - y_bottom)} re f"))
-        top, right, bottom, left = style.borders
-        if not cell.open_top:
-            edges.add(top, x0, y_top, x1, y_top)
-        if not cell.open_bottom:
-            edges.add(bottom, x0, y_bottom, x1, y_bottom)
-        edges.add(left, x0, y_top, x0, y_bottom)
-        edges.add(right, x1, y_top, x1, y_bottom)
+        top, right, bottom, left = _widths(style.borders)
+        horizontal, vertical = edges.horizontal, edges.vertical
+        if top and not cell.open_top:
+            horizontal.setdefault((round(y_top, 2), top), []).append((x0, x1))
+        if bottom and not cell.open_bottom:
+            horizontal.setdefault((round(y_bottom, 2), bottom), []).append((x0, x1))
+        if left:
+            vertical.setdefault((round(x0, 2), left), []).append((y_bottom, y_top))
+        if right:
+            vertical.setdefault((round(x1, 2), right), []).append((y_bottom, y_top))
 
     # ----- links (the book's contents)
 
