@@ -207,45 +207,51 @@ class PartBuilder:
         return number
 
     def _element(self, node: Node, parent: int, parent_kind: int) -> int:
+        """A structure element and, before it, its kids (depth first). Written piece by piece into
+        local lists: some 1,700 elements an area, most a TD or P holding marked content."""
         number = self.number()
         # no /Type: it is optional for structure elements, and 2 % of the structure compressed
-        element = _Body(b"<</S/" + node.role.encode("ascii") + b"/P ").ref(parent, parent_kind)
+        head = [b"<</S/" + node.role.encode("ascii") + b"/P %d 0 R"]
+        refs = [parent]
         if node.title:
-            element.add(b"/T ").text(node.title)
+            head.append(b"/T " + syntax.text(node.title).replace(b"%", b"%%"))
         if node.alt is not None:
-            element.add(b"/Alt ").text(node.alt)
+            head.append(b"/Alt " + syntax.text(node.alt).replace(b"%", b"%%"))
         if node.role == "Table":  # named after its object: unique in any PDF that holds the part
-            element.add(b"/ID (t").number(number).add(b")")
+            head.append(b"/ID (t%d)")
+            refs.append(number)
             self.part.ids.append(number)
         if node.attributes:
-            element.add(b"/A[")
-            for attributes in node.attributes:
-                element.ref(self._attribute(attributes)).add(b" ")
-            element.add(b"]")
-        kids = _Body(b"/K[")
+            head.append(b"/A[" + b"%d 0 R " * len(node.attributes) + b"]")
+            refs.extend(self._attribute(attributes) for attributes in node.attributes)
+        kids: list[bytes] = [b"/K["]
+        kid_refs: list[int] = []
         home: int | None = None
         for kid in node.kids:
             if isinstance(kid, Node):
-                kids.ref(self._element(kid, number, LOCAL)).add(b" ")
+                kids.append(b"%d 0 R ")
+                kid_refs.append(self._element(kid, number, LOCAL))
             elif isinstance(kid, Marked):
                 index = self.page_index[id(kid.page)]
                 self.mcid_parents.setdefault(index, {})[kid.mcid] = number
                 if home is None:
                     home = index
-                    element.add(b"/Pg ").ref(index + 1)
+                    head.append(b"/Pg %d 0 R")
+                    refs.append(index + 1)
                 if index == home:
-                    kids.add(b"%d " % kid.mcid)
+                    kids.append(b"%d " % kid.mcid)
                 else:
-                    kids.add(b"<</Type/MCR/Pg ").ref(index + 1).add(b"/MCID %d>> " % kid.mcid)
+                    kids.append(b"<</Type/MCR/Pg %%d 0 R/MCID %d>> " % kid.mcid)
+                    kid_refs.append(index + 1)
             elif isinstance(kid, AnnotRef):
                 annotation, key = self.annotations[(id(kid.page), kid.index)]
                 self.part.annotation_parents.append((key, number))
-                kids.add(b"<</Type/OBJR/Obj ").ref(annotation).add(b"/Pg ").ref(self.page_index[id(kid.page)] + 1)
-                kids.add(b">> ")
-        element.pieces += kids.pieces
-        element.refs += kids.refs
-        element.kinds += kids.kinds
-        self.objects.append(element.add(b"]>>").done(number))
+                kids.append(b"<</Type/OBJR/Obj %d 0 R/Pg %d 0 R>> ")
+                kid_refs += [annotation, self.page_index[id(kid.page)] + 1]
+        kids.append(b"]>>")
+        refs += kid_refs
+        kinds = b"" if parent_kind == LOCAL else bytes([parent_kind]) + bytes(len(refs) - 1)
+        self.objects.append(PdfObject(number, b"".join(head) + b"".join(kids), tuple(refs), kinds))
         return number
 
     def _attribute(self, values: dict[str, Any]) -> int:
