@@ -277,14 +277,17 @@ def _assemble(part: PdfPart, objects: list[PdfObject]) -> None:
             assert not o.refs, "a stream's dictionary has no references"
             part.streams.append((renumbered[o.number], o.body, o.data))
             continue
-        assert b"\n" not in o.body, "PDF syntax escapes line breaks in strings"
         bodies.append(o.body)
-        for ref, kind in zip(o.refs, o.kinds or bytes(len(o.refs)), strict=True):
+        if not o.kinds:  # every slot an object of the part: most objects
+            part.refs.extend(map(renumbered.__getitem__, o.refs))
+            continue
+        for ref, kind in zip(o.refs, o.kinds, strict=True):
             if kind != LOCAL:
                 part.special.append((len(part.refs), kind, ref))
                 ref = 1  # in range like every slot; replaced when placed
             part.refs.append(renumbered[ref])
     part.plain = b"\n".join(bodies)
+    assert part.plain.count(b"\n") == max(len(bodies) - 1, 0), "PDF syntax escapes line breaks in strings"
     part.pages = [renumbered[n] for n in part.pages]
     part.top = [renumbered[n] for n in part.top]
     part.page_parents = [renumbered[n] for n in part.page_parents]
