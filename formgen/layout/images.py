@@ -12,8 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 MAX_BYTES = 20 * 1024 * 1024
 MAX_SIDE = 10_000
 """pixels"""
@@ -64,6 +62,8 @@ def read_picture(assets: Path, name: str) -> Picture:
 
 
 def _checked_size(path: Path, expected: str) -> tuple[int, int]:
+    from PIL import Image, UnidentifiedImageError  # only for layouts with pictures (import: 8 ms)
+
     try:
         with Image.open(path) as image:
             if image.format != expected:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from ... import __version__
 from .embed import compressed
@@ -26,6 +25,14 @@ if TYPE_CHECKING:
 
 PRODUCER = f"formgen {__version__}"
 SRGB = "sRGB IEC61966-2.1"
+
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(value: str) -> str:
+    """``value`` as XML character data (xml.sax.saxutils.escape, whose import pulls in urllib and
+    ssl: 11 ms of every build's start)."""
+    return value.translate(_XML_TEXT)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image
-
 from .embed import compressed
 
 if TYPE_CHECKING:
@@ -42,6 +40,8 @@ def nest(marks: list[Bookmark]) -> list[Bookmark]:
 
 def image_object(out: PdfStream, path: str) -> int:
     """A picture as an image object: JPEG as it is, PNG as its pixels with alpha as a soft mask."""
+    from PIL import Image  # only for documents with pictures (import: 8 ms)
+
     data = Path(path).read_bytes()
     with Image.open(io.BytesIO(data)) as image:
         image.load()

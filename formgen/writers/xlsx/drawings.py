@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 from xlsxwriter.image import Image
 from xlsxwriter.utility import quote_sheetname
 
@@ -318,9 +316,11 @@ def _frame(index: int, alt: str, rel: int) -> str:
 @lru_cache(maxsize=64)
 def tile_png(tile: Tile, size: float, number_size: float, title_size: float, font_path: str) -> bytes:
     """An SDG tile as a PNG drawn like the PDF's (colour, number, title), at 300 dpi."""
+    from PIL import Image, ImageDraw, ImageFont  # only for forms with SDG tiles (import: 12 ms)
+
     scale = TILE_DPI / 72
     side = round(size * scale)
-    image = PILImage.new("RGB", (side, side), "#" + tile.color)
+    image = Image.new("RGB", (side, side), "#" + tile.color)
     draw = ImageDraw.Draw(image)
     pad = size * 0.06 * scale
     number = ImageFont.truetype(font_path, round(number_size * scale))
