@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,13 +61,13 @@ class FontFace:
     def __post_init__(self) -> None:
         self._advances = _Advances(self)
 
-    def advances_at(self, size: float) -> Callable[[str], float]:
-        """Character → advance in points at ``size``, as a mapping's lookup: called per character
-        through map() it runs no Python code once a character has been seen."""
+    def advances_at(self, size: float) -> Mapping[str, float]:
+        """Character → advance in points at ``size``: looked up through map() it runs no Python
+        code once a character has been seen."""
         sized = self._sized.get(size)
         if sized is None:
             sized = self._sized[size] = _Sized(self._advances, size)
-        return sized.__getitem__
+        return sized
 
     def advance(self, ch: str) -> float:
         """Advance width of one character in em (0 for characters the font lacks)."""

@@ -23,13 +23,15 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from itertools import accumulate
 
 __all__ = ["NO_LINE_END", "NO_LINE_START", "TooNarrow", "break_paragraph", "text_width"]
 
-Advance = Callable[[str], float]
+Advance = Callable[[str], float] | Mapping[str, float]
+"""a character's advance in points: a function (called once per distinct character of a
+paragraph) or a mapping (looked up per character, in C: the composer's)"""
 
 #: Characters that must not start a continuation line (行頭禁則).
 NO_LINE_START: frozenset[str] = frozenset(
@@ -214,7 +216,23 @@ class TooNarrow(ValueError):
 
 def text_width(s: str, advance: Advance) -> float:
     """Width of ``s`` in points: the sum of its characters' advances."""
-    return sum(map(advance, s))
+    return sum(map(_lookup(advance), s))
+
+
+def _lookup(advance: Advance) -> Callable[[str], float]:
+    return advance.__getitem__ if isinstance(advance, Mapping) else advance
+
+
+class _FlagTable(dict[str, int]):
+    """Character → its line-breaking flags, each worked out the first time it is asked for
+    (a dict's lookup through map() runs no Python code per character)."""
+
+    def __missing__(self, c: str) -> int:
+        flags = self[c] = _char_flags(c)
+        return flags
+
+
+_FLAGS = _FlagTable()
 
 
 @cache
@@ -378,8 +396,9 @@ def _choose(
 def _prefix_too_wide(prefix: str, width: float, advance: Advance) -> TooNarrow:
     """The error for a prefix that alone is wider than the line."""
     used = 0.0
+    width_of = _lookup(advance)
     for c in prefix:
-        w = advance(c)
+        w = width_of(c)
         if used + w > width + _EPS:
             return TooNarrow(c, width - used, w)
         used += w
@@ -421,14 +440,16 @@ def break_paragraph(
         return [first]
 
     unique = set(text)
-    # advance() once per character, the loops in C (no Python frame per character when advance
-    # is a mapping's lookup, as the composer's is)
-    advances = dict(zip(unique, map(advance, unique), strict=True))
-    widths = advances.values()
+    if isinstance(advance, Mapping):
+        width_of = advance.__getitem__
+        widths: Iterable[float] = list(map(width_of, unique))
+    else:  # a function: called once per distinct character
+        advances = dict(zip(unique, map(advance, unique), strict=True))
+        width_of, widths = advances.__getitem__, advances.values()
     if not (min(widths) >= 0 and not math.isnan(sum(widths))):
         raise ValueError("advance() must return non-negative widths")
-    flags = list(map(_char_flags, text))
-    pos = [0.0, *accumulate(map(advances.__getitem__, text))]
+    flags = list(map(_FLAGS.__getitem__, text))
+    pos = [0.0, *accumulate(map(width_of, text))]
     n = len(text)
 
     lines: list[str] = []
@@ -451,7 +472,7 @@ def break_paragraph(
         elif avail < -_EPS:
             raise _prefix_too_wide(prefix, width, advance)
         else:
-            raise TooNarrow(text[s], avail, advances[text[s]])
+            raise TooNarrow(text[s], avail, width_of(text[s]))
         k = b
         while k > s and flags[k - 1] & _SPACE:
             k -= 1

@@ -491,3 +491,14 @@ def test_property_lines_are_filled_greedily(text: str, width: float) -> None:
                 break
             allowed = following[j - 1] not in RULE3 and following[j] not in RULE2
             assert not allowed, f"line {i} {parts[i]!r} could also hold {following[:j]!r}"
+
+
+def test_a_mapping_of_advances_breaks_as_the_function_does() -> None:
+    """The composer hands over a mapping (looked up per character, in C): same lines as a function."""
+    table = {c: adv(c) for c in PARAGRAPH + "・\u3000"}
+    for width in (50, 120, 200, 333):
+        assert break_paragraph(PARAGRAPH, width, table, first="・", hang="\u3000") == break_paragraph(
+            PARAGRAPH, width, adv, first="・", hang="\u3000"
+        )
+    with pytest.raises(ValueError):
+        break_paragraph("あい", 50, {"あ": 10.0, "い": -1.0})
