@@ -196,8 +196,7 @@ def unprintable(ch: str) -> str | None:
 def glyph_problem(face: FontFace, text: str) -> str | None:
     """Why ``text`` cannot be drawn with ``face`` (naming the character), or None if it can."""
     known = face.checked
-    new = set(text) - known
-    if not new:
+    if known.issuperset(text):  # no set of the text built: most texts are made of known characters
         return None
     for index, ch in enumerate(text):
         if ch in known:
