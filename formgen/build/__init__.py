@@ -68,16 +68,25 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         return _build(options, progress)
 
 
+YOUNG_COLLECTION = 20_000
+"""objects made before the cycle collector looks at the youngest ones (Python's default: 700)"""
+
+
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
     """A build makes and drops millions of small objects, and each time the cycle collector reached
     its oldest generation it went over every module, model and font loaded before the build began.
     Those are left out of its reach while building (gc.freeze); workers, forked meanwhile, inherit
-    it. It still runs as often as ever, so a build's own garbage cycles are freed as before."""
+    it. The collector also looks at new objects less often (every 20,000 rather than 700; a form's
+    objects are freed by their reference counts, rarely in cycles): workers' CPU 3.89 -> 3.74 s
+    for 42 synthetic areas (medians of four alternating builds). Cycles are still freed."""
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
