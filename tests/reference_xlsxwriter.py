@@ -1,8 +1,9 @@
 """The reference for formgen's SpreadsheetML writer: the plan onto XlsxWriter's public API.
 
-This is formgen's former workbook writer, kept unchanged as an independent
-translation (it shares no code with formgen/writers/xlsx): XlsxWriter writes the
-XML, and tests/test_xlsx_parts.py requires formgen's parts to be those bytes.
+This is formgen's former workbook writer, kept as an independent translation (it
+shares no code with formgen/writers/xlsx): XlsxWriter writes the XML, and
+tests/test_xlsx_parts.py requires formgen's parts to be those bytes. One change: its
+fonts say they are not the theme's (``font_scheme: none``, see _properties).
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ class _Formats:
 def _properties(plan: DocumentPlan, style: CellStyle, align: str, edges: Edges) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "font_name": plan.fonts[style.font].family,
+        # the form's fonts are not the theme's: without this XlsxWriter 3.3 marks fonts of the
+        # default family as the theme's minor font, which Excel then draws in the theme's font
+        # (Calibri / ＭＳ Ｐゴシック) whatever the name says; formgen's writer never writes a scheme
+        "font_scheme": "none",
         "font_size": style.size,
         "bold": style.bold,
         "font_color": "#" + style.color,

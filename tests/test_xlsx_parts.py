@@ -17,6 +17,7 @@ import io
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,9 @@ from formgen.compose import compose
 from formgen.config.load import load_config
 from formgen.datafiles import describe, load
 from formgen.documents import load_documents, outputs
-from formgen.plan import DocumentPlan, Graphic
+from formgen.plan import Cell, DocumentPlan, Graphic, Row, SheetPlan
 from formgen.records import load_record
-from formgen.writers.xlsx import write_xlsx
+from formgen.writers.xlsx import WorkbookRefused, write_xlsx
 
 WHEN = datetime(2024, 4, 1, 9, 30, tzinfo=UTC)
 
@@ -176,3 +177,48 @@ def test_an_overlong_header_is_left_out_keeping_the_margin(built_plan: DocumentP
             assert ours[name].replace(margin, b'header="0.3"', 1) == data, name
         else:
             assert ours[name] == data, name
+
+
+def test_rows_without_cells_and_a_one_cell_sheet(built_plan: DocumentPlan) -> None:
+    """A spacer row (no cells) between rows, and a sheet of one cell: the rows are still written
+    with their heights, the print area of one cell is that cell."""
+    plan = copy.deepcopy(built_plan)
+    sheet = plan.sheets[0]
+    sheet.rows.insert(1, Row(3.0, []))
+    sheet.page_starts = [0] + [start + 1 for start in sheet.page_starts[1:]]
+    single = plan.sheets[-1]
+    single.title_rows, single.rows, single.page_starts = [], [Row(20.0, [single_cell(single)])], [0]
+    single.columns = single.columns[:1]
+    assert_same_parts(plan)
+
+
+def single_cell(sheet: SheetPlan) -> Cell:
+    first = next(c for row in sheet.title_rows + sheet.rows for c in row.cells)
+    return replace(first, col=0, colspan=1, rowspan=1, graphic=None)
+
+
+def test_no_font_is_the_themes() -> None:
+    """Every font of the workbook names the form's family and none says it is the theme's minor
+    font: Excel would draw such a font in the theme's (Calibri, ＭＳ Ｐゴシック) whatever its name."""
+    plan = example_plan("12")
+    styles = parts(write_xlsx(plan, WHEN))["xl/styles.xml"].decode()
+    assert "<scheme" not in styles
+    assert styles.count("<font>") == styles.count('<name val="BIZ UD')
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"col": -1}, "outside the sheet"),
+        ({"colspan": 0}, "outside the sheet"),
+        ({"rowspan": 10_000}, "outside the sheet"),
+        ({"number": Decimal("1E+400"), "number_format": "#,##0"}, "beyond what a spreadsheet holds"),
+        ({"number": 10**400, "number_format": "#,##0"}, "beyond what a spreadsheet holds"),
+    ],
+)
+def test_a_cell_no_workbook_can_hold_is_refused(built_plan: DocumentPlan, change: dict, reason: str) -> None:
+    plan = copy.deepcopy(built_plan)
+    row = plan.sheets[0].rows[2]
+    row.cells[0] = replace(row.cells[0], **change)
+    with pytest.raises(WorkbookRefused, match=reason):
+        write_xlsx(plan, WHEN)

@@ -64,7 +64,8 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
         drawing = drawings.add(sheet, placed)
         sheets.append(form_sheet(plan, sheet, placed, styles, selected=index == 0, drawing=drawing.number > 0))
         last = absolute(len(placed.rows) - 1, len(sheet.columns) - 1)
-        package.sheets.append(SheetEntry(sheet.name, f"$A$1:{last}", len(sheet.title_rows)))
+        area = "$A$1" if last == "$A$1" else f"$A$1:{last}"  # one cell: no range
+        package.sheets.append(SheetEntry(sheet.name, area, len(sheet.title_rows)))
     hidden = drawings.data_sheet([s.name for s in package.sheets], strings)
     if hidden is not None:
         sheets.append(data_sheet(hidden[1]))

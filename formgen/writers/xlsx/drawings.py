@@ -342,9 +342,8 @@ def _chart(
     form's cells where they print every figure, else this chart's rows of the hidden sheet."""
     graphic = placed.graphic
     quoted = quote_sheetname(hidden)
-    labels = cells.setdefault(row, {})
-    for col, label in enumerate(graphic.categories):
-        labels[col] = ("s", strings.number(label))
+    if graphic.categories:
+        cells[row] = {col: ("s", strings.number(label)) for col, label in enumerate(graphic.categories)}
     categories = _range(quoted, row, len(graphic.categories))
     category_data: list[str | None] = list(graphic.categories)
     series = []

@@ -9,6 +9,7 @@ carry a fill.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -89,8 +90,8 @@ class Placer:
         (top, right, bottom, left), align, text, quote = looks(style, cell)
         c0 = cell.col
         c1, r1 = c0 + cell.colspan - 1, r0 + cell.rowspan - 1
-        if c1 >= MAX_COLUMNS or r1 >= len(placed.cells):
-            _refuse(sheet, min(r1, MAX_ROWS), min(c1, MAX_COLUMNS), "outside the sheet")
+        if c0 < 0 or c1 < c0 or r1 < r0 or c1 >= MAX_COLUMNS or r1 >= len(placed.cells):
+            _refuse(sheet, r0, c0, f"spans rows {r0 + 1}-{r1 + 1} and columns {c0 + 1}-{c1 + 1}, outside the sheet")
         if (r1, c1) != (r0, c0):
             placed.merges.append((r0, c0, r1, c1))
             self._blanks(placed, self._pattern(style, align, (top, right, bottom, left)), r0, c0, r1, c1)
@@ -137,7 +138,13 @@ class Placer:
 
 def _value(sheet: SheetPlan, r0: int, cell: Cell, text: str | None, strings: SharedStrings) -> Value:
     if cell.number is not None:
-        return ("n", cell.number if isinstance(cell.number, int) else float(Decimal(cell.number)))
+        try:
+            as_float = float(cell.number) if isinstance(cell.number, int) else float(Decimal(cell.number))
+        except OverflowError:
+            as_float = math.inf
+        if not math.isfinite(as_float):
+            _refuse(sheet, r0, cell.col, f"the figure {cell.number} is beyond what a spreadsheet holds")
+        return ("n", cell.number if isinstance(cell.number, int) else as_float)
     if text:
         if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
             _refuse(sheet, r0, cell.col, "a text longer than 32,767 characters")

@@ -13,7 +13,7 @@ from importlib.resources import files
 from xlsxwriter.utility import quote_sheetname
 
 from .grid import SharedStrings
-from .xml import HEAD, attribute, cell_text, text
+from .xml import HEAD, attribute, text
 
 THEME = files(__package__).joinpath("theme1.xml").read_bytes()
 """Office's default theme, as XlsxWriter writes it: the Normal style's font colour refers to it"""
@@ -123,8 +123,8 @@ def core_xml(p: Properties) -> str:
 def shared_strings_xml(strings: SharedStrings) -> str:
     items = []
     for value in strings.index:
-        escaped = cell_text(value)
-        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+        escaped = text(value)
+        space = ' xml:space="preserve"' if escaped[:1].isspace() or escaped[-1:].isspace() else ""
         items.append(f"<si><t{space}>{escaped}</t></si>")
     return (
         f'{HEAD}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{strings.uses}" '

@@ -60,10 +60,13 @@ def form_sheet(
 
 def data_sheet(cells: dict[int, dict[int, Value]]) -> str:
     """The XML of the charts' hidden data sheet: plain cells, the default page setup."""
-    rows = sorted(cells)
+    rows = sorted(r for r in cells if cells[r])
     used = [c for r in rows for c in cells[r]]
-    first, last = (min(rows), min(used)), (max(rows), max(used))
-    ref = cell(*first) if first == last else f"{cell(*first)}:{cell(*last)}"
+    if not used:
+        ref = "A1"
+    else:
+        first, last = (min(rows), min(used)), (max(rows), max(used))
+        ref = cell(*first) if first == last else f"{cell(*first)}:{cell(*last)}"
     spans: dict[int, str] = {}
     for block in {r >> 4 for r in rows}:
         cols = [c for r in rows if r >> 4 == block for c in cells[r]]
@@ -80,8 +83,9 @@ def data_sheet(cells: dict[int, dict[int, Value]]) -> str:
         out.append("</row>")
     return (
         f'{HEAD}{_OPEN}<dimension ref="{ref}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/><sheetData>' + "".join(out) + "</sheetData>"
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        + ("<sheetData>" + "".join(out) + "</sheetData>" if out else "<sheetData/>")
+        + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
     )
 
 
@@ -112,6 +116,8 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
     number = styles.number
     shared: dict[int, str] = {}
     """a blank grid cell's XML after its reference, by the cell's identity (alive all along)"""
+    if not placed.cells:
+        return "<sheetData/>"
     out = ["<sheetData>"]
     for r, cells in enumerate(placed.cells):
         px = heights[r]
@@ -147,7 +153,7 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
 def _spans(placed: Grid) -> dict[int, str]:
     spans: dict[int, str] = {}
     for block in range(0, len(placed.cells), 16):
-        used = [c for cells in placed.cells[block : block + 16] for c in (min(cells), max(cells)) if cells]
+        used = [c for cells in placed.cells[block : block + 16] if cells for c in (min(cells), max(cells))]
         if used:
             spans[block >> 4] = f"{min(used) + 1}:{max(used) + 1}"
     return spans

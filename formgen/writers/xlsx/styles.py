@@ -125,7 +125,7 @@ def _number_formats(numbers: dict[str, int]) -> str:
 def _font(bold: bool, size: float, color: str, family: str) -> str:
     return (
         "<font>" + ("<b/>" if bold else "") + f'<sz val="{size}"/><color rgb="FF{color.upper()}"/>'
-        f'<name val="{attribute(family)}"/><family val="2"/><scheme val="minor"/></font>'
+        f'<name val="{attribute(family)}"/><family val="2"/></font>'
     )
 
 

@@ -21,18 +21,14 @@ def attribute(value: str) -> str:
 
 
 def text(value: str) -> str:
-    """``value`` as element content."""
-    return value.translate(_TEXT)
-
-
-def cell_text(value: str) -> str:
-    """A cell's text as a shared string holds it: control characters as _xHHHH_ (XML cannot hold
-    them), and a literal _xHHHH_ escaped so that it reads back as itself."""
+    """``value`` as element content, as Excel reads it back: control characters as _xHHHH_ (XML
+    cannot hold them) and a literal _xHHHH_ escaped so that it reads as itself, then &, < and >
+    as entities (cell texts, headers, properties, chart labels alike)."""
     if "_x" in value:
         value = _ESCAPE_LIKE.sub(r"_x005F\1", value)
     if _CONTROL.search(value):
         value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-    return text(value)
+    return value.translate(_TEXT)
 
 
 @cache
