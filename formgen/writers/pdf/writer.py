@@ -90,9 +90,14 @@ class PdfRenderer:
         return drawn
 
     def register(self, glyphs: dict[str, str]) -> None:
-        """Characters drawn elsewhere with these fonts (font file → characters): embedded too."""
+        """Characters drawn elsewhere with these fonts (font file → characters): embedded too. A
+        book registers every output's fonts (600 and more in a year with project sheets): each
+        file is looked up once, not resolved and stat'ed again each time."""
         for path, chars in glyphs.items():
-            self.font(read_face(Path(path))).encode(chars)
+            face = self._faces.get(path)
+            if face is None:
+                face = self._faces[path] = read_face(Path(path))
+            self.font(face).encode(chars)
 
     def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> bytes:
         """The running header (``top``) or footer of page ``number`` of ``total``, as the data of a
