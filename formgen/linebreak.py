@@ -444,7 +444,7 @@ def break_paragraph(
         width_of = advance.__getitem__
         widths: Iterable[float] = list(map(width_of, unique))
     else:  # a function: called once per distinct character
-        advances = dict(zip(unique, map(advance, unique), strict=True))
+        advances = dict(zip(unique, map(float, map(advance, unique)), strict=True))
         width_of, widths = advances.__getitem__, advances.values()
     if not (min(widths) >= 0 and not math.isnan(sum(widths))):
         raise ValueError("advance() must return non-negative widths")

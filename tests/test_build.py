@@ -576,3 +576,39 @@ def test_new_year_keeps_baselines_and_rolls_project_years_and_declared_fields(tm
     assert "evaluation: review for 令和8年度" in todo and "satisfaction: review for 令和8年度" in todo
     validated = run_cli("validate", "--config", str(project / "formgen.yaml"), str(new))
     assert validated.exit_code == 0, validated.output
+
+
+@pytest.mark.parametrize(("before", "during"), [((700, 10, 10), 20_000), ((50_000, 10, 10), 50_000), ((0, 10, 10), 0)])
+def test_a_build_collects_cycles_less_often_but_never_against_its_caller(
+    tmp_path: Path, before: tuple[int, int, int], during: int
+) -> None:
+    """The cycle collector looks at new objects every 20,000 allocations during a build (not
+    Python's 700), never less often than its caller asked, never at all when the caller turned
+    it off; the caller's thresholds are back afterwards."""
+    import gc
+
+    from formgen.build import BuildOptions, build
+    from formgen.config.load import load_config
+
+    project = make_project(tmp_path / "p")
+    seen: list[int] = []
+    saved = gc.get_threshold()
+    gc.set_threshold(*before)
+    try:
+        build(
+            BuildOptions(
+                data_dir=project / "data",
+                layouts_dir=project / "layouts",
+                fonts_dir=project / "fonts",
+                out_dir=project / "out",
+                jobs=1,
+                documents=("policy_area",),
+                formats=("pdf",),
+                config=load_config(project / "formgen.yaml"),
+            ),
+            lambda done, total, area: seen.append(gc.get_threshold()[0]),
+        )
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*saved)
+    assert seen == [during]

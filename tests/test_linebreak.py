@@ -502,3 +502,11 @@ def test_a_mapping_of_advances_breaks_as_the_function_does() -> None:
         )
     with pytest.raises(ValueError):
         break_paragraph("あい", 50, {"あ": 10.0, "い": -1.0})
+
+
+def test_a_functions_widths_are_taken_as_floats() -> None:
+    """A function may give ints or Decimals (an outside caller's): they are summed as floats."""
+    from decimal import Decimal
+
+    assert break_paragraph("あいうえおかき", 35, lambda ch: Decimal(10)) == ["あいう", "えおか", "き"]
+    assert break_paragraph("あいうえおかき", 35, lambda ch: 10) == ["あいう", "えおか", "き"]

@@ -82,7 +82,8 @@ def _fewer_collections() -> Iterator[None]:
     for 42 synthetic areas (medians of four alternating builds). Cycles are still freed."""
     thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(YOUNG_COLLECTION, *thresholds[1:])
+    if thresholds[0]:  # 0: whoever called turned automatic collection off; left so
+        gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION), *thresholds[1:])
     try:
         yield
     finally:
