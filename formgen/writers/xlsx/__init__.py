@@ -82,7 +82,7 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
     ]
     parts += [(f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheets, 1)]
     parts.append(("xl/workbook.xml", workbook_xml(package.sheets)))
-    parts += drawing_parts
+    parts += drawing_parts.charts_and_drawings
     if has_strings:
         parts.append(("xl/sharedStrings.xml", shared_strings_xml(strings)))
     parts += [("xl/styles.xml", styles.xml()), ("xl/theme/theme1.xml", THEME)]
@@ -91,8 +91,8 @@ def write_xlsx(plan: DocumentPlan, timestamp: datetime | None = None) -> bytes:
         for i, d in enumerate(drawings.sheets, 1)
         if d.number
     ]
-    parts += drawings.rels_parts()
-    parts += drawings.media_parts()
+    parts += drawing_parts.rels
+    parts += drawing_parts.media
     properties = Properties(plan.title, plan.subject, plan.author, ", ".join(plan.keywords), when)
     parts += [("docProps/core.xml", core_xml(properties)), ("docProps/app.xml", app_xml(package.sheets))]
     return zipped([(name, data.encode() if isinstance(data, str) else data) for name, data in parts])

@@ -97,6 +97,16 @@ class SheetDrawing:
     """the drawing's number in the workbook (drawing1.xml, …), 0 for none"""
 
 
+@dataclass
+class DrawingParts:
+    charts_and_drawings: list[tuple[str, str]]
+    """chartN.xml, then drawingN.xml"""
+    rels: list[tuple[str, str]]
+    """each drawing's relationships"""
+    media: list[tuple[str, bytes]]
+    """each picture once"""
+
+
 class Drawings:
     """The workbook's drawings, pictures and charts, collected sheet by sheet."""
 
@@ -106,7 +116,6 @@ class Drawings:
         self.media: dict[str, tuple[int, str, bytes]] = {}
         """picture digest → (image number, extension, bytes), in the order first used"""
         self.charts: list[Chart] = []
-        self._drawing_parts: list[tuple[str, str]] = []
 
     def add(self, sheet: SheetPlan, placed: Grid) -> SheetDrawing:
         """Collect the graphics of ``sheet`` (placed on ``placed``'s grid)."""
@@ -166,28 +175,26 @@ class Drawings:
             row += 1 + len(chart.graphic.series)
         return name, cells
 
-    def parts(self, strings: SharedStrings) -> list[tuple[str, str]]:
-        """chartN.xml and drawingN.xml, in the workbook's order."""
-        out = [(f"xl/charts/chart{i}.xml", chart_xml(chart, strings)) for i, chart in enumerate(self.charts, 1)]
-        charts = iter(range(1, len(self.charts) + 1))
+    def parts(self, strings: SharedStrings) -> DrawingParts:
+        """The charts and drawings, the drawings' relationships and the pictures, numbered in the
+        workbook's order (a sheet's charts after the earlier sheets' charts)."""
+        charts = [(f"xl/charts/chart{i}.xml", chart_xml(chart, strings)) for i, chart in enumerate(self.charts, 1)]
+        drawings, rels = [], []
+        first_chart = 1
         for sheet in self.sheets:
             if sheet.number:
-                rels, xml = self._drawing(sheet, charts)
-                out.append((f"xl/drawings/drawing{sheet.number}.xml", xml))
-                self._drawing_parts.append((f"xl/drawings/_rels/drawing{sheet.number}.xml.rels", rels))
-        return out
-
-    def rels_parts(self) -> list[tuple[str, str]]:
-        """The drawings' relationships (made by ``parts``)."""
-        return self._drawing_parts
-
-    def media_parts(self) -> list[tuple[str, bytes]]:
-        return [(f"xl/media/image{n}.{ext}", data) for n, ext, data in self.media.values()]
+                rel, xml = self._drawing(sheet, first_chart)
+                first_chart += len(sheet.charts)
+                drawings.append((f"xl/drawings/drawing{sheet.number}.xml", xml))
+                rels.append((f"xl/drawings/_rels/drawing{sheet.number}.xml.rels", rel))
+        media = [(f"xl/media/image{n}.{ext}", data) for n, ext, data in self.media.values()]
+        return DrawingParts(charts + drawings, rels, media)
 
     def image_types(self) -> list[str]:
         return list(dict.fromkeys(ext for _, ext, _ in self.media.values()))
 
-    def _drawing(self, sheet: SheetDrawing, charts: object) -> tuple[str, str]:
+    def _drawing(self, sheet: SheetDrawing, first_chart: int) -> tuple[str, str]:
+        """A sheet's drawing: its pictures, then its charts (numbered from ``first_chart``)."""
         rels: list[tuple[str, str]] = []
         seen: dict[str, int] = {}
         anchors = []
@@ -202,9 +209,8 @@ class Drawings:
             at = position(sheet, picture.anchor, picture.width_px, picture.height_px)
             width, height = int(0.5 + picture.width_px * EMU_PER_PX), int(0.5 + picture.height_px * EMU_PER_PX)
             anchors.append(_anchor(at, _pic(index, picture.alt, seen[digest], at, width, height)))
-        for chart in sheet.charts:
+        for number, chart in enumerate(sheet.charts, first_chart):
             index += 1
-            number = next(charts)  # type: ignore[call-overload]
             rels.append((f"{_RELS}/chart", f"../charts/chart{number}.xml"))
             width = int(0.5 + chart.graphic.width * PX_PER_PT)
             height = int(0.5 + chart.graphic.height * PX_PER_PT)
