@@ -222,3 +222,19 @@ def test_a_cell_no_workbook_can_hold_is_refused(built_plan: DocumentPlan, change
     row.cells[0] = replace(row.cells[0], **change)
     with pytest.raises(WorkbookRefused, match=reason):
         write_xlsx(plan, WHEN)
+
+
+def test_headers_properties_and_chart_labels_escape_as_cell_texts_do() -> None:
+    """A literal _xHHHH_ (which Excel would read as an escaped character) in a footer, the
+    document's title, a sheet's name and a chart's unit is escaped as XlsxWriter escapes it."""
+    plan = example_plan("12")
+    plan.footer = replace(plan.footer, left="_x0041_ & {page} / {pages}")
+    plan.title = "桜台市 _x0042_ 評価"
+    plan.sheets[0].name = "施策_x0043_"
+    for chart in charts_of(plan):
+        chart.unit = "人_x0044_"
+        chart.series[0] = replace(chart.series[0], name="目標_x0045_")
+    assert_same_parts(plan)
+    ours = parts(write_xlsx(plan, WHEN))
+    assert b"_x005F_x0041_" in ours["xl/worksheets/sheet1.xml"]
+    assert b"_x005F_x0042_" in ours["docProps/core.xml"]
