@@ -26,16 +26,13 @@ from xlsxwriter.utility import quote_sheetname
 from ...plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
 from ...sdg import title
 from .charts import Chart, chart_xml
-from .grid import Grid, SharedStrings, Value
+from .grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, PX_PER_PT, Grid, SharedStrings, Value
 from .package import relationships
 from .xml import HEAD, absolute, attribute
 
-PX_PER_PT = 4 / 3
 EMU_PER_PX = 9525
 TILE_DPI = 300
 CHART_DATA_SHEET = "グラフデータ"
-DEFAULT_COL_PX = 64
-DEFAULT_ROW_PX = 20
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -119,10 +116,7 @@ class Drawings:
 
     def add(self, sheet: SheetPlan, placed: Grid) -> SheetDrawing:
         """Collect the graphics of ``sheet`` (placed on ``placed``'s grid)."""
-        drawing = SheetDrawing(
-            [round(width * PX_PER_PT) for width in sheet.columns],
-            [int(row.height * PX_PER_PT + 0.5) for row in placed.rows],
-        )
+        drawing = SheetDrawing(placed.widths, placed.heights)
         points = Points(sheet, placed.rows)
         for r, row in enumerate(placed.rows):
             for cell in row.cells:

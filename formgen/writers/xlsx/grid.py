@@ -19,6 +19,10 @@ from .xml import MAX_COLUMNS, MAX_ROWS
 
 MAX_TEXT = 32_767
 """the longest text a cell holds, in UTF-16 units"""
+PX_PER_PT = 4 / 3
+"""a spreadsheet measures its columns and rows in whole pixels at 96 dpi"""
+DEFAULT_COL_PX = 64
+DEFAULT_ROW_PX = 20
 
 
 class WorkbookRefused(RuntimeError):
@@ -43,10 +47,13 @@ Value = tuple[str, object]
 
 @dataclass
 class Grid:
-    """A sheet's grid cells by row, its merged ranges and its rows' heights."""
+    """A sheet's grid cells by row, its merged ranges, and its columns and rows in whole pixels
+    (what the sheet declares and what its drawings are anchored by)."""
 
     rows: list[Row]
     cells: list[dict[int, tuple[FormatKey, Value]]]
+    widths: list[int]
+    heights: list[int]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
@@ -79,7 +86,8 @@ class Placer:
         rows = sheet.title_rows + sheet.rows
         if len(rows) > MAX_ROWS or len(sheet.columns) > MAX_COLUMNS:
             _refuse(sheet, min(len(rows), MAX_ROWS), min(len(sheet.columns), MAX_COLUMNS), "outside the sheet")
-        placed = Grid(rows, [{} for _ in rows])
+        widths = [round(width * PX_PER_PT) for width in sheet.columns]
+        placed = Grid(rows, [{} for _ in rows], widths, [int(row.height * PX_PER_PT + 0.5) for row in rows])
         for r, row in enumerate(rows):
             for cell in row.cells:
                 self._place(sheet, placed, r, cell)
@@ -149,7 +157,7 @@ def _value(sheet: SheetPlan, r0: int, cell: Cell, text: str | None, strings: Sha
         if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
             _refuse(sheet, r0, cell.col, "a text longer than 32,767 characters")
         return ("s", strings.number(text))
-    return ("", None)
+    return BLANK
 
 
 def _refuse(sheet: SheetPlan, row: int, col: int, reason: str) -> None:

@@ -9,18 +9,17 @@ the header and footer with the spreadsheet's own page fields.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 
 from ...plan import DocumentPlan, HeaderFooterPlan, SheetPlan
-from .grid import Grid, Value
+from .grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, Grid, Value
 from .styles import Styles
 from .xml import HEAD, MAX_COLUMNS, cell, column, text
 
 log = logging.getLogger(__name__)
 
-PX_PER_PT = 4 / 3
 DIGIT_PX = 7
 """width of a digit of the default font at 96 dpi: a column's width is counted in digits"""
-DEFAULT_ROW_PX = 20
 PAPER_SIZES = {(595, 842): 9, (842, 1191): 8, (420, 595): 11, (516, 729): 13, (729, 1032): 12, (612, 792): 1}
 """(width, height) in whole points → Excel paperSize code (A4, A3, A5, B5, B4, Letter)"""
 MAX_HEADER = 255
@@ -36,8 +35,6 @@ def form_sheet(
     plan: DocumentPlan, sheet: SheetPlan, placed: Grid, styles: Styles, selected: bool, drawing: bool
 ) -> str:
     """The XML of a form sheet laid out as the plan's pages."""
-    heights = [int(row.height * PX_PER_PT + 0.5) for row in placed.rows]
-    widths = [round(width * PX_PER_PT) for width in sheet.columns]
     last_col = max((max(cells) for cells in placed.cells if cells), default=0)
     view = ' tabSelected="1"' if selected else ""
     return "".join(
@@ -48,8 +45,8 @@ def form_sheet(
             _dimension(len(placed.rows), last_col),
             f'<sheetViews><sheetView showGridLines="0"{view} workbookViewId="0"/></sheetViews>',
             '<sheetFormatPr defaultRowHeight="15"/>',
-            _columns(widths),
-            _sheet_data(placed, heights, styles),
+            _columns(placed.widths),
+            _sheet_data(placed, styles),
             _merges(placed.merges),
             _print_setup(plan, sheet),
             '<drawing r:id="rId1"/>' if drawing else "",
@@ -67,10 +64,7 @@ def data_sheet(cells: dict[int, dict[int, Value]]) -> str:
     else:
         first, last = (min(rows), min(used)), (max(rows), max(used))
         ref = cell(*first) if first == last else f"{cell(*first)}:{cell(*last)}"
-    spans: dict[int, str] = {}
-    for block in {r >> 4 for r in rows}:
-        cols = [c for r in rows if r >> 4 == block for c in cells[r]]
-        spans[block] = f"{min(cols) + 1}:{max(cols) + 1}"
+    spans = _spans([cells.get(r, {}) for r in range(max(rows, default=-1) + 1)])
     out = []
     for r in rows:
         out.append(f'<row r="{r + 1}" spans="{spans[r >> 4]}">')
@@ -103,15 +97,15 @@ def _columns(widths: list[int]) -> str:
     for i in range(1, len(widths) + 1):
         if i == len(widths) or widths[i] != widths[start]:
             px = widths[start]
-            custom = "" if px == 64 else ' customWidth="1"'
+            custom = "" if px == DEFAULT_COL_PX else ' customWidth="1"'
             out.append(f'<col min="{start + 1}" max="{i}" width="{(px * 256 // DIGIT_PX) / 256.0:.16g}"{custom}/>')
             start = i
     return "<cols>" + "".join(out) + "</cols>"
 
 
-def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
+def _sheet_data(placed: Grid, styles: Styles) -> str:
     """Rows with their heights and spans (the columns a block of 16 rows uses), and their cells."""
-    spans = _spans(placed)
+    spans = _spans(placed.cells)
     index = styles.index
     number = styles.number
     shared: dict[int, str] = {}
@@ -120,7 +114,7 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
         return "<sheetData/>"
     out = ["<sheetData>"]
     for r, cells in enumerate(placed.cells):
-        px = heights[r]
+        px = placed.heights[r]
         if px == 0:  # a row of no height is a hidden one of the default height
             height = ' hidden="1"'
         else:
@@ -150,10 +144,11 @@ def _sheet_data(placed: Grid, heights: list[int], styles: Styles) -> str:
     return "".join(out)
 
 
-def _spans(placed: Grid) -> dict[int, str]:
+def _spans(rows: Sequence[Mapping[int, object]]) -> dict[int, str]:
+    """Each block of 16 rows: the first and last column its cells use (1-based), as Excel lists them."""
     spans: dict[int, str] = {}
-    for block in range(0, len(placed.cells), 16):
-        used = [c for cells in placed.cells[block : block + 16] if cells for c in (min(cells), max(cells))]
+    for block in range(0, len(rows), 16):
+        used = [c for cells in rows[block : block + 16] if cells for c in (min(cells), max(cells))]
         if used:
             spans[block >> 4] = f"{min(used) + 1}:{max(used) + 1}"
     return spans
@@ -188,27 +183,17 @@ def _print_setup(plan: DocumentPlan, sheet: SheetPlan) -> str:
     if breaks:
         listed = "".join(f'<brk id="{b}" max="{MAX_COLUMNS - 1}" man="1"/>' for b in breaks)
         row_breaks = f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">{listed}</rowBreaks>'
-    header = _header_footer(plan, plan.header, "oddHeader")
-    footer = _header_footer(plan, plan.footer, "oddFooter")
+    header = _header_footer(plan.styles[plan.header.style].bold, plan.header, "oddHeader")
+    footer = _header_footer(plan.styles[plan.footer.style].bold, plan.footer, "oddFooter")
     return margins + setup + f"<headerFooter>{header}{footer}</headerFooter>" + row_breaks
 
 
-def _header_footer(plan: DocumentPlan, spec: HeaderFooterPlan, element: str) -> str:
-    """Excel holds at most 255 characters: a longer header or footer is left out (and logged) rather
-    than cut, as XlsxWriter does."""
-    joined = header_footer_text(plan, spec)
-    if len(joined.encode("utf-16-le")) // 2 > MAX_HEADER:
-        log.warning("%s of the workbook left out: longer than Excel's 255 characters", element)
-        return ""
-    return f"<{element}>{text(joined)}</{element}>" if joined else ""
-
-
-def header_footer_text(plan: DocumentPlan, spec: HeaderFooterPlan) -> str:
+def _header_footer(bold: bool, spec: HeaderFooterPlan, element: str) -> str:
     """Header or footer texts with the spreadsheet's own page fields (&P, &N: right however a
     program repaginates) and no font code (Gnumeric printed one as text): the workbook's default
     font is the form's, bold by &B, the size by &n unless the text starts with a digit (which
-    would read as part of the size)."""
-    style = plan.styles[spec.style]
+    would read as part of the size). Excel holds at most 255 characters: a longer one is left
+    out (and logged) rather than cut, as XlsxWriter does."""
     out = []
     for code, slot in (("&L", "left"), ("&C", "center"), ("&R", "right")):
         value = getattr(spec, slot)
@@ -216,5 +201,9 @@ def header_footer_text(plan: DocumentPlan, spec: HeaderFooterPlan) -> str:
             continue
         value = value.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
         size = "" if value[:1].isdigit() else f"&{spec.size:g}"
-        out.append(code + ("&B" if style.bold else "") + size + value)
-    return "".join(out)
+        out.append(code + ("&B" if bold else "") + size + value)
+    joined = "".join(out)
+    if len(joined.encode("utf-16-le")) // 2 > MAX_HEADER:
+        log.warning("%s of the workbook left out: longer than Excel's 255 characters", element)
+        return ""
+    return f"<{element}>{text(joined)}</{element}>" if joined else ""
