@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from ...plan import ChartSeries, Graphic
 from .grid import SharedStrings
-from .xml import HEAD, text
+from .xml import HEAD, RELATIONSHIPS, text
 
 _NS = (
     'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    f'xmlns:r="{RELATIONSHIPS}"'
 )
 TARGET = "目標"
 """the series drawn as a line in a bars_and_line chart"""

@@ -28,12 +28,12 @@ from ...sdg import title
 from .charts import Chart, chart_xml
 from .grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, PX_PER_PT, Grid, SharedStrings, Value
 from .package import relationships
-from .xml import HEAD, absolute, attribute
+from .xml import HEAD, RELATIONSHIPS, absolute, attribute
 
 EMU_PER_PX = 9525
 TILE_DPI = 300
 CHART_DATA_SHEET = "グラフデータ"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELS = RELATIONSHIPS
 
 
 @dataclass

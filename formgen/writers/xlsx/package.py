@@ -13,11 +13,11 @@ from importlib.resources import files
 from xlsxwriter.utility import quote_sheetname
 
 from .grid import SharedStrings
-from .xml import HEAD, attribute, text
+from .xml import HEAD, RELATIONSHIPS, attribute, text
 
 THEME = files(__package__).joinpath("theme1.xml").read_bytes()
 """Office's default theme, as XlsxWriter writes it: the Normal style's font colour refers to it"""
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELS = RELATIONSHIPS
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "application/vnd.openxmlformats-officedocument."
 
@@ -44,7 +44,7 @@ class Properties:
 
 @dataclass
 class Package:
-    """Everything the package's own parts list, and the parts themselves in zip order."""
+    """What the package's own parts (content types, relationships, properties) list."""
 
     sheets: list[SheetEntry] = field(default_factory=list)
     charts: int = 0

@@ -6,6 +6,8 @@ import re
 from functools import cache
 
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+"""the namespace of relationship types and of r:id attributes"""
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 
