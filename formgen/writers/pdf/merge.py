@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
+from .embed import compressed_ops
 from .part import FIRST_FURNITURE, LINK_NAME, PdfPart
 from .stream import PdfStream, Writable
 from .syntax import name, number, ref, text
@@ -47,10 +48,9 @@ class PartsWriter:
         self.images: dict[str, str] = {}
         self.ids: list[int] = []
         """the structure elements with an identifier (their object number names them)"""
-        self.shared: dict[bytes, int] = {}
-        """a running header or footer without page numbers → the one object that draws it"""
-        self.numbered: set[int] = set()
-        """the objects of running headers and footers written at the end, a page's own"""
+        self.shared: dict[str, int] = {}
+        """a running header or footer without page numbers (its operators) → the one object that
+        draws it, compressed once"""
         self.links: set[int] = set()
         """book pages that the contents link to (named destinations)"""
 
@@ -68,8 +68,8 @@ class PartsWriter:
         key_base = self.next_key
         self.next_key += part.keys
         parent = self.stream.reserve() if titles else self.document
-        headers = self._running(drawn, True, len(part.pages))
-        footers = self._running(drawn, False, len(part.pages))
+        headers, own_headers = self._running(drawn, True, len(part.pages))
+        footers, own_footers = self._running(drawn, False, len(part.pages))
         host = [self.pages_node, self.resources, parent, *chain.from_iterable(zip(headers, footers, strict=True))]
         assert len(host) == FIRST_FURNITURE + 2 * len(part.pages)
         _put_all(self.stream, part, base, key_base, host)
@@ -83,7 +83,7 @@ class PartsWriter:
         styles = {name: style for name, style in drawn.styles.items() if name in used}
         running = replace(drawn, pages=[], part=PdfPart(), glyphs={}, styles=styles)
         section.furniture.extend(
-            (running, h if h in self.numbered else None, f if f in self.numbered else None)
+            (running, h if own_headers else None, f if own_footers else None)
             for h, f in zip(headers, footers, strict=True)
         )
         section.pages.extend(numbers)
@@ -103,20 +103,18 @@ class PartsWriter:
         self.links.update(part.links)
         self.ids.extend(base + n for n in part.ids)
 
-    def _running(self, drawn: DrawnPages, top: bool, pages: int) -> list[int]:
-        """The objects of the pages' running header (``top``) or footer: each page's own when it
-        shows the page number (written at the end, when the count is known), else one for every
-        page that shows the same text, written at once."""
+    def _running(self, drawn: DrawnPages, top: bool, pages: int) -> tuple[list[int], bool]:
+        """The objects of the pages' running header (``top``) or footer, and whether they are the
+        pages' own: each page's when it shows the page number (written at the end, when the count
+        is known), else one for every page that shows the same text, written at once."""
         if self.renderer.paged(drawn, top):
-            own = [self.stream.reserve() for _ in range(pages)]
-            self.numbered.update(own)
-            return own
-        data = self.renderer.running(drawn, top)
-        number = self.shared.get(data)
+            return [self.stream.reserve() for _ in range(pages)], True
+        ops = self.renderer.running(drawn, top)
+        number = self.shared.get(ops)
         if number is None:
-            number = self.shared[data] = self.stream.reserve()
-            self.stream.put_stream(number, b"/Filter/FlateDecode", data)
-        return [number] * pages
+            number = self.shared[ops] = self.stream.reserve()
+            self.stream.put_stream(number, b"/Filter/FlateDecode", compressed_ops(ops))
+        return [number] * pages, False
 
     def _bookmarks(
         self,
@@ -149,7 +147,8 @@ class PartsWriter:
         for page, (drawn, header, footer) in enumerate(furniture, start=1):
             for own, top in ((header, True), (footer, False)):
                 if own is not None:
-                    stream.put_stream(own, b"/Filter/FlateDecode", self.renderer.running(drawn, top, page, total))
+                    ops = self.renderer.running(drawn, top, page, total)
+                    stream.put_stream(own, b"/Filter/FlateDecode", compressed_ops(ops))
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)

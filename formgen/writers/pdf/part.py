@@ -94,6 +94,11 @@ class PdfPart:
         return [n for n in range(1, self.size + 1) if n not in streams]
 
 
+def _text_slot(value: str) -> bytes:
+    """A text string in a template, where a ``%`` of its own is doubled."""
+    return syntax.text(value).replace(b"%", b"%%")
+
+
 class _Body:
     """An object's PDF syntax being written: literal bytes and slots."""
 
@@ -109,20 +114,12 @@ class _Body:
         return self
 
     def text(self, value: str) -> _Body:
-        """A text string, which may hold a ``%``."""
-        return self.add(syntax.text(value).replace(b"%", b"%%"))
+        return self.add(_text_slot(value))
 
     def ref(self, number: int, kind: int = LOCAL) -> _Body:
         self.pieces.append(b"%d 0 R")
         self.refs.append(number)
         self.kinds.append(kind)
-        return self
-
-    def number(self, number: int) -> _Body:
-        """The number of an object of the part, bare (in an element's identifier)."""
-        self.pieces.append(b"%d")
-        self.refs.append(number)
-        self.kinds.append(LOCAL)
         return self
 
     def key(self, number: int) -> _Body:
@@ -131,9 +128,9 @@ class _Body:
         self.kinds.append(KEY)
         return self
 
-    def done(self, number: int, data: bytes | None = None) -> PdfObject:
+    def done(self, number: int) -> PdfObject:
         local = all(k == LOCAL for k in self.kinds)
-        return PdfObject(number, b"".join(self.pieces), tuple(self.refs), b"" if local else bytes(self.kinds), data)
+        return PdfObject(number, b"".join(self.pieces), tuple(self.refs), b"" if local else bytes(self.kinds))
 
 
 class PartBuilder:
@@ -214,9 +211,9 @@ class PartBuilder:
         head = [b"<</S/" + node.role.encode("ascii") + b"/P %d 0 R"]
         refs = [parent]
         if node.title:
-            head.append(b"/T " + syntax.text(node.title).replace(b"%", b"%%"))
+            head.append(b"/T " + _text_slot(node.title))
         if node.alt is not None:
-            head.append(b"/Alt " + syntax.text(node.alt).replace(b"%", b"%%"))
+            head.append(b"/Alt " + _text_slot(node.alt))
         if node.role == "Table":  # named after its object: unique in any PDF that holds the part
             head.append(b"/ID (t%d)")
             refs.append(number)

@@ -18,7 +18,7 @@ from ...fonts import FontFace, read_face
 from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
 from ...publish import document_time
 from .archive import DocumentInfo
-from .embed import EmbeddedFont, compressed_ops
+from .embed import EmbeddedFont
 from .merge import PartsWriter
 from .page import PageBody, PageDrawer, artifact, rgb
 from .part import PartBuilder, PdfPart
@@ -69,7 +69,11 @@ class PdfRenderer:
 
     def face(self, plan: DocumentPlan | DrawnPages, style: CellStyle) -> FontFace:
         spec = plan.fonts[style.font]
-        path = spec.bold if style.bold and spec.bold else spec.regular
+        return self._face_at(spec.bold if style.bold and spec.bold else spec.regular)
+
+    def _face_at(self, path: str) -> FontFace:
+        """The face of a font file, read once per renderer (read_face resolves and stats the file
+        on every call, to notice a changed font)."""
         face = self._faces.get(path)
         if face is None:
             face = self._faces[path] = read_face(Path(path))
@@ -90,21 +94,15 @@ class PdfRenderer:
         return drawn
 
     def register(self, glyphs: dict[str, str]) -> None:
-        """Characters drawn elsewhere with these fonts (font file → characters): embedded too. A
-        book registers every output's fonts (600 and more in a year with project sheets): each
-        file is looked up once, not resolved and stat'ed again each time."""
+        """Characters drawn elsewhere with these fonts (font file → characters): embedded too (a
+        book registers every output's: 600 and more in a year with project sheets)."""
         for path, chars in glyphs.items():
-            face = self._faces.get(path)
-            if face is None:
-                face = self._faces[path] = read_face(Path(path))
-            self.font(face).encode(chars)
+            self.font(self._face_at(path)).encode(chars)
 
-    def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> bytes:
-        """The running header (``top``) or footer of page ``number`` of ``total``, as the data of a
-        content stream that follows the page's body."""
-        return compressed_ops(
-            "\n" + self._header_footer(drawn, drawn.header if top else drawn.footer, number, total, top)
-        )
+    def running(self, drawn: DrawnPages, top: bool, number: int = 0, total: int = 0) -> str:
+        """The running header (``top``) or footer of page ``number`` of ``total``, as the operators
+        of a content stream that follows the page's body."""
+        return "\n" + self._header_footer(drawn, drawn.header if top else drawn.footer, number, total, top)
 
     @staticmethod
     def paged(drawn: DrawnPages, top: bool) -> bool:
