@@ -183,16 +183,32 @@ def _message(text: str) -> Callable[[type[BaseModel], Loc, dict[str, Any], dict[
     return lambda model, loc, err, values: text.format(got=shown(err.get("input")), msg=err["msg"].lower())
 
 
+def _group(kind: str) -> Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]:
+    """A mapping or list expected: when nothing was given, most often its lines are indented as
+    far as its own name, which makes them its neighbours rather than its contents."""
+
+    def explain(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
+        if err.get("input") is None:
+            name = shown(str(loc[-1])) if loc else "it"
+            return (
+                f"has nothing under it; {kind} expected: its lines go below {name}, indented further "
+                f"than {name} (a line indented as far as {name} is beside it, not in it)"
+            )
+        return f"must be {kind}, got {shown(err.get('input'))}"
+
+    return explain
+
+
 _EXPLAIN: dict[str, Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]] = {
     "missing": _message("is required but missing"),
     "extra_forbidden": _unknown_key,
     "union_tag_invalid": _wrong_tag,
     "union_tag_not_found": _no_tag,
     "literal_error": _not_listed,
-    "model_type": _message("must be a mapping (key: value lines), got {got}"),
-    "model_attributes_type": _message("must be a mapping (key: value lines), got {got}"),
-    "dict_type": _message("must be a mapping (key: value lines), got {got}"),
-    "list_type": _message("must be a list (lines starting with '- '), got {got}"),
+    "model_type": _group("a mapping (key: value lines)"),
+    "model_attributes_type": _group("a mapping (key: value lines)"),
+    "dict_type": _group("a mapping (key: value lines)"),
+    "list_type": _group("a list (lines starting with '- ')"),
     "greater_than_equal": _message("{msg}, got {got}"),
     "less_than_equal": _message("{msg}, got {got}"),
     "greater_than": _message("{msg}, got {got}"),

@@ -54,6 +54,13 @@ CASES = [
     ),
     ("missing-field", replace("vision: 新しい価値が生まれ続けるまち\n", ""), 1, "vision", "is required but missing"),
     (
+        "mapping-indented-as-its-neighbour",
+        replace("    years:\n      R5:", "    years:\n    R5:"),
+        15,
+        "kpis[0].years",
+        "has nothing under it; a mapping (key: value lines) expected: its lines go below 'years', indented further",
+    ),
+    (
         "wrong-type-number",
         replace("cost: 601", "cost: abc"),
         23,
