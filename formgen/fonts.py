@@ -21,6 +21,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from .errors import FontError
+from .memo import Table
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,25 @@ class FontFace:
     """the font as HarfBuzz read it (the PDF's subsetter uses it)"""
     checked: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
-    _advances: _Advances = field(init=False, repr=False)
-    _sized: dict[float, _Sized] = field(init=False, repr=False, default_factory=dict)
+    _advances: Table[str, float] = field(init=False, repr=False)
+    """character → advance in em (0 for characters the font lacks)"""
+    _sized: dict[float, Table[str, float]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._advances = _Advances(self)
+        self._advances = Table(self._advance)
+
+    def _advance(self, ch: str) -> float:
+        gid = self.cmap.get(ord(ch))
+        return 0.0 if gid is None else self.glyph_advances[gid] / self.units_per_em
 
     def advances_at(self, size: float) -> Mapping[str, float]:
         """Character → advance in points at ``size``: looked up through map() it runs no Python
         code once a character has been seen."""
         sized = self._sized.get(size)
         if sized is None:
-            sized = self._sized[size] = _Sized(self._advances, size)
+            em = self._advances
+            sized = self._sized[size] = Table(lambda ch: em[ch] * size)
         return sized
-
-    def advance(self, ch: str) -> float:
-        """Advance width of one character in em (0 for characters the font lacks)."""
-        return self._advances[ch]
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.cmap
@@ -80,32 +83,6 @@ class FontFace:
         """Width of ``text`` in points at ``size`` (summed by C calls only, once every character
         has been seen: composing measures some 200,000 characters an area)."""
         return sum(map(self._advances.__getitem__, text)) * size
-
-
-class _Sized(dict[str, float]):
-    """Character → advance in points at one size, each worked out the first time it is asked for."""
-
-    def __init__(self, advances: _Advances, size: float):
-        super().__init__()
-        self.advances = advances
-        self.size = size
-
-    def __missing__(self, ch: str) -> float:
-        advance = self[ch] = self.advances[ch] * self.size
-        return advance
-
-
-class _Advances(dict[str, float]):
-    """Character → advance in em, each worked out the first time it is asked for."""
-
-    def __init__(self, face: FontFace):
-        super().__init__()
-        self.face = face
-
-    def __missing__(self, ch: str) -> float:
-        gid = self.face.cmap.get(ord(ch))
-        advance = self[ch] = 0.0 if gid is None else self.face.glyph_advances[gid] / self.face.units_per_em
-        return advance
 
 
 _by_file: dict[tuple[Path, int, int, int], str] = {}

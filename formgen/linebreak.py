@@ -23,9 +23,10 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
 from itertools import accumulate
+
+from .memo import Table
 
 __all__ = ["NO_LINE_END", "NO_LINE_START", "TooNarrow", "break_paragraph", "text_width"]
 
@@ -223,19 +224,6 @@ def _lookup(advance: Advance) -> Callable[[str], float]:
     return advance.__getitem__ if isinstance(advance, Mapping) else advance
 
 
-class _FlagTable(dict[str, int]):
-    """Character → its line-breaking flags, each worked out the first time it is asked for
-    (a dict's lookup through map() runs no Python code per character)."""
-
-    def __missing__(self, c: str) -> int:
-        flags = self[c] = _char_flags(c)
-        return flags
-
-
-_FLAGS = _FlagTable()
-
-
-@cache
 def _char_flags(c: str) -> int:
     """The line-breaking properties of one character as a bit set."""
     o = ord(c)
@@ -281,6 +269,10 @@ def _char_flags(c: str) -> int:
     if c in _UNIT_CHARS:
         f |= _UNIT_CHAR
     return f
+
+
+_FLAGS = Table(_char_flags)
+"""character → its line-breaking flags"""
 
 
 def _in_unit(text: str, flags: list[int], i: int) -> bool:
@@ -433,19 +425,17 @@ def break_paragraph(
         raise ValueError("break_paragraph() takes one paragraph: text must not contain line breaks")
     if math.isnan(width):
         raise ValueError("width must be a number, got NaN")
+    if not isinstance(advance, Mapping):  # a function: called once per distinct character
+        function = advance
+        advance = Table(lambda ch: float(function(ch)))
     first_width = text_width(first, advance)
     if not text:
         if first_width > width + _EPS:
             raise _prefix_too_wide(first, width, advance)
         return [first]
 
-    unique = set(text)
-    if isinstance(advance, Mapping):
-        width_of = advance.__getitem__
-        widths: Iterable[float] = list(map(width_of, unique))
-    else:  # a function: called once per distinct character
-        advances = dict(zip(unique, map(float, map(advance, unique)), strict=True))
-        width_of, widths = advances.__getitem__, advances.values()
+    width_of = advance.__getitem__
+    widths = list(map(width_of, set(text)))
     if not (min(widths) >= 0 and not math.isnan(sum(widths))):
         raise ValueError("advance() must return non-negative widths")
     flags = list(map(_FLAGS.__getitem__, text))
