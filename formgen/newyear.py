@@ -117,12 +117,7 @@ def in_file_order(new: Any, old: Any) -> Any:
     new year's figures) follow in the model's order, list items are matched by position."""
     if isinstance(new, dict) and isinstance(old, dict) and any(isinstance(k, FiscalYear) for k in new):
         # figures by year: the years in order, each year's figures as the file has them
-        years = {}
-        for key, value in old.items():
-            try:
-                years[FiscalYear.parse(key)] = value
-            except ValueError:
-                continue
+        years = _by_year(old)  # the file was validated: every key is a year
         return {k: in_file_order(v, years.get(k)) for k, v in new.items()}
     if isinstance(new, dict) and isinstance(old, dict):
         keys = [k for k in old if k in new] + [k for k in new if k not in old]

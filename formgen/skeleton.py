@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from .errors import BuildError
+from .project import CONFIG_FILE
 
 PARTS = ("layouts", "fonts", "schema", "data")
 SAMPLE = Path("data") / "R7" / "37.yaml"
@@ -56,8 +57,8 @@ def init_project(target: Path) -> list[Path]:
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / SAMPLE, destination)
     made.append(destination)
-    shutil.copy2(CONFIG_TEMPLATE, target / "formgen.yaml")
-    made.append(target / "formgen.yaml")
+    shutil.copy2(CONFIG_TEMPLATE, target / CONFIG_FILE)
+    made.append(target / CONFIG_FILE)
     (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     (target / "README.md").write_text(README, encoding="utf-8")
     return made

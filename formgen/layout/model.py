@@ -367,7 +367,7 @@ class CellSpec(Computed):
 
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
-        given = [k for k in CONTENTS if getattr(self, k) is not None]
+        given = self._given()
         if len(given) > 1:
             raise ValueError(f"give only one of {', '.join(given)}")
         self._check_aggregate()
@@ -392,8 +392,12 @@ class CellSpec(Computed):
     @cached_property  # asked of every cell of every area; a private attribute costs 3 µs a read
     def computed(self) -> bool:
         """Whether the cell holds a figure computed by the layout (sum, count, ratio, …)."""
-        given = [k for k in CONTENTS if getattr(self, k) is not None]
+        given = self._given()
         return bool(given) and given[0] not in ("label", "value", "text", *GRAPHICS)
+
+    def _given(self) -> list[str]:
+        """The contents given (a valid cell has at most one)."""
+        return [k for k in CONTENTS if getattr(self, k) is not None]
 
 
 class YearCells(YearRange):
