@@ -251,12 +251,11 @@ def graded_value(item: Any, spec: GradeField) -> Decimal | int | None:
 
 
 def _latest_entry(item: Any, spec: GradeField) -> Any:
-    """The latest year's entry that has the figure graded; for a KPI's rate, which comes from the
-    actual, the latest that has an actual (a rate that cannot be worked out there, such as an
-    actual of 0 where lower is better, grades 「-」, never an older year's)."""
-    needed = "actual" if spec.of == "rate" else spec.of
+    """The latest year's entry that has the figure graded; for a figure worked out from another
+    (a KPI's rate, from the actual) the latest that has that one (a rate that cannot be worked
+    out there, such as an actual of 0 where lower is better, grades 「-」, never an older year's)."""
     entries = (item.year_entry(y) for y in sorted(item.years, reverse=True))
-    return next((e for e in entries if read_path(e, needed) is not None), None)
+    return next((e for e in entries if read_path(e, e.derived_from.get(spec.of, spec.of)) is not None), None)
 
 
 def grade(value: Decimal | int | None, spec: GradeField) -> Choice | None:

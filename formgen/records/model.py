@@ -147,6 +147,8 @@ class YearEntry(Model):
     """The figures of one fiscal year of an item; it knows its item and year, for values it
     derives from them (a KPI's rate), and whether the data file gives the year at all."""
 
+    derived_from: ClassVar[dict[str, str]] = {}
+    """a figure worked out from another one (its name → the one it needs)"""
     _item: Any = PrivateAttr(default=None)
     _year: FiscalYear | None = PrivateAttr(default=None)
     _given: bool = PrivateAttr(default=True)
@@ -197,6 +199,7 @@ class KpiYear(YearEntry):
 
     target: OptionalNumber = None
     actual: OptionalNumber = None
+    derived_from: ClassVar[dict[str, str]] = {"rate": "actual"}
 
     @property
     def rate(self) -> Percent | None:
