@@ -265,6 +265,21 @@ class HeaderFooterPlan:
     size: float
     """font size in points: the style's, or smaller when the texts are too long for the page"""
 
+    @property
+    def paged(self) -> bool:
+        """Whether it shows the page's number or the count (else it is the same on every page)."""
+        return any(PAGE in text or PAGES in text for text in (self.left, self.center, self.right))
+
+
+PAGE, PAGES = "{page}", "{pages}"
+"""the placeholders a header or footer keeps for the writers: each fills them its own way (the
+PDF with numbers, the workbook with the spreadsheet's own fields)"""
+
+
+def filled(text: str, page: str, pages: str) -> str:
+    """A header or footer text with its page number and count put in."""
+    return text.replace(PAGE, page).replace(PAGES, pages)
+
 
 @dataclass(frozen=True)
 class FontPlan:

@@ -12,7 +12,7 @@ from ..errors import InputError, Issue, LayoutError, Place
 from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
-from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan
+from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan, filled
 from ..yamlsource import Loc, Source
 from .bands import BandBuilder, BandCell, BandRow, SheetBands, YearColumns
 from .content import NumberContent, fill_template, unknown_field
@@ -240,7 +240,7 @@ def _unprintable_at(ctx: Context, face: FontFace, template: str) -> Issue | None
 
 def _sample(text: str) -> str:
     """A header text with its page numbers as wide as they may get."""
-    return text.replace("{page}", "9999").replace("{pages}", "9999")
+    return filled(text, "9999", "9999")
 
 
 def _width_needed(face: FontFace, texts: dict[str, str]) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...fonts import FontFace, read_face
-from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup
+from ...plan import CellStyle, DocumentPlan, FontPlan, HeaderFooterPlan, PageSetup, filled
 from ...publish import document_time
 from .archive import DocumentInfo
 from .embed import EmbeddedFont
@@ -107,8 +107,7 @@ class PdfRenderer:
     @staticmethod
     def paged(drawn: DrawnPages, top: bool) -> bool:
         """Whether the running header (``top``) or footer shows the page's number (or the count)."""
-        spec = drawn.header if top else drawn.footer
-        return any("{page" in text for text in (spec.left, spec.center, spec.right))
+        return (drawn.header if top else drawn.footer).paged
 
     def _header_footer(self, plan: DrawnPages, spec: HeaderFooterPlan, number: int, total: int, top: bool) -> str:
         """The running header or footer, an artifact (pagination) the structure leaves out."""
@@ -123,7 +122,7 @@ class PdfRenderer:
             baseline = setup.footer + face.descent * size
         ops: list[str] = []
         for slot in ("left", "center", "right"):
-            text = getattr(spec, slot).replace("{page}", str(number)).replace("{pages}", str(total))
+            text = filled(getattr(spec, slot), str(number), str(total))
             if not text:
                 continue
             width = face.width(text, size)

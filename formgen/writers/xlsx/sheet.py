@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from ...plan import DocumentPlan, HeaderFooterPlan, SheetPlan
+from ...plan import DocumentPlan, HeaderFooterPlan, SheetPlan, filled
 from .grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, Grid, Value
 from .styles import Styles
 from .xml import HEAD, MAX_COLUMNS, cell, column, text
@@ -199,7 +199,7 @@ def _header_footer(bold: bool, spec: HeaderFooterPlan, element: str) -> str:
         value = getattr(spec, slot)
         if not value:
             continue
-        value = value.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
+        value = filled(value.replace("&", "&&"), "&P", "&N")  # the text's own & doubled first
         size = "" if value[:1].isdigit() else f"&{spec.size:g}"
         out.append(code + ("&B" if bold else "") + size + value)
     joined = "".join(out)
