@@ -150,14 +150,34 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
 
 
 def test_jobs_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    """Workers take larger data files first; the book and everything else come out as one process
+    makes them, in area order."""
     one, two = make_project(tmp_path / "one"), make_project(tmp_path / "two")
     for project in (one, two):
         add_area(project, 3)
-        add_area(project, 5)
+        larger = add_area(project, 5)
+        larger.write_text(larger.read_text(encoding="utf-8") + "# 注記\n" * 2000, encoding="utf-8")
     assert build_project(one, "--jobs", "1").exit_code == 0
     result = build_project(two, "--jobs", "2")
     assert result.exit_code == 0, result.output
     assert outputs(one) == outputs(two)
+
+
+def test_workers_take_larger_files_first_within_windows(tmp_path: Path) -> None:
+    from formgen.build.stale import AreaTask
+    from formgen.build.workers import _larger_first
+    from formgen.datafiles import describe
+
+    sizes = [5, 1, 9, 3, 7, 2, 8, 4, 6, 0]
+    tasks = []
+    for number, size in enumerate(sizes, start=1):
+        path = tmp_path / f"{number}.yaml"
+        path.write_bytes(b"#" * size)
+        tasks.append(AreaTask(describe(path), "", tmp_path, (), tmp_path))
+    order = [int(t.datafile.area_id) for t in _larger_first(tasks, 4)]
+    # windows of four counted from the end (the last one full): [1, 2], [3, 4, 5, 6], [7, 8, 9, 10]
+    assert order == [1, 2, 3, 5, 4, 6, 7, 9, 8, 10]
+    assert [int(t.datafile.area_id) for t in _larger_first(tasks, 1)] == list(range(1, 11))
 
 
 def test_two_builds_are_byte_identical_even_in_another_folder(built: Built, tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def build_areas(
     results = _InOrder(tasks, progress, in_order)
     cached = [jobs > 1 and from_cache(task) for task in tasks]
     to_read = [task for task, kept in zip(tasks, cached, strict=True) if kept]
-    to_render = [task for task, kept in zip(tasks, cached, strict=True) if not kept]
+    to_render = _larger_first([task for task, kept in zip(tasks, cached, strict=True) if not kept], WINDOW)
     futures: list[Future[AreaResult]] = []
     try:
         if jobs == 1 or len(tasks) <= 1 or not to_render:
@@ -180,6 +180,27 @@ def build_areas(
 READ_AHEAD = 32
 """areas read from the cache that may wait for an earlier area being rendered (about 0.7 MB each
 for a synthetic area: their drawn pages)"""
+
+
+WINDOW = 8
+"""areas reordered together, larger first (see :func:`_larger_first`)"""
+
+
+def _larger_first(tasks: list[AreaTask], window: int) -> list[AreaTask]:
+    """The tasks in consecutive windows, each window's larger data files first (an area's time
+    grows with its file): the last areas the workers take are small ones, so they finish nearly
+    together instead of one waiting for the other's long area; and no result waits for an
+    earlier one (in memory, for the book) more than a window behind. The last window is full."""
+    first = len(tasks) % window
+    windows = [tasks[:first], *(tasks[i : i + window] for i in range(first, len(tasks), window))]
+    return [task for part in windows for task in sorted(part, key=_file_size, reverse=True)]
+
+
+def _file_size(task: AreaTask) -> int:
+    try:
+        return task.datafile.path.stat().st_size
+    except OSError:  # gone since the build read it: its worker reports that
+        return 0
 
 
 class _InOrder:
