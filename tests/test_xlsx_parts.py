@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reference_xlsxwriter import write_through_xlsxwriter
 
 from conftest import EXAMPLE_CONFIG, ROOT, plan_of, run_cli
@@ -238,3 +241,55 @@ def test_headers_properties_and_chart_labels_escape_as_cell_texts_do() -> None:
     ours = parts(write_xlsx(plan, WHEN))
     assert b"_x005F_x0041_" in ours["xl/worksheets/sheet1.xml"]
     assert b"_x005F_x0042_" in ours["docProps/core.xml"]
+
+
+SHEET_NAMES = [
+    "施策評価票",
+    "令和7年度 評価",
+    "A1",
+    "a1",
+    "XFD1048576",
+    "XFE1",
+    "A1048577",
+    "A0",
+    "R1C1",
+    "r12",
+    "R0",
+    "C16384",
+    "C16385",
+    "RC",
+    "R",
+    "C",
+    "rc3x",
+    "1年",
+    ".hidden",
+    "_x",
+    "O'Brien",
+    "'quoted'",
+    "１期",
+    "A１",
+    "Straße",
+    "x.y",
+    "ＡＢ",
+    "⑴",
+    "²x",
+    "R1048577",
+    "AAA1",
+    "ABCD1",
+]
+
+
+@given(st.one_of(st.sampled_from(SHEET_NAMES), st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=8)))
+@settings(max_examples=500, deadline=None)
+def test_sheet_names_are_quoted_in_formulas_as_xlsxwriter_quotes_them(name: str) -> None:
+    """Cell references name sheets as XlsxWriter's quote_sheetname does; names with an emoji are
+    always quoted (quoting is never wrong; XlsxWriter leaves some unquoted)."""
+    from xlsxwriter.utility import EMOJIS, quote_sheetname
+
+    from formgen.writers.xlsx.xml import sheet_reference
+
+    ours = sheet_reference(name)
+    if re.search(f"[{EMOJIS}]", name):
+        assert ours == "'" + name.replace("'", "''") + "'" or name.startswith("'")
+    else:
+        assert ours == quote_sheetname(name)

@@ -20,15 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from xlsxwriter.image import Image
-from xlsxwriter.utility import quote_sheetname
-
 from ...plan import ChartSeries, DocumentPlan, Graphic, Row, SheetPlan, Tile, graphic_origin, tile_positions
 from ...sdg import title
 from .charts import Chart, chart_xml
 from .grid import DEFAULT_COL_PX, DEFAULT_ROW_PX, PX_PER_PT, Grid, SharedStrings, Value
 from .package import relationships
-from .xml import HEAD, RELATIONSHIPS, absolute, attribute
+from .xml import HEAD, RELATIONSHIPS, absolute, attribute, sheet_reference
 
 EMU_PER_PX = 9525
 TILE_DPI = 300
@@ -219,6 +216,10 @@ class Drawings:
 
 def _picture(at: Anchor, data: bytes, width: float, height: float, alt: str) -> Picture:
     """A picture ``width`` × ``height`` points in size, in pixels at 96 dpi."""
+    from xlsxwriter.image import (
+        Image,
+    )  # its size and resolution, as XlsxWriter reads them: only for forms with pictures
+
     image = Image(io.BytesIO(data))
     native_w = image.width * 96 / image.x_dpi
     native_h = image.height * 96 / image.y_dpi
@@ -341,7 +342,7 @@ def _chart(
     """A chart of the graphic's series: bars per year (and the target as a line), reading the
     form's cells where they print every figure, else this chart's rows of the hidden sheet."""
     graphic = placed.graphic
-    quoted = quote_sheetname(hidden)
+    quoted = sheet_reference(hidden)
     if graphic.categories:
         cells[row] = {col: ("s", strings.number(label)) for col, label in enumerate(graphic.categories)}
     categories = _range(quoted, row, len(graphic.categories))
@@ -376,7 +377,7 @@ def _cells(sheet_name: str, data: ChartSeries) -> str | None:
     refs = data.refs[: given[-1] + 1] if given else ()
     if not refs or any(ref is None for ref in refs):
         return None
-    quoted = quote_sheetname(sheet_name)
+    quoted = sheet_reference(sheet_name)
     cells = [f"{quoted}!{absolute(ref[0], ref[1])}" for ref in refs if ref]
     return "=" + (cells[0] if len(cells) == 1 else "(" + ",".join(cells) + ")")
 

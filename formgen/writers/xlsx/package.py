@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 
-from xlsxwriter.utility import quote_sheetname
-
 from .grid import SharedStrings
-from .xml import HEAD, RELATIONSHIPS, attribute, text
+from .xml import HEAD, RELATIONSHIPS, attribute, sheet_reference, text
 
 THEME = files(__package__).joinpath("theme1.xml").read_bytes()
 """Office's default theme, as XlsxWriter writes it: the Normal style's font colour refers to it"""
@@ -57,7 +55,7 @@ def defined_names(sheets: list[SheetEntry]) -> list[tuple[str, int, str]]:
     """Print areas and print titles, sorted by name and then sheet as Excel lists them."""
     names = []
     for index, sheet in enumerate(sheets):
-        quoted = quote_sheetname(sheet.name)
+        quoted = sheet_reference(sheet.name)
         if sheet.print_area:
             names.append(("_xlnm.Print_Area", index, f"{quoted}!{sheet.print_area}"))
         if sheet.title_rows:

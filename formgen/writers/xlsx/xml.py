@@ -33,6 +33,45 @@ def text(value: str) -> str:
     return value.translate(_TEXT)
 
 
+_NOT_NAME = re.compile(r"[^\w.]")
+_DIGIT_OR_DOT = re.compile(r"[\d.]")
+_REFERENCE = re.compile(r"([A-Z]{1,3})(\d+)")
+_R1 = re.compile(r"R(\d+)")
+_C1 = re.compile(r"R?C(\d+)")
+
+
+@cache
+def sheet_reference(name: str) -> str:
+    """A sheet's name as a formula names it (``'令和7年度 評価'!$A$1``): quoted, inner quotes
+    doubled, when it holds anything but letters, digits, _ and ., starts with a digit or a dot, or
+    could be read as a cell (A1, XFD1048576, R1C1, R2, C3, RC). XlsxWriter's rules, but a name
+    with an emoji is always quoted (quoting is never wrong in Excel; XlsxWriter leaves some
+    unquoted): the same text for every other name (tests/test_xlsx_parts.py)."""
+    upper = name.upper()
+    if name.startswith("'"):
+        quoted = False
+    elif _NOT_NAME.search(name) or _DIGIT_OR_DOT.match(name):
+        quoted = True
+    elif cell := _REFERENCE.fullmatch(upper):
+        letters, digits = cell.groups()
+        quoted = _column_number(letters) <= MAX_COLUMNS and 0 < int(digits) <= MAX_ROWS
+    elif row := _R1.match(upper):
+        quoted = 0 < int(row.group(1)) <= MAX_ROWS
+    elif col := _C1.match(upper):
+        quoted = 0 < int(col.group(1)) <= MAX_COLUMNS
+    else:
+        quoted = upper in ("R", "C", "RC")
+    return "'" + name.replace("'", "''") + "'" if quoted else name
+
+
+def _column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
 @cache
 def column(index: int) -> str:
     """Column letters of a zero-based index: 0 → A, 26 → AA."""
