@@ -46,6 +46,8 @@ print(json.dumps({
     "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     "pages": report.pages, "book_pages": report.books.get("book.pdf", 0), "files": len(report.written),
 }))
+from formgen.cli import leave
+leave(0)  # as the command ends (formgen.cli.run)
 """
 
 

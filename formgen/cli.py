@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -468,5 +468,36 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
             bar.__exit__(None, None, None)
 
 
+def run() -> None:
+    """``formgen`` as installed (the console script, ``python -m formgen.cli``): the command, then
+    :func:`leave` with its exit code."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if code is not None and not isinstance(code, int):  # sys.exit("message"): as Python does
+        print(code, file=sys.stderr)
+        code = 1
+    leave(code or 0)
+
+
+def leave(code: int) -> NoReturn:
+    """End the process once a command has returned: every file it wrote is closed (and synced),
+    its messages are flushed here, and nothing is left to run, so tearing the interpreter down
+    (freeing every module, model and font one by one: some 40 ms after a build of 42 areas)
+    would serve nobody. mypy's command ends the same way."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): as reports_errors ends then
+            code = code or 141
+        except (OSError, ValueError):  # closed or unwritable: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

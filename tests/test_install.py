@@ -43,7 +43,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def formgen(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(site))
-    code = "import sys; from formgen.cli import main; sys.argv[0] = 'formgen'; main()"
+    code = "import sys; from formgen.cli import run; sys.argv[0] = 'formgen'; run()"  # the console script
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
@@ -63,6 +63,14 @@ def test_installed_package_inits_and_builds_a_project(installed: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     out = tmp_path / "city" / "out" / "R7"
     assert sorted(p.name for p in out.iterdir()) == ["37.pdf", "37.xlsx", "book.pdf", "manifest.json", "opendata"]
+    assert result.stdout.rstrip().endswith("→ out/R7"), "the command's last line is printed before it ends"
+    # the command ends at once once it has returned (formgen.cli.leave): exit codes and messages intact
+    data = tmp_path / "city" / "data" / "R7" / "37.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("fiscal_year: R7", "fiscal_year: X7"), encoding="utf-8")
+    result = formgen(installed, tmp_path / "city", "build")
+    assert result.returncode == 2 and "data/R7/37.yaml:23: fiscal_year: expected a fiscal year" in result.stderr
+    assert result.stderr.rstrip().endswith("earlier outputs are unchanged"), result.stderr
+    assert formgen(installed, tmp_path, "--version").stdout.startswith("formgen")
 
 
 def test_the_readme_map_names_every_module() -> None:
