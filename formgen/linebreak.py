@@ -31,8 +31,10 @@ from .memo import Table
 __all__ = ["NO_LINE_END", "NO_LINE_START", "TooNarrow", "break_paragraph", "text_width"]
 
 Advance = Callable[[str], float] | Mapping[str, float]
-"""a character's advance in points: a function (called once per distinct character of a
-paragraph) or a mapping (looked up per character, in C: the composer's)"""
+"""a character's advance in points: a function (called once per distinct character) or a
+mapping (looked up per character, in C). The composer's is a :class:`formgen.memo.Table` of a
+font's advances, never negative: it is not checked again for each paragraph (a fifth of the
+breaking of a long one); any other mapping and every function's widths are."""
 
 #: Characters that must not start a continuation line (行頭禁則).
 NO_LINE_START: frozenset[str] = frozenset(
@@ -218,6 +220,12 @@ class TooNarrow(ValueError):
 def text_width(s: str, advance: Advance) -> float:
     """Width of ``s`` in points: the sum of its characters' advances."""
     return sum(map(_lookup(advance), s))
+
+
+def _checked(width: float) -> float:
+    if not width >= 0:  # negative or NaN
+        raise ValueError("advance() must return non-negative widths")
+    return width
 
 
 def _lookup(advance: Advance) -> Callable[[str], float]:
@@ -419,7 +427,7 @@ def break_paragraph(
     hangs past ``width``. Spaces dropped at breaks are described in the module
     docstring. Raises :class:`TooNarrow` if a character does not fit on a line
     holding only its prefix (or the prefix alone is too wide), ``ValueError``
-    for a line break in ``text``, a NaN ``width`` or a negative advance.
+    for a line break in ``text``, a NaN ``width`` or a negative or NaN advance.
     """
     if "\n" in text or "\r" in text:
         raise ValueError("break_paragraph() takes one paragraph: text must not contain line breaks")
@@ -427,7 +435,7 @@ def break_paragraph(
         raise ValueError("width must be a number, got NaN")
     if not isinstance(advance, Mapping):  # a function: called once per distinct character
         function = advance
-        advance = Table(lambda ch: float(function(ch)))
+        advance = Table(lambda ch: _checked(float(function(ch))))
     first_width = text_width(first, advance)
     if not text:
         if first_width > width + _EPS:
@@ -435,9 +443,9 @@ def break_paragraph(
         return [first]
 
     width_of = advance.__getitem__
-    widths = list(map(width_of, set(text)))
-    if not (min(widths) >= 0 and not math.isnan(sum(widths))):
-        raise ValueError("advance() must return non-negative widths")
+    if not isinstance(advance, Table):  # a Table's widths were checked as it filled, or are a font's
+        for one in map(width_of, set(text)):
+            _checked(one)
     flags = list(map(_FLAGS.__getitem__, text))
     pos = [0.0, *accumulate(map(width_of, text))]
     n = len(text)

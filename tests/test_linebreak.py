@@ -277,6 +277,10 @@ def test_bad_arguments_are_rejected() -> None:
         break_paragraph("あい", float("nan"), adv)
     with pytest.raises(ValueError):
         break_paragraph("あい", 50, lambda ch: -1.0)
+    with pytest.raises(ValueError):
+        break_paragraph("あいう", 50, lambda ch: math.nan if ch == "う" else 10.0)
+    with pytest.raises(ValueError):
+        break_paragraph("あい", 50, {"あ": 10.0, "い": math.nan})
 
 
 def test_unlimited_width_gives_one_line() -> None:
