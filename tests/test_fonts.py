@@ -135,3 +135,27 @@ def test_a_font_changed_on_disk_is_read_again(tmp_path: Path) -> None:
     assert after.bold and not before.bold
     assert after.digest != before.digest
     assert after.postscript_name == "BIZUDGothic-Bold"
+
+
+def test_characters_are_checked_once_one_measured_cannot_be_printed(tmp_path: Path) -> None:
+    """The composer skips asking the font about each character until a character it measured
+    cannot be printed; from then on every paragraph is checked, its prefixes too."""
+    from formgen.compose.measure import Measurer, Unprintable
+
+    face = read_face(_copy_of_gothic(tmp_path))  # a face of its own: nothing measured yet
+    measurer = Measurer(None)  # type: ignore[arg-type]  # lines() needs no layout
+    assert measurer.lines(face, 10.5, 100, "・", "新しいまち", "\u3000") == ["・新しいまち"]
+    assert face.measured_printable()
+    with pytest.raises(Unprintable, match="U\\+1F600"):
+        measurer.lines(face, 10.5, 100, "", "新しい\U0001f600まち", "")
+    assert not face.measured_printable()
+    with pytest.raises(Unprintable, match="U\\+200B"):
+        measurer.lines(face, 10.5, 30, "", "あいうえおかきくけこさしすせそ", "\u200b")  # the hang of a long one
+    with pytest.raises(Unprintable, match="U\\+000D"):  # a break the line breaker refuses: named as a character
+        measurer.lines(face, 10.5, 30, "", "あいうえお\rかきくけこさしすせそ", "")
+
+
+def _copy_of_gothic(tmp_path: Path) -> Path:
+    copy = tmp_path / "gothic.ttf"
+    shutil.copy(FONTS / "BIZUDGothic-Regular.ttf", copy)
+    return copy

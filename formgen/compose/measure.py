@@ -26,6 +26,20 @@ def quantize(height: float) -> float:
     return math.ceil(round(height / ROW_STEP, 6)) * ROW_STEP
 
 
+def _broken(face: FontFace, size: float, avail: float, first: str, text: str, hang: str) -> list[str]:
+    whole = first + text
+    if "\n" not in whole and face.width(whole, size) <= avail:
+        return [whole]
+    return break_paragraph(text, avail, face.advances_at(size), first=first, hang=hang)
+
+
+def _check_glyphs(face: FontFace, pieces: tuple[str, ...]) -> None:
+    for piece in pieces:
+        problem = glyph_problem(face, piece) if piece else None
+        if problem:
+            raise Unprintable(problem)
+
+
 class Unprintable(Exception):
     """A character the font cannot print; the message names it."""
 
@@ -50,15 +64,14 @@ class Measurer:
         key = (id(face), size, avail, first, text, hang)
         found = self._lines.get(key)
         if found is None:
-            for piece in (first, text, hang):
-                problem = glyph_problem(face, piece) if piece else None
-                if problem:
-                    raise Unprintable(problem)
-            whole = first + text
-            if "\n" not in whole and face.width(whole, size) <= avail:
-                found = [whole]
-            else:
-                found = break_paragraph(text, avail, face.advances_at(size), first=first, hang=hang)
+            try:
+                found = _broken(face, size, avail, first, text, hang)
+            except ValueError:  # too narrow, a line break: an unprintable character says it better
+                _check_glyphs(face, (first, text, hang))
+                raise
+            face.width(hang, size)  # every piece measured before the font is asked about them
+            if not face.measured_printable():  # a character measured cannot be printed: which?
+                _check_glyphs(face, (first, text, hang))
             if len(text) <= CACHED_TEXT and len(self._lines) < CACHED_PARAGRAPHS:
                 self._lines[key] = found
         return found
