@@ -65,6 +65,8 @@ class EmbeddedFont:
         """code point → its glyph id as two bytes of a literal string (a str.translate table); a
         character of the first 256 not yet seen maps to one outside them, as any other unseen
         character stays"""
+        self._seen: set[str] = set()
+        """the characters with a code in ``_codes``"""
 
     def encode(self, text: str) -> str:
         """``text`` as a PDF literal string of two-byte glyph ids, brackets included (characters
@@ -82,12 +84,12 @@ class EmbeddedFont:
         return f"({encoded})"
 
     def _learn(self, text: str) -> None:
-        table = self._codes
-        for ch in set(text):
-            if table.get(ord(ch), _UNSEEN) == _UNSEEN:
-                gid = self.face.cmap.get(ord(ch), 0)
-                table[ord(ch)] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
-                self.unicode_of.setdefault(gid, ch)
+        new = set(text).difference(self._seen)
+        self._seen.update(new)
+        for ch in new:
+            gid = self.face.cmap.get(ord(ch), 0)
+            self._codes[ord(ch)] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
+            self.unicode_of.setdefault(gid, ch)
 
     def write(self, out: PdfStream) -> int:
         """Write the font's objects into ``out``; returns the number of its Type0 font dictionary."""
