@@ -130,7 +130,7 @@ def tile_positions(graphic: Graphic) -> list[tuple[float, float]]:
     return [((i % graphic.per_row) * step, (i // graphic.per_row) * step) for i in range(len(graphic.tiles))]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A cell anchored at (its row, ``col``) covering ``colspan`` × ``rowspan`` grid cells."""
 
@@ -191,7 +191,7 @@ class RowTag:
     labels (each indicator with its 年度, 目標 and 実績)"""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     height: float
     cells: list[Cell]

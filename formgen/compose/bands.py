@@ -38,7 +38,7 @@ from .context import Context, Items, UnknownField
 from .graphics import GraphicContent, chart_content, image_content, tiles_content
 
 
-@dataclass
+@dataclass(slots=True)
 class BandCell:
     """A cell while it is composed: its content, then its lines and the height they need once
     measured; the plan's :class:`~formgen.plan.Cell` is made from it."""
@@ -75,7 +75,7 @@ class BandCell:
     """a drawn cell's graphic, sized for the cell"""
 
 
-@dataclass
+@dataclass(slots=True)
 class BandRow:
     """A grid row while it is composed: its cells, sized by measuring, cut by pagination."""
 

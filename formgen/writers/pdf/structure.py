@@ -22,7 +22,7 @@ from ...plan import Cell, Row, RowTag, SheetPlan
 Kid = "Node | Marked | AnnotRef"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """A structure element: its standard type, children in reading order, attributes."""
 
@@ -40,7 +40,7 @@ class Node:
         return node
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Marked:
     """A marked-content sequence: ``mcid`` on the page drawn as ``page`` (a PageBody)."""
 
@@ -56,7 +56,7 @@ class AnnotRef:
     index: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Flow:
     """Where the next paragraphs of a text go: a container (TD, Sect, LBody) and the lists and
     paragraph now open in it, kept across pages while the text flows on."""
