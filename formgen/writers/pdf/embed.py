@@ -43,6 +43,21 @@ def compressed_ops(ops: str) -> bytes:
     return compressed(ops.encode("latin-1"))
 
 
+SMALL_STREAM = 256
+"""operators shorter than this are stored as they are (a running header or footer: ~130 bytes)"""
+
+
+def content_stream(ops: str) -> tuple[bytes, bytes]:
+    """A content stream's dictionary entries and data: compressed, unless the operators are so
+    few that compressing them saves less than naming the filter costs (a page's footer: 132
+    bytes, 127 compressed, plus 19 for /Filter/FlateDecode), and takes longer than all the rest
+    of writing them (libdeflate sets up its compressor for each stream: ~14 µs)."""
+    data = ops.encode("latin-1")
+    if len(data) < SMALL_STREAM:
+        return b"", data
+    return b"/Filter/FlateDecode", compressed(data)
+
+
 _LITERAL = [{"(": "\\(", ")": "\\)", "\\": "\\\\", "\r": "\\r"}.get(chr(b), chr(b)) for b in range(256)]
 """each byte as it is written inside a literal string: brackets and backslash escaped, and a
 carriage return, which a reader would otherwise take for a line feed"""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .archive import DocumentInfo, info_dictionary, metadata_stream, output_intent
 from .assemble import Bookmark, image_object, nest
-from .embed import compressed_ops
+from .embed import content_stream
 from .part import FIRST_FURNITURE, LINK_NAME, PdfPart
 from .stream import PdfStream, Writable
 from .syntax import name, number, ref, text
@@ -113,7 +113,7 @@ class PartsWriter:
         number = self.shared.get(ops)
         if number is None:
             number = self.shared[ops] = self.stream.reserve()
-            self.stream.put_stream(number, b"/Filter/FlateDecode", compressed_ops(ops))
+            self.stream.put_stream(number, *content_stream(ops))
         return [number] * pages, False
 
     def _bookmarks(
@@ -148,7 +148,7 @@ class PartsWriter:
             for own, top in ((header, True), (footer, False)):
                 if own is not None:
                     ops = self.renderer.running(drawn, top, page, total)
-                    stream.put_stream(own, b"/Filter/FlateDecode", compressed_ops(ops))
+                    stream.put_stream(own, *content_stream(ops))
         kids = b" ".join(ref(n) for n in order)
         stream.put(self.pages_node, b"<</Type/Pages/Count %d/Kids[%s]>>" % (total, kids))
         metadata, intent = self._resources(info)
