@@ -386,6 +386,8 @@ def _unique(column: Column, taken: list[Column], level: str) -> Column:
 def cell(value: Any) -> str:
     """A value as a CSV cell: numbers plain (no grouping, no exponent), years western, dates ISO,
     true/false, narratives as the plain text they read as, a missing value empty."""
+    if type(value) is str:  # most cells
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -56,6 +56,8 @@ class _Walker:
         self.sheet = sheet
 
     def value(self, value: Any) -> Any:
+        if value is None or type(value) in _AS_THEY_ARE:  # most values: nothing to turn
+            return value
         if isinstance(value, BaseModel):
             return self.model(value)
         if isinstance(value, list):
@@ -116,6 +118,17 @@ def scalar(value: Any) -> Any:
     return number(value) if isinstance(value, Decimal) else value
 
 
+_AS_THEY_ARE = (str, int, bool, float)
+"""types whose values are JSON values already"""
+
+
 def _level(obj: BaseModel) -> str | None:
     """The record level ``obj`` is (area, kpi, kpi_year, …), for its declared grades."""
-    return next((level for level, model in CORE_LEVELS.items() if isinstance(obj, model)), None)
+    kind = type(obj)
+    if kind not in _LEVELS:
+        _LEVELS[kind] = next((level for level, model in CORE_LEVELS.items() if isinstance(obj, model)), None)
+    return _LEVELS[kind]
+
+
+_LEVELS: dict[type, str | None] = {}
+"""the level of each record class met (classes are made once, at import or from formgen.yaml)"""

@@ -112,6 +112,7 @@ def _sheet_data(placed: Grid, styles: Styles) -> str:
     """a blank grid cell's XML after its reference, by the cell's identity (alive all along)"""
     if not placed.cells:
         return "<sheetData/>"
+    letters = [column(c) for c in range(1 + max((max(cells) for cells in placed.cells if cells), default=-1))]
     out = ["<sheetData>"]
     for r, cells in enumerate(placed.cells):
         px = placed.heights[r]
@@ -138,7 +139,7 @@ def _sheet_data(placed: Grid, styles: Styles) -> str:
                     tail = f' s="{s}"><v>{value:.16G}</v></c>'
                 else:
                     tail = shared[id(found)] = f' s="{s}"/>'  # blanks of a pattern are one object
-            out.append(f'<c r="{column(c)}{row}"{tail}')
+            out.append(f'<c r="{letters[c]}{row}"{tail}')
         out.append("</row>")
     out.append("</sheetData>")
     return "".join(out)
