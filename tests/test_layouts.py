@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from conftest import build_project, edit_layout, make_project, plan_of
+from formgen.build.inputs import FAILED
 from formgen.records import load_record
 
 SHIPPED = Path(__file__).resolve().parents[1] / "layouts" / "policy_area.yaml"
@@ -77,6 +78,7 @@ def _expect(project: Path, needle: str, field: str, fragment: str) -> None:
     line = line_of(path, needle)
     prefix = f"{path}:{line}: {field}"
     assert any(ln.startswith(prefix) and fragment in ln for ln in result.stderr.splitlines()), result.stderr
+    assert result.stderr.splitlines()[-1] == FAILED, "said as a data file's mistake is: nothing was written"
     assert not (project / "out").exists(), "nothing may be written when the layout is wrong"
 
 
@@ -195,7 +197,8 @@ def test_every_layout_error_is_reported_at_once(tmp_path: Path) -> None:
     edit_layout(project, "mincho: {regular: BIZUDMincho-Regular.ttf}", "mincho: {regular: missing.ttf}")
     result = build_project(project)
     assert result.exit_code == 2
-    assert len(result.stderr.strip().splitlines()) == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4 and lines[-1] == FAILED, result.stderr  # three mistakes, then what it means
 
 
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:

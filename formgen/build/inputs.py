@@ -88,6 +88,6 @@ def documents_to_build(options: BuildOptions, datafiles: list[DataFile]) -> list
         return load_documents(config, options.layouts_dir, options.fonts_dir, options.documents, with_books)
     except FormgenError as exc:
         found = data_problems(datafiles, config)
-        if not found:
+        if not found and exc.exit_code != ManyErrors.exit_code:  # not the inputs': said as it is
             raise
         raise ManyErrors(exc.lines() + found, FAILED) from None
