@@ -291,9 +291,11 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
             at = text[: exc.position].count("\n") + 1
             code = ord(exc.character)
         return [Issue(path, at, "", f"control character U+{code:04X} is not allowed")]
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line: int | None = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if problem.startswith("found unexpected end of stream"):  # the file's end: where it began says more
+        mark = getattr(exc, "context_mark", None) or mark
+    line: int | None = mark.line + 1 if mark is not None else None
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line + 1 != line:
@@ -301,7 +303,41 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     if line is not None and _indented_with_tab(text, line):
         message += "; the line is indented with a tab: YAML indents with spaces only"
+    else:
+        message += next((f"; {hint}" for words, hint in _HINTS if words in problem), "")
     return [Issue(path, line, "", message)]
+
+
+_INDENTED_APART = (
+    "this line is indented differently from the others of its group: indent it exactly as far as "
+    "the keys beside it (a list's '- ' items as far as each other)"
+)
+_HINTS = [
+    ("expected key", _INDENTED_APART),  # libyaml's words
+    ("expected <block end>", _INDENTED_APART),  # PyYAML's own parser's
+    (
+        "did not find expected '-' indicator",
+        "in a list each item starts with '- ', and an item's keys line up with the first key after its "
+        "'- ': this line lines up with neither",
+    ),
+    (
+        "mapping values are not allowed",
+        "a second ': ' on the line (put a text holding ': ' in quotes), or the line is indented further "
+        "than the one above, whose key has its value already",
+    ),
+    (
+        "could not find expected ':'",
+        "a line with no ': ' after its key; a text that goes on to the next line is indented under its key",
+    ),
+    ("found unexpected end of stream", "a quote (\" or ') that is never closed"),
+    ("that cannot start any token", "a value beginning with @, ` or % goes in quotes"),
+    (
+        "expected ',' or",
+        "a {…} or […] not closed, or a text inside it holding ',' or ': ': put such a text in quotes",
+    ),
+]
+"""what a clerk can do about the parser's commonest complaints (by words of its message: libyaml's,
+and PyYAML's own where they differ)"""
 
 
 def _indented_with_tab(text: str, line: int) -> bool:

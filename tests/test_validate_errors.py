@@ -28,6 +28,29 @@ def append(extra: str) -> Callable[[str], str]:
 # (case id, mutation, expected line, expected field, fragment of the message)
 CASES = [
     ("yaml-syntax", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "flow sequence that starts on line 10"),
+    # libyaml's words, and what a clerk can do about them
+    ("yaml-unclosed-flow", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "a {…} or […] not closed"),
+    (
+        "yaml-indented-apart",
+        replace("    sdgs: [4, 8]", "   sdgs: [4, 8]"),
+        10,
+        "",
+        "an item's keys line up with the first key after its '- ': this line lines up with neither",
+    ),
+    (
+        "yaml-colon-in-text",
+        replace("vision: 新しい価値が生まれ続けるまち", "vision: 目標: 新しい価値"),
+        6,
+        "",
+        "put a text holding ': ' in quotes",
+    ),
+    (  # named where the quote opens, not at the end of the file
+        "yaml-unclosed-quote",
+        replace("vision: 新しい価値が生まれ続けるまち", 'vision: "新しい価値'),
+        6,
+        "",
+        "a quote (\" or ') that is never closed",
+    ),
     (
         "tab-indent",
         replace("    description:", "\tdescription:"),
