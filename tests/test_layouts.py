@@ -319,3 +319,21 @@ def test_a_text_blocks_label_is_a_template_with_escaped_braces(tmp_path: Path) -
     plan = plan_of(project, load_record(project / "data" / "R7" / "37.yaml"))
     labels = ["".join(c.lines) for s in plan.sheets for r in s.rows for c in r.cells if c.style == "label"]
     assert "{注}交流・移住" in labels
+
+
+def test_a_number_format_printing_a_character_the_font_lacks_is_the_layouts_mistake(tmp_path: Path) -> None:
+    """A number format's own text (a unit, a mark) is checked against the style's font as every
+    other text is: never a figure printed with a blank where the character should be."""
+    project = make_project(tmp_path)
+    path = edit_layout(
+        project,
+        "{value: target, span: 4, style: figure}",
+        """{value: target, span: 4, style: figure, format: '#,##0"\U0001f600"'}""",
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = line_of(path, "\U0001f600")
+    assert f"{path}:{line}: " in result.stderr and "its number format" in result.stderr, result.stderr
+    assert "U+1F600" in result.stderr and "not in the font BIZ UDGothic" in result.stderr
+    assert result.stderr.splitlines()[-1] == FAILED
+    assert not (project / "out").exists()

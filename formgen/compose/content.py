@@ -34,6 +34,8 @@ class NumberContent:
     place: Place
     key: tuple[int, str] | None = None
     """the figure's source (id of the object read, field name): a chart finds the cell by it"""
+    format_place: Place | None = None
+    """the layout's cell whose number format (or style's) it is printed with"""
 
 
 Content = TextContent | NumberContent
@@ -94,7 +96,7 @@ def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, pla
     content = value_content(figure.value, cell, style_format, place, place)
     if figure.partial and isinstance(content, NumberContent):
         marked = f'{content.number_format}"{mark}"'
-        return NumberContent(content.value, marked, format_number(content.value, marked), place)
+        return NumberContent(content.value, marked, format_number(content.value, marked), place, format_place=place)
     return content
 
 
@@ -105,10 +107,10 @@ def value_content(value: Any, cell: CellSpec, style_format: str | None, where: P
         return TextContent(text_paragraphs((cell.mark or "◎") if value else ""), where)
     if isinstance(value, Percent):
         fmt = cell.format or percent_format(value.decimals)
-        return NumberContent(value.fraction, fmt, format_number(value.fraction, fmt), where)
+        return NumberContent(value.fraction, fmt, format_number(value.fraction, fmt), where, format_place=layout_place)
     if isinstance(value, (int, Decimal)):
         fmt = cell.format or style_format or default_format(value)
-        return NumberContent(value, fmt, format_number(value, fmt), where)
+        return NumberContent(value, fmt, format_number(value, fmt), where, format_place=layout_place)
     if isinstance(value, FiscalYear):
         return TextContent(text_paragraphs(value.short), where)
     if isinstance(value, (Choice, JapaneseDate)):

@@ -99,6 +99,10 @@ class Measurer:
             return
         if isinstance(content, NumberContent):
             text_w = face.width(content.text, style.size)
+            problem = None if face.measured_printable() else glyph_problem(face, content.text)
+            if problem:  # the number format's own text (a unit, a mark) holds it: the layout's mistake
+                place = content.format_place or content.place
+                raise LayoutError([place.issue(f"its number format {content.number_format!r} prints: {problem}")])
             if text_w > avail + 1e-6:
                 raise LayoutError(
                     [

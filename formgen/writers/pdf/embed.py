@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import deflate
 
+from ...errors import FontError
 from ...fonts import FontFace
 from .subset import subset
 from .syntax import name, ref
@@ -99,10 +100,19 @@ class EmbeddedFont:
         return f"({encoded})"
 
     def _learn(self, text: str) -> None:
-        new = set(text).difference(self._seen)
-        self._seen.update(new)
-        for ch in new:
+        """Codes for the characters of ``text`` not seen before, in the order they come (two
+        characters drawn with one glyph: the first names it in ToUnicode, whatever the hash seed)."""
+        for ch in dict.fromkeys(text):
+            if ch in self._seen:
+                continue
             gid = self.face.cmap.get(ord(ch), 0)
+            if gid == 0:  # the composer checks every text against the font: this is a bug's backstop
+                face = self.face
+                raise FontError(
+                    f"{face.path}: the character {ch!r} U+{ord(ch):04X} is not in the font {face.family}, "
+                    "and would print as nothing"
+                )
+            self._seen.add(ch)
             self._codes[ord(ch)] = _LITERAL[gid >> 8] + _LITERAL[gid & 0xFF]
             self.unicode_of.setdefault(gid, ch)
 
