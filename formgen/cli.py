@@ -494,7 +494,9 @@ def leave(code: int) -> NoReturn:
             stream.flush()
         except BrokenPipeError:  # the reader went away (`| head`): as reports_errors ends then
             code = code or 141
-        except (OSError, ValueError):  # closed or unwritable: nothing more to say
+        except OSError:  # the output could not be written (a full disk): as Python ends then
+            code = code or 120
+        except ValueError:  # closed: nothing more to say
             pass
     os._exit(code)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from .errors import FontError
-from .memo import Table
+from .memo import Table, Widths
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class FontFace:
     then, a measured text needs no check of its characters (see :meth:`measured_printable`)"""
     _advances: Table[str, float] = field(init=False, repr=False)
     """character → advance in em (0 for characters the font lacks)"""
-    _sized: dict[float, Table[str, float]] = field(init=False, repr=False, default_factory=dict)
+    _sized: dict[float, Widths] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._advances = Table(self._advance)
@@ -84,7 +84,7 @@ class FontFace:
         sized = self._sized.get(size)
         if sized is None:
             em = self._advances
-            sized = self._sized[size] = Table(lambda ch: em[ch] * size)
+            sized = self._sized[size] = Widths(lambda ch: em[ch] * size)
         return sized
 
     def has(self, ch: str) -> bool:

@@ -26,13 +26,13 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from itertools import accumulate
 
-from .memo import Table
+from .memo import Table, Widths
 
 __all__ = ["NO_LINE_END", "NO_LINE_START", "TooNarrow", "break_paragraph", "text_width"]
 
 Advance = Callable[[str], float] | Mapping[str, float]
 """a character's advance in points: a function (called once per distinct character) or a
-mapping (looked up per character, in C). The composer's is a :class:`formgen.memo.Table` of a
+mapping (looked up per character, in C). The composer's is a :class:`formgen.memo.Widths` of a
 font's advances, never negative: it is not checked again for each paragraph (a fifth of the
 breaking of a long one); any other mapping and every function's widths are."""
 
@@ -435,7 +435,7 @@ def break_paragraph(
         raise ValueError("width must be a number, got NaN")
     if not isinstance(advance, Mapping):  # a function: called once per distinct character
         function = advance
-        advance = Table(lambda ch: _checked(float(function(ch))))
+        advance = Widths(lambda ch: _checked(float(function(ch))))
     first_width = text_width(first, advance)
     if not text:
         if first_width > width + _EPS:
@@ -443,7 +443,7 @@ def break_paragraph(
         return [first]
 
     width_of = advance.__getitem__
-    if not isinstance(advance, Table):  # a Table's widths were checked as it filled, or are a font's
+    if not isinstance(advance, Widths):  # checked as it filled, or a font's
         for one in map(width_of, set(text)):
             _checked(one)
     flags = list(map(_FLAGS.__getitem__, text))

@@ -24,3 +24,8 @@ class Table(dict[K, V]):
     def __missing__(self, key: K) -> V:
         value = self[key] = self.make(key)
         return value
+
+
+class Widths(Table[str, float]):
+    """A Table of characters' widths that are never negative nor NaN (a font's advances, or a
+    function's checked as they come): the line breaker takes them as they are."""

@@ -320,10 +320,13 @@ def test_a_worker_that_dies_fails_the_build_with_a_message_and_loses_nothing(
     (project / "data" / "R7" / "3.yaml").write_text(
         (project / "data" / "R7" / "3.yaml").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
     )
+    larger = project / "data" / "R7" / "37.yaml"  # taken first by the workers, named in area order
+    larger.write_text(larger.read_text(encoding="utf-8") + "# 注記\n" * 500, encoding="utf-8")
     monkeypatch.setattr(formgen.build.workers, "_build_in_worker", _die)
     result = build_project(project, "--jobs", "2", "--force")
     assert result.exit_code == 1, result.output
     assert "ended abruptly" in result.stderr and "Traceback" not in result.output
+    assert "while building data/R7/3.yaml, data/R7/37.yaml;" in result.stderr.replace(str(project) + "/", "")
     assert outputs(project) == before
 
 

@@ -83,3 +83,21 @@ def test_the_readme_map_names_every_module() -> None:
     names |= {p.parent.name + "/" for p in package.rglob("__init__.py") if p.parent != package}
     missing = sorted(n for n in names if n not in block)
     assert missing == [], f"not in the README's map: {missing}"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_the_command_says_when_its_last_output_could_not_be_written(tmp_path: Path) -> None:
+    """The command ends at once (formgen.cli.leave) but keeps Python's exit statuses for output
+    that could not be written: 120 for a full disk, 141 for a reader gone away."""
+    code = "import sys; from formgen.cli import leave; sys.stdout.write('x' * 10); leave(0)"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-c", code], stdout=full, env=env, check=False)
+    assert done.returncode == 120
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the last flush meets a broken pipe
+    done = subprocess.run([sys.executable, "-c", code], stdout=writer, env=env, check=False)
+    os.close(writer)
+    assert done.returncode == 141
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0 and done.stdout == "x" * 10

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -230,6 +231,37 @@ def test_characters_outside_the_bmp_come_back_from_pdftotext(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     extracted = pdf_text(project / "out" / "R7" / "37.pdf")
     assert "𩸽（ほっけ）と𡈽と𠀋" in extracted
+
+
+def test_latin_characters_brackets_and_the_first_beyond_latin_1_come_back(tmp_path: Path) -> None:
+    """Text is encoded by translating it with what the font has learnt so far (characters of the
+    first 256 not yet seen stand for one outside them): every one comes back, seen or not."""
+    texts = ["Ab(1)\\2 ¥×·§", "ĀāĂ（Ā）と A(b) と 𩸽", "最後に ¥3,000 × 2 \\ (済)"]
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", f"vision: '{texts[0]}'")
+    text = text.replace("    description: 交流を促進します。", f"    description: '{texts[1]}'")
+    text = text.replace("    name: 交流事業", f"    name: '{texts[2]}'")
+    project = project_with(tmp_path, text)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    for pdf in ("37.pdf", "book.pdf"):
+        extracted = squash(pdf_text(project / "out" / "R7" / pdf))
+        assert [t for t in texts if squash(t) not in extracted] == [], pdf
+
+
+def test_running_headers_and_footers_are_stored_compressed_only_when_that_saves_bytes(built: Built) -> None:
+    """A page's footer (a page number) is a few operators, stored as they are; a long header is
+    compressed. Either way every stream reads back."""
+    from formgen.writers.pdf.embed import SMALL_STREAM, content_stream
+
+    assert content_stream("x" * (SMALL_STREAM - 1)) == (b"", b"x" * (SMALL_STREAM - 1))
+    entries, data = content_stream("0 0 m 1 1 l S\n" * 40)
+    assert entries == b"/Filter/FlateDecode" and zlib.decompress(data) == b"0 0 m 1 1 l S\n" * 40
+    with pikepdf.open(built.pdf) as pdf:
+        page = pdf.pages[1]
+        footer = page.obj.Contents[-1]
+        assert "/Filter" not in footer.stream_dict and b"/Subtype /Footer" in footer.read_bytes()
+        assert len(footer.read_raw_bytes()) < SMALL_STREAM
+        assert page.obj.Contents[0].stream_dict.Filter == "/FlateDecode"  # the page's body
 
 
 @pytest.mark.parametrize(

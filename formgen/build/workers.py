@@ -261,9 +261,8 @@ def _collect(
     except BrokenProcessPool:
         # every unfinished area fails with the pool: which one killed it is unknown
         task_of = dict(zip(futures, tasks, strict=True))
-        broken = [
-            task_of[f].datafile.display for f in futures if not f.done() or f.cancelled() or f.exception() is not None
-        ]
+        lost = [task_of[f] for f in futures if not f.done() or f.cancelled() or f.exception() is not None]
+        broken = [task.datafile.display for task in sorted(lost, key=lambda t: results.position[t.datafile.area_id])]
         raise BuildError(
             f"a worker process ended abruptly (out of memory, or killed) while building {', '.join(broken)}; "
             "nothing was written"
