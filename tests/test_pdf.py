@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -15,11 +17,13 @@ import pytest
 from conftest import (
     FONTS,
     MINIMAL_RECORD,
+    ROOT,
     SEED_DATA,
     Built,
     assert_seed_figures_printed,
     build_project,
     edit_layout,
+    folder_args,
     make_project,
     missing_figures,
     narrative_sentences,
@@ -487,3 +491,19 @@ def test_a_header_too_long_by_the_layouts_own_text_is_blamed_on_the_layout_only(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{layout}:18: page.header: its texts need "), result.stderr
     assert "data" not in result.stderr.split("\n")[0] and "37.yaml" not in result.stderr
+
+
+def test_two_characters_of_one_glyph_give_the_same_pdf_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """U+29FCE and U+29FD7 are one glyph of BIZ UDGothic: ToUnicode names the one that comes first
+    in the text, so builds in two processes (two hash seeds) write the same bytes."""
+    text = MINIMAL_RECORD.replace("vision: 新しい価値が生まれ続けるまち", "vision: 新しい\U00029fd7と\U00029fceのまち")
+    pdfs = []
+    for seed in ("1", "2", "3"):
+        project = project_with(tmp_path / seed, text)
+        command = [sys.executable, "-m", "formgen.cli", "build", *folder_args(project), "--document", "policy_area"]
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT))
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        pdfs.append((project / "out" / "R7" / "37.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1] == pdfs[2]
+    assert "新しい\U00029fd7と" in pdf_text(project / "out" / "R7" / "37.pdf")  # the first names the glyph

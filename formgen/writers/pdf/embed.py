@@ -102,9 +102,7 @@ class EmbeddedFont:
     def _learn(self, text: str) -> None:
         """Codes for the characters of ``text`` not seen before, in the order they come (two
         characters drawn with one glyph: the first names it in ToUnicode, whatever the hash seed)."""
-        for ch in dict.fromkeys(text):
-            if ch in self._seen:
-                continue
+        for ch in sorted(set(text).difference(self._seen), key=text.index):
             gid = self.face.cmap.get(ord(ch), 0)
             if gid == 0:  # the composer checks every text against the font: this is a bug's backstop
                 face = self.face
