@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_project, edit_layout, make_project
+from formgen.build.inputs import FAILED
 
 DEPARTMENT = "{value: department, span: 31}"
 RELATED = "{value: project, span: 14}"  # the sample's related list is empty
@@ -20,7 +21,9 @@ def errors_of(project: Path) -> list[str]:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert not (project / "out").exists(), "nothing may be written when the layout is wrong"
-    return result.stderr.splitlines()
+    lines = result.stderr.splitlines()
+    assert lines[-1] == FAILED, "said as a data file's mistake is: nothing was written"
+    return lines
 
 
 def line_of(project: Path, needle: str) -> int:
@@ -44,7 +47,7 @@ def test_every_binding_mistake_is_reported_in_one_run(tmp_path: Path) -> None:
     ]
     for line, fragment in expected:
         assert any(ln.startswith(f"{layout}:{line}: ") and fragment in ln for ln in lines), (line, fragment, lines)
-    numbers = [int(ln.split(":")[1]) for ln in lines]
+    numbers = [int(ln.split(":")[1]) for ln in lines[:-1]]  # then the closing line
     assert numbers == sorted(numbers), "in the order of the lines"
 
 
