@@ -89,7 +89,7 @@ LINE_MISTAKES = [
         "{value: department, span: 31, style: vallue}",
         "style: vallue",
         "sheets[0].blocks[1].rows[0][1].style",
-        "there is no style named 'vallue'",
+        "there is no style named 'vallue'; did you mean 'value'?",
         id="unknown_style",
     ),
     pytest.param(
@@ -337,3 +337,28 @@ def test_a_number_format_printing_a_character_the_font_lacks_is_the_layouts_mist
     assert "U+1F600" in result.stderr and "not in the font BIZ UDGothic" in result.stderr
     assert result.stderr.splitlines()[-1] == FAILED
     assert not (project / "out").exists()
+
+
+def test_a_styles_number_format_the_font_cannot_print_is_named_once_at_the_style(tmp_path: Path) -> None:
+    """Every figure of the style would print it: one message, at the style, not one per cell."""
+    project = make_project(tmp_path)
+    add_area = project / "data" / "R7" / "38.yaml"  # a second area: its figures are not named again
+    add_area.write_text(
+        (project / "data" / "R7" / "37.yaml")
+        .read_text(encoding="utf-8")
+        .replace("area: {number: 37, name: 交流・移住}", "area: {number: 38, name: 分野38}"),
+        encoding="utf-8",
+    )
+    path = edit_layout(
+        project,
+        "  figure: {align: right, valign: middle}",
+        """  figure: {align: right, valign: middle, number_format: '#,##0"\U0001f600"'}""",
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1] == FAILED
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith(f"{path}:{line_of(path, chr(0x1F600))}: ")
+    assert "the style 'figure' prints figures with" in lines[0] and "U+1F600" in lines[0]
+    assert "not in the font BIZ UDGothic" in lines[0]

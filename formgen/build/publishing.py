@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def refuse_failures(plan: BuildPlan, tasks: list[AreaTask], results: list[AreaResult]) -> None:
     """Every area's problems, two files describing one area, two outputs named alike: all named
     at once, and nothing written."""
-    failures = [line for r in results for line in r.errors]
+    failures = list(dict.fromkeys(line for r in results for line in r.errors))  # a layout's, once
     datafile_of = {task.datafile.area_id: task.datafile for task in tasks}
     twice = same_area_twice(
         [(datafile_of[r.area_id], r.area_number, r.area_line) for r in results if r.area_number is not None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..errors import InputError, LayoutError
+from ..errors import InputError, Issue, LayoutError
 from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM
@@ -101,8 +101,7 @@ class Measurer:
             text_w = face.width(content.text, style.size)
             problem = None if face.measured_printable() else glyph_problem(face, content.text)
             if problem:  # the number format's own text (a unit, a mark) holds it: the layout's mistake
-                place = content.format_place or content.place
-                raise LayoutError([place.issue(f"its number format {content.number_format!r} prints: {problem}")])
+                raise LayoutError([self._format_issue(content, style, problem)])
             if text_w > avail + 1e-6:
                 raise LayoutError(
                     [
@@ -137,6 +136,16 @@ class Measurer:
             cell.lines = lines
             cell.paragraphs = tuple(starts)
         cell.need = text_height(style, len(cell.lines))
+
+    def _format_issue(self, content: NumberContent, style: CellStyle, problem: str) -> Issue:
+        """A number format printing a character the font lacks, named where the format is written:
+        at the style when it is the style's (one message for all its cells), else at the cell."""
+        what = problem.split("; near “")[0]  # the same for every figure it prints
+        if content.number_format == style.number_format:
+            place = self.loaded.place(("styles", style.name))
+            return place.issue(f"the style {style.name!r} prints figures with {content.number_format!r}: {what}")
+        place = content.format_place or content.place
+        return place.issue(f"its number format {content.number_format!r} prints: {what}")
 
 
 def text_height(style: CellStyle, lines: int, open_top: bool = False, open_bottom: bool = False) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -288,7 +289,9 @@ def row_groups(layout: Layout) -> Iterator[tuple[int, list[RowAt]]]:
 def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[tuple[Loc, str]]:
     def style_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
         if name not in layout.styles:
-            yield loc, f"there is no style named {shown(name)} (styles: {', '.join(layout.styles)})"
+            close = difflib.get_close_matches(name, list(layout.styles), n=1, cutoff=0.6)
+            meant = f"; did you mean {shown(close[0])}?" if close else ""
+            yield loc, f"there is no style named {shown(name)}{meant} (styles: {', '.join(layout.styles)})"
 
     for part in ("header", "footer"):
         yield from style_ref(("page", part, "style"), getattr(layout.page, part).style)
