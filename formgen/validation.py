@@ -134,6 +134,9 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     if hint:
         return f"unknown field: {shown(name)} {hint}"
     allowed = fields_at(model, loc[:-1])
+    typed = name.strip(FULL_WIDTH_SPACE)
+    if typed != name and typed in allowed:  # looks like the field on screen
+        return f"the key {shown(typed)} has a full-width space「　」 beside it: indent with half-width spaces only"
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     elsewhere = _places_of(model, name)
     found = f"; {shown(name)} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
@@ -146,6 +149,10 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     if close:
         return f"unknown field{found}; did you mean {shown(close[0])}?"
     return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
+
+
+FULL_WIDTH_SPACE = "\u3000"
+"""「　」: typed for indentation by a Japanese input method, and invisible beside half-width ones"""
 
 
 def _likeness(a: str, b: str) -> float:

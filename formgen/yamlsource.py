@@ -210,7 +210,9 @@ class _Reader:
             line = _line(key_event)
             result[key] = self.value(value_event, loc + (key,))
             self.lines[loc + (key,)] = line
-            last = (key, str(result[key])) if type(result[key]) is int else None
+            value = result[key]
+            whole = type(value) is int or (type(value) is str and _DIGITS.fullmatch(value) is not None)
+            last = (key, str(value)) if whole else None
         for name, written in cut.items():
             self.comma_number(loc + (name,), written)
         return result
@@ -232,6 +234,10 @@ class _Reader:
             yield event
 
 
+_DIGITS = re.compile(r"[0-9０-９]+")
+"""a whole number as typed, in half- or full-width digits (the latter a text to YAML)"""
+
+
 def _line(event: yaml.Event) -> int:
     """The 1-based line an event starts on."""
     return event.start_mark.line + 1 if event.start_mark is not None else 1
@@ -240,7 +246,7 @@ def _line(event: yaml.Event) -> int:
 def _cut_off(key: yaml.ScalarEvent, value: yaml.Event) -> bool:
     """Whether ``key`` is what a comma cut off a number inside {…}: three digits, unquoted, no value."""
     empty = isinstance(value, yaml.ScalarEvent) and value.value == "" and not value.style
-    return empty and not key.style and re.fullmatch(r"[0-9]{3}(?:\.[0-9]+)?", key.value) is not None
+    return empty and not key.style and re.fullmatch(r"[0-9０-９]{3}(?:[.．][0-9０-９]+)?", key.value) is not None
 
 
 def _decode(raw: bytes, path: str, error: type[InputError]) -> str:
@@ -293,19 +299,71 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
         return [Issue(path, at, "", f"control character U+{code:04X} is not allowed")]
     problem = getattr(exc, "problem", None) or str(exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if problem.startswith("found unexpected end of stream"):  # the file's end: where it began says more
+    if problem.startswith("found unexpected end of stream") or "expected ':'" in problem:
+        # the file's end, or the line after a key without its colon: where it began says more
         mark = getattr(exc, "context_mark", None) or mark
     line: int | None = mark.line + 1 if mark is not None else None
+    stopped_mark = getattr(exc, "problem_mark", None)
+    stopped = stopped_mark.line + 1 if stopped_mark is not None else line
+    opened = _unclosed_quote(text, stopped)
+    if opened is not None:  # the parser read on to the next quote, perhaps far below: name where it began
+        quote, at = opened
+        where = "to the end of the file" if problem.endswith("end of stream") else f"to line {stopped}"
+        message = (
+            f"YAML syntax error: the quote {quote} opened on this line is not closed on it "
+            f"(the parser read on {where}, and stopped: {problem})"
+        )
+        return [Issue(path, at, "", message)]
+    if line is not None and _QUOTED_THEN_MORE.match(_line_text(text, line)):
+        message = (
+            "YAML syntax error: a text that begins with a quote ends with it, and here more follows; "
+            "put the whole text in the other quotes ('\"相互理解\"と平和') or begin it without one"
+        )
+        return [Issue(path, line, "", message)]
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line + 1 != line:
         context += f" that starts on line {context_mark.line + 1}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    typed = _line_text(text, context_mark.line + 1 if context_mark is not None else line)
     if line is not None and _indented_with_tab(text, line):
         message += "; the line is indented with a tab: YAML indents with spaces only"
+    elif line is not None and _line_text(text, line).lstrip(" ").startswith("\u3000"):
+        message += "; the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
+    elif "expected ':'" in problem and ("：" in typed or ":\u3000" in typed):
+        which = "colon「：」" if "：" in typed else "space「　」 after the colon"
+        message += f"; the key's {which} is full-width: type a half-width ': ' (colon, then space)"
     else:
         message += next((f"; {hint}" for words, hint in _HINTS if words in problem), "")
     return [Issue(path, line, "", message)]
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)(["'])(.*)$""")
+"""a line whose value opens with a quote: ``key: "…``, ``- "…``"""
+
+
+_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)("[^"]*"|'[^']*')\s*[^\s#,\]}]""")
+"""a value in quotes with more text after the closing quote: ``vision: "相互理解"と平和``"""
+
+
+def _unclosed_quote(text: str, before: int | None) -> tuple[str, int] | None:
+    """The first line up to ``before`` whose value opens a quote that does not close on that line
+    (a text in quotes spreading over lines is valid YAML, but no form's data file needs one)."""
+    for number, written in enumerate(text.split("\n")[: before or 0], start=1):
+        found = _QUOTED_VALUE.match(written)
+        if found is None:
+            continue
+        quote, rest = found.groups()
+        closing = r'(?<!\\)"' if quote == '"' else r"'(?!')"
+        if re.search(closing, rest.replace("''", "") if quote == "'" else rest) is None:
+            return quote, number
+    return None
+
+
+def _line_text(text: str, line: int | None) -> str:
+    """Line ``line`` (from 1) of ``text``, or nothing."""
+    lines = text.split("\n")
+    return lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
 
 
 _INDENTED_APART = (
@@ -341,8 +399,7 @@ and PyYAML's own where they differ)"""
 
 
 def _indented_with_tab(text: str, line: int) -> bool:
-    lines = text.split("\n")
-    written = lines[line - 1] if line <= len(lines) else ""
+    written = _line_text(text, line)
     return "\t" in written[: len(written) - len(written.lstrip())]
 
 
