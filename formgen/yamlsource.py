@@ -285,18 +285,23 @@ def _control_characters(text: str, path: str) -> list[Issue]:
     return issues
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> list[Issue]:
+    found = _control_characters(text, path)
+    if found:
+        return found
+    if isinstance(exc.character, int):  # libyaml counts bytes of the UTF-8 text
+        at = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+        code = exc.character
+    else:
+        at = text[: exc.position].count("\n") + 1
+        code = ord(exc.character)
+    return [Issue(path, at, "", f"control character U+{code:04X} is not allowed")]
+
+
 def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
+    """A syntax error as the line to look at and, where it is one of the common slips, what to do."""
     if isinstance(exc, yaml.reader.ReaderError):
-        found = _control_characters(text, path)
-        if found:
-            return found
-        if isinstance(exc.character, int):  # libyaml counts bytes of the UTF-8 text
-            at = text.encode("utf-8")[: exc.position].count(b"\n") + 1
-            code = exc.character
-        else:
-            at = text[: exc.position].count("\n") + 1
-            code = ord(exc.character)
-        return [Issue(path, at, "", f"control character U+{code:04X} is not allowed")]
+        return _reader_problem(exc, text, path)
     problem = getattr(exc, "problem", None) or str(exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if problem.startswith("found unexpected end of stream") or "expected ':'" in problem:
@@ -309,33 +314,35 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     if opened is not None:  # the parser read on to the next quote, perhaps far below: name where it began
         quote, at = opened
         where = "to the end of the file" if problem.endswith("end of stream") else f"to line {stopped}"
-        message = (
-            f"YAML syntax error: the quote {quote} opened on this line is not closed on it "
-            f"(the parser read on {where}, and stopped: {problem})"
-        )
-        return [Issue(path, at, "", message)]
-    if line is not None and _QUOTED_THEN_MORE.match(_line_text(text, line)):
-        message = (
-            "YAML syntax error: a text that begins with a quote ends with it, and here more follows; "
-            "put the whole text in the other quotes ('\"相互理解\"と平和') or begin it without one"
-        )
-        return [Issue(path, line, "", message)]
+        unclosed = f"the quote {quote} opened on this line is not closed on it (the parser read on {where})"
+        return [Issue(path, at, "", f"YAML syntax error: {unclosed}; the parser says: {problem}")]
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line + 1 != line:
         context += f" that starts on line {context_mark.line + 1}"
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    said = problem + (f" ({context})" if context else "")
     typed = _line_text(text, context_mark.line + 1 if context_mark is not None else line)
-    if line is not None and _indented_with_tab(text, line):
-        message += "; the line is indented with a tab: YAML indents with spaces only"
-    elif line is not None and _line_text(text, line).lstrip(" ").startswith("\u3000"):
-        message += "; the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
-    elif "expected ':'" in problem and ("：" in typed or ":\u3000" in typed):
-        which = "colon「：」" if "：" in typed else "space「　」 after the colon"
-        message += f"; the key's {which} is full-width: type a half-width ': ' (colon, then space)"
-    else:
-        message += next((f"; {hint}" for words, hint in _HINTS if words in problem), "")
+    hint = _hint(problem, _line_text(text, line), typed)
+    message = f"YAML syntax error: {hint}; the parser says: {said}" if hint else f"YAML syntax error: {said}"
     return [Issue(path, line, "", message)]
+
+
+def _hint(problem: str, written: str, typed: str) -> str | None:
+    """What to do, in plain words, about the parser's ``problem`` on the line ``written`` (the
+    key it was reading began on the line ``typed``)."""
+    if "\t" in written[: len(written) - len(written.lstrip())]:
+        return "the line is indented with a tab: YAML indents with spaces only"
+    if written.lstrip(" ").startswith("\u3000"):
+        return "the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
+    if _QUOTED_THEN_MORE.match(written):
+        return (
+            "a text that begins with a quote ends with it, and here more follows; put the whole text "
+            "in the other quotes ('\"相互理解\"と平和') or begin it without one"
+        )
+    if "expected ':'" in problem and ("：" in typed or ":\u3000" in typed):
+        which = "colon「：」" if "：" in typed else "space「　」 after the colon"
+        return f"the key's {which} is full-width: type a half-width ': ' (colon, then space)"
+    return next((hint for words, hint in _HINTS if words in problem), None)
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)(["'])(.*)$""")
@@ -396,11 +403,6 @@ _HINTS = [
 ]
 """what a clerk can do about the parser's commonest complaints (by words of its message: libyaml's,
 and PyYAML's own where they differ)"""
-
-
-def _indented_with_tab(text: str, line: int) -> bool:
-    written = _line_text(text, line)
-    return "\t" in written[: len(written) - len(written.lstrip())]
 
 
 def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, partial: bool = False) -> Source:
