@@ -210,9 +210,10 @@ class _Reader:
             line = _line(key_event)
             result[key] = self.value(value_event, loc + (key,))
             self.lines[loc + (key,)] = line
-            value = result[key]
-            whole = type(value) is int or (type(value) is str and _DIGITS.fullmatch(value) is not None)
-            last = (key, str(value)) if whole else None
+            if flow:  # a number a comma may have cut: {cost: 4,000}
+                value = result[key]
+                whole = type(value) is int or (type(value) is str and _DIGITS.fullmatch(value) is not None)
+                last = (key, str(value)) if whole else None
         for name, written in cut.items():
             self.comma_number(loc + (name,), written)
         return result
