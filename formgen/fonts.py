@@ -56,9 +56,8 @@ class FontFace:
     """the font as HarfBuzz read it (the PDF's subsetter uses it)"""
     checked: set[str] = field(default_factory=set, repr=False)
     """characters already checked: printable and in the font"""
-    doubtful: bool = field(default=False, repr=False)
-    """a character measured so far cannot be printed (unprintable, or not in the font): until
-    then, a measured text needs no check of its characters (see :meth:`measured_printable`)"""
+    _doubtful: bool = field(default=False, init=False, repr=False)
+    """a character measured so far cannot be printed (see :meth:`measured_printable`)"""
     _advances: Table[str, float] = field(init=False, repr=False)
     """character → advance in em (0 for characters the font lacks)"""
     _sized: dict[float, Widths] = field(init=False, repr=False, default_factory=dict)
@@ -69,14 +68,15 @@ class FontFace:
     def _advance(self, ch: str) -> float:
         gid = self.cmap.get(ord(ch))
         if ch not in _IGNORED and (gid is None or unprintable(ch) is not None):
-            self.doubtful = True
+            self._doubtful = True
         return 0.0 if gid is None else self.glyph_advances[gid] / self.units_per_em
 
     def measured_printable(self) -> bool:
         """Whether every character measured so far (by :meth:`width` or through
-        :meth:`advances_at`) can be printed: then so can any text already measured, without
-        looking at its characters again (a set lookup each, for every paragraph)."""
-        return not self.doubtful
+        :meth:`advances_at`) can be printed (not unprintable, and in the font): then so can any
+        text already measured, without looking at its characters again (a set lookup each, for
+        every paragraph)."""
+        return not self._doubtful
 
     def advances_at(self, size: float) -> Mapping[str, float]:
         """Character → advance in points at ``size``: looked up through map() it runs no Python

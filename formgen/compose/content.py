@@ -35,7 +35,7 @@ class NumberContent:
     key: tuple[int, str] | None = None
     """the figure's source (id of the object read, field name): a chart finds the cell by it"""
     format_place: Place | None = None
-    """the layout's cell whose number format (or style's) it is printed with"""
+    """the layout's cell whose number format (or style's) it is printed with, when not ``place``"""
 
 
 Content = TextContent | NumberContent
@@ -96,7 +96,7 @@ def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, pla
     content = value_content(figure.value, cell, style_format, place, place)
     if figure.partial and isinstance(content, NumberContent):
         marked = f'{content.number_format}"{mark}"'
-        return NumberContent(content.value, marked, format_number(content.value, marked), place, format_place=place)
+        return NumberContent(content.value, marked, format_number(content.value, marked), place)
     return content
 
 
