@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Issue, shown
-from .yamlsource import Loc, Source
+from .yamlsource import FULL_WIDTH_SPACE, Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -149,10 +149,6 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     if close:
         return f"unknown field{found}; did you mean {shown(close[0])}?"
     return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
-
-
-FULL_WIDTH_SPACE = "\u3000"
-"""「　」: typed for indentation by a Japanese input method, and invisible beside half-width ones"""
 
 
 def _likeness(a: str, b: str) -> float:

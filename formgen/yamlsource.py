@@ -235,8 +235,13 @@ class _Reader:
             yield event
 
 
-_DIGITS = re.compile(r"[0-9０-９]+")
-"""a whole number as typed, in half- or full-width digits (the latter a text to YAML)"""
+_DIGIT = "[0-9０-９]"
+"""a digit as typed, half- or full-width (the latter a text to YAML)"""
+_DIGITS = re.compile(f"{_DIGIT}+")
+_CUT_OFF = re.compile(f"{_DIGIT}{{3}}(?:[.．]{_DIGIT}+)?")
+"""what a comma leaves of a number inside {…}: three digits, perhaps decimals"""
+FULL_WIDTH_SPACE = "\u3000"
+"""「　」: typed by a Japanese input method, and invisible beside half-width spaces"""
 
 
 def _line(event: yaml.Event) -> int:
@@ -247,7 +252,7 @@ def _line(event: yaml.Event) -> int:
 def _cut_off(key: yaml.ScalarEvent, value: yaml.Event) -> bool:
     """Whether ``key`` is what a comma cut off a number inside {…}: three digits, unquoted, no value."""
     empty = isinstance(value, yaml.ScalarEvent) and value.value == "" and not value.style
-    return empty and not key.style and re.fullmatch(r"[0-9０-９]{3}(?:[.．][0-9０-９]+)?", key.value) is not None
+    return empty and not key.style and _CUT_OFF.fullmatch(key.value) is not None
 
 
 def _decode(raw: bytes, path: str, error: type[InputError]) -> str:
@@ -333,24 +338,24 @@ def _hint(problem: str, written: str, typed: str) -> str | None:
     key it was reading began on the line ``typed``)."""
     if "\t" in written[: len(written) - len(written.lstrip())]:
         return "the line is indented with a tab: YAML indents with spaces only"
-    if written.lstrip(" ").startswith("\u3000"):
+    if written.lstrip(" ").startswith(FULL_WIDTH_SPACE):
         return "the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
     if _QUOTED_THEN_MORE.match(written):
         return (
             "a text that begins with a quote ends with it, and here more follows; put the whole text "
             "in the other quotes ('\"相互理解\"と平和') or begin it without one"
         )
-    if "expected ':'" in problem and ("：" in typed or ":\u3000" in typed):
+    if "expected ':'" in problem and ("：" in typed or ":" + FULL_WIDTH_SPACE in typed):
         which = "colon「：」" if "：" in typed else "space「　」 after the colon"
         return f"the key's {which} is full-width: type a half-width ': ' (colon, then space)"
     return next((hint for words, hint in _HINTS if words in problem), None)
 
 
-_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)(["'])(.*)$""")
+_VALUE_START = r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)"""
+"""the start of a line up to its value: ``key: ``, ``- ``, ``- key: ``"""
+_QUOTED_VALUE = re.compile(_VALUE_START + r"""(["'])(.*)$""")
 """a line whose value opens with a quote: ``key: "…``, ``- "…``"""
-
-
-_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)("[^"]*"|'[^']*')\s*[^\s#,\]}]""")
+_QUOTED_THEN_MORE = re.compile(_VALUE_START + r"""("[^"]*"|'[^']*')\s*[^\s#,\]}]""")
 """a value in quotes with more text after the closing quote: ``vision: "相互理解"と平和``"""
 
 
