@@ -181,8 +181,9 @@ def unprintable(ch: str) -> str | None:
     return None
 
 
-def glyph_problem(face: FontFace, text: str) -> str | None:
-    """Why ``text`` cannot be drawn with ``face`` (naming the character), or None if it can."""
+def glyph_problem(face: FontFace, text: str, near: bool = True) -> str | None:
+    """Why ``text`` cannot be drawn with ``face`` (naming the character and, with ``near``, the
+    text around it), or None if it can."""
     known = face.checked
     if known.issuperset(text):  # no set of the text built: most texts are made of known characters
         return None
@@ -200,6 +201,7 @@ def glyph_problem(face: FontFace, text: str) -> str | None:
         if reason is not None:
             name = unicodedata.name(ch, "unnamed")
             context = text[max(0, index - 8) : index + 8].replace("\n", " ")
-            return f"the character {ch!r} U+{ord(ch):04X} {name} is {reason}; near “{context}”"
+            said = f"the character {ch!r} U+{ord(ch):04X} {name} is {reason}"
+            return f"{said}; near “{context}”" if near else said
         known.add(ch)
     return None

@@ -99,7 +99,8 @@ class Measurer:
             return
         if isinstance(content, NumberContent):
             text_w = face.width(content.text, style.size)
-            problem = None if face.measured_printable() else glyph_problem(face, content.text)
+            # the same message for every figure the format prints: without the figure around it
+            problem = None if face.measured_printable() else glyph_problem(face, content.text, near=False)
             if problem:  # the number format's own text (a unit, a mark) holds it: the layout's mistake
                 raise LayoutError([self._format_issue(content, style, problem)])
             if text_w > avail + 1e-6:
@@ -140,12 +141,11 @@ class Measurer:
     def _format_issue(self, content: NumberContent, style: CellStyle, problem: str) -> Issue:
         """A number format printing a character the font lacks, named where the format is written:
         at the style when it is the style's (one message for all its cells), else at the cell."""
-        what = problem.split("; near “")[0]  # the same for every figure it prints
         if content.number_format == style.number_format:
             place = self.loaded.place(("styles", style.name))
-            return place.issue(f"the style {style.name!r} prints figures with {content.number_format!r}: {what}")
+            return place.issue(f"the style {style.name!r} prints figures with {content.number_format!r}: {problem}")
         place = content.format_place or content.place
-        return place.issue(f"its number format {content.number_format!r} prints: {what}")
+        return place.issue(f"its number format {content.number_format!r} prints: {problem}")
 
 
 def text_height(style: CellStyle, lines: int, open_top: bool = False, open_bottom: bool = False) -> float:
