@@ -132,6 +132,13 @@ WRONG = [
     ("percent-max", "satisfaction: 150", "satisfaction", "must be at most 100, got 150"),
     ("percent-text", "satisfaction: many", "satisfaction", "must be a number, got 'many'"),
     ("percent-decimals", "satisfaction: 62.55", "satisfaction", "more than 1 decimals"),
+    (  # a spreadsheet's habit
+        "percent-as-fraction",
+        "satisfaction: 0.523",
+        "satisfaction",
+        "more than 1 decimals, more than the form prints; a percent is written as the number before %: "
+        "52.3 for 52.3 %, not the fraction 0.523",
+    ),
     ("fiscal-year", "since: X9", "since", "expected a fiscal year"),
     ("date-calendar", "opened: 2025-02-30", "opened", "not a date in the calendar"),
     ("date-text", "opened: いつか", "opened", "must be a date such as 2025-10-01"),

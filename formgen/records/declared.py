@@ -19,6 +19,7 @@ from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, BeforeValidator, Field, InstanceOf, PlainSerializer, WithJsonSchema, create_model
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from ..config.model import (
     ChoiceField,
@@ -91,8 +92,21 @@ def _percent(spec: PercentField) -> Callable[[Any], Percent]:
             return value
         if isinstance(value, str):
             value = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
-        number = _decimals(_bounded(to_decimal(value), spec.min, spec.max), spec.decimals)
-        return Percent(number, spec.decimals)
+        number = _bounded(to_decimal(value), spec.min, spec.max)
+        try:
+            return Percent(_decimals(number, spec.decimals), spec.decimals)
+        except PydanticCustomError:
+            if not 0 < abs(number) < 1:
+                raise
+            # 0.523, as a spreadsheet holds 52.3 %: more decimals than the form prints
+            raise fail(
+                "percent_fraction",
+                "has more than {n} decimals, more than the form prints; a percent is written as the "
+                "number before %: {pct} for {pct} %, not the fraction {got}",
+                n=spec.decimals,
+                pct=format((number * 100).normalize(), "f"),
+                got=format(number, "f"),
+            ) from None
 
     return check
 
