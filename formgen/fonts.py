@@ -46,10 +46,8 @@ class FontFace:
     """in em, above the baseline"""
     descent: float
     """in em, below the baseline (positive)"""
-    cmap: dict[int, int]
-    """code point → glyph id"""
-    glyph_advances: list[int]
-    """glyph id → advance in font units"""
+    metrics: hb.Font
+    """the font's character map and advances, as HarfBuzz reads them (see :meth:`glyph_id`)"""
     digest: str
     """sha256 of the file: names the font in PDFs and in build fingerprints"""
     harfbuzz: hb.Face | None = field(default=None, repr=False)
@@ -62,14 +60,30 @@ class FontFace:
     """character → advance in em (0 for characters the font lacks)"""
     _sized: dict[float, Widths] = field(init=False, repr=False, default_factory=dict)
 
+    _glyphs: Table[int, int] = field(init=False, repr=False)
+    _units: Table[int, int] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         self._advances = Table(self._advance)
+        # asked for as characters come, not read whole: a Japanese font maps 11,741 characters and
+        # its file was read before the workers could start (15 ms of a build's serial start for
+        # three faces); a year's forms use some 2,000 of them
+        self._glyphs = Table(lambda code: self.metrics.get_nominal_glyph(code) or 0)
+        self._units = Table(self.metrics.get_glyph_h_advance)
+
+    def glyph_id(self, code: int) -> int:
+        """The glyph of the character ``code`` (a code point); 0 when the font has none."""
+        return self._glyphs[code]
+
+    def advance(self, gid: int) -> int:
+        """The advance of glyph ``gid``, in font units."""
+        return self._units[gid]
 
     def _advance(self, ch: str) -> float:
-        gid = self.cmap.get(ord(ch))
-        if ch not in _IGNORED and (gid is None or unprintable(ch) is not None):
+        gid = self._glyphs[ord(ch)]
+        if ch not in _IGNORED and (not gid or unprintable(ch) is not None):
             self._doubtful = True
-        return 0.0 if gid is None else self.glyph_advances[gid] / self.units_per_em
+        return self._units[gid] / self.units_per_em if gid else 0.0
 
     def measured_printable(self) -> bool:
         """Whether every character measured so far (by :meth:`width` or through
@@ -88,7 +102,7 @@ class FontFace:
         return sized
 
     def has(self, ch: str) -> bool:
-        return ord(ch) in self.cmap
+        return self._glyphs[ord(ch)] != 0
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` in points at ``size`` (summed by C calls only, once every character
@@ -144,8 +158,7 @@ def _read_face(path: Path) -> FontFace:
     if missing:
         raise FontError(f"{path}: this font lacks the {', '.join(missing)} table(s) a TrueType font needs")
     font = hb.Font(face)
-    cmap = {code: gid for code in face.unicodes if (gid := font.get_nominal_glyph(code))}
-    if not cmap or face.glyph_count == 0:
+    if not face.unicodes or face.glyph_count == 0:
         raise FontError(f"{path}: the font file is damaged (no glyphs or no Unicode character map)")
     upm = face.upem
     names = hb.OTNameIdPredefined
@@ -159,12 +172,11 @@ def _read_face(path: Path) -> FontFace:
         units_per_em=upm,
         ascent=font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_ASCENT) / upm,
         descent=abs(font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_DESCENT)) / upm,
-        cmap=cmap,
-        glyph_advances=[font.get_glyph_h_advance(gid) for gid in range(face.glyph_count)],
+        metrics=font,
         digest=hashlib.sha256(data).hexdigest(),
         harfbuzz=face,
     )
-    log.debug("read font %s (%s, %d characters, pid %d)", path, out.family, len(cmap), os.getpid())
+    log.debug("read font %s (%s, pid %d)", path, out.family, os.getpid())
     return out
 
 

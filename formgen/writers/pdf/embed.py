@@ -103,7 +103,7 @@ class EmbeddedFont:
         """Codes for the characters of ``text`` not seen before, in the order they come (two
         characters drawn with one glyph: the first names it in ToUnicode, whatever the hash seed)."""
         for ch in sorted(set(text).difference(self._seen), key=text.index):
-            gid = self.face.cmap.get(ord(ch), 0)
+            gid = self.face.glyph_id(ord(ch))
             if gid == 0:  # the composer checks every text against the font: this is a bug's backstop
                 face = self.face
                 raise FontError(
@@ -166,7 +166,7 @@ def _widths(face: FontFace, gids: list[int], scale: float) -> bytes:
     out: list[bytes] = []
     run_start, run = -2, list[int]()
     for gid in gids:
-        width = round(face.glyph_advances[gid] * scale)
+        width = round(face.advance(gid) * scale)
         if width == 1000:
             continue
         if gid == run_start + len(run):
