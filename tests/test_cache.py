@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -107,6 +108,7 @@ def test_with_workers_the_main_process_reads_the_kept_pages_while_the_edited_are
         "right checksum, wrong shape",
         "right checksum, an object missing",
         "right checksum, a reference out of range",
+        "right checksum, references cut short",
         "right checksum, a page's header out of range",
         "right checksum, a kept part that links to pages",
         "right checksum, a bookmark at NaN",
@@ -153,8 +155,12 @@ def _damaged(good: bytes, damage: str) -> bytes:
         objects = part["plain"].split("\n")
         del objects[3]
         part["plain"] = "\n".join(objects)
-    elif damage == "right checksum, a reference out of range":
-        part["refs"][0] = part["size"] + 1
+    elif damage == "right checksum, a reference out of range":  # refs: uint32 little-endian, base64
+        refs = bytearray(base64.b64decode(part["refs"]))
+        refs[0:4] = (part["size"] + 1).to_bytes(4, "little")
+        part["refs"] = base64.b64encode(refs).decode()
+    elif damage == "right checksum, references cut short":
+        part["refs"] = base64.b64encode(base64.b64decode(part["refs"])[:-2]).decode()
     elif damage == "right checksum, a page's header out of range":
         part["special"][-1][2] = 10**6  # an object of the PDF holding the part that it does not have
     elif damage == "right checksum, a kept part that links to pages":

@@ -28,7 +28,7 @@ from ..publish import CACHE_FOLDER
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"formgen-pages 5"
+FORMAT = b"formgen-pages 6"
 OPEN_DATA_ENTRIES = "opendata"
 """the folder of the areas' parts of the open data (beside one per document)"""
 STAGED = ".~"

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -252,8 +254,12 @@ class PartBuilder:
         return number
 
     def _attribute(self, values: dict[str, Any]) -> int:
-        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
-        found = self._attributes.get(key)
+        try:  # a table cell's attributes (most): names and numbers, a key as they are
+            key = tuple(values.items())
+            found = self._attributes.get(key)
+        except TypeError:  # a list among them (a figure's BBox)
+            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
+            found = self._attributes.get(key)
         if found is None:
             found = self._attributes[key] = self.number()
             self.objects.append(PdfObject(found, _attribute_dictionary(values)))
@@ -320,7 +326,7 @@ def to_json(part: PdfPart) -> dict[str, Any]:
     return {
         "size": part.size,
         "plain": part.plain.decode("latin-1"),
-        "refs": part.refs,
+        "refs": _b64(_packed(part.refs)),  # ~6,000 an area: as JSON numbers, half the entry's writing
         "special": [list(slot) for slot in part.special],
         "streams": [[n, entries.decode("latin-1"), _b64(data)] for n, entries, data in part.streams],
         "pages": part.pages,
@@ -339,7 +345,7 @@ def from_json(value: Any) -> PdfPart:
         part = PdfPart(
             _int(value["size"]),
             _text(value["plain"]).encode("latin-1"),
-            _ints(value["refs"]),
+            _unpacked(_data(value["refs"])),
             [(_int(slot), _int(kind), _int(n)) for slot, kind, n in value["special"]],
             [(_int(n), _text(e).encode("latin-1"), _data(d)) for n, e, d in value["streams"]],
             _ints(value["pages"]),
@@ -386,6 +392,24 @@ def _check(part: PdfPart) -> None:
 
 def _within(values: list[int], low: int, high: int) -> bool:
     return not values or (min(values) >= low and max(values) <= high)
+
+
+def _packed(numbers: list[int]) -> bytes:
+    """Numbers as unsigned 32-bit little-endian integers (a part's are below 2**32: objects)."""
+    packed = array("I", numbers)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpacked(data: bytes) -> list[int]:
+    if len(data) % 4:
+        raise ValueError("not a part: its references are cut short")
+    numbers = array("I")
+    numbers.frombytes(data)
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers.tolist()
 
 
 def _b64(data: bytes) -> str:
