@@ -19,6 +19,7 @@ import deflate
 
 from ...errors import FontError
 from ...fonts import FontFace
+from ...memo import Table
 from .subset import subset
 from .syntax import name, ref
 
@@ -180,6 +181,13 @@ def _widths(face: FontFace, gids: list[int], scale: float) -> bytes:
     return b"[" + b" ".join(out) + b"]"
 
 
+_BFCHAR: Table[tuple[int, str], str] = Table(
+    lambda entry: f"<{entry[0]:04X}> <{entry[1].encode('utf-16-be').hex().upper()}>"
+)
+"""(glyph id, text) → its line of a ToUnicode map, made once per process: every area's PDF
+maps most of the same characters of the same fonts (~1,000 lines a font, 0.8 ms an area)"""
+
+
 def _to_unicode_cmap(unicode_of: dict[int, str]) -> str:
     entries = sorted(unicode_of.items())
     lines = [
@@ -196,8 +204,7 @@ def _to_unicode_cmap(unicode_of: dict[int, str]) -> str:
     for start in range(0, len(entries), 100):
         chunk = entries[start : start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
-        for gid, text in chunk:
-            lines.append(f"<{gid:04X}> <{text.encode('utf-16-be').hex().upper()}>")
+        lines += map(_BFCHAR.__getitem__, chunk)
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines) + "\n"
