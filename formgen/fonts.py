@@ -48,6 +48,7 @@ class FontFace:
     """in em, below the baseline (positive)"""
     metrics: hb.Font
     """the font's character map and advances, as HarfBuzz reads them (see :meth:`glyph_id`)"""
+    glyph_count: int
     digest: str
     """sha256 of the file: names the font in PDFs and in build fingerprints"""
     harfbuzz: hb.Face | None = field(default=None, repr=False)
@@ -68,8 +69,14 @@ class FontFace:
         # asked for as characters come, not read whole: a Japanese font maps 11,741 characters and
         # its file was read before the workers could start (15 ms of a build's serial start for
         # three faces); a year's forms use some 2,000 of them
-        self._glyphs = Table(lambda code: self.metrics.get_nominal_glyph(code) or 0)
+        self._glyphs = Table(self._glyph)
         self._units = Table(self.metrics.get_glyph_h_advance)
+
+    def _glyph(self, code: int) -> int:
+        # HarfBuzz gives the glyph a damaged character map names even past the font's glyphs
+        # (where the subset would print the empty .notdef): such a character is not in the font
+        gid = self.metrics.get_nominal_glyph(code) or 0
+        return gid if gid < self.glyph_count else 0
 
     def glyph_id(self, code: int) -> int:
         """The glyph of the character ``code`` (a code point); 0 when the font has none."""
@@ -173,6 +180,7 @@ def _read_face(path: Path) -> FontFace:
         ascent=font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_ASCENT) / upm,
         descent=abs(font.get_metric_position(hb.OTMetricsTag.HORIZONTAL_CLIPPING_DESCENT)) / upm,
         metrics=font,
+        glyph_count=face.glyph_count,
         digest=hashlib.sha256(data).hexdigest(),
         harfbuzz=face,
     )

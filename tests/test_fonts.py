@@ -14,7 +14,7 @@ from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
 
 from conftest import FONTS
 from formgen.errors import FontError
-from formgen.fonts import read_face
+from formgen.fonts import glyph_problem, read_face
 from formgen.writers.pdf.subset import subset
 
 SHIPPED = sorted(FONTS.glob("*.ttf"))
@@ -156,6 +156,27 @@ def test_characters_are_checked_once_one_measured_cannot_be_printed(tmp_path: Pa
         measurer.lines(face, 10.5, 30, "", "あいうえおかきくけこさしすせそ", "\u200b")  # the hang of a long one
     with pytest.raises(Unprintable, match="U\\+000D"):  # a break the line breaker refuses: named as a character
         measurer.lines(face, 10.5, 30, "", "あいうえお\rかきくけこさしすせそ", "")
+
+
+def test_a_character_mapped_past_the_fonts_glyphs_is_not_in_it(tmp_path: Path) -> None:
+    """A damaged font whose character map names glyphs it does not have (maxp cut to 5,000 of
+    13,932 glyphs): those characters are refused, not printed as the empty .notdef glyph."""
+    data = bytearray((FONTS / "BIZUDGothic-Regular.ttf").read_bytes())
+    tables = int.from_bytes(data[4:6], "big")
+    for entry in range(12, 12 + 16 * tables, 16):
+        if data[entry : entry + 4] == b"maxp":
+            offset = int.from_bytes(data[entry + 8 : entry + 12], "big")
+            data[offset + 4 : offset + 6] = (5000).to_bytes(2, "big")  # numGlyphs
+    damaged = tmp_path / "damaged.ttf"
+    damaged.write_bytes(bytes(data))
+    face = read_face(damaged)
+    reference = TTFont(str(FONTS / "BIZUDGothic-Regular.ttf"), lazy=True)
+    order = {name: gid for gid, name in enumerate(reference.getGlyphOrder())}
+    high = next(ch for cp, name in reference.getBestCmap().items() if order[name] >= 5000 and (ch := chr(cp)))
+    assert face.glyph_id(ord(high)) == 0 and not face.has(high)
+    problem = glyph_problem(face, f"新{high}")
+    assert problem is not None and f"U+{ord(high):04X}" in problem and "not in the font" in problem
+    assert face.glyph_id(ord("A")) != 0  # a character whose glyph it has
 
 
 def _copy_of_gothic(tmp_path: Path) -> Path:
