@@ -233,3 +233,13 @@ def test_a_moved_project_built_from_elsewhere_uses_its_own_fonts_and_pictures(
     edit_file(cold / "layouts" / "book.yaml", "title:", "title: 改", count=1)
     assert run_cli("build", "--config", str(cold / "formgen.yaml")).exit_code == 0
     assert (project / "out" / "R7" / "book.pdf").read_bytes() == (cold / "out" / "R7" / "book.pdf").read_bytes()
+
+
+def test_kept_references_are_little_endian_32_bit_numbers_whatever_the_machine() -> None:
+    """A cache written on one machine reads the same on any other (the byte order is the file's)."""
+    from formgen.writers.pdf.part import _packed, _unpacked
+
+    assert _packed([1, 2**32 - 1, 258]) == bytes.fromhex("01000000ffffffff02010000")
+    assert _unpacked(bytes.fromhex("01000000ffffffff02010000")) == [1, 2**32 - 1, 258]
+    with pytest.raises(ValueError, match="cut short"):
+        _unpacked(bytes.fromhex("010000"))

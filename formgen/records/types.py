@@ -144,7 +144,7 @@ def check_text(value: Any, *, single_line: bool = False) -> str:
         raise fail("string_type", "must be text, got {got}" + advice, got=shown(value))
     if single_line and "\n" in value:
         raise fail("text_newline", "must be a single line (no line breaks)")
-    # every character refused is one str.isprintable refuses too (test_types): a printable text,
+    # every character refused is one str.isprintable refuses too (test_validate_errors): a printable text,
     # 94 % of a synthetic area's, is passed by one C scan, in a third of the pattern's time
     match = None if value.isprintable() else _UNHOLDABLE.search(value)
     if match:
