@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -251,6 +252,9 @@ def main() -> None:
         fg = sorted(builds, key=lambda b: b["seconds"])[len(builds) // 2]  # the median build
         print(f"areas                  {args.areas}")
         print(f"cores                  {os.cpu_count()}")
+        # the interpreter matters (a distribution's PGO/LTO build runs formgen ~12 % faster than an
+        # unoptimised one): every report names the one it ran on
+        print(f"python                 {platform.python_version()} ({os.path.realpath(sys.executable)})")
         print(f"formgen jobs           {args.jobs}")
         print(f"documents              {args.documents or 'all'} ({fg['files']} files)")
         print(f"pages                  {fg['pages']} (each as xlsx and PDF) + book {fg['book_pages']}")
