@@ -46,9 +46,10 @@ class FontFace:
     """in em, above the baseline"""
     descent: float
     """in em, below the baseline (positive)"""
-    metrics: hb.Font
+    metrics: hb.Font = field(repr=False)
     """the font's character map and advances, as HarfBuzz reads them (see :meth:`glyph_id`)"""
     glyph_count: int
+    """glyphs in the font (maxp): a glyph id its character map gives beyond them is none"""
     digest: str
     """sha256 of the file: names the font in PDFs and in build fingerprints"""
     harfbuzz: hb.Face | None = field(default=None, repr=False)
