@@ -316,7 +316,8 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     line: int | None = mark.line + 1 if mark is not None else None
     stopped_mark = getattr(exc, "problem_mark", None)
     stopped = stopped_mark.line + 1 if stopped_mark is not None else line
-    opened = _unclosed_quote(text, stopped)
+    lines = text.split("\n")
+    opened = _unclosed_quote(lines, stopped)
     if opened is not None:  # the parser read on to the next quote, perhaps far below: name where it began
         quote, at = opened
         where = "to the end of the file" if problem.endswith("end of stream") else f"to line {stopped}"
@@ -327,8 +328,8 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     if context and context_mark is not None and context_mark.line + 1 != line:
         context += f" that starts on line {context_mark.line + 1}"
     said = problem + (f" ({context})" if context else "")
-    typed = _line_text(text, context_mark.line + 1 if context_mark is not None else line)
-    hint = _hint(problem, _line_text(text, line), typed)
+    typed = _line_text(lines, context_mark.line + 1 if context_mark is not None else line)
+    hint = _hint(problem, _line_text(lines, line), typed)
     message = f"YAML syntax error: {hint}; the parser says: {said}" if hint else f"YAML syntax error: {said}"
     return [Issue(path, line, "", message)]
 
@@ -359,10 +360,10 @@ _QUOTED_THEN_MORE = re.compile(_VALUE_START + r"""("[^"]*"|'[^']*')\s*[^\s#,\]}]
 """a value in quotes with more text after the closing quote: ``vision: "相互理解"と平和``"""
 
 
-def _unclosed_quote(text: str, before: int | None) -> tuple[str, int] | None:
+def _unclosed_quote(lines: list[str], before: int | None) -> tuple[str, int] | None:
     """The first line up to ``before`` whose value opens a quote that does not close on that line
     (a text in quotes spreading over lines is valid YAML, but no form's data file needs one)."""
-    for number, written in enumerate(text.split("\n")[: before or 0], start=1):
+    for number, written in enumerate(lines[: before or 0], start=1):
         found = _QUOTED_VALUE.match(written)
         if found is None:
             continue
@@ -373,9 +374,8 @@ def _unclosed_quote(text: str, before: int | None) -> tuple[str, int] | None:
     return None
 
 
-def _line_text(text: str, line: int | None) -> str:
-    """Line ``line`` (from 1) of ``text``, or nothing."""
-    lines = text.split("\n")
+def _line_text(lines: list[str], line: int | None) -> str:
+    """Line ``line`` (from 1) of the file's ``lines``, or nothing."""
     return lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
 
 
