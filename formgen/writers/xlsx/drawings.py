@@ -30,7 +30,6 @@ from .xml import HEAD, RELATIONSHIPS, absolute, attribute, sheet_reference
 EMU_PER_PX = 9525
 TILE_DPI = 300
 CHART_DATA_SHEET = "グラフデータ"
-_RELS = RELATIONSHIPS
 
 
 @dataclass
@@ -195,14 +194,14 @@ class Drawings:
             digest = hashlib.sha256(picture.data).hexdigest()
             number, ext, _ = self.media.setdefault(digest, (len(self.media) + 1, picture.extension, picture.data))
             if digest not in seen:
-                rels.append((f"{_RELS}/image", f"../media/image{number}.{ext}"))
+                rels.append((f"{RELATIONSHIPS}/image", f"../media/image{number}.{ext}"))
                 seen[digest] = len(rels)
             at = position(sheet, picture.anchor, picture.width_px, picture.height_px)
             width, height = int(0.5 + picture.width_px * EMU_PER_PX), int(0.5 + picture.height_px * EMU_PER_PX)
             anchors.append(_anchor(at, _pic(index, picture.alt, seen[digest], at, width, height)))
         for number, chart in enumerate(sheet.charts, first_chart):
             index += 1
-            rels.append((f"{_RELS}/chart", f"../charts/chart{number}.xml"))
+            rels.append((f"{RELATIONSHIPS}/chart", f"../charts/chart{number}.xml"))
             width = int(0.5 + chart.graphic.width * PX_PER_PT)
             height = int(0.5 + chart.graphic.height * PX_PER_PT)
             at = position(sheet, chart.anchor, width, height)
@@ -296,7 +295,7 @@ def _pic(index: int, alt: str, rel: int, at: Position, width: int, height: int) 
     return (
         f"<xdr:pic><xdr:nvPicPr>{_described(index, 'Picture', alt)}"
         '<xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr>'
-        f'<xdr:blipFill><a:blip xmlns:r="{_RELS}" r:embed="rId{rel}"/><a:stretch><a:fillRect/></a:stretch>'
+        f'<xdr:blipFill><a:blip xmlns:r="{RELATIONSHIPS}" r:embed="rId{rel}"/><a:stretch><a:fillRect/></a:stretch>'
         f'</xdr:blipFill><xdr:spPr><a:xfrm><a:off x="{at[8]}" y="{at[9]}"/><a:ext cx="{width}" cy="{height}"/>'
         '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>'
     )
@@ -308,7 +307,7 @@ def _frame(index: int, alt: str, rel: int) -> str:
         "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
         '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic>'
         '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
-        f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="{_RELS}" '
+        f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="{RELATIONSHIPS}" '
         f'r:id="rId{rel}"/></a:graphicData></a:graphic></xdr:graphicFrame>'
     )
 

@@ -15,7 +15,6 @@ from .xml import HEAD, RELATIONSHIPS, attribute, sheet_reference, text
 
 THEME = files(__package__).joinpath("theme1.xml").read_bytes()
 """Office's default theme, as XlsxWriter writes it: the Normal style's font colour refers to it"""
-_RELS = RELATIONSHIPS
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "application/vnd.openxmlformats-officedocument."
 
@@ -73,7 +72,7 @@ def workbook_xml(sheets: list[SheetEntry]) -> str:
     names = defined_names(sheets)
     defined = "".join(f'<definedName name="{n}" localSheetId="{i}">{text(r)}</definedName>' for n, i, r in names)
     return (
-        f'{HEAD}<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_RELS}">'
+        f'{HEAD}<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{RELATIONSHIPS}">'
         '<fileVersion appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"/>'
         '<workbookPr defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" '
         'windowWidth="16095" windowHeight="9660"/></bookViews>'
@@ -166,21 +165,21 @@ def relationships(targets: list[tuple[str, str]]) -> str:
 
 ROOT_RELS = relationships(
     [
-        (f"{_RELS}/officeDocument", "xl/workbook.xml"),
+        (f"{RELATIONSHIPS}/officeDocument", "xl/workbook.xml"),
         (f"{_PACKAGE_RELS}/metadata/core-properties", "docProps/core.xml"),
-        (f"{_RELS}/extended-properties", "docProps/app.xml"),
+        (f"{RELATIONSHIPS}/extended-properties", "docProps/app.xml"),
     ]
 )
 
 
 def workbook_rels(package: Package, strings: bool) -> str:
-    targets = [(f"{_RELS}/worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(package.sheets) + 1)]
-    targets += [(f"{_RELS}/theme", "theme/theme1.xml"), (f"{_RELS}/styles", "styles.xml")]
+    targets = [(f"{RELATIONSHIPS}/worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(package.sheets) + 1)]
+    targets += [(f"{RELATIONSHIPS}/theme", "theme/theme1.xml"), (f"{RELATIONSHIPS}/styles", "styles.xml")]
     if strings:
-        targets.append((f"{_RELS}/sharedStrings", "sharedStrings.xml"))
+        targets.append((f"{RELATIONSHIPS}/sharedStrings", "sharedStrings.xml"))
     return relationships(targets)
 
 
 def drawing_rels(drawing: int) -> str:
     """A sheet's relationship to its drawing."""
-    return relationships([(f"{_RELS}/drawing", f"../drawings/drawing{drawing}.xml")])
+    return relationships([(f"{RELATIONSHIPS}/drawing", f"../drawings/drawing{drawing}.xml")])
