@@ -278,11 +278,11 @@ class PartBuilder:
         return number
 
     def _attribute(self, values: dict[str, Any]) -> int:
-        try:  # a table cell's attributes (most): names and numbers, a key as they are
-            key = tuple(values.items())
+        key = tuple(values.items())  # a table cell's attributes (most): names and numbers, a key as they are
+        try:
             found = self._attributes.get(key)
-        except TypeError:  # a list among them (a figure's BBox)
-            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
+        except TypeError:  # a list among them (a figure's BBox): not hashable
+            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in key)
             found = self._attributes.get(key)
         if found is None:
             found = self._attributes[key] = self.number()
