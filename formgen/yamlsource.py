@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Issue, Place, cut
+from .errors import InputError, Issue, Place, cut, shown
 
 try:  # libyaml is much faster on large files; fall back to pure Python
     _Loader: type = yaml.CSafeLoader
@@ -329,14 +329,41 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
         context += f" that starts on line {context_mark.line + 1}"
     said = problem + (f" ({context})" if context else "")
     typed = _line_text(lines, context_mark.line + 1 if context_mark is not None else line)
-    hint = _hint(problem, _line_text(lines, line), typed)
+    hint = _hint(problem, _line_text(lines, line), typed) or _under_a_value(problem, lines, line)
+    hint = hint or next((hint for words, hint in _HINTS if words in problem), None)
     message = f"YAML syntax error: {hint}; the parser says: {said}" if hint else f"YAML syntax error: {said}"
     return [Issue(path, line, "", message)]
 
 
+_KEY_WITH_VALUE = re.compile(r"""^( *)(?:- +)?([^\s#"'-][^:#]*?): +([^\s#|>][^#]*?)\s*(?:#.*)?$""")
+"""a line giving a key its value on the line itself: ``fields: {}``, ``- name: 交流事業``"""
+
+
+def _under_a_value(problem: str, lines: list[str], line: int | None) -> str | None:
+    """When the line is indented under a key that has its value already on its own line
+    (``fields: {}`` with lines added below it), the key and its value, which are the slip."""
+    if line is None or not any(words in problem for words in ("expected key", "<block end>", "mapping values")):
+        return None
+    written = _line_text(lines, line)
+    indent = len(written) - len(written.lstrip(" "))
+    for number in range(line - 1, 0, -1):
+        above = lines[number - 1]
+        if above.strip() and not above.lstrip().startswith("#"):
+            found = _KEY_WITH_VALUE.match(above)
+            if found is None or len(found.group(1)) >= indent:
+                return None
+            key, value = shown(found.group(2).strip()), shown(found.group(3))
+            return (
+                f"the key {key} on line {number} has its value already ({value}), so lines indented under "
+                f"it cannot go in it: delete that value to put them in it, or indent this line as far as {key}"
+            )
+    return None
+
+
 def _hint(problem: str, written: str, typed: str) -> str | None:
-    """What to do, in plain words, about the parser's ``problem`` on the line ``written`` (the
-    key it was reading began on the line ``typed``)."""
+    """What to do, in plain words, about the slips the line ``written`` shows (the key the parser
+    was reading began on the line ``typed``); the parser's ``problem`` alone is
+    :data:`_HINTS`'s to explain."""
     if "\t" in written[: len(written) - len(written.lstrip())]:
         return "the line is indented with a tab: YAML indents with spaces only"
     if written.lstrip(" ").startswith(FULL_WIDTH_SPACE):
@@ -349,7 +376,7 @@ def _hint(problem: str, written: str, typed: str) -> str | None:
     if "expected ':'" in problem and ("：" in typed or ":" + FULL_WIDTH_SPACE in typed):
         which = "colon「：」" if "：" in typed else "space「　」 after the colon"
         return f"the key's {which} is full-width: type a half-width ': ' (colon, then space)"
-    return next((hint for words, hint in _HINTS if words in problem), None)
+    return None
 
 
 _VALUE_START = r"""^\s*(?:-\s+|(?:-\s+)?[^\s"'#-][^:#]*:\s+)"""

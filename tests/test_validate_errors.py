@@ -37,6 +37,13 @@ CASES = [
         "",
         "an item's keys line up with the first key after its '- ': this line lines up with neither",
     ),
+    (  # lines added under a key that has its value on its own line, as `fields: {}` in formgen.yaml
+        "yaml-lines-under-a-value",
+        replace("    years:\n      R5:", "    years: {}\n      R5:"),
+        16,
+        "",
+        "the key 'years' on line 15 has its value already ('{}'), so lines indented under it cannot go in it",
+    ),
     (
         "yaml-colon-in-text",
         replace("vision: 新しい価値が生まれ続けるまち", "vision: 目標: 新しい価値"),
