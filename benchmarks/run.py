@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -28,8 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
 
 from synth import write_year  # noqa: E402
+
+from formgen.publish import CACHE_FOLDER  # noqa: E402
 
 # Runs formgen's build in a child process and reports the peak memory of that
 # process (the main one) and of its direct children (the pool workers).
@@ -58,6 +60,15 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
+def interpreter(python: str) -> str:
+    """An interpreter's version and where it is: a distribution's PGO/LTO build runs formgen
+    ~15 % faster than an unoptimised one, so every report names the one it ran on."""
+    code = "import platform, sys; print(platform.python_version(), sys.executable)"
+    said = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
+    version, path = said.strip().split(maxsplit=1)
+    return f"{version} ({os.path.realpath(path)})"
+
+
 def child_env() -> dict[str, str]:
     """The environment of a timed formgen process: this tree's code, bytecode cached as installed."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -65,13 +76,17 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_formgen(work: Path, jobs: int, documents: str, force: bool = True, areas: str = "") -> dict:
+def run_formgen(work: Path, jobs: int, documents: str, python: str = sys.executable) -> dict:
+    """A forced build of the whole year in a fresh process of ``python``, from an empty cache:
+    every run makes everything (a forced build over a kept cache reuses the open data's
+    per-area parts, 55 ms less at 42 areas), as the first build of a year does."""
     env = child_env()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
+    subprocess.run([python, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
+    shutil.rmtree(work / "out" / CACHE_FOLDER, ignore_errors=True)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
-    args += [str(ROOT / "formgen.yaml"), documents, "1" if force else "0", areas]
+    args += [str(ROOT / "formgen.yaml"), documents, "1", ""]
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env)
+    done = subprocess.run([python, "-c", CHILD, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(done.stderr)
@@ -240,6 +255,11 @@ def main() -> None:
         help="documents of formgen.yaml to build, comma-separated, or '' for all (default: policy_area, "
         "the 施策評価票 LibreOffice is compared with)",
     )
+    parser.add_argument(
+        "--python",
+        help="also time the full build with this interpreter (formgen's dependencies installed), alternating "
+        "with the builds of the one running this script, against the same LibreOffice runs",
+    )
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="formgen-bench-"))
@@ -248,18 +268,24 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         write_year(args.areas, work / "data")
-        builds = [run_formgen(work, args.jobs, args.documents) for _ in range(RUNS)]  # each forced, in place
+        builds, others = [], []
+        for _ in range(RUNS):  # each forced, in place; a second interpreter's builds alternate with them
+            builds.append(run_formgen(work, args.jobs, args.documents))
+            if args.python:
+                others.append(run_formgen(work, args.jobs, args.documents, args.python))
         fg = sorted(builds, key=lambda b: b["seconds"])[len(builds) // 2]  # the median build
         print(f"areas                  {args.areas}")
         print(f"cores                  {os.cpu_count()}")
-        # the interpreter matters (a distribution's PGO/LTO build runs formgen ~12 % faster than an
-        # unoptimised one): every report names the one it ran on
-        print(f"python                 {platform.python_version()} ({os.path.realpath(sys.executable)})")
+        print(f"python                 {interpreter(sys.executable)}")
         print(f"formgen jobs           {args.jobs}")
         print(f"documents              {args.documents or 'all'} ({fg['files']} files)")
         print(f"pages                  {fg['pages']} (each as xlsx and PDF) + book {fg['book_pages']}")
         shown = ", ".join(f"{b['seconds']:.2f}" for b in builds)
         print(f"formgen wall           {fg['seconds']:.2f} s median (runs: {shown}; whole process: imports to exit)")
+        if others:
+            other = statistics.median(b["seconds"] for b in others)
+            shown = ", ".join(f"{b['seconds']:.2f}" for b in others)
+            print(f"formgen wall, --python {other:.2f} s median (runs: {shown}; {interpreter(args.python)})")
         print(f"formgen pages/s        {fg['pages'] / fg['seconds']:.0f}")
         print(f"peak RSS main          {fg['main_rss_kb'] / 1024:.0f} MB")
         print(f"peak RSS per worker    {fg['worker_rss_kb'] / 1024:.0f} MB")
@@ -284,6 +310,8 @@ def main() -> None:
             same = "yes" if not lo["differ"] else f"no, areas {', '.join(lo['differ'])}"
             print(f"same page count        {same} (LibreOffice's print of each workbook vs formgen's PDF)")
             print(f"ratio                  {lo['seconds'] / fg['seconds']:.1f}x (medians: LibreOffice / formgen)")
+            if others:
+                print(f"ratio, --python        {lo['seconds'] / other:.1f}x (medians: LibreOffice / formgen)")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
