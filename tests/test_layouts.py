@@ -201,6 +201,20 @@ def test_every_layout_error_is_reported_at_once(tmp_path: Path) -> None:
     assert len(lines) == 4 and lines[-1] == FAILED, result.stderr  # three mistakes, then what it means
 
 
+def test_a_cell_spanning_past_its_group_is_the_one_mistake_named(tmp_path: Path) -> None:
+    """The rows below it still count its columns: they are not reported short as well."""
+    project = make_project(tmp_path)
+    edit_layout(
+        project, "{value: number, span: 2, rows: 5, style: number}", "{value: number, span: 2, rows: 6, style: number}"
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    path = project / "layouts" / "policy_area.yaml"
+    line = line_of(path, "rows: 6")
+    message = f"{path}:{line}: sheets[0].blocks[6].row[0][0].rows: spans 6 rows but only 5 rows follow in this group"
+    assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
+
+
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit_layout(

@@ -351,8 +351,7 @@ def _check_rows(rows: list[RowAt], ncols: int) -> Iterator[tuple[Loc, str]]:
             width += cell.span * count
             if r + cell.rows > len(rows):
                 yield cell_loc + ("rows",), f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
-            else:
-                for below in range(r + 1, r + cell.rows):
-                    carried[below] += cell.span * count
+            for below in range(r + 1, min(r + cell.rows, len(rows))):  # counted where it is, even so
+                carried[below] += cell.span * count
         if width != ncols:
             yield row.loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"
