@@ -215,6 +215,21 @@ def test_a_cell_spanning_past_its_group_is_the_one_mistake_named(tmp_path: Path)
     assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
 
 
+def test_columns_changed_under_every_row_is_one_mistake_at_the_columns(tmp_path: Path) -> None:
+    """Two more columns under rows all still covering 38: said once, at the columns, not 25 times."""
+    project = make_project(tmp_path)
+    edit_layout(project, "columns: {count: 38, width: 5}", "columns: {count: 40, width: 4.5}")
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    path = project / "layouts" / "policy_area.yaml"
+    line = line_of(path, "columns: {count: 40, width: 4.5}")
+    message = (
+        f"{path}:{line}: sheets[0].columns: the sheet has 40 columns, but each of its 25 rows covers 38: "
+        "give the sheet 38 columns, or change the rows' spans to cover 40"
+    )
+    assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
+
+
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit_layout(

@@ -338,20 +338,44 @@ def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
                 ("sheets", s, "columns"),
                 f"the columns add up to {total:g} mm but the page has {body_w:g} mm between the margins",
             )
+    widths: dict[int, list[tuple[Loc, int]]] = {}
     for s, rows in row_groups(layout):
-        yield from _check_rows(rows, len(layout.sheets[s].columns))
+        for loc, width, problem in _check_rows(rows):
+            if problem:
+                yield loc, problem
+            else:
+                widths.setdefault(s, []).append((loc, width))
+    for s, rows in widths.items():
+        yield from _check_widths(s, rows, len(layout.sheets[s].columns))
 
 
-def _check_rows(rows: list[RowAt], ncols: int) -> Iterator[tuple[Loc, str]]:
-    """Each row must cover the sheet's columns exactly, counting cells that span down into it."""
+def _check_rows(rows: list[RowAt]) -> Iterator[tuple[Loc, int, str]]:
+    """Each row's width in columns, counting cells that span down into it (problem ""), and each
+    cell that spans past its group (width 0)."""
     carried = [0] * len(rows)  # columns covered by cells from rows above
     for r, row in enumerate(rows):
         width = carried[r]
         for cell_loc, cell, count in cells_of(row):
             width += cell.span * count
             if r + cell.rows > len(rows):
-                yield cell_loc + ("rows",), f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
+                problem = f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
+                yield cell_loc + ("rows",), 0, problem
             for below in range(r + 1, min(r + cell.rows, len(rows))):  # counted where it is, even so
                 carried[below] += cell.span * count
-        if width != ncols:
-            yield row.loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"
+        yield row.loc, width, ""
+
+
+def _check_widths(sheet: int, rows: list[tuple[Loc, int]], ncols: int) -> Iterator[tuple[Loc, str]]:
+    """Each row must cover the sheet's columns exactly. When every row covers the same other
+    number, the columns changed, not the rows: said once, where the columns are."""
+    wrong = [(loc, width) for loc, width in rows if width != ncols]
+    if len(rows) > 1 and len(wrong) == len(rows) and len({width for _, width in wrong}) == 1:
+        width = wrong[0][1]
+        yield (
+            ("sheets", sheet, "columns"),
+            f"the sheet has {ncols} columns, but each of its {len(rows)} rows covers {width}: "
+            f"give the sheet {width} columns, or change the rows' spans to cover {ncols}",
+        )
+        return
+    for loc, width in wrong:
+        yield loc, f"the cells of this row cover {width} columns; the sheet has {ncols}"
