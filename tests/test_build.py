@@ -256,7 +256,7 @@ def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, 
     # R9 is after the form's last column (R8): noted; R4 is the past the form has moved on from
     edit_file(path, old, old + f"      {key}: {{target: 4100}}\n      R4: {{target: 3900}}\n")
     line = text[: text.index(old)].count("\n") + 2
-    note = f"note: {path}:{line}: kpis[0].years.{key}: not printed: the layout's year columns show R5–R8"
+    note = f"note: {path}:{line}: kpis[0].years.{key}: not printed: the year columns of policy_area.yaml show R5–R8"
     for built in ("1 built", "0 built"):  # an unchanged area's notes come from the manifest
         result = build_project(project)
         assert result.exit_code == 0, result.output
@@ -264,6 +264,33 @@ def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, 
         assert [ln for ln in result.stderr.splitlines() if ln.startswith("note:")] == [note]
     manifest = json.loads((project / "out" / "R7" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["files"]["37.pdf"]["notes"] == [note.removeprefix("note: ")]
+
+
+@pytest.mark.parametrize("key", ["R66", "R4", "2042"])
+def test_a_mistyped_year_key_is_named_where_its_year_has_no_figures(project: Path, key: str) -> None:
+    """R6's figures typed under R66 (after the columns), R4 (before: the past, otherwise never
+    noted) or 2042 (2024 mistyped) leave R6's column blank between R5 and R7: the note asks."""
+    path = project / "data" / "R7" / "37.yaml"
+    old = "      R6: {target: 4000, actual: 2481}\n"
+    line = path.read_text(encoding="utf-8")[: path.read_text(encoding="utf-8").index(old)].count("\n") + 1
+    edit_file(path, old, old.replace("R6:", f"{key}:"))
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert notes == [
+        f"note: {path}:{line}: kpis[0].years.{key}: not printed: the year columns of policy_area.yaml show R5–R8, "
+        f"and R6 has no figures: is {key} a mistyped R6?"
+    ], result.stderr
+
+
+def test_a_past_year_is_not_taken_for_a_mistyped_one_at_the_columns_end(project: Path) -> None:
+    """R4 kept from earlier years while R8, the last column, has no figures yet: no note (R8 is
+    no hole between given years, and R4 is the past a rolled-forward file keeps)."""
+    path = project / "data" / "R7" / "37.yaml"
+    edit_file(path, "      R8: {target: 4000}\n", "      R4: {target: 3000, actual: 2000}\n")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    assert not [ln for ln in result.stderr.splitlines() if ln.startswith("note:")], result.stderr
 
 
 def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
