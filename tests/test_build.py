@@ -139,6 +139,15 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     r7 = {p.relative_to(out / "R7").as_posix() for p in (out / "R7").rglob("*.*")}
     assert r7 == {"37.xlsx", "manifest.json"} | project_sheets(37, ("xlsx",))  # --area: no book, no open data
+    assert "note:" not in result.stderr  # no book or open data in the folder to be left behind
+    assert run_cli("build", *common, "--format", "pdf").exit_code == 0  # the year: books and open data
+    edit_file(project / "data" / "R7" / "37.yaml", "department: 総務部・総務課", "department: 企画政策部")
+    result = run_cli("build", *common, "--area", "37", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    # the summary lists the books as the folder holds them, made before this area's edit
+    assert "book.pdf 26 pages, 事務事業/事務事業評価シート.pdf 34 pages" in result.stdout, result.stdout
+    note = "note: --area left book.pdf, 事務事業/事務事業評価シート.pdf, opendata/ as they were; "
+    assert [note + "`formgen build` brings them up to date"] == result.stderr.splitlines(), result.stderr
     result = run_cli("build", *common, "--area", "37", "--book")
     assert result.exit_code == 2 and "leave out --area" in result.stderr
     result = run_cli("build", *common, "--area", "99")
