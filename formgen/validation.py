@@ -1,7 +1,7 @@
 """Turn pydantic's validation errors into file:line: field: message issues.
 
 Shared by the data and layout loaders, so both speak the same way:
-``data/R7/37.yaml:42: projects[3].finance.budget.cost: must be a number, got 'abc'``.
+``data/R7/37.yaml:42: projects[3].years.R6.cost: must be a number, got 'abc'``.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node and not _tag_named_as_a_key(node, part, loc[i + 1 : i + 2]):
             node = node[part]
             out.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
@@ -98,6 +98,19 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
         elif keep_last and i == len(loc) - 1:
             out.append(part)
     return tuple(out)
+
+
+def _tag_named_as_a_key(node: dict[str, Any], part: Any, following: tuple[Any, ...]) -> bool:
+    """Whether ``part`` is the tag of a union's alternative that happens to be a key of ``node``
+    too (a years cell is tagged 'years' and has a ``years`` key): the part after it is then
+    found in ``node`` itself, not in its value."""
+    if not following:
+        return False
+    after, value = following[0], node[part]
+    inside = (isinstance(value, dict) and after in value) or (
+        isinstance(value, list) and isinstance(after, int) and 0 <= after < len(value)
+    )
+    return not inside and after in node
 
 
 def message_for(

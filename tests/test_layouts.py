@@ -318,6 +318,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "page.header.right",
             "has a { or } that closes no placeholder",
         ),
+        (  # the years cell's union tag ('years') is also a key of the cell: not taken for it
+            "{years: [0, 1], cells: [{value: personnel, span: 5, style: figure}]}",
+            '{years: [0, 1], cells: [{sum: "cost + personnel", span: 5, style: figure}]}',
+            "cost + personnel",
+            "sheets[1].blocks[0].row[5][1].cells[0].sum",
+            "must be a field name or dotted path such as 'cost' or 'policy_goal.name', got 'cost + personnel'",
+        ),
         (
             "- {value: final, span: 7, style: center}",
             "- {text: x, span: 7, style: center}",

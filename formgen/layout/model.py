@@ -118,7 +118,9 @@ Color = Annotated[str, BeforeValidator(_color)]
 
 def _field_path(value: Any) -> Any:
     if isinstance(value, str) and not _FIELD_PATH.match(value):
-        raise ValueError(f"must be a field name or dotted path such as 'finance.budget.cost', got {shown(value)}")
+        raise ValueError(
+            f"must be a field name or dotted path such as 'cost' or 'policy_goal.name', got {shown(value)}"
+        )
     return value
 
 
