@@ -345,8 +345,8 @@ def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
                 yield loc, problem
             else:
                 widths.setdefault(s, []).append((loc, width))
-    for s, rows in widths.items():
-        yield from _check_widths(s, rows, len(layout.sheets[s].columns))
+    for s, measured in widths.items():
+        yield from _check_widths(s, measured, len(layout.sheets[s].columns))
 
 
 def _check_rows(rows: list[RowAt]) -> Iterator[tuple[Loc, int, str]]:
