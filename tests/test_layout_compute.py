@@ -1,4 +1,4 @@
-"""Figures a layout computes — sum, average, min, max, count, difference, ratio, totals — over the
+"""Figures a layout computes — sum, average, min, max, count, add, difference, ratio, totals — over the
 sample's own data, compared with the same figures computed here from the data as PyYAML reads it."""
 
 from __future__ import annotations
@@ -60,6 +60,12 @@ sheets:
           - [{label: 最大, span: 2}, {years: [1, 1], cells: [{max: cost, over: projects, span: 2}]},
              {label: 最小, span: 2}, {years: [1, 1], cells: [{min: cost, over: projects, span: 2}]},
              {label: 平均, span: 1}, {years: [1, 1], cells: [{average: cost, over: projects, span: 1}]}]
+      - type: table
+        items: projects
+        header:
+          - [{label: トータルコスト, span: 4}, {years: [0, 1], cells: [{label: "{year.short}", span: 3}]}]
+        row:
+          - [{text: "計 {name}", span: 4}, {years: [0, 1], cells: [{add: [cost, personnel], span: 3, style: figure}]}]
       - type: table
         items: kpis
         row:
@@ -164,6 +170,26 @@ def test_differences_and_ratios(computed: tuple, data: dict[str, Any]) -> None:
         assert row[3] == "-"  # no baseline in the sample: the ratio has no divisor
 
 
+def test_figures_added_as_a_sum_adds_them(computed: tuple, data: dict[str, Any]) -> None:
+    """事業費 + 人件費 per project and year: both missing 「-」, one missing the other marked ※."""
+    _, cells, text = computed
+    seen = set()
+    for project in data["projects"]:
+        row = row_starting(cells, f"計 {project['name']}")
+        for cell, year in zip(row[1:3], ("R7", "R8"), strict=True):
+            entry = project["years"].get(year, {})
+            present = [v for k in ("cost", "personnel") if (v := figure(entry.get(k))) is not None]
+            seen.add(len(present))
+            if not present:
+                assert cell.value == "-", (project["name"], year)
+                continue
+            assert Decimal(str(cell.value)) == sum(present), (project["name"], year)
+            assert cell.number_format == ("#,##0" if len(present) == 2 else '#,##0"※"'), (project["name"], year)
+            if len(present) == 1:
+                assert f"{sum(present):,}※" in text
+    assert seen == {0, 1, 2}, "the sample has both, one and none of the two figures"
+
+
 def test_average_of_rates_keeps_the_rates_decimals(computed: tuple, data: dict[str, Any]) -> None:
     rows, cells, _ = computed
     row = row_starting(cells, "平均達成率")
@@ -189,3 +215,6 @@ def test_a_missing_figure_is_named_in_a_note_on_every_build(tmp_path: Path, data
         assert result.exit_code == 0
         notes = [line for line in result.stderr.splitlines() if f"projects[{missing}].years.R7.cost: not given" in line]
         assert len(notes) == 1, result.stderr
+        # a figure left out of an add: [cost, personnel] is named as well
+        without = next(i for i, p in enumerate(data["projects"]) if p["years"]["R7"].get("personnel") is None)
+        assert f"projects[{without}].years.R7.personnel: not given" in result.stderr, result.stderr

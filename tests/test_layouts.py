@@ -326,6 +326,20 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "must be a field name or dotted path such as 'cost' or 'policy_goal.name', got 'cost + personnel'",
         ),
         (
+            "{years: [0, 1], cells: [{value: personnel, span: 5, style: figure}]}",
+            "{years: [0, 1], cells: [{add: [cost], span: 5, style: figure}]}",
+            "add: [cost]",
+            "sheets[1].blocks[0].row[5][1].cells[0].add",
+            "adds two figures or more, e.g. [cost, personnel]; got 1",
+        ),
+        (
+            "{years: [0, 1], cells: [{value: personnel, span: 5, style: figure}]}",
+            "{years: [0, 1], cells: [{add: [cost, persnnel], span: 5, style: figure}]}",
+            "add: [cost, persnnel]",
+            "sheets[1].blocks[0].row[5][1].cells[0].add[1]",
+            "there is no field 'persnnel' here; did you mean 'personnel'?",
+        ),
+        (
             "- {value: final, span: 7, style: center}",
             "- {text: x, span: 7, style: center}",
             "{text: x, span: 7",

@@ -1,4 +1,4 @@
-"""Figures a layout computes: sum, average, min, max and count over a list, difference and ratio.
+"""Figures a layout computes: sum, average, min, max and count over a list; added, difference and ratio.
 
 Exact decimal arithmetic on the record's figures. A figure left out of the
 data is never taken as 0:
@@ -11,6 +11,8 @@ data is never taken as 0:
 * a year an item's ``years`` leaves out is no missing figure: the item has
   none that year (a project not yet started), and totals skip it unmarked;
   a figure left out of a year that is given (or written null or 「-」) is;
+* figures added (``add: [cost, personnel]``) are as a sum: marked when some are
+  missing, each named;
 * a ratio whose divisor is 0 or missing is missing; a difference or ratio of
   a marked figure is marked too.
 """
@@ -46,6 +48,8 @@ class Figure:
 
 def compute(cell: CellSpec, ctx: Context) -> Figure:
     """The figure ``cell`` computes in ``ctx``."""
+    if cell.add is not None:
+        return _added([(op, _operand(op, ctx)) for op in cell.add])
     if cell.difference is not None:
         a, b = (_operand(op, ctx) for op in cell.difference)
         return _combine(a, b, _difference(a.value, b.value))
@@ -56,15 +60,32 @@ def compute(cell: CellSpec, ctx: Context) -> Figure:
 
 
 def _operand(operand: str | Aggregate, ctx: Context) -> Figure:
+    """A field's figure (when missing: where it is, unless its item has no figures that year at
+    all, as for a sum) or an aggregate's."""
     if isinstance(operand, Aggregate):
         return aggregate(operand, ctx)
     found = ctx.lookup(operand)
-    value = None if found.value is MISSING else found.value
-    return Figure(value)
+    if found.value is not None and found.value is not MISSING:
+        return Figure(found.value)
+    if isinstance(found.owner, YearEntry) and not found.owner.given():
+        return Figure(None)
+    return Figure(None, [found.loc])
 
 
 def _combine(a: Figure, b: Figure, value: Number | None) -> Figure:
     return Figure(value, a.missing + b.missing if value is not None else [])
+
+
+def _added(figures: list[tuple[str | Aggregate, Figure]]) -> Figure:
+    """Figures added as a sum adds them: the present ones, marked for any missing (an aggregate
+    with no figure at all has no place of its own to name)."""
+    present = [f.value for _, f in figures if f.value is not None]
+    if not present:
+        return Figure(None)
+    missing: list[Loc | None] = []
+    for operand, figure in figures:
+        missing += [None] if figure.value is None and isinstance(operand, Aggregate) else figure.missing
+    return Figure(_reduce("sum", present, None), missing)
 
 
 def aggregate(spec: Computed, ctx: Context) -> Figure:

@@ -320,7 +320,7 @@ class Binder:
             self.path(cell.value, loc + ("value",), scopes, "value")
         if cell.aggregate() is not None:
             self.aggregate(cell, loc, scopes, in_year)
-        for key in ("difference", "ratio"):
+        for key in ("add", "difference", "ratio"):
             for k, operand in enumerate(getattr(cell, key) or ()):
                 if isinstance(operand, Aggregate):
                     self.aggregate(operand, loc + (key, k), scopes, in_year)

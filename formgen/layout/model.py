@@ -319,12 +319,12 @@ class ChartSpec(YearRange):
 
 GRAPHICS = ("image", "sdg_tiles", "chart")
 """cell contents that are drawn, not written"""
-CONTENTS = ("label", "value", "text", *AGGREGATES, "difference", "ratio", *GRAPHICS)
+CONTENTS = ("label", "value", "text", *AGGREGATES, "add", "difference", "ratio", *GRAPHICS)
 
 
 class CellSpec(Computed):
     """One cell of a row: exactly one of ``label``, ``value``, ``text``, an aggregate (``sum``,
-    ``average``, ``min``, ``max``, ``count``), ``difference`` or ``ratio``."""
+    ``average``, ``min``, ``max``, ``count``), ``add``, ``difference`` or ``ratio``."""
 
     label: str | None = None
     """fixed text (style defaults to 'label')"""
@@ -332,6 +332,8 @@ class CellSpec(Computed):
     """a record field, e.g. department or baseline.value"""
     text: str | None = None
     """a template with {field} placeholders, e.g. '政策分野{area.number} {area.name}'"""
+    add: tuple[Operand, ...] | None = None
+    """the sum of two figures or more, e.g. [cost, personnel] (トータルコスト: 事業費 + 人件費)"""
     difference: tuple[Operand, Operand] | None = None
     """the first minus the second, e.g. [cost, previous.cost]"""
     ratio: tuple[Operand, Operand] | None = None
@@ -366,6 +368,13 @@ class CellSpec(Computed):
     """an image's height in millimetres (default: from its width and proportions)"""
     tile: Number = Field(12, ge=5, le=40)
     """the size of an SDG tile in millimetres"""
+
+    @field_validator("add")
+    @classmethod
+    def _two_or_more(cls, value: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        if value is not None and len(value) < 2:
+            raise ValueError(f"adds two figures or more, e.g. [cost, personnel]; got {len(value)}")
+        return value
 
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
