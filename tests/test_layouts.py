@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import build_project, edit_layout, make_project, plan_of
+from conftest import build_project, edit_file, edit_layout, make_project, plan_of
 from formgen.build.inputs import FAILED
 from formgen.records import load_record
 
@@ -230,6 +230,34 @@ def test_columns_changed_under_every_row_is_one_mistake_at_the_columns(tmp_path:
     assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
 
 
+def test_an_output_longer_than_max_pages_is_refused_naming_its_item_and_longest_text(tmp_path: Path) -> None:
+    """A city prints its project sheets on one page at most: a project whose texts take two is the
+    data's mistake, named at the project, with its tallest text; nothing is written."""
+    project = make_project(tmp_path)
+    edit_file(
+        project / "layouts" / "project_sheet.yaml",
+        "  orientation: portrait\n",
+        "  orientation: portrait\n  max_pages: 1\n",
+    )
+    assert build_project(project).exit_code == 0, "every shipped project sheet takes one page"
+    before = {p: p.read_bytes() for p in (project / "out" / "R7").rglob("*.*")}
+    data = project / "data" / "R7" / "37.yaml"
+    bullet = "      - bullet: グローバル人材について考えるワークショップ、英会話講座、JICA等への訪問、"
+    bullet += "グローバル人材との交流を実施した。\n"
+    edit_file(data, bullet, bullet * 60)
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    item = line_of(data, "name: グローバル人材育成事業") - 2  # the project's first line: "- measure: 1"
+    text = data.read_text(encoding="utf-8").splitlines()
+    achievements = next(n for n in range(item, len(text)) if text[n] == "    achievements:") + 1
+    message = (
+        f"{data}:{item}: projects[5]: takes 2 pages, but project_sheet.yaml allows 1 (page.max_pages): "
+        f"shorten its texts; the longest is projects[5].achievements (line {achievements})"
+    )
+    assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
+    assert {p: p.read_bytes() for p in (project / "out" / "R7").rglob("*.*")} == before
+
+
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit_layout(
@@ -338,6 +366,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "add: [cost, persnnel]",
             "sheets[1].blocks[0].row[5][1].cells[0].add[1]",
             "there is no field 'persnnel' here; did you mean 'personnel'?",
+        ),
+        (
+            "  orientation: portrait\n",
+            "  orientation: portrait\n  max_pages: 0\n",
+            "max_pages: 0",
+            "page.max_pages",
+            "greater than or equal to 1",
         ),
         (
             "- {value: final, span: 7, style: center}",

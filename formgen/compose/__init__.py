@@ -9,14 +9,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from ..eras import FiscalYear
-from ..errors import InputError, Issue, LayoutError, Place
+from ..errors import DataError, InputError, Issue, LayoutError, Place
 from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
 from ..plan import Cell, DocumentPlan, HeaderFooterPlan, OutlineEntry, PageSetup, Row, SheetPlan, filled
 from ..yamlsource import Loc, Source
 from .bands import BandBuilder, BandCell, BandRow, SheetBands, YearColumns
-from .content import NumberContent, fill_template, unknown_field
+from .content import NumberContent, TextContent, fill_template, unknown_field
 from .context import Context, Root, Scope, UnknownField, placeholders
 from .graphics import GraphicContent
 from .measure import Measurer, measure_rows
@@ -46,6 +46,7 @@ def compose(
     year_columns: dict[int, YearColumns] = {}
     partial: list[Issue] = []
     unprintable: list[InputError] = []
+    texts: list[BandCell] = []
     for index, sheet in enumerate(layout.sheets):
         if _left_out(loaded, ctx, index):
             continue
@@ -55,6 +56,7 @@ def compose(
             unprintable.extend(problems)
             continue
         sheets.append(_sheet_plan(loaded, ctx, built, index, page))
+        texts += [c for band in built.bands for row in band.rows for c in row.cells if _from_data(c, source)]
     furniture: dict[str, HeaderFooterPlan] = {}
     for part in ("header", "footer"):
         try:
@@ -66,6 +68,7 @@ def compose(
         kinds = {type(exc) for exc in unprintable}
         error = kinds.pop() if len(kinds) == 1 else InputError
         raise error(list(dict.fromkeys(issue for exc in unprintable for issue in exc.issues)))
+    _check_page_count(loaded, ctx, sum(sheet.pages for sheet in sheets), texts)
     info = layout.document
     place = _place(loaded, None)
     return DocumentPlan(
@@ -135,6 +138,27 @@ def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: in
     ]
     title_rows = [_plan_row(r) for r in built.title_rows]
     return SheetPlan(sheet.name, title, built.columns, title_rows, rows, starts, outline)
+
+
+def _check_page_count(loaded: LoadedLayout, ctx: Context, pages: int, texts: list[BandCell]) -> None:
+    """An output longer than the layout's ``page.max_pages``: the data's mistake, named at its
+    item (a project) or its record, with its tallest text."""
+    most = loaded.layout.page.max_pages
+    if most is None or pages <= most:
+        return
+    loc = next((scope.loc for scope in ctx.scopes if scope.loc), ())
+    where = ctx.place_of(loc) if loc else replace(ctx.place_of(()), line=None, field="")
+    message = f"takes {pages} pages, but {loaded.path.name} allows {most} (page.max_pages): shorten its texts"
+    if texts:
+        tallest = max(texts, key=lambda cell: cell.need).content.place
+        message += f"; the longest is {tallest.field} (line {tallest.line})"
+    raise DataError([where.issue(message)])
+
+
+def _from_data(cell: BandCell, source: Source | None) -> bool:
+    """Whether a cell holds a text of the data file (not the layout's own)."""
+    content = cell.content
+    return source is not None and isinstance(content, TextContent) and content.place.file == source.path
 
 
 def _unprinted_years(ctx: Context, printed: Iterable[YearColumns], layout: str) -> list[Issue]:

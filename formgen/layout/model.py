@@ -159,6 +159,9 @@ class Page(Spec):
     margins: Margins = Margins()
     header: HeaderFooter = HeaderFooter()
     footer: HeaderFooter = HeaderFooter(center="{page} / {pages}")
+    max_pages: Whole | None = Field(None, ge=1)
+    """the most pages one output may take (a city prints its 事務事業評価シート on two at most): one
+    that takes more is refused, naming its data"""
 
     def size_mm(self) -> tuple[float, float]:
         w, h = PAPER_MM[self.size] if isinstance(self.size, str) else self.size
