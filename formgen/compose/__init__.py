@@ -56,7 +56,8 @@ def compose(
             unprintable.extend(problems)
             continue
         sheets.append(_sheet_plan(loaded, ctx, built, index, page))
-        texts += [c for band in built.bands for row in band.rows for c in row.cells if _from_data(c, source)]
+        if layout.page.max_pages is not None:  # for the message when the output is too long
+            texts += [c for band in built.bands for row in band.rows for c in row.cells if _from_data(c, source)]
     furniture: dict[str, HeaderFooterPlan] = {}
     for part in ("header", "footer"):
         try:
