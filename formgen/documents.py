@@ -13,6 +13,7 @@ folder), and every rendered name, since a data value could hold one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -132,11 +133,31 @@ def _load(config: Config, name: str, spec: DocumentSpec, layouts_dir: Path, font
     problems = list(_template_problems(binding, spec, loc))
     if problems:
         raise ConfigError([_issue(config, where, message) for where, message in problems])
-    layout = load_layout(layouts_dir / spec.layout, fonts_dir, binding, assets_dir=config.folder("assets"))
+    path = _layout_file(config, layouts_dir, spec.layout, loc + ("layout",))
+    layout = load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
     front = None
     if books and spec.book is not None:
-        front = book_layout(layouts_dir / spec.book.layout, fonts_dir, config)
+        front_path = _layout_file(config, layouts_dir, spec.book.layout, loc + ("book", "layout"))
+        front = book_layout(front_path, fonts_dir, config)
     return Document(name, spec, layout, front)
+
+
+def _layout_file(config: Config, layouts_dir: Path, file: str, loc: Loc) -> Path:
+    """A document's layout file; one that is not there is formgen.yaml's mistake, named at the
+    line that names it, with the layouts there are."""
+    path = layouts_dir / file
+    if path.is_file() or not layouts_dir.is_dir():  # no folder at all: said as such by the loader
+        return path
+    there = sorted(p.name for p in layouts_dir.glob("*.yaml"))
+    close = difflib.get_close_matches(file, there, n=1)
+    hint = f"; did you mean {shown(close[0])}?" if close else ""
+    listed = ", ".join(there[:LISTED]) + (", …" if len(there) > LISTED else "")
+    holds = f" ({layouts_dir} holds {listed})" if there else f" ({layouts_dir} holds no layouts)"
+    raise ConfigError([_issue(config, loc, f"{path}: no such file{hint}{holds}")])
+
+
+LISTED = 12
+"""layout files a message lists"""
 
 
 def _template_problems(binding: Binding, spec: DocumentSpec, loc: Loc) -> Iterator[tuple[Loc, str]]:

@@ -133,6 +133,38 @@ def test_a_bad_file_name_template_is_refused_with_its_line(tmp_path: Path, templ
     assert not (project / "out").exists()
 
 
+@pytest.mark.parametrize(
+    "old,new,field,meant",
+    [
+        (
+            "    layout: project_sheet.yaml\n",
+            "    layout: project_shet.yaml\n",
+            "project_sheet.layout",
+            "project_sheet",
+        ),
+        (
+            "book: {layout: book.yaml, file: book}",
+            "book: {layout: bok.yaml, file: book}",
+            "policy_area.book.layout",
+            "book",
+        ),
+    ],
+)
+def test_a_layout_file_that_is_not_there_is_named_at_its_line(
+    tmp_path: Path, old: str, new: str, field: str, meant: str
+) -> None:
+    project = make_project(tmp_path / "city")
+    config = edit_file(project / "formgen.yaml", old, new)
+    line = next(n for n, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if new.strip() in text)
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    missing = project / "layouts" / new.split("layout: ")[1].split(",")[0].strip()
+    holds = "book.yaml, policy_area.yaml, project_book.yaml, project_sheet.yaml"
+    message = f"{config}:{line}: documents.{field}: {missing}: no such file; did you mean '{meant}.yaml'? "
+    assert result.stderr.splitlines()[0] == message + f"({project / 'layouts'} holds {holds})", result.stderr
+    assert not (project / "out").exists()
+
+
 @pytest.mark.parametrize("pad", ["x", "002", "", "2a"])
 def test_a_bad_padding_in_a_layout_template_is_refused_with_its_line(tmp_path: Path, pad: str) -> None:
     project = make_project(tmp_path / "city")
