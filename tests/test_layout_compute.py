@@ -3,6 +3,7 @@ sample's own data, compared with the same figures computed here from the data as
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -60,12 +61,19 @@ sheets:
           - [{label: 最大, span: 2}, {years: [1, 1], cells: [{max: cost, over: projects, span: 2}]},
              {label: 最小, span: 2}, {years: [1, 1], cells: [{min: cost, over: projects, span: 2}]},
              {label: 平均, span: 1}, {years: [1, 1], cells: [{average: cost, over: projects, span: 1}]}]
+          - [{label: 総コスト, span: 4},
+             {years: [0, 1], cells: [{add: [{sum: cost, over: projects}, {sum: personnel, over: projects}], span: 3}]}]
       - type: table
         items: projects
         header:
           - [{label: トータルコスト, span: 4}, {years: [0, 1], cells: [{label: "{year.short}", span: 3}]}]
         row:
           - [{text: "計 {name}", span: 4}, {years: [0, 1], cells: [{add: [cost, personnel], span: 3, style: figure}]}]
+      - type: table
+        items: kpis
+        row:
+          - [{text: "合 {name}", span: 4},
+             {years: [-2, -2], cells: [{add: [actual, {sum: cost, over: projects}], span: 6}]}]
       - type: table
         items: kpis
         row:
@@ -188,6 +196,17 @@ def test_figures_added_as_a_sum_adds_them(computed: tuple, data: dict[str, Any])
             if len(present) == 1:
                 assert f"{sum(present):,}※" in text
     assert seen == {0, 1, 2}, "the sample has both, one and none of the two figures"
+    # no project gives R5 at all: the sum over them is nothing, not a missing figure; unmarked
+    for kpi in data["kpis"]:
+        cell = row_starting(cells, f"合 {kpi['name']}")[1]
+        assert Decimal(str(cell.value)) == Decimal(str(kpi["years"]["R5"]["actual"])) and cell.number_format == "#,##0"
+    # aggregates added: each year's costs and personnel of every project, marked if one is missing
+    row = row_starting(cells, "総コスト")
+    for cell, year in zip(row[1:3], ("R7", "R8"), strict=True):
+        given = [project["years"][year] for project in data["projects"] if year in project["years"]]
+        figures = [figure(entry.get(k)) for entry in given for k in ("cost", "personnel")]
+        assert Decimal(str(cell.value)) == sum(f for f in figures if f is not None), year
+        assert cell.number_format == ('#,##0"※"' if None in figures else "#,##0"), year
 
 
 def test_average_of_rates_keeps_the_rates_decimals(computed: tuple, data: dict[str, Any]) -> None:
@@ -203,6 +222,29 @@ def test_average_of_rates_keeps_the_rates_decimals(computed: tuple, data: dict[s
             rates.append(exact.quantize(places, rounding=rounding))
         expected = (sum(rates) / len(rates)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         assert Decimal(str(cell.value)) == expected / 100 and cell.number_format == "0.0%"
+
+
+def test_an_aggregate_added_with_every_figure_missing_names_each(tmp_path: Path, data: dict[str, Any]) -> None:
+    """No project gives its R8 personnel: the added total is the costs alone, marked, and each
+    missing personnel figure is named (a marked figure always says what it leaves out)."""
+    project = make_project(tmp_path)
+    (project / "layouts" / "policy_area.yaml").write_text(LAYOUT, encoding="utf-8")
+    path = project / "data" / "R7" / "37.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(      R8: \{.*?)personnel: [0-9]+", r"\1personnel: null", text), encoding="utf-8")
+    result = build_project(project, "--no-book")
+    assert result.exit_code == 0, result.output
+    edited = yaml.safe_load(path.read_text(encoding="utf-8"))["projects"]
+    given = [i for i, p in enumerate(edited) if "R8" in p["years"]]  # written, even as nulls: given
+    assert all(edited[i]["years"]["R8"].get("personnel") is None for i in given)
+    named = [i for i in range(len(edited)) if f"projects[{i}].years.R8.personnel: not given" in result.stderr]
+    assert named == given and len(named) > 10, result.stderr
+    ws = openpyxl.load_workbook(project / "out" / "R7" / "37.xlsx")["集計"]
+    row = next(r for r in ws.iter_rows(values_only=False) if r[0].value == "総コスト")
+    cells = [c for c in row if c.value is not None]
+    costs = [figure(data["projects"][i]["years"]["R8"].get("cost")) for i in given]
+    assert Decimal(str(cells[2].value)) == sum(c for c in costs if c is not None)
+    assert cells[2].number_format == '#,##0"※"'
 
 
 def test_a_missing_figure_is_named_in_a_note_on_every_build(tmp_path: Path, data: dict[str, Any]) -> None:

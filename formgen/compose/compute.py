@@ -49,7 +49,7 @@ class Figure:
 def compute(cell: CellSpec, ctx: Context) -> Figure:
     """The figure ``cell`` computes in ``ctx``."""
     if cell.add is not None:
-        return _added([(op, _operand(op, ctx)) for op in cell.add])
+        return _added([_operand(op, ctx) for op in cell.add])
     if cell.difference is not None:
         a, b = (_operand(op, ctx) for op in cell.difference)
         return _combine(a, b, _difference(a.value, b.value))
@@ -76,16 +76,14 @@ def _combine(a: Figure, b: Figure, value: Number | None) -> Figure:
     return Figure(value, a.missing + b.missing if value is not None else [])
 
 
-def _added(figures: list[tuple[str | Aggregate, Figure]]) -> Figure:
-    """Figures added as a sum adds them: the present ones, marked for any missing (an aggregate
-    with no figure at all has no place of its own to name)."""
-    present = [f.value for _, f in figures if f.value is not None]
+def _added(figures: list[Figure]) -> Figure:
+    """Figures added as a sum adds them: the present ones, marked for each one missing (a field
+    left out, or every figure of an aggregate); an operand with nothing that year at all (no
+    item gives the year) leaves no mark."""
+    present = [f.value for f in figures if f.value is not None]
     if not present:
         return Figure(None)
-    missing: list[Loc | None] = []
-    for operand, figure in figures:
-        missing += [None] if figure.value is None and isinstance(operand, Aggregate) else figure.missing
-    return Figure(_reduce("sum", present, None), missing)
+    return Figure(_reduce("sum", present, None), [loc for f in figures for loc in f.missing])
 
 
 def aggregate(spec: Computed, ctx: Context) -> Figure:
@@ -105,7 +103,7 @@ def aggregate(spec: Computed, ctx: Context) -> Figure:
             missing.append(found.loc)
         # else: the item has no figures for that year at all (not started yet): nothing is missing
     if not values:
-        return Figure(None)
+        return Figure(None, missing)  # printed 「-」; what is missing matters to a figure adding it
     return Figure(_reduce(function, values, getattr(spec, "decimals", None)), missing)
 
 
@@ -197,7 +195,10 @@ def _ratio(a: Number | None, b: Number | None, decimals: int) -> Percent | None:
 
 
 def partial_notes(figure: Figure, ctx: Context, mark: str) -> list[Issue]:
-    """One note per figure a printed total left out (the same figure is named once per build)."""
+    """One note per figure a printed total left out (the same figure is named once per build); a
+    total with no figure at all prints 「-」, unmarked, and names none."""
+    if not figure.partial:
+        return []
     return [
         ctx.place_of(loc).issue(f"not given: the totals and other figures computed over it leave it out, marked {mark}")
         for loc in figure.missing
