@@ -375,6 +375,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "greater than or equal to 1",
         ),
         (
+            "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
+            "{years: [-2, 1], cells: [{add: [rate, target], span: 4, style: figure}]}",
+            "add: [rate, target]",
+            "sheets[0].blocks[6].row[4][1].cells[0].add",
+            "adds a percentage to a plain figure (rate is a percentage, target is not): give figures of one kind",
+        ),
+        (
             "- {value: final, span: 7, style: center}",
             "- {text: x, span: 7, style: center}",
             "{text: x, span: 7",

@@ -25,6 +25,7 @@ from ..errors import shown
 from ..records.members import (
     alternatives,
     is_number,
+    is_percent,
     is_printable,
     is_scalar,
     list_item,
@@ -321,13 +322,22 @@ class Binder:
         if cell.aggregate() is not None:
             self.aggregate(cell, loc, scopes, in_year)
         for key in ("add", "difference", "ratio"):
-            for k, operand in enumerate(getattr(cell, key) or ()):
-                if isinstance(operand, Aggregate):
-                    self.aggregate(operand, loc + (key, k), scopes, in_year)
-                else:
-                    self.path(operand, loc + (key, k), scopes, "figure")
+            operands = getattr(cell, key) or ()
+            kinds = [self.operand(operand, loc + (key, k), scopes, in_year) for k, operand in enumerate(operands)]
+            if key != "ratio" and True in kinds and False in kinds:  # a ratio of any two figures is one
+                verb = "adds" if key == "add" else "subtracts"
+                said = f"{verb} a percentage to a plain figure ({_kinds_shown(operands, kinds)})"
+                self.problems.append((loc + (key,), f"{said}: give figures of one kind"))
 
-    def aggregate(self, spec: Any, loc: Loc, scopes: list[Any], in_year: bool) -> None:
+    def operand(self, operand: str | Aggregate, loc: Loc, scopes: list[Any], in_year: bool) -> bool | None:
+        """Check an operand of add, difference or ratio; whether it is a percentage (None: unknown)."""
+        if isinstance(operand, Aggregate):
+            return self.aggregate(operand, loc, scopes, in_year)
+        found = self.path(operand, loc, scopes, "figure")
+        return None if found is None else is_percent(found)
+
+    def aggregate(self, spec: Any, loc: Loc, scopes: list[Any], in_year: bool) -> bool | None:
+        """Check an aggregate; whether its figure is a percentage (None: unknown)."""
         function, path = spec.aggregate()
         list_path, list_loc = (path, loc + (function,)) if function == "count" else (spec.over or "items", loc)
         if function != "count" and spec.over is not None:
@@ -335,18 +345,25 @@ class Binder:
         if list_path == "items" and not any(isinstance(s, Names) and "items" in s for s in scopes):
             message = "say which list to go over (over: projects); items are known only in a table's total rows"
             self.problems.append((loc + (function,), message))
-            return
+            return None
         item = self.items(list_path, list_loc, scopes)
         if item is None:
-            return
+            return None
         each = self.at_year([item, *scopes]) if in_year else [item, *scopes]
-        if function != "count":
-            self.path(path, loc + (function,), each, "figure")
+        found = self.path(path, loc + (function,), each, "figure") if function != "count" else int
         for key, wanted in spec.where.items():
             self.path(key, loc + ("where", key), each, "key")
             for text in wanted if isinstance(wanted, list) else [wanted]:
                 if isinstance(text, str):
                     self.template(text, loc + ("where", key), scopes)
+        return None if found is None else is_percent(found)
+
+
+def _kinds_shown(operands: tuple[Any, ...], kinds: list[bool | None]) -> str:
+    """The operands as written, each with its kind: 'rate is a percentage, target is not'."""
+    named = [op if isinstance(op, str) else "{%s: %s}" % (op.aggregate() or ("", "")) for op in operands]
+    said = [f"{n} is {'a percentage' if k else 'not'}" for n, k in zip(named, kinds, strict=True) if k is not None]
+    return ", ".join(said)
 
 
 def check_bindings(layout: Layout, binding: Binding) -> Iterator[tuple[Loc, str]]:

@@ -58,6 +58,11 @@ def is_number(tp: Any) -> bool:
     return _is(tp, NUMBERS)
 
 
+def is_percent(tp: Any) -> bool:
+    """A percentage (an achievement rate), which only another percentage may be added to."""
+    return _is(tp, (Percent,))
+
+
 def list_item(tp: Any) -> Any | None:
     """The item type of a list type, else None."""
     for t in alternatives(tp):
