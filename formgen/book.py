@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config.load import Config
 from .eras import FiscalYear
+from .errors import LayoutError
 from .layout.bind import Binding
 from .layout.load import LoadedLayout, load_layout
 from .records.model import Numbered, PolicyArea
@@ -63,4 +64,8 @@ class BookContents:
 def book_layout(path: Path, fonts_dir: Path, config: Config) -> LoadedLayout:
     """The front matter's layout, laid out over :class:`BookContents`."""
     binding = Binding(BookContents, config.texts, config.words)
-    return load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
+    loaded = load_layout(path, fonts_dir, binding, assets_dir=config.folder("assets"))
+    if loaded.layout.page.max_pages is not None:  # a limit on one output's pages; a book holds them all
+        message = "a book's front matter has no page limit (it lists every output); set max_pages in their layouts"
+        raise LayoutError([loaded.place(("page", "max_pages")).issue(message)])
+    return loaded

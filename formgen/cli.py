@@ -162,7 +162,7 @@ def validate(
     from .compose import compose
     from .datafiles import DataFile, expand, load_all
     from .documents import Document, load_documents, outputs
-    from .errors import FontError, FormgenError, InputError
+    from .errors import DataError, FontError, FormgenError, InputError
 
     project = _project(config_path)
     unique: dict[Path, DataFile] = {}
@@ -197,6 +197,9 @@ def validate(
                 counts.append((document.name, sum(plan.pages for plan in made)))
                 for note in dict.fromkeys(note for plan in made for note in plan.notes):
                     click.echo(f"note: {note}", err=True)
+                too_long = [plan.too_long for plan in made if plan.too_long is not None]
+                if too_long:
+                    raise DataError(too_long)
         except (InputError, FontError) as exc:
             failed.extend(exc.lines())
             continue
@@ -230,6 +233,8 @@ def plan(datafile: Path, layouts_dir: Path | None, fonts_dir: Path | None, confi
     layout = area_layout(layouts_dir or project.folder("layouts"), fonts_dir or project.folder("fonts"), project)
     sourced = load(describe(datafile), config=project)
     document = compose(layout, sourced.record, source=sourced.source)
+    if document.too_long is not None:  # the plan is what to look at to shorten it
+        click.echo(f"note: {document.too_long}", err=True)
     if fmt == "json":
         click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))
     else:

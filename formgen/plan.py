@@ -306,6 +306,9 @@ class DocumentPlan:
     notes: list[Issue] = field(default_factory=list)
     """data the plan leaves out by design (figures for years after the year columns): the build
     reports them, without failing"""
+    too_long: Issue | None = None
+    """set when the plan takes more pages than its layout's ``page.max_pages``: the build and
+    validate refuse it (naming every such output at once), ``formgen plan`` shows it"""
 
     @property
     def pages(self) -> int:

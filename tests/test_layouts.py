@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import build_project, edit_file, edit_layout, make_project, plan_of
+from conftest import build_project, edit_file, edit_layout, make_project, plan_of, run_cli
 from formgen.build.inputs import FAILED
 from formgen.records import load_record
 
@@ -230,9 +230,10 @@ def test_columns_changed_under_every_row_is_one_mistake_at_the_columns(tmp_path:
     assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
 
 
-def test_an_output_longer_than_max_pages_is_refused_naming_its_item_and_longest_text(tmp_path: Path) -> None:
-    """A city prints its project sheets on one page at most: a project whose texts take two is the
-    data's mistake, named at the project, with its tallest text; nothing is written."""
+def test_outputs_longer_than_max_pages_are_refused_naming_each_item_and_its_longest_text(tmp_path: Path) -> None:
+    """A city prints its project sheets on one page at most: projects whose texts take two are the
+    data's mistake, every one named at once, at the project, with its tallest text; nothing is
+    written. ``formgen plan`` still shows where the pages break, with the refusal as a note."""
     project = make_project(tmp_path)
     edit_file(
         project / "layouts" / "project_sheet.yaml",
@@ -245,17 +246,48 @@ def test_an_output_longer_than_max_pages_is_refused_naming_its_item_and_longest_
     bullet = "      - bullet: グローバル人材について考えるワークショップ、英会話講座、JICA等への訪問、"
     bullet += "グローバル人材との交流を実施した。\n"
     edit_file(data, bullet, bullet * 60)
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[272] == "    achievements:\n", "projects[0]'s achievements start on line 273"
+    lines.insert(273, "      - " + "長い説明文です。" * 800 + "\n")
+    data.write_text("".join(lines), encoding="utf-8")
     result = build_project(project)
     assert result.exit_code == 2 and "Traceback" not in result.output
-    item = line_of(data, "name: グローバル人材育成事業") - 2  # the project's first line: "- measure: 1"
     text = data.read_text(encoding="utf-8").splitlines()
-    achievements = next(n for n in range(item, len(text)) if text[n] == "    achievements:") + 1
-    message = (
-        f"{data}:{item}: projects[5]: takes 2 pages, but project_sheet.yaml allows 1 (page.max_pages): "
-        f"shorten its texts; the longest is projects[5].achievements (line {achievements})"
-    )
-    assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
+
+    def refused(index: int, name: str, pages: int) -> str:
+        named = line_of(data, f"name: {name}")
+        item = max(n for n in range(1, named) if text[n - 1].startswith("  - "))  # the item's first line
+        achievements = next(n for n in range(item, len(text)) if text[n] == "    achievements:") + 1
+        return (
+            f"{data}:{item}: projects[{index}]: takes {pages} pages, but project_sheet.yaml allows 1 (page.max_pages): "
+            f"shorten its texts; the longest is projects[{index}].achievements (line {achievements})"
+        )
+
+    names = [refused(0, "姉妹都市・親善交流都市等交流事業", 3), refused(5, "グローバル人材育成事業", 2)]
+    assert result.stderr.strip().splitlines() == [*names, FAILED], result.stderr
     assert {p: p.read_bytes() for p in (project / "out" / "R7").rglob("*.*")} == before
+    edit_file(
+        project / "layouts" / "policy_area.yaml",
+        "  orientation: portrait\n",
+        "  orientation: portrait\n  max_pages: 10\n",
+    )
+    result = run_cli(
+        "plan", str(data), "--config", str(project / "formgen.yaml"), "--layouts", str(project / "layouts")
+    )
+    assert result.exit_code == 0 and result.stdout.startswith("document: "), result.output
+    assert result.stderr.startswith(f"note: {data}: takes "), result.stderr
+    assert "pages, but policy_area.yaml allows 10 (page.max_pages)" in result.stderr, result.stderr
+
+
+def test_a_book_layout_has_no_page_limit(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    path = edit_file(
+        project / "layouts" / "book.yaml", "  orientation: portrait\n", "  orientation: portrait\n  max_pages: 3\n"
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = line_of(path, "max_pages: 3")
+    assert f"{path}:{line}: page.max_pages: a book's front matter has no page limit" in result.stderr, result.stderr
 
 
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from ..compose import compose
 from ..config.load import Config
 from ..datafiles import area_line, load, read_as_digested
 from ..documents import Document, outputs
-from ..errors import FontError, InputError
+from ..errors import DataError, FontError, InputError, Issue
 from ..opendata.writer import AreaPart, area_part
 from ..publish import discard, stage
 from ..records import SourcedRecord
@@ -115,8 +115,12 @@ def _make_document(
     kept: list[KeptOutput] = []
     files = LayoutFiles.of(document.layout)
     made_here: list[OutputResult] = []
+    too_long: list[Issue] = []
     for output in outputs(document, record, task.datafile.area_id, source):
         plan = compose(document.layout, record, output.item, source)
+        if plan.too_long is not None:  # the others are made all the same, for their own mistakes
+            too_long.append(plan.too_long)
+            continue
         path = f"{document.spec.folder}/{output.stem}" if document.spec.folder else output.stem
         made = OutputResult(document.name, path, output.place or task.datafile.display)
         made_here.append(made)
@@ -134,6 +138,8 @@ def _make_document(
         if drawn is not None:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
             kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
+    if too_long:
+        raise DataError(too_long)
     if len(kept) == len(made_here):  # every output drawn: kept for the next stale book
         _keep(task, job, (record.area.number, result.area_line), kept, files)
     if not job.want_pages:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..errors import DataError, InputError, Issue, LayoutError, Place
+from ..errors import InputError, Issue, LayoutError, Place
 from ..fonts import FontFace, glyph_problem
 from ..layout.load import LoadedLayout
 from ..layout.model import MM, HeaderFooter
@@ -69,7 +69,6 @@ def compose(
         kinds = {type(exc) for exc in unprintable}
         error = kinds.pop() if len(kinds) == 1 else InputError
         raise error(list(dict.fromkeys(issue for exc in unprintable for issue in exc.issues)))
-    _check_page_count(loaded, ctx, sum(sheet.pages for sheet in sheets), texts)
     info = layout.document
     place = _place(loaded, None)
     return DocumentPlan(
@@ -85,6 +84,7 @@ def compose(
         styles=loaded.styles,
         sheets=sheets,
         notes=unprinted_years(ctx, year_columns.values(), loaded.path.name) + list(dict.fromkeys(partial)),
+        too_long=_too_long(loaded, ctx, sum(sheet.pages for sheet in sheets), texts),
     )
 
 
@@ -141,19 +141,19 @@ def _sheet_plan(loaded: LoadedLayout, ctx: Context, built: SheetBands, index: in
     return SheetPlan(sheet.name, title, built.columns, title_rows, rows, starts, outline)
 
 
-def _check_page_count(loaded: LoadedLayout, ctx: Context, pages: int, texts: list[BandCell]) -> None:
+def _too_long(loaded: LoadedLayout, ctx: Context, pages: int, texts: list[BandCell]) -> Issue | None:
     """An output longer than the layout's ``page.max_pages``: the data's mistake, named at its
     item (a project) or its record, with its tallest text."""
     most = loaded.layout.page.max_pages
     if most is None or pages <= most:
-        return
+        return None
     loc = next((scope.loc for scope in ctx.scopes if scope.loc), ())
     where = ctx.place_of(loc) if loc else replace(ctx.place_of(()), line=None, field="")
     message = f"takes {pages} pages, but {loaded.path.name} allows {most} (page.max_pages): shorten its texts"
     if texts:
         tallest = max(texts, key=lambda cell: cell.need).content.place
         message += f"; the longest is {tallest.field} (line {tallest.line})"
-    raise DataError([where.issue(message)])
+    return where.issue(message)
 
 
 def _from_data(cell: BandCell, source: Source | None) -> bool:
