@@ -275,21 +275,48 @@ def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, 
     assert manifest["files"]["37.pdf"]["notes"] == [note.removeprefix("note: ")]
 
 
-@pytest.mark.parametrize("key", ["R66", "R4", "2042"])
-def test_a_mistyped_year_key_is_named_where_its_year_has_no_figures(project: Path, key: str) -> None:
-    """R6's figures typed under R66 (after the columns), R4 (before: the past, otherwise never
-    noted) or 2042 (2024 mistyped) leave R6's column blank between R5 and R7: the note asks."""
+@pytest.mark.parametrize(
+    "year,key,blank",
+    [
+        ("R6", "R66", "R6"),  # after the columns
+        ("R6", "R4", "R6"),  # before: the past, otherwise never noted
+        ("R6", "2042", "2024"),  # two digits swapped; the blank year named in the key's own form
+        ("R6", "令和4年度", "令和6年度"),
+        ("R6", "ｒ６６", "R6"),  # read as the year parser reads it: full width, lower case
+        ("R5", "R4", "R5"),  # the first column, R6 and R7 given after it
+        ("R5", "R55", "R5"),
+    ],
+)
+def test_a_mistyped_year_key_is_named_where_its_year_has_no_figures(
+    project: Path, year: str, key: str, blank: str
+) -> None:
+    """A year's figures typed under a key one slip from it leave its column blank: the note asks."""
     path = project / "data" / "R7" / "37.yaml"
-    old = "      R6: {target: 4000, actual: 2481}\n"
+    old = next(ln + "\n" for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith(f"      {year}: "))
     line = path.read_text(encoding="utf-8")[: path.read_text(encoding="utf-8").index(old)].count("\n") + 1
-    edit_file(path, old, old.replace("R6:", f"{key}:"))
+    edit_file(path, old, old.replace(f"{year}:", f"{key}:"))
     result = build_project(project)
     assert result.exit_code == 0, result.output
     notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
     assert notes == [
         f"note: {path}:{line}: kpis[0].years.{key}: not printed: the year columns of policy_area.yaml show R5–R8, "
-        f"and R6 has no figures: is {key} a mistyped R6?"
+        f"and {blank} has no figures: is {key} a mistyped {blank}?"
     ], result.stderr
+
+
+def test_of_past_years_one_slip_from_a_blank_year_only_the_nearest_is_asked_about(project: Path) -> None:
+    """R2, R3 and R4 kept and R6 left blank: each is one slip from R6; the note asks about R4."""
+    path = project / "data" / "R7" / "37.yaml"
+    old = "      R6: {target: 4000, actual: 2481}\n"
+    past = "".join(f"      R{n}: {{target: 3000, actual: 2000}}\n" for n in (2, 3, 4))
+    edit_file(path, old, past)
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert len(notes) == 1 and notes[0].endswith(
+        "kpis[0].years.R4: not printed: the year columns of policy_area.yaml "
+        "show R5–R8, and R6 has no figures: is R4 a mistyped R6?"
+    ), notes
 
 
 def test_a_past_year_is_not_taken_for_a_mistyped_one_at_the_columns_end(project: Path) -> None:

@@ -4,6 +4,7 @@ rolled-forward file keeps, unless the key looks like a slip for a printed year l
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from ..eras import FiscalYear
@@ -15,44 +16,67 @@ from .context import Context
 def unprinted_years(ctx: Context, printed: Iterable[YearColumns], layout: str) -> list[Issue]:
     """Figures typed for years the form has no column for. After the last column they are
     noted: the form has no room for them. Before the first, they are the past a rolled-forward
-    file keeps, and are noted only when the key looks like a mistyped printed year that has no
-    figures between years that have (R4 for R6 where R5 and R7 are given), as a note after the
-    last column then asks too."""
+    file keeps, and are noted only when the key looks like a slip for a printed year left
+    without figures before a printed year that has some (R4 for R6 where R7 is given), as the
+    note after the columns asks of any blank year (R55 for R5)."""
     notes = []
     for columns in printed:
         if columns.loc is None or not columns.years:
             continue
         first, last = min(columns.years), max(columns.years)
         typed = {year for year, entry in columns.item.years.items() if _given(entry.model_dump())}
-        holes = [year for year in sorted(columns.years) if year not in typed]
-        for year in sorted(typed - columns.years):
-            loc = ctx.year_loc(columns.loc, year) or columns.loc
-            key = str(loc[-1])
-            given = typed & columns.years
-            meant = next((h for h in holes if _between(h, given) and _one_edit_from(key, h)), None)
-            if year < first and meant is None:
+        outside = sorted(typed - columns.years)
+        keys = {year: (ctx.year_loc(columns.loc, year) or columns.loc) for year in outside}
+        meant = _slips({year: str(loc[-1]) for year, loc in keys.items()}, columns.years, typed)
+        for year in outside:
+            if year < first and year not in meant:
                 continue
             message = f"not printed: the year columns of {layout} show {first.short}–{last.short}"
-            if meant is not None:
-                message += f", and {meant.short} has no figures: is {key} a mistyped {meant.short}?"
-            notes.append(ctx.place_of(loc).issue(message))
+            if year in meant:
+                key, blank = meant[year]
+                message += f", and {blank} has no figures: is {key} a mistyped {blank}?"
+            notes.append(ctx.place_of(keys[year]).issue(message))
     return notes
+
+
+def _slips(
+    keys: dict[FiscalYear, str], printed: set[FiscalYear], typed: set[FiscalYear]
+) -> dict[FiscalYear, tuple[str, str]]:
+    """Keys outside the columns that look like a slip for a printed year without figures → (the
+    key, that year in the key's own form). For a key before the columns (the past a file keeps)
+    the blank year must come before a printed year with figures (not the newest, still to be
+    filled in); each blank year is taken for its nearest key only (R2, R3, R4 are all one slip
+    from R6)."""
+    given = typed & printed
+    found: dict[FiscalYear, tuple[FiscalYear, str, str]] = {}
+    for blank in sorted(printed - typed):
+        near: list[tuple[int, FiscalYear, str]] = []
+        for year, key in keys.items():
+            if year < blank and not any(g > blank for g in given):  # the past, kept: only before given
+                continue
+            form = _slip_form(key, blank)
+            if form is not None:
+                near.append((abs(year.western - blank.western), year, form))
+        if near:
+            _, year, form = min(near)
+            found.setdefault(year, (blank, keys[year], form))
+    return {year: (key, form) for year, (_, key, form) in found.items()}
 
 
 def _given(figures: dict[str, object]) -> bool:
     return any(value is not None for value in figures.values())
 
 
-def _between(year: FiscalYear, typed: set[FiscalYear]) -> bool:
-    """Whether figures are given for a printed year before ``year`` and one after it."""
-    return any(t < year for t in typed) and any(t > year for t in typed)
-
-
-def _one_edit_from(key: str, year: FiscalYear) -> bool:
-    """Whether ``key`` is one slip away from ``year`` as written in any of its forms (R6,
-    令和6年度, 2024): a character added, dropped or changed, or two neighbours swapped, as in
-    R66, R4 or 2042."""
-    return any(_one_slip(key, form) for form in (year.short, year.long, str(year.western)))
+def _slip_form(key: str, year: FiscalYear) -> str | None:
+    """``year`` in the form ``key`` is one slip away from (R6, 令和6年度, 令和6年, 2024, FY2024),
+    if any: a character added, dropped or changed, or two neighbours swapped, as in R66, R4,
+    令和4年度 or 2042; the key read as the year parser reads it (full-width digits, lower case)."""
+    written = unicodedata.normalize("NFKC", key).strip().upper()
+    era = year.long.removesuffix("年度")
+    for form in (year.short, year.long, f"{era}年", era, str(year.western), f"FY{year.western}"):
+        if _one_slip(written, form):
+            return form
+    return None
 
 
 def _one_slip(a: str, b: str) -> bool:
