@@ -75,7 +75,15 @@ def _worth_reporting(source: Source, errors: list[tuple[Loc, Any]]) -> list[tupl
         for loc, e in errors
         if not any(loc[: len(gone)] == gone for gone in source.replaced)
         and not (e["type"].endswith("_type") and loc in deeper)
+        and not (e["type"] == "missing" and _misspelt(loc, errors))
     ]
+
+
+def _misspelt(loc: Loc, errors: list[tuple[Loc, Any]]) -> bool:
+    """Whether a missing key is there under a close spelling (cels for cells), which its own
+    message names ("unknown field: 'cels'; did you mean 'cells'?"): one mistake, said once."""
+    typed = [str(other[-1]) for other, e in errors if e["type"] == "extra_forbidden" and other[:-1] == loc[:-1]]
+    return bool(loc) and bool(difflib.get_close_matches(str(loc[-1]), typed, n=1, cutoff=0.6))
 
 
 def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
@@ -87,7 +95,8 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node and not _tag_named_as_a_key(node, part, loc[i + 1 : i + 2]):
+        following = loc[i + 1 :]
+        if isinstance(node, dict) and part in node and not _tag_named_as_a_key(node, part, following, keep_last):
             node = node[part]
             out.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
@@ -100,13 +109,16 @@ def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
     return tuple(out)
 
 
-def _tag_named_as_a_key(node: dict[str, Any], part: Any, following: tuple[Any, ...]) -> bool:
+def _tag_named_as_a_key(node: dict[str, Any], part: Any, following: tuple[Any, ...], missing: bool) -> bool:
     """Whether ``part`` is the tag of a union's alternative that happens to be a key of ``node``
     too (a years cell is tagged 'years' and has a ``years`` key): the part after it is then
-    found in ``node`` itself, not in its value."""
+    found in ``node`` itself, not in its value — or, ``missing``, is the name of a key missing
+    from ``node`` where the value is a list (which holds no keys)."""
     if not following:
         return False
     after, value = following[0], node[part]
+    if isinstance(value, list) and missing and len(following) == 1:  # a missing key, not an index
+        return isinstance(after, str)
     inside = (isinstance(value, dict) and after in value) or (
         isinstance(value, list) and isinstance(after, int) and 0 <= after < len(value)
     )
@@ -137,6 +149,8 @@ _WANTED = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "string_type": "text",
+    "tuple_type": "a list, such as [cost, personnel]",
+    "list_type": "a list",
 }
 """what a value of the wrong type should have been"""
 

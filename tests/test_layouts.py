@@ -290,6 +290,20 @@ def test_a_book_layout_has_no_page_limit(tmp_path: Path) -> None:
     assert f"{path}:{line}: page.max_pages: a book's front matter has no page limit" in result.stderr, result.stderr
 
 
+def test_a_misspelt_key_of_a_years_cell_is_one_message_at_its_place(tmp_path: Path) -> None:
+    """cels for cells: 'unknown field; did you mean' at the cell, not also 'cells is required' (and
+    not under years, the union's tag that is also a key of the cell)."""
+    project = make_project(tmp_path)
+    path = edit_layout(
+        project, "{years: [0, 1], cells: [{value: personnel,", "{years: [0, 1], cels: [{value: personnel,"
+    )
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = line_of(path, "cels: [{value: personnel,")
+    message = f"{path}:{line}: sheets[1].blocks[0].row[5][1].cels: unknown field; did you mean 'cells'?"
+    assert result.stderr.strip().splitlines() == [message, FAILED], result.stderr
+
+
 def test_padding_wider_than_the_cell(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit_layout(
@@ -384,6 +398,13 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "cost + personnel",
             "sheets[1].blocks[0].row[5][1].cells[0].sum",
             "must be a field name or dotted path such as 'cost' or 'policy_goal.name', got 'cost + personnel'",
+        ),
+        (
+            "{years: [0, 1], cells: [{value: personnel, span: 5, style: figure}]}",
+            '{years: [0, 1], cells: [{add: "cost + personnel", span: 5, style: figure}]}',
+            'add: "cost + personnel"',
+            "sheets[1].blocks[0].row[5][1].cells[0].add",
+            "must be a list, such as [cost, personnel], got 'cost + personnel'",
         ),
         (
             "{years: [0, 1], cells: [{value: personnel, span: 5, style: figure}]}",

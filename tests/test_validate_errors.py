@@ -308,9 +308,10 @@ def test_every_error_of_a_file_is_reported_at_once(record_file: Path) -> None:
         "projects[0].years.R7.cost",
         "projects[0].main",
         "measures[0].nmae",
-        "measures[0].name",
         "kpis[0].years.R5.target",
     } <= fields, result.stderr
+    # name missing is the same mistake as nmae: said once, by "did you mean 'name'?"
+    assert "measures[0].name" not in fields and "did you mean 'name'?" in result.stderr
 
 
 def test_duplicate_keys_and_aliases_do_not_hide_the_other_errors(record_file: Path) -> None:
