@@ -361,21 +361,9 @@ def build(
         click.echo(f"removed {report.open_data_removed} (the open data is turned off)")
     counts = (report.areas, len(report.built), len(report.unchanged), len(report.written), report.pages)
     _say_year(report.year.long, counts, report.books, report.seconds, report.out_dir, report.notes)
-    if areas and report.built:
-        _say_left_as_they_were(report.books, report.out_dir)
-
-
-def _say_left_as_they_were(books: dict[str, int], year_dir: Path) -> None:
-    """After ``--area``: the year's books and open data, which the summary lists as the folder holds
-    them, were not made again with the areas just built."""
-    from .opendata.package import FOLDER
-
-    left = sorted(books) + ([f"{FOLDER}/"] if (year_dir / FOLDER).is_dir() else [])
-    if left:
-        click.echo(
-            f"note: --area left {', '.join(left)} as they were; `formgen build` brings them up to date",
-            err=True,
-        )
+    if report.left:  # the summary lists the books as the folder holds them
+        left, was = ", ".join(report.left), "they were" if len(report.left) > 1 else "it was"
+        click.echo(f"note: {left} left as {was}, not part of this build; `formgen build` updates them", err=True)
 
 
 def _say_year(

@@ -146,8 +146,17 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # the summary lists the books as the folder holds them, made before this area's edit
     assert "book.pdf 26 pages, 事務事業/事務事業評価シート.pdf 34 pages" in result.stdout, result.stdout
-    note = "note: --area left book.pdf, 事務事業/事務事業評価シート.pdf, opendata/ as they were; "
-    assert [note + "`formgen build` brings them up to date"] == result.stderr.splitlines(), result.stderr
+    left = "note: book.pdf, 事務事業/事務事業評価シート.pdf, opendata/ left as they were, not part of this build; "
+    note = left + "`formgen build` updates them"
+    assert [note] == result.stderr.splitlines(), result.stderr
+    result = run_cli("build", *common, "--area", "37", "--format", "pdf")  # nothing to build: said again
+    assert result.exit_code == 0 and "(0 built, 1 unchanged)" in result.stdout and [note] == result.stderr.splitlines()
+    result = run_cli("build", *common, "--format", "pdf", "--document", "project_sheet", "--no-open-data")
+    assert result.exit_code == 0, result.output
+    note = "note: book.pdf left as it was, not part of this build; `formgen build` updates them"
+    assert [note] == result.stderr.splitlines(), result.stderr  # the other document's book
+    result = run_cli("build", *common, "--format", "pdf")
+    assert result.exit_code == 0 and "note:" not in result.stderr, result.stderr  # every book checked
     result = run_cli("build", *common, "--area", "37", "--book")
     assert result.exit_code == 2 and "leave out --area" in result.stderr
     result = run_cli("build", *common, "--area", "99")

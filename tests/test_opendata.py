@@ -589,7 +589,7 @@ def test_a_layout_change_leaves_the_data_set_and_an_area_alone_keeps_it(project:
     result = build_project(project, "--area", "37")
     assert result.exit_code == 0, result.output
     assert opendata(project) == before  # a build of some areas never writes the year's data set
-    note = "note: --area left opendata/ as they were; `formgen build` brings them up to date"
+    note = "note: opendata/ left as it was, not part of this build; `formgen build` updates them"
     assert note in result.stderr.splitlines(), result.stderr
     assert "(0 built, 1 unchanged), 8 files written" in build(project)  # the next whole build does
     assert "企画政策部" in opendata(project)["areas.csv"].decode("utf-8-sig")

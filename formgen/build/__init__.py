@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import unchanged as quick
 from ..datafiles import DataFile, read_digests
 from ..errors import BuildError
+from ..opendata.package import FOLDER as OPEN_DATA_FOLDER
 from ..publish import CACHE_FOLDER, inside, sweep
 from .cache import OPEN_DATA_ENTRIES, commit, discard, prune
 from .inputs import (
@@ -130,8 +131,23 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
             kept = plan.inputs | {(OPEN_DATA_ENTRIES, a): inputs for a, inputs in plan.open_data_parts.items()}
             prune(plan.cache, [*(d.name for d in plan.documents), OPEN_DATA_ENTRIES], kept)
+    report.left = _left_unchecked(options, plan, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _left_unchecked(options: BuildOptions, plan: BuildPlan, report: BuildReport) -> list[str]:
+    """The year's books and open data that this build did not look at (see BuildReport.left)."""
+    year_dir = plan.year_dir
+    checked = {
+        path.relative_to(year_dir).as_posix()
+        for document in plan.documents
+        if document.front is not None and (path := document.book_path(year_dir)) is not None
+    }
+    left = [book for book in report.books if book not in checked]
+    if not options.open_data_wanted() and (year_dir / OPEN_DATA_FOLDER).is_dir():
+        left.append(f"{OPEN_DATA_FOLDER}/")
+    return left
 
 
 Listed = tuple[Path, list[list[str]]] | None

@@ -27,6 +27,9 @@ class BuildReport:
     """pages of the year's outputs (each once, as PDF or workbook), of every document built"""
     books: dict[str, int] = field(default_factory=dict)
     """pages of each book made or kept, by its path inside the year's folder"""
+    left: list[str] = field(default_factory=list)
+    """books and the open data's folder this build left as they were without checking them
+    (--area, --no-book, --document): they may not hold what was just built"""
     rolled_back: bool = False
     """a build killed while publishing was found and rolled back before this one"""
     seconds: float = 0.0
