@@ -40,11 +40,10 @@ import json, resource, sys
 from pathlib import Path
 from formgen.build import BuildOptions, build
 from formgen.config.load import load_config
-data, layouts, fonts, out, jobs, config, documents, force, areas = sys.argv[1:10]
+data, layouts, fonts, out, jobs, config, documents = sys.argv[1:8]
 report = build(BuildOptions(data_dir=Path(data), layouts_dir=Path(layouts), fonts_dir=Path(fonts),
-                            out_dir=Path(out), jobs=int(jobs), force=force == "1", config=load_config(Path(config)),
-                            documents=tuple(documents.split(",")) if documents else (),
-                            areas=tuple(areas.split(",")) if areas else (), book=not areas))
+                            out_dir=Path(out), jobs=int(jobs), force=True, config=load_config(Path(config)),
+                            documents=tuple(documents.split(",")) if documents else ()))
 print(json.dumps({
     "main_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "worker_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -84,7 +83,7 @@ def run_formgen(work: Path, jobs: int, documents: str, python: str = sys.executa
     subprocess.run([python, "-m", "compileall", "-q", str(ROOT / "formgen")], check=True, env=env)
     shutil.rmtree(work / "out" / CACHE_FOLDER, ignore_errors=True)
     args = [str(work / "data"), str(ROOT / "layouts"), str(ROOT / "fonts"), str(work / "out"), str(jobs)]
-    args += [str(ROOT / "formgen.yaml"), documents, "1", ""]
+    args += [str(ROOT / "formgen.yaml"), documents]
     start = time.perf_counter()
     done = subprocess.run([python, "-c", CHILD, *args], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -273,7 +272,7 @@ def main() -> None:
             builds.append(run_formgen(work, args.jobs, args.documents))
             if args.python:
                 others.append(run_formgen(work, args.jobs, args.documents, args.python))
-        fg = sorted(builds, key=lambda b: b["seconds"])[len(builds) // 2]  # the median build
+        fg = sorted(builds, key=lambda b: b["seconds"])[len(builds) // 2]  # the median build (RUNS is odd)
         print(f"areas                  {args.areas}")
         print(f"cores                  {os.cpu_count()}")
         print(f"python                 {interpreter(sys.executable)}")

@@ -340,29 +340,30 @@ def _check_geometry(layout: Layout) -> Iterator[tuple[Loc, str]]:
             )
     widths: dict[int, list[tuple[Loc, int]]] = {}
     for s, rows in row_groups(layout):
-        for loc, width, problem in _check_rows(rows):
-            if problem:
-                yield loc, problem
-            else:
-                widths.setdefault(s, []).append((loc, width))
+        measured, overlong = _row_widths(rows)
+        yield from overlong
+        widths.setdefault(s, []).extend(measured)
     for s, measured in widths.items():
         yield from _check_widths(s, measured, len(layout.sheets[s].columns))
 
 
-def _check_rows(rows: list[RowAt]) -> Iterator[tuple[Loc, int, str]]:
-    """Each row's width in columns, counting cells that span down into it (problem ""), and each
-    cell that spans past its group (width 0)."""
+def _row_widths(rows: list[RowAt]) -> tuple[list[tuple[Loc, int]], list[tuple[Loc, str]]]:
+    """Each row's width in columns, counting cells that span down into it; and each cell that
+    spans past its group (counted in the rows there are)."""
     carried = [0] * len(rows)  # columns covered by cells from rows above
+    widths: list[tuple[Loc, int]] = []
+    overlong: list[tuple[Loc, str]] = []
     for r, row in enumerate(rows):
         width = carried[r]
         for cell_loc, cell, count in cells_of(row):
             width += cell.span * count
             if r + cell.rows > len(rows):
-                problem = f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
-                yield cell_loc + ("rows",), 0, problem
-            for below in range(r + 1, min(r + cell.rows, len(rows))):  # counted where it is, even so
+                message = f"spans {cell.rows} rows but only {len(rows) - r} rows follow in this group"
+                overlong.append((cell_loc + ("rows",), message))
+            for below in range(r + 1, min(r + cell.rows, len(rows))):
                 carried[below] += cell.span * count
-        yield row.loc, width, ""
+        widths.append((row.loc, width))
+    return widths, overlong
 
 
 def _check_widths(sheet: int, rows: list[tuple[Loc, int]], ncols: int) -> Iterator[tuple[Loc, str]]:
