@@ -338,6 +338,41 @@ def test_a_past_year_is_not_taken_for_a_mistyped_one_at_the_columns_end(project:
     assert not [ln for ln in result.stderr.splitlines() if ln.startswith("note:")], result.stderr
 
 
+@pytest.mark.parametrize(
+    "better,figures,said",
+    [
+        (
+            "higher",
+            "{target: 0, actual: 2290}",
+            "達成率 not computed: the target is 0 (actual ÷ target); printed 「-」",
+        ),
+        (
+            "lower",
+            "{target: 4000, actual: 0}",
+            "達成率 not computed: the actual is 0 (target ÷ actual, lower is better); printed 「-」",
+        ),
+        (
+            "lower",
+            "{target: 0, actual: 2290}",
+            "達成率 is 0 %: the target is 0 (target ÷ actual, lower is better), whatever the actual",
+        ),
+    ],
+)
+def test_a_rate_over_a_zero_is_noted_where_it_prints(project: Path, better: str, figures: str, said: str) -> None:
+    """A target of 0 (待機児童ゼロ) leaves 達成率 without a value, or at 0 % when lower is better:
+    printed as the formula gives it, and said on every build, so that a clerk is not left guessing."""
+    path = project / "data" / "R7" / "37.yaml"
+    old = "      R5: {target: 4000, actual: 2290}\n"
+    line = path.read_text(encoding="utf-8")[: path.read_text(encoding="utf-8").index(old)].count("\n") + 1
+    edit_file(path, old, f"      R5: {figures}\n")
+    edit_file(path, "    unit: 人\n", f"    unit: 人\n    better: {better}\n")
+    line += 1  # the line added above it
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert notes == [f"note: {path}:{line}: kpis[0].years.R5.rate: {said}"], result.stderr
+
+
 def test_a_changed_area_is_rebuilt_with_the_book(project: Path) -> None:
     add_area(project, 3)
     assert build_project(project).exit_code == 0

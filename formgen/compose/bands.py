@@ -201,7 +201,10 @@ class BandBuilder:
         if cell.chart is not None:
             return chart_content(cell, ctx, style, place, self.at_year)
         if not cell.computed:
-            return cell_content(cell, ctx, style.number_format, place)
+            content = cell_content(cell, ctx, style.number_format, place)
+            if content.note is not None:
+                self.notes.append(content.note)
+            return content
         figure = compute(cell, ctx)
         mark = ctx.words.partial
         self.notes.extend(partial_notes(figure, ctx, mark))

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..eras import FiscalYear
-from ..errors import LayoutError, Place, shown
+from ..errors import Issue, LayoutError, Place, shown
 from ..layout.model import CellSpec
 from ..numfmt import default_format, format_number, percent_format
 from ..records.members import is_prose
+from ..records.model import YearEntry
 from ..records.narrative import Paragraph, paragraphs
 from ..records.values import Choice, JapaneseDate, Percent
 from .compute import Figure
@@ -24,6 +25,8 @@ class TextContent:
     """where the text comes from, for messages"""
     prose: bool = False
     """sentences (a Text field, a narrative), read as paragraphs; otherwise a value or a label"""
+    note: Issue | None = None
+    """what the build says about the value printed (a rate over a target of 0)"""
 
 
 @dataclass
@@ -36,6 +39,8 @@ class NumberContent:
     """the figure's source (id of the object read, field name): a chart finds the cell by it"""
     format_place: Place | None = None
     """the layout's cell whose number format (or style's) it is printed with, when not ``place``"""
+    note: Issue | None = None
+    """what the build says about the value printed (a rate over a target of 0)"""
 
 
 Content = TextContent | NumberContent
@@ -88,6 +93,9 @@ def cell_content(cell: CellSpec, ctx: Context, style_format: str | None, place: 
         content.key = (id(found.owner), name)
     elif isinstance(content, TextContent) and isinstance(found.value, str):
         content.prose = is_prose(found.owner, name)
+    if isinstance(found.owner, YearEntry):
+        said = found.owner.note_on(name)
+        content.note = None if said is None else data_place.issue(said)
     return content
 
 

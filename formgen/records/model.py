@@ -161,6 +161,11 @@ class YearEntry(Model):
         a project that had not started yet, not a figure that is unknown)."""
         return self._given
 
+    def note_on(self, name: str) -> str | None:
+        """What a clerk should know about how the derived figure ``name`` prints, when its inputs
+        make it print other than they might expect (None: nothing)."""
+        return None
+
 
 class WithYears(Model):
     """An item with figures per fiscal year (``years: {R5: {...}, R6: {...}}``)."""
@@ -208,6 +213,19 @@ class KpiYear(YearEntry):
             return None
         rate = self._item.rate(self._year)
         return None if rate is None else Percent(rate, self._item.decimals)
+
+    def note_on(self, name: str) -> str | None:
+        """A rate over a target or actual of 0: none (「-」), or 0 % whatever the actual."""
+        if name != "rate" or self._item is None or self.target is None or self.actual is None:
+            return None
+        lower = self._item.better == "lower"
+        if self.target == 0 and not lower:
+            return "達成率 not computed: the target is 0 (actual ÷ target); printed 「-」"
+        if self.actual == 0 and lower:
+            return "達成率 not computed: the actual is 0 (target ÷ actual, lower is better); printed 「-」"
+        if self.target == 0 and lower:
+            return "達成率 is 0 %: the target is 0 (target ÷ actual, lower is better), whatever the actual"
+        return None
 
 
 class KpiPoint(Model):
