@@ -176,8 +176,8 @@ def validate(
     folder = layouts_dir or project.folder("layouts")
     unlaid = ""
     if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
-        try:  # every declared document, as build would make them
-            documents = load_documents(project, folder, fonts_dir or project.folder("fonts"), books=False)
+        try:  # every declared document and its book's layout, as build would make them
+            documents = load_documents(project, folder, fonts_dir or project.folder("fonts"), books=True)
         except FormgenError as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
             unlaid = " (data only: not laid out, the layout has errors below)"

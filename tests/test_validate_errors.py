@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_RECORD, edit_layout, folder_args, make_project, plan_of, run_cli
+from conftest import MINIMAL_RECORD, edit_file, edit_layout, folder_args, make_project, plan_of, run_cli
 from formgen.records import load_record
 
 
@@ -439,6 +439,16 @@ def test_a_broken_layout_does_not_hide_the_datas_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{layout}:" in result.stderr and "styles.base.fnot: unknown field" in result.stderr
     assert f"{record}:23: projects[0].years.R7.cost: must be a number" in result.stderr
+
+
+def test_a_books_layout_is_checked_by_validate_as_by_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    record = project / "data" / "R7" / "37.yaml"
+    book = edit_file(project / "layouts" / "book.yaml", "  orientation: portrait", "  orientation: portrat")
+    result = run_cli("validate", str(record), "--layouts", str(project / "layouts"), "--fonts", str(project / "fonts"))
+    assert result.exit_code == 2, result.output
+    line = book.read_text(encoding="utf-8").splitlines().index("  orientation: portrat") + 1
+    assert f"{book}:{line}: page.orientation: must be one of 'portrait' or 'landscape'" in result.stderr, result.stderr
 
 
 def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
