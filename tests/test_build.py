@@ -292,8 +292,8 @@ def test_figures_after_the_year_columns_are_noted_on_every_build(project: Path, 
         ("R6", "2042", "2024"),  # two digits swapped; the blank year named in the key's own form
         ("R6", "令和4年度", "令和6年度"),
         ("R6", "ｒ６６", "R6"),  # read as the year parser reads it: full width, lower case
-        ("R5", "R4", "R5"),  # the first column, R6 and R7 given after it
-        ("R5", "R55", "R5"),
+        ("R5", "R55", "R5"),  # the first column, R6 and R7 given after it
+        ("R5", "2032", "2023"),
     ],
 )
 def test_a_mistyped_year_key_is_named_where_its_year_has_no_figures(
@@ -311,6 +311,21 @@ def test_a_mistyped_year_key_is_named_where_its_year_has_no_figures(
         f"note: {path}:{line}: kpis[0].years.{key}: not printed: the year columns of policy_area.yaml show R5–R8, "
         f"and {blank} has no figures: is {key} a mistyped {blank}?"
     ], result.stderr
+
+
+def test_columns_moved_by_a_year_are_not_taken_for_mistyped_years(project: Path) -> None:
+    """The layout's KPI columns moved a year back (R4–R7): R8 is noted as not printed, without
+    asking whether it is a mistyped R4 (blank, at the columns' edge); so is R5 typed as R4."""
+    edit_file(project / "layouts" / "policy_area.yaml", "years: [-2, 1]", "years: [-3, 0]", count=4)
+    path = project / "data" / "R7" / "37.yaml"
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert notes and all(ln.endswith("not printed: the year columns of policy_area.yaml show R4–R7") for ln in notes)
+    edit_file(project / "layouts" / "policy_area.yaml", "years: [-3, 0]", "years: [-2, 1]", count=4)
+    edit_file(path, "      R5: {target: 4000, actual: 2290}\n", "      R4: {target: 4000, actual: 2290}\n")
+    result = build_project(project)
+    assert result.exit_code == 0 and "note:" not in result.stderr, result.stderr
 
 
 def test_of_past_years_one_slip_from_a_blank_year_only_the_nearest_is_asked_about(project: Path) -> None:

@@ -43,16 +43,22 @@ def _slips(
     keys: dict[FiscalYear, str], printed: set[FiscalYear], typed: set[FiscalYear]
 ) -> dict[FiscalYear, tuple[str, str]]:
     """Keys outside the columns that look like a slip for a printed year without figures → (the
-    key, that year in the key's own form). For a key before the columns (the past a file keeps)
-    the blank year must come before a printed year with figures (not the newest, still to be
-    filled in); each blank year is taken for its nearest key only (R2, R3, R4 are all one slip
-    from R6)."""
+    key, that year in the key's own form). A key just beside the columns is what a layout's
+    columns moved by a year, or the past a file keeps, leave there: it counts only for a blank
+    year between printed years with figures. A key further off before the columns counts for a
+    blank year before a printed year with figures (not the newest, still to be filled in). Each
+    blank year is taken for its nearest key only (R2, R3, R4 are all one slip from R6)."""
     given = typed & printed
+    first, last = min(printed), max(printed)
     found: dict[FiscalYear, tuple[FiscalYear, str, str]] = {}
     for blank in sorted(printed - typed):
+        before, after = any(g < blank for g in given), any(g > blank for g in given)
         near: list[tuple[int, FiscalYear, str]] = []
         for year, key in keys.items():
-            if year < blank and not any(g > blank for g in given):  # the past, kept: only before given
+            beside = year.western in (first.western - 1, last.western + 1)
+            if beside and not (before and after):  # the columns moved by a year, or the past kept
+                continue
+            if year < blank and not after:  # the past, kept, and the newest year still to be filled
                 continue
             form = _slip_form(key, blank)
             if form is not None:
