@@ -321,9 +321,13 @@ def build(
             return
     from .build import FORMATS, BuildOptions
     from .build import build as run_build
-    from .errors import InputError
+    from .build.inputs import FAILED
+    from .errors import InputError, ManyErrors
 
-    project = _project(config_path)
+    try:
+        project = _project(config_path)
+    except InputError as exc:  # said as the data's and layouts' mistakes are: what it means for the outputs
+        raise ManyErrors(exc.lines(), FAILED) from None
     if book and areas:
         raise InputError.single("--book", None, "", "the book holds every area of the year; leave out --area")
     if open_data and areas:

@@ -175,7 +175,7 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
             return f"unknown field; did you mean {shown(near[0])}? It is a field of {places}"
     if close:
         return f"unknown field{found}; did you mean {shown(close[0])}?"
-    return f"unknown field{found}" + (f"; allowed: {', '.join(allowed)}" if allowed and not found else "")
+    return f"unknown field{found}" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
 
 
 def _likeness(a: str, b: str) -> float:

@@ -9,7 +9,17 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import EXAMPLE_CONFIG, build_project, edit_file, make_project, outline_titles, pdf_text, run_cli, squash
+from conftest import (
+    EXAMPLE_CONFIG,
+    build_project,
+    edit_file,
+    make_project,
+    outline_titles,
+    pdf_text,
+    run_cli,
+    squash,
+)
+from formgen.build.inputs import FAILED
 
 WORDS = """\
 words:
@@ -35,6 +45,20 @@ def test_words_replace_formgens_own_words_everywhere(tmp_path: Path) -> None:
     assert "施策37 交流・移住" in outline_titles(out / "book.pdf", nested=False)
     validated = run_cli("validate", "--config", str(config), str(project / "data"))
     assert "令和7年度 施策37 交流・移住" in validated.stdout
+
+
+def test_a_word_formgen_does_not_print_is_named_with_the_words_it_does(tmp_path: Path) -> None:
+    """words.project (a word of the form, not of formgen): the words there are, and the build's
+    usual last line, as for the data's and the layouts' mistakes."""
+    project = make_project(tmp_path)
+    config = project / "formgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "words:\n  project: 事務事業\n", encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = config.read_text(encoding="utf-8").splitlines().index("  project: 事務事業") + 1
+    allowed = "area, form, evaluation, measure, settled, budget, forecast, plan, partial"
+    said = f"{config}:{line}: words.project: unknown field; 'project' is a field of fields; allowed here: {allowed}"
+    assert result.stderr.splitlines() == [said, FAILED], result.stderr
 
 
 def test_the_sample_citys_texts_come_from_its_formgen_yaml(tmp_path: Path) -> None:
