@@ -204,7 +204,7 @@ def validate(
             failed.extend(exc.lines())
             continue
         if counts:  # the first document's pages, then the others' by name
-            pages = f", {counts[0][1]} pages" + "".join(f" + {n} ({name})" for name, n in counts[1:])
+            pages = f", {_pages(counts[0][1])}" + "".join(f" + {n} ({name})" for name, n in counts[1:])
         click.echo(
             f"{datafile.display}: ok — {record.fiscal_year.long} {area}{record.area.number} {record.area.name}: "
             f"{len(record.measures)} measures, {len(record.kpis)} KPIs, {len(record.projects)} projects{pages}"
@@ -370,6 +370,10 @@ def build(
         click.echo(f"note: {left} left as {was}, not part of this build; `formgen build` updates them", err=True)
 
 
+def _pages(count: int) -> str:
+    return f"{count} page{'' if count == 1 else 's'}"
+
+
 def _say_year(
     year: str,
     counts: tuple[int, int, int, int, int],
@@ -381,10 +385,10 @@ def _say_year(
     """The build's last line (``counts``: areas, built, unchanged, files written, pages) and its
     notes: the same whether the build ran or the quick look found nothing to do."""
     areas, built, unchanged, written, pages = counts
-    book_text = "".join(f", {name} {count} pages" for name, count in sorted(books.items()))
+    book_text = "".join(f", {name} {_pages(count)}" for name, count in sorted(books.items()))
     click.echo(
         f"{year}: {areas} area{'' if areas == 1 else 's'} ({built} built, {unchanged} unchanged), "
-        f"{written} files written, {pages} pages{book_text}, {seconds:.1f} s → {out_dir}"
+        f"{written} file{'' if written == 1 else 's'} written, {_pages(pages)}{book_text}, {seconds:.1f} s → {out_dir}"
     )
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -454,7 +458,8 @@ def init(directory: Path) -> None:
 
     for path in init_project(directory):
         click.echo(f"created {path}")
-    click.echo(f"next: cd {directory} && formgen build")
+    here = directory.resolve() == Path.cwd().resolve()
+    click.echo("next: formgen build" if here else f"next: cd {directory} && formgen build")
 
 
 @contextlib.contextmanager

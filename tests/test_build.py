@@ -405,7 +405,7 @@ def test_changing_the_layout_or_a_tampered_output_rebuilds(project: Path) -> Non
     assert build_project(project).exit_code == 0
     (project / "out" / "R7" / "37.pdf").write_bytes(b"tampered")
     result = build_project(project)
-    assert "1 files written" in result.stdout and (project / "out" / "R7" / "37.pdf").read_bytes().startswith(b"%PDF")
+    assert "1 file written" in result.stdout and (project / "out" / "R7" / "37.pdf").read_bytes().startswith(b"%PDF")
     edit_layout(project, "{label: 主管部局・課", "{label: 主管部局")
     result = build_project(project)
     assert "1 area (1 built, 0 unchanged), 3 files written" in result.stdout
@@ -631,6 +631,7 @@ def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.
     target = tmp_path / "newcity"
     result = run_cli("init", str(target))
     assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"next: cd {target} && formgen build\n"), result.stdout
     for part in (
         "layouts/policy_area.yaml",
         "layouts/book.yaml",
@@ -647,6 +648,11 @@ def test_init_creates_a_project_that_builds(tmp_path: Path, monkeypatch: pytest.
     assert (target / "out" / "R7" / "book.pdf").exists()
     again = run_cli("init", str(target))
     assert again.exit_code == 1 and "is not empty" in again.stderr
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = run_cli("init", ".")
+    assert result.exit_code == 0 and result.stdout.endswith("next: formgen build\n"), result.stdout
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
