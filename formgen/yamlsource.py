@@ -124,9 +124,11 @@ would exhaust Python's recursion before saying where it is"""
 class _Reader:
     """Builds values from a PyYAML event stream, recording lines and problems."""
 
-    def __init__(self, path: str, events: Iterator[yaml.Event]):
+    def __init__(self, path: str, events: Iterator[yaml.Event], text: str = ""):
         self.path = path
         self.events = events
+        self.text = text
+        """the file, for the lines a value spans"""
         self.lines: dict[Loc, int] = {}
         self.issues: list[Issue] = []
         self.replaced: list[Loc] = []
@@ -156,6 +158,8 @@ class _Reader:
         self.check_node(event, loc)
         if isinstance(event, yaml.ScalarEvent):
             if not event.style and event.tag is None:
+                if " - " in event.value and event.end_mark.line > event.start_mark.line:
+                    self.check_run_on(event, loc)
                 return resolve_plain(event.value)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
@@ -166,6 +170,21 @@ class _Reader:
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(loc, bool(event.flow_style))
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def check_run_on(self, event: yaml.ScalarEvent, loc: Loc) -> None:
+        """A value on the key's line followed by list items indented under it (a list half made of
+        a text) reads as one text, the items run into it: a mistake, not a value."""
+        first = event.start_mark.line + 2  # the 1-based number of the line after the key's
+        lines = self.text.split("\n")[first - 1 : event.end_mark.line + 1]
+        item = next((n for n, line in enumerate(lines, first) if line.lstrip().startswith("- ")), None)
+        if item is not None:
+            self.problem(
+                event,
+                loc,
+                f"line {item} starts a list item ('- ') under this key, whose value is already given on its own "
+                f"line: YAML reads them all as one text. To give a list, delete the value on line "
+                f"{event.start_mark.line + 1}; for a text, put it on one line",
+            )
 
     def skip(self) -> None:
         """Pass over the rest of a list or mapping just begun, however deep (without recursion)."""
@@ -445,7 +464,7 @@ def parse_yaml(text: str, path: str, error: type[InputError] = InputError, *, pa
     value; an alias reads as empty) are raised at once, or with ``partial``
     kept in ``Source.problems`` so that the values can be checked too.
     """
-    reader = _Reader(path, iter(()))
+    reader = _Reader(path, iter(()), text)
     documents: list[Any] = []
     try:
         events = yaml.parse(text, Loader=_Loader)

@@ -44,6 +44,16 @@ CASES = [
         "",
         "the key 'years' on line 15 has its value already ('{}'), so lines indented under it cannot go in it",
     ),
+    (  # a list started under a key whose value is on its own line: YAML runs the items into the text
+        "yaml-list-under-a-text",
+        replace(
+            "    description: 交流を促進します。",
+            "    description: 交流を促進します。\n      - 姉妹都市\n      - 親善交流",
+        ),
+        11,
+        "measures[0].description",
+        "line 12 starts a list item ('- ') under this key, whose value is already given on its own line",
+    ),
     (
         "yaml-colon-in-text",
         replace("vision: 新しい価値が生まれ続けるまち", "vision: 目標: 新しい価値"),
