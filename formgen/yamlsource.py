@@ -158,7 +158,7 @@ class _Reader:
         self.check_node(event, loc)
         if isinstance(event, yaml.ScalarEvent):
             if not event.style and event.tag is None:
-                if " - " in event.value and event.end_mark.line > event.start_mark.line:
+                if " - " in event.value:  # seldom: a text that may have list items run into it
                     self.check_run_on(event, loc)
                 return resolve_plain(event.value)
             return event.value
@@ -174,8 +174,11 @@ class _Reader:
     def check_run_on(self, event: yaml.ScalarEvent, loc: Loc) -> None:
         """A value on the key's line followed by list items indented under it (a list half made of
         a text) reads as one text, the items run into it: a mistake, not a value."""
-        first = event.start_mark.line + 2  # the 1-based number of the line after the key's
-        lines = self.text.split("\n")[first - 1 : event.end_mark.line + 1]
+        start, end = event.start_mark, event.end_mark
+        if start is None or end is None or end.line == start.line:
+            return
+        first = start.line + 2  # the 1-based number of the line after the key's
+        lines = self.text.split("\n")[first - 1 : end.line + 1]
         item = next((n for n, line in enumerate(lines, first) if line.lstrip().startswith("- ")), None)
         if item is not None:
             self.problem(
@@ -183,7 +186,7 @@ class _Reader:
                 loc,
                 f"line {item} starts a list item ('- ') under this key, whose value is already given on its own "
                 f"line: YAML reads them all as one text. To give a list, delete the value on line "
-                f"{event.start_mark.line + 1}; for a text, put it on one line",
+                f"{start.line + 1}; for a text, put it on one line",
             )
 
     def skip(self) -> None:
