@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .config.load import Config, default_config
+from .config.model import Words
 from .datafiles import DataFile, load_all, read_all, select_year, year_files
 from .eras import FiscalYear
 from .errors import InputError, Issue, ManyErrors
@@ -50,18 +51,21 @@ class _Note:
     message: str
 
 
-def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
-    """The next year's record as YAML-ready data, and what the clerk must do."""
+def roll_record(record: PolicyArea, words: Words | None = None) -> tuple[dict[str, Any], list[_Note]]:
+    """The next year's record as YAML-ready data, and what the clerk must do. ``words`` say
+    which years the new sheet reports as settled (sheet_year): their actuals and 決算 are due."""
     old, new = record.fiscal_year, record.fiscal_year + 1
+    budget = (words or Words()).budget_year(new)  # the new sheet's budget year; the one before it closes
+    closed = budget - 1
     data = record.model_dump(mode="python", exclude_defaults=True)
     data["fiscal_year"] = new
     notes: list[_Note] = [_Note(("fiscal_year",), f"rolled forward from {old.long}; review every text of the sheet")]
 
     for i, kpi in enumerate(record.kpis):
         years = _by_year(data["kpis"][i].get("years", {}))
-        if old in years and years[old].get("actual") is None:
-            years[old]["actual"] = None
-            notes.append(_Note(("kpis", i, "years", old.short, "actual"), f"enter the {old.long} actual"))
+        if closed in years and years[closed].get("actual") is None:
+            years[closed]["actual"] = None
+            notes.append(_Note(("kpis", i, "years", closed.short, "actual"), f"enter the {closed.long} actual"))
         # keep as many future years as last year had, and at least the new year itself
         last = max([new + 1] + [y + 1 for y in years if y > old])
         for year in _span(new, last):
@@ -71,17 +75,22 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
                 notes.append(_Note(("kpis", i, "years", year.short, "target"), f"enter the {year.long} target"))
         data["kpis"][i]["years"] = dict(sorted(years.items()))
         data["kpis"][i]["assessment"] = kpi.assessment  # kept even when empty, so the note has its line
-        notes.append(_Note(("kpis", i, "assessment"), f"update 検証 with the {old.long} result"))
+        notes.append(_Note(("kpis", i, "assessment"), f"update 検証 with the {closed.long} result"))
 
     for i, project in enumerate(record.projects):
         years = _by_year(data["projects"][i].get("years", {}))
         loc: Loc = ("projects", i, "years")
-        if old in years:
-            notes.append(_Note(loc + (old.short,), f"holds the {old.long} 予算: enter the {old.long} 決算 (settled)"))
-        years.setdefault(new, dict.fromkeys(FIGURES))
-        notes.append(_Note(loc + (new.short,), f"last year's {new.long}(見込み): confirm the {new.long} budget"))
-        years[new.next] = dict.fromkeys(FIGURES) | years.get(new.next, {})
-        notes.append(_Note(loc + (new.next.short,), f"enter the {new.next.long}(見込み) figures"))
+        if closed in years:
+            said = f"holds the {closed.long} 予算: enter the {closed.long} 決算 (settled)"
+            notes.append(_Note(loc + (closed.short,), said))
+        if budget in years:
+            said = f"last year's {budget.long}(見込み): confirm the {budget.long} budget"
+        else:
+            years[budget] = dict.fromkeys(FIGURES)
+            said = f"enter the {budget.long} budget"
+        notes.append(_Note(loc + (budget.short,), said))
+        years[budget.next] = dict.fromkeys(FIGURES) | years.get(budget.next, {})
+        notes.append(_Note(loc + (budget.next.short,), f"enter the {budget.next.long}(見込み) figures"))
         data["projects"][i]["years"] = dict(sorted(years.items()))
         if project.next_year in ENDING:
             notes.append(
@@ -93,9 +102,10 @@ def roll_record(record: PolicyArea) -> tuple[dict[str, Any], list[_Note]]:
 
     for i, evidence in enumerate(record.outcome_evidence):
         years = _by_year(data["outcome_evidence"][i].get("years", {}))
-        if old in evidence.years and evidence.years[old].actual is None:
-            years.setdefault(old, {})["actual"] = None
-            notes.append(_Note(("outcome_evidence", i, "years", old.short, "actual"), f"enter the {old.long} actual"))
+        if closed in evidence.years and evidence.years[closed].actual is None:
+            years.setdefault(closed, {})["actual"] = None
+            where = ("outcome_evidence", i, "years", closed.short, "actual")
+            notes.append(_Note(where, f"enter the {closed.long} actual"))
         if evidence.years:
             last = max(evidence.years) + 1
             if last not in years:
@@ -160,10 +170,9 @@ class _OldFile:
         except yaml.YAMLError:
             return cls(text, [])  # loading the file reports what is wrong with it
 
-    @property
-    def marked(self) -> bool:
-        """Whether a line is still marked 要更新 (the header's mention does not count)."""
-        return any(c.text.startswith(f"# {MARK}") for c in self.comments)
+    def marked_lines(self) -> list[int]:
+        """The lines still marked 要更新 (the header's mention does not count)."""
+        return [c.line for c in self.comments if c.text.startswith(f"# {MARK}")]
 
     def own_comments(self, year: FiscalYear) -> list[Comment]:
         """The clerk's comments: not the schema modeline, the header this command wrote when it
@@ -210,19 +219,10 @@ def new_year(
     files: list[DataFile] = year_files(folder)
     contents = read_all(files)
     old_files = {area: _OldFile.of(raw) for area, raw in contents.items()}
-    unfinished = [f for f in files if old_files[f.area_id].marked]
+    unfinished = [(f, line) for f in files for line in old_files[f.area_id].marked_lines()]
     if unfinished and not force:
-        raise InputError(
-            [
-                Issue(
-                    f.display,
-                    None,
-                    "",
-                    f"still has lines marked {MARK}; update them before rolling {old.short} forward",
-                )
-                for f in unfinished
-            ]
-        )
+        said = f"still marked {MARK}: update the value and delete the mark before rolling {old.short} forward"
+        raise InputError([Issue(f.display, line, "", said) for f, line in unfinished])
     loaded, problems = load_all(files, contents, config or default_config())
     if problems:
         raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
@@ -230,7 +230,7 @@ def new_year(
     staged = []
     try:
         for datafile, sourced in loaded:
-            data, notes = roll_record(sourced.record)
+            data, notes = roll_record(sourced.record, (config or default_config()).words)
             data = in_file_order(data, sourced.source.data)
             target = target_dir / datafile.path.name
             comments = old_files[datafile.area_id].own_comments(old)

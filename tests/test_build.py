@@ -531,9 +531,29 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     again = run_cli("new-year", "--data", str(project / "data"), "--from", "R7")
     assert again.exit_code == 2 and "already holds data files" in again.stderr
     unfinished = run_cli("new-year", "--data", str(project / "data"))
-    assert unfinished.exit_code == 2 and "still has lines marked 要更新" in unfinished.stderr
+    assert unfinished.exit_code == 2, unfinished.output
+    marked = [n for n, line in enumerate(text, 1) if "# 要更新" in line]  # every marked line, named
+    said = [ln for ln in unfinished.stderr.splitlines() if "still marked 要更新: update the value and delete" in ln]
+    assert [int(ln.split(":")[1]) for ln in said] == marked and len(marked) >= 4 * 3 + 16 * 2
     assert run_cli("new-year", "--data", str(project / "data"), "--from", "R7", "--force").exit_code == 0
     # the rolled-forward year builds
+    assert build_project(project, "--year", "R8").exit_code == 0
+
+
+def test_new_year_for_sheets_made_after_their_year_closed(project: Path) -> None:
+    """words.sheet_year: settled — rolling R7 to R8 asks for the R8 actuals and 決算 (the year the
+    R8 sheet reports), the R9 budget (no R9 figure yet: entered, not 'confirmed') and R10's 見込み."""
+    config = project / "formgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "words:\n  sheet_year: settled\n", encoding="utf-8")
+    result = run_cli("new-year", "--data", str(project / "data"), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    new = project / "data" / "R8" / "37.yaml"
+    todo = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith(f"  {new}:")]
+    assert "kpis[0].years.R8.actual: enter the 令和8年度 actual" in todo, todo
+    assert "kpis[0].years.R7.actual: enter the 令和7年度 actual" not in todo
+    assert "projects[0].years.R8: holds the 令和8年度 予算: enter the 令和8年度 決算 (settled)" in todo
+    assert "projects[0].years.R9: enter the 令和9年度 budget" in todo
+    assert "projects[0].years.R10: enter the 令和10年度(見込み) figures" in todo
     assert build_project(project, "--year", "R8").exit_code == 0
 
 

@@ -47,6 +47,24 @@ def test_words_replace_formgens_own_words_everywhere(tmp_path: Path) -> None:
     assert "令和7年度 施策37 交流・移住" in validated.stdout
 
 
+def test_a_sheet_made_after_its_year_closed_calls_that_year_settled(tmp_path: Path) -> None:
+    """words.sheet_year: settled — the R7 sheet reports R7 決算, R8 予算 (the form's year columns and
+    the open data's 区分 alike); by default R7 is 予算 and R8 見込み."""
+    project = make_project(tmp_path)
+    config = project / "formgen.yaml"
+    assert build_project(project).exit_code == 0
+    finances = project / "out" / "R7" / "opendata" / "project_finances.csv"
+    kinds = {row.split(",")[2]: row.split(",")[3] for row in finances.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert kinds == {"令和7年度": "予算", "令和8年度": "見込み"}
+    config.write_text(config.read_text(encoding="utf-8") + "words:\n  sheet_year: settled\n", encoding="utf-8")
+    result = build_project(project)
+    assert result.exit_code == 0, result.output
+    kinds = {row.split(",")[2]: row.split(",")[3] for row in finances.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert kinds == {"令和7年度": "決算", "令和8年度": "予算"}
+    sheet = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert "令和7年度(決算)" in sheet and "令和8年度(予算)" in sheet and "(見込み)" not in sheet
+
+
 def test_a_word_formgen_does_not_print_is_named_with_the_words_it_does(tmp_path: Path) -> None:
     """words.project (a word of the form, not of formgen): the words there are, and the build's
     usual last line, as for the data's and the layouts' mistakes."""
@@ -56,7 +74,7 @@ def test_a_word_formgen_does_not_print_is_named_with_the_words_it_does(tmp_path:
     result = build_project(project)
     assert result.exit_code == 2 and "Traceback" not in result.output
     line = config.read_text(encoding="utf-8").splitlines().index("  project: 事務事業") + 1
-    allowed = "area, form, evaluation, measure, settled, budget, forecast, plan, partial"
+    allowed = "area, form, evaluation, measure, settled, budget, forecast, plan, sheet_year, partial"
     said = f"{config}:{line}: words.project: unknown field; 'project' is a field of fields; allowed here: {allowed}"
     assert result.stderr.splitlines() == [said, FAILED], result.stderr
 

@@ -77,22 +77,31 @@ class Words(Spec):
     measure: str = Field("施策", min_length=1)
     """a measure's label: 「施策1 交流の促進」 ({measure.label})"""
     settled: str = Field("決算", min_length=1)
-    """{year_kind} of a year before the sheet's"""
+    """{year_kind} of a year before the sheet's (and of the sheet's year with sheet_year: settled)"""
     budget: str = Field("予算", min_length=1)
-    """{year_kind} of the sheet's year"""
+    """{year_kind} of the sheet's year (of the year after it with sheet_year: settled)"""
     forecast: str = Field("見込み", min_length=1)
-    """{year_kind} of the year after the sheet's"""
+    """{year_kind} of the year after the budget's"""
     plan: str = Field("計画", min_length=1)
     """{year_kind} of later years"""
+    sheet_year: Literal["budget", "settled"] = "budget"
+    """what the sheet's own year's figures are: its budget (a form made during its year, the
+    default), or settled (a form made after its year closed: that year 決算, the next 予算, the
+    one after 見込み); new-year asks for the figures accordingly"""
     partial: str = Field("※", min_length=1, max_length=3, pattern=r'^[^"\n]+$')
     """mark after a total that leaves out missing figures"""
 
     def year_kind(self, year: FiscalYear, sheet: FiscalYear) -> str:
         """決算, 予算, 見込み or 計画: what a year's figures are, seen from the sheet's year (the
         form's year columns and the open data's 区分 say the same)."""
-        if year < sheet:
+        after_budget = year.western - self.budget_year(sheet).western
+        if after_budget < 0:
             return self.settled
-        return self.budget if year == sheet else self.forecast if year == sheet + 1 else self.plan
+        return self.budget if after_budget == 0 else self.forecast if after_budget == 1 else self.plan
+
+    def budget_year(self, sheet: FiscalYear) -> FiscalYear:
+        """The first year whose figures are not settled: the sheet's, or the one after it."""
+        return sheet + 1 if self.sheet_year == "settled" else sheet
 
 
 # --------------------------------------------------------------------------- declared fields
