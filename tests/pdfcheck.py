@@ -262,4 +262,6 @@ if __name__ == "__main__":
     for name, problems in found.items():
         for problem in problems:
             print(f"{name}: {problem}")
-    sys.exit(1 if any(found.values()) else 0)
+    failing = sum(1 for problems in found.values() if problems)
+    print(f"{len(found) - failing} of {len(found)} PDFs pass the PDF/UA and PDF/A rules checked here")
+    sys.exit(1 if failing else 0)
