@@ -163,6 +163,7 @@ def validate(
     from .datafiles import DataFile, expand, load_all
     from .documents import Document, load_documents, outputs
     from .errors import DataError, FontError, FormgenError, InputError
+    from .newyear import STILL_MARKED, marked_lines
 
     project = _project(config_path)
     unique: dict[Path, DataFile] = {}
@@ -186,6 +187,8 @@ def validate(
     area = project.words.area
     for datafile, sourced in loaded:
         record, source = sourced.record, sourced.source
+        for line in marked_lines(datafile.path.read_bytes()):
+            click.echo(f"note: {datafile.display}:{line}: {STILL_MARKED}", err=True)
         pages = ""
         try:
             counts: list[tuple[str, int]] = []

@@ -37,6 +37,17 @@ MARK = "要更新"
 """the comment marking a line the clerk must update"""
 
 
+def marked_lines(raw: bytes) -> list[int]:
+    """The lines of a data file still marked 要更新 by new-year: the build and validate name them,
+    since a year published with them holds last year's figures or none."""
+    if MARK.encode() not in raw:  # nearly every file: no comment scanned
+        return []
+    return _OldFile.of(raw).marked_lines()
+
+
+STILL_MARKED = f"still marked {MARK} by formgen new-year: update the value, then delete the mark"
+
+
 @dataclass
 class RolloverReport:
     source: FiscalYear
@@ -221,7 +232,7 @@ def new_year(
     old_files = {area: _OldFile.of(raw) for area, raw in contents.items()}
     unfinished = [(f, line) for f in files for line in old_files[f.area_id].marked_lines()]
     if unfinished and not force:
-        said = f"still marked {MARK}: update the value and delete the mark before rolling {old.short} forward"
+        said = f"{STILL_MARKED}, before rolling {old.short} forward"
         raise InputError([Issue(f.display, line, "", said) for f, line in unfinished])
     loaded, problems = load_all(files, contents, config or default_config())
     if problems:

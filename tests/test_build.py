@@ -533,11 +533,16 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     unfinished = run_cli("new-year", "--data", str(project / "data"))
     assert unfinished.exit_code == 2, unfinished.output
     marked = [n for n, line in enumerate(text, 1) if "# 要更新" in line]  # every marked line, named
-    said = [ln for ln in unfinished.stderr.splitlines() if "still marked 要更新: update the value and delete" in ln]
+    still = "still marked 要更新 by formgen new-year: update the value, then delete the mark"
+    said = [ln for ln in unfinished.stderr.splitlines() if ln.endswith(f"{still}, before rolling R8 forward")]
     assert [int(ln.split(":")[1]) for ln in said] == marked and len(marked) >= 4 * 3 + 16 * 2
     assert run_cli("new-year", "--data", str(project / "data"), "--from", "R7", "--force").exit_code == 0
-    # the rolled-forward year builds
-    assert build_project(project, "--year", "R8").exit_code == 0
+    # the rolled-forward year builds, naming every line still marked (validate too)
+    built = build_project(project, "--year", "R8")
+    assert built.exit_code == 0, built.output
+    for result in (built, run_cli("validate", str(new))):
+        named = [int(ln.split(":")[2]) for ln in result.stderr.splitlines() if ln.endswith(still)]
+        assert named == marked, result.stderr
 
 
 def test_new_year_for_sheets_made_after_their_year_closed(project: Path) -> None:

@@ -34,7 +34,9 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
         data_kept = _kept_open_data(task)
         sourced = None
         if (task.open_data and data_kept is None) or any(kept.get(job.document) is None for job in task.jobs):
-            sourced = load(task.datafile, read_as_digested(task.datafile, task.digest), config)
+            raw = read_as_digested(task.datafile, task.digest)
+            sourced = load(task.datafile, raw, config)
+            result.marked = _still_marked(task, raw)
             result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
         if data_kept is not None:
             (result.area_number, result.area_line), result.open_data = data_kept
@@ -96,6 +98,13 @@ def _keep(
     write_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, value)
 
 
+def _still_marked(task: AreaTask, raw: bytes) -> list[str]:
+    """Notes for the lines new-year marked and the clerk has not updated yet."""
+    from ..newyear import STILL_MARKED, marked_lines
+
+    return [str(Issue(task.datafile.display, line, "", STILL_MARKED)) for line in marked_lines(raw)]
+
+
 def _open_data_entry(task: AreaTask) -> Path:
     return entry_path(task.cache, OPEN_DATA_ENTRIES, task.datafile.area_id)
 
@@ -134,7 +143,7 @@ def _make_document(
         elif job.want_pages:  # the PDF is current: only its pages for the book
             drawn = draw_pages(plan)
         made.pages = plan.pages
-        made.notes = [str(note) for note in plan.notes]
+        made.notes = result.marked + [str(note) for note in plan.notes]
         if drawn is not None:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
             kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))
