@@ -27,8 +27,8 @@ class BookPart:
     """What the book says of one output: small, and made of core types only (it crosses processes)."""
 
     area: Numbered
-    policy_goal: Numbered
-    policy: Numbered
+    policy_goal: Numbered | None
+    policy: Numbered | None
     department: str
     """the area's 主管部局・課"""
     title: str

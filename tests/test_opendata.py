@@ -656,6 +656,24 @@ def test_the_docs_name_every_column_and_its_english_key(shipped: DataSet) -> Non
             assert f"| {field['name']} | `{field['title']}` |" in docs, field  # its row: header, key
 
 
+def test_a_town_without_policy_goals_builds_and_publishes_them_empty(project: Path) -> None:
+    """政策目標, 政策 and めざす姿 left out of the data (a town's plan has none): the forms, the book
+    and the data set are made, the columns empty rather than invented, and the package valid."""
+    path = project / "data" / "R7" / "37.yaml"
+    text = path.read_text(encoding="utf-8")
+    kept = [ln for ln in text.splitlines(keepends=True) if not ln.startswith(("policy_goal:", "policy:", "vision:"))]
+    assert len(kept) == len(text.splitlines()) - 3
+    path.write_text("".join(kept), encoding="utf-8")
+    stdout = build_project(project)
+    assert stdout.exit_code == 0, stdout.output
+    folder = project / "out" / "R7" / "opendata"
+    with (folder / "areas.csv").open(encoding="utf-8-sig", newline="") as file:
+        row = next(csv.DictReader(file))
+    assert [row[k] for k in ("政策目標番号", "政策目標", "政策番号", "政策", "めざす姿")] == [""] * 5
+    assert row["政策分野番号"] == "37" and (project / "out" / "R7" / "book.pdf").exists()
+    assert validate(str(folder / "datapackage.json")).valid
+
+
 def test_a_citys_words_never_give_two_columns_one_header(project: Path) -> None:
     """Called 政策 and 事業, the area's number and the project's ID would read like the fixed
     政策番号 and 事業ID: each header stays unique and the package valid."""

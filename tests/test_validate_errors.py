@@ -134,7 +134,7 @@ CASES = [
         "measures[0].nmae",
         "unknown field; did you mean 'name'?",
     ),
-    ("missing-field", replace("vision: 新しい価値が生まれ続けるまち\n", ""), 1, "vision", "is required but missing"),
+    ("missing-field", replace("department: 総務部・総務課\n", ""), 1, "department", "is required but missing"),
     (
         "mapping-indented-as-its-neighbour",
         replace("    years:\n      R5:", "    years:\n    R5:"),

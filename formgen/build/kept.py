@@ -37,7 +37,9 @@ class KeptOutput:
     drawn: DrawnPages
 
     def _numbered(self) -> dict[str, Numbered]:
-        return {"area": self.part.area, "policy_goal": self.part.policy_goal, "policy": self.part.policy}
+        """The area, and its policy goal and policy when the data gives them."""
+        found = {"area": self.part.area, "policy_goal": self.part.policy_goal, "policy": self.part.policy}
+        return {k: v for k, v in found.items() if v is not None}
 
     def to_json(self, files: LayoutFiles) -> dict[str, Any]:
         """The output as JSON values, its fonts and pictures by content (``files``: its layout's)."""
@@ -112,8 +114,8 @@ class KeptOutput:
             raise ValueError("its pages or styles disagree")
         book_part = BookPart(
             numbered["area"],
-            numbered["policy_goal"],
-            numbered["policy"],
+            numbered.get("policy_goal"),
+            numbered.get("policy"),
             texts["department"],
             texts["title"],
             texts["file"],

@@ -473,13 +473,13 @@ class PolicyArea(Model):
     """評価年度 (R7 = 令和7年度)"""
     department: Line
     """主管部局・課"""
-    policy_goal: Numbered
-    """政策目標"""
-    policy: Numbered
-    """政策"""
+    policy_goal: Numbered | None = None
+    """政策目標 (a city whose plan has none leaves it out)"""
+    policy: Numbered | None = None
+    """政策 (likewise)"""
     area: Numbered
     """政策分野"""
-    vision: Text
+    vision: Text = ""
     """めざす姿"""
     measures: list[Measure] = Field(min_length=1)
     """施策"""
