@@ -674,6 +674,15 @@ def test_a_town_without_policy_goals_builds_and_publishes_them_empty(project: Pa
     assert validate(str(folder / "datapackage.json")).valid
 
 
+def test_a_project_whose_data_does_not_say_法定_or_自主_is_published_without_either(project: Path) -> None:
+    """basis left out (a form without 法定/自主): empty in projects.csv, not 自主 made up."""
+    edit_file(project / "data" / "R7" / "37.yaml", "    basis: 自主\n", "", count=1)
+    build(project)
+    with (project / "out" / "R7" / "opendata" / "projects.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows[0]["法定・自主"] == "" and all(r["法定・自主"] in ("法定", "自主") for r in rows[1:])
+
+
 def test_a_citys_words_never_give_two_columns_one_header(project: Path) -> None:
     """Called 政策 and 事業, the area's number and the project's ID would read like the fixed
     政策番号 and 事業ID: each header stays unique and the package valid."""

@@ -238,7 +238,7 @@ def _core_tables(words: Words) -> tuple[Table, ...]:
             Column("sdg_target", "SDGsターゲット", "string", "例 11.3"),
             Column("next_year", "次年度方針", "string", required=True, enum=_policies()),
             Column("department", "担当部・課", "string", required=True),
-            Column("basis", "法定・自主", "string", required=True, enum=("法定", "自主")),
+            Column("basis", "法定・自主", "string", "データに記載がなければ空欄", enum=("法定", "自主")),
             Column("summary", "概要（目的・内容）", "string"),
             Column("achievements", "取組状況と成果", "string"),
             Column("outlook", "課題認識と今後の方針・改善点", "string"),

@@ -329,8 +329,8 @@ class Project(WithYears):
     """次年度方針"""
     department: Line
     """担当部・課"""
-    basis: Literal["法定", "自主"] = "自主"
-    """法定/自主"""
+    basis: Literal["法定", "自主"] | None = None
+    """法定/自主 (not given: printed 「-」 as any missing value and published empty, never taken for 自主)"""
     summary: Text = ""
     """概要(目的・内容)"""
     years: Annotated[dict[FiscalYear, ProjectYear], BeforeValidator(_years_once)] = {}
