@@ -368,9 +368,15 @@ def build(
         click.echo(f"removed {report.open_data_removed} (the open data is turned off)")
     counts = (report.areas, len(report.built), len(report.unchanged), len(report.written), report.pages)
     _say_year(report.year.long, counts, report.books, report.seconds, report.out_dir, report.notes)
-    if report.left:  # the summary lists the books as the folder holds them
-        left, was = ", ".join(report.left), "they were" if len(report.left) > 1 else "it was"
-        click.echo(f"note: {left} left as {was}, not part of this build; `formgen build` updates them", err=True)
+    _say_left(report.left)
+
+
+def _say_left(left: list[str]) -> None:
+    """The books and open data a build did not look at, which its summary lists as the folder
+    holds them (see BuildReport.left)."""
+    if left:
+        named, was = ", ".join(left), "they were" if len(left) > 1 else "it was"
+        click.echo(f"note: {named} left as {was}, not part of this build; `formgen build` updates them", err=True)
 
 
 def _pages(count: int) -> str:
@@ -424,6 +430,8 @@ def _unchanged(
     pages, books, notes = quick.year_figures(manifest["files"])
     areas = summary["areas"]
     _say_year(summary["year"], (areas, 0, areas, 0, pages), books, time.perf_counter() - started, year_dir, notes)
+    left = summary.get("left")
+    _say_left(left if isinstance(left, list) and all(isinstance(n, str) for n in left) else [])
     return True
 
 

@@ -155,6 +155,8 @@ def test_options_year_area_format_and_folders(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     note = "note: book.pdf left as it was, not part of this build; `formgen build` updates them"
     assert [note] == result.stderr.splitlines(), result.stderr  # the other document's book
+    again = run_cli("build", *common, "--format", "pdf", "--document", "project_sheet", "--no-open-data")
+    assert "(0 built, 2 unchanged)" in again.stdout and [note] == again.stderr.splitlines(), again.output
     result = run_cli("build", *common, "--format", "pdf")
     assert result.exit_code == 0 and "note:" not in result.stderr, result.stderr  # every book checked
     result = run_cli("build", *common, "--area", "37", "--book")

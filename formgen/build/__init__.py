@@ -127,11 +127,11 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
                 data.abort()
             raise
         commit(plan.cache)
-        _keep_quick(options, plan, datafiles, digests, listed)
+        report.left = _left_unchecked(options, plan, report)
+        _keep_quick(options, plan, datafiles, digests, listed, report.left)
         if not options.areas:  # a whole year built: the cache holds its outputs, nothing else
             kept = plan.inputs | {(OPEN_DATA_ENTRIES, a): inputs for a, inputs in plan.open_data_parts.items()}
             prune(plan.cache, [*(d.name for d in plan.documents), OPEN_DATA_ENTRIES], kept)
-    report.left = _left_unchecked(options, plan, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -155,7 +155,12 @@ Listed = tuple[Path, list[list[str]]] | None
 
 
 def _keep_quick(
-    options: BuildOptions, plan: BuildPlan, datafiles: list[DataFile], digests: dict[str, str], listed: Listed
+    options: BuildOptions,
+    plan: BuildPlan,
+    datafiles: list[DataFile],
+    digests: dict[str, str],
+    listed: Listed,
+    left: list[str],
 ) -> None:
     """What decided a build of the latest year, every area, for the next build's quick look
     (:mod:`formgen.unchanged`): every file it read with its sha256 as read."""
@@ -172,7 +177,7 @@ def _keep_quick(
                 read.update({str(picture.path): picture.digest for picture in layout.images.values()})
     flags = quick.flags(options.formats, options.documents, options.book, options.open_data)
     folders = (options.data_dir, options.layouts_dir, options.fonts_dir, options.out_dir)
-    summary = {"year": plan.year.long, "areas": len(datafiles)}
+    summary = {"year": plan.year.long, "areas": len(datafiles), "left": left}
     data_year, listing = listed
     seen = {"data_year": str(data_year), "listing": listing, "read": read, "year_dir": str(plan.year_dir)}
     quick.record(options.out_dir / CACHE_FOLDER, flags, options.config.path, folders, {**seen, "summary": summary})
