@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,6 +62,10 @@ def test_a_sheet_made_after_its_year_closed_calls_that_year_settled(tmp_path: Pa
     assert result.exit_code == 0, result.output
     kinds = {row.split(",")[2]: row.split(",")[3] for row in finances.read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert kinds == {"令和7年度": "決算", "令和8年度": "予算"}
+    package = json.loads((finances.parent / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in package["resources"] if r["name"] == "project_finances")["schema"]["fields"]
+    kind = next(f for f in fields if f["title"] == "kind")
+    assert kind["description"].startswith("評価年度から見た区分：評価年度以前は決算、翌年度は予算"), kind
     sheet = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
     assert "令和7年度(決算)" in sheet and "令和8年度(予算)" in sheet and "(見込み)" not in sheet
 

@@ -259,8 +259,7 @@ def _core_tables(words: Words) -> tuple[Table, ...]:
                 "kind",
                 "区分",
                 "string",
-                f"評価年度から見た区分：前年度以前は{words.settled}、評価年度は{words.budget}、"
-                f"翌年度は{words.forecast}、その後は{words.plan}",
+                _kinds_described(words),
                 required=True,
                 enum=kinds,
             ),
@@ -433,6 +432,19 @@ def _declared(obj: Any, level: str, table: Table) -> Row:
 
 def _years(year: FiscalYear) -> Row:
     return {"fiscal_year": year, "fiscal_year_label": year.long}
+
+
+def _kinds_described(words: Words) -> str:
+    """What 区分 says, as the city's sheet_year has it (the data and its description agree)."""
+    if words.sheet_year == "settled":
+        return (
+            f"評価年度から見た区分：評価年度以前は{words.settled}、翌年度は{words.budget}、"
+            f"翌々年度は{words.forecast}、その後は{words.plan}"
+        )
+    return (
+        f"評価年度から見た区分：前年度以前は{words.settled}、評価年度は{words.budget}、"
+        f"翌年度は{words.forecast}、その後は{words.plan}"
+    )
 
 
 def _area(record: core.PolicyArea) -> Row:

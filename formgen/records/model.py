@@ -296,7 +296,7 @@ NextYearPolicy = Literal["継続", "新規", "拡充", "縮小", "見直し", "�
 
 class ProjectYear(YearEntry):
     """財務内容 of one fiscal year (単位: 千円): 決算 for a past year, 予算 for the sheet's year,
-    見込み for the next."""
+    見込み for the next (words.sheet_year: settled moves each a year on)."""
 
     cost: OptionalAmount = None
     """事業費"""
