@@ -34,6 +34,7 @@ from conftest import (
     edit_file,
     libreoffice_convert,
     make_project,
+    pdf_text,
     run_cli,
 )
 
@@ -672,6 +673,8 @@ def test_a_town_without_policy_goals_builds_and_publishes_them_empty(project: Pa
     assert [row[k] for k in ("政策目標番号", "政策目標", "政策番号", "政策", "めざす姿")] == [""] * 5
     assert row["政策分野番号"] == "37" and (project / "out" / "R7" / "book.pdf").exists()
     assert validate(str(folder / "datapackage.json")).valid
+    # the book's contents head the area's group as having none, not with an empty line
+    assert "（政策目標なし）" in pdf_text(project / "out" / "R7" / "book.pdf")
 
 
 def test_a_project_whose_data_does_not_say_法定_or_自主_is_published_without_either(project: Path) -> None:
