@@ -161,7 +161,7 @@ def validate(
     from .build import LAYOUT_FILE
     from .compose import compose
     from .datafiles import DataFile, expand, load_all
-    from .documents import Document, load_documents, outputs
+    from .documents import Document, book_layout_problems, load_documents, outputs
     from .errors import DataError, FontError, FormgenError, InputError
     from .newyear import STILL_MARKED, marked_lines
 
@@ -177,11 +177,13 @@ def validate(
     folder = layouts_dir or project.folder("layouts")
     unlaid = ""
     if layouts_dir is not None or (folder / LAYOUT_FILE).exists():
-        try:  # every declared document and its book's layout, as build would make them
-            documents = load_documents(project, folder, fonts_dir or project.folder("fonts"), books=True)
+        fonts = fonts_dir or project.folder("fonts")
+        try:  # every declared document, as build would make them
+            documents = load_documents(project, folder, fonts, books=False)
         except FormgenError as exc:  # reported with the data's problems, which are still checked
             failed.extend(exc.lines())
             unlaid = " (data only: not laid out, the layout has errors below)"
+        failed.extend(book_layout_problems(project, folder, fonts))  # the documents are laid out all the same
     loaded, problems = load_all(files, config=project)
     failed.extend(problems)
     area = project.words.area

@@ -96,6 +96,24 @@ def load_documents(
     return documents
 
 
+def book_layout_problems(config: Config, layouts_dir: Path, fonts_dir: Path) -> list[str]:
+    """What is wrong with the declared documents' book layouts (validate reports it beside the
+    documents, which it lays out all the same)."""
+    problems: list[str] = []
+    for name, spec in config.spec.declared_documents().items():
+        if spec.book is None:
+            continue
+        try:
+            book_layout(
+                _layout_file(config, layouts_dir, spec.book.layout, ("documents", name, "book", "layout")),
+                fonts_dir,
+                config,
+            )
+        except FormgenError as exc:
+            problems.extend(exc.lines())
+    return list(dict.fromkeys(problems))
+
+
 def check_names(config: Config, names: tuple[str, ...]) -> None:
     """Documents named on the command line must be declared."""
     declared = config.spec.declared_documents()

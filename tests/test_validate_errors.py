@@ -459,6 +459,7 @@ def test_a_books_layout_is_checked_by_validate_as_by_build(tmp_path: Path) -> No
     assert result.exit_code == 2, result.output
     line = book.read_text(encoding="utf-8").splitlines().index("  orientation: portrat") + 1
     assert f"{book}:{line}: page.orientation: must be one of 'portrait' or 'landscape'" in result.stderr, result.stderr
+    assert "pages + " in result.stdout and "not laid out" not in result.stdout, result.stdout  # laid out all the same
 
 
 def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
