@@ -545,6 +545,10 @@ def test_new_year_output_validates_and_reports_what_to_update(project: Path) -> 
     for result in (built, run_cli("validate", str(new))):
         named = [int(ln.split(":")[2]) for ln in result.stderr.splitlines() if ln.endswith(still)]
         assert named == marked, result.stderr
+    # recorded with the area's first output only (its workbook and PDF), not with each of its 17
+    manifest = json.loads((project / "out" / "R8" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = [n for entry in manifest["files"].values() for n in entry.get("notes", []) if n.endswith(still)]
+    assert len(recorded) == 2 * len(marked), len(recorded)
 
 
 def test_new_year_for_sheets_made_after_their_year_closed(project: Path) -> None:

@@ -32,11 +32,10 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
     try:
         kept = {job.document: _kept(task, job, documents[job.document]) for job in task.jobs if not job.formats}
         data_kept = _kept_open_data(task)
-        sourced = None
+        sourced, raw = None, None
         if (task.open_data and data_kept is None) or any(kept.get(job.document) is None for job in task.jobs):
             raw = read_as_digested(task.datafile, task.digest)
             sourced = load(task.datafile, raw, config)
-            result.marked = _still_marked(task, raw)
             result.area_number, result.area_line = sourced.record.area.number, area_line(sourced)
         if data_kept is not None:
             (result.area_number, result.area_line), result.open_data = data_kept
@@ -53,6 +52,8 @@ def build_area(documents: dict[str, Document], config: Config, task: AreaTask) -
             else:
                 assert sourced is not None
                 _make_document(documents[job.document], sourced, task, job, result)
+        if result.outputs:  # the area's lines still marked 要更新: noted once, with its first output
+            result.outputs[0].notes = _still_marked(task, raw) + result.outputs[0].notes
     except (InputError, FontError) as exc:  # the area's inputs: reported with the others' (exit 2)
         discard(result.staged())
         result.outputs.clear()
@@ -98,10 +99,16 @@ def _keep(
     write_entry(entry_path(task.cache, job.document, task.datafile.area_id), job.inputs, value)
 
 
-def _still_marked(task: AreaTask, raw: bytes) -> list[str]:
-    """Notes for the lines new-year marked and the clerk has not updated yet."""
+def _still_marked(task: AreaTask, raw: bytes | None) -> list[str]:
+    """Notes for the lines new-year marked and the clerk has not updated yet (read again when the
+    area's outputs all came from the cache: the notes are the data file's, whatever was drawn)."""
     from ..newyear import STILL_MARKED, marked_lines
 
+    if raw is None:
+        try:
+            raw = task.datafile.path.read_bytes()
+        except OSError:  # gone since the build read it: the build reports that
+            return []
     return [str(Issue(task.datafile.display, line, "", STILL_MARKED)) for line in marked_lines(raw)]
 
 
@@ -143,7 +150,7 @@ def _make_document(
         elif job.want_pages:  # the PDF is current: only its pages for the book
             drawn = draw_pages(plan)
         made.pages = plan.pages
-        made.notes = result.marked + [str(note) for note in plan.notes]
+        made.notes = [str(note) for note in plan.notes]
         if drawn is not None:
             made.part, made.drawn = BookPart.of(record, output.title, output.stem), drawn
             kept.append(KeptOutput(made.path, made.place, made.pages, made.notes, made.part, drawn))

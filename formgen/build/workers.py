@@ -65,8 +65,6 @@ class AreaResult:
     errors: list[str] = field(default_factory=list)
     open_data: AreaPart | None = None
     """the area's part of the open data, until it is written"""
-    marked: list[str] = field(default_factory=list)
-    """notes on the data file's lines still marked 要更新 (each output of the area carries them)"""
 
     def staged(self) -> list[Staged]:
         return [s for output in self.outputs for s in output.staged.values()]
