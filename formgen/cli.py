@@ -370,15 +370,15 @@ def build(
         click.echo(f"removed {report.open_data_removed} (the open data is turned off)")
     counts = (report.areas, len(report.built), len(report.unchanged), len(report.written), report.pages)
     _say_year(report.year.long, counts, report.books, report.seconds, report.out_dir, report.notes)
-    _say_left(report.left)
+    _say_left(report.left, "formgen build" if year is None else f"formgen build --year {report.year.short}")
 
 
-def _say_left(left: list[str]) -> None:
+def _say_left(left: list[str], command: str = "formgen build") -> None:
     """The books and open data a build did not look at, which its summary lists as the folder
-    holds them (see BuildReport.left)."""
+    holds them (see BuildReport.left); ``command`` updates them."""
     if left:
         named, was = ", ".join(left), "they were" if len(left) > 1 else "it was"
-        click.echo(f"note: {named} left as {was}, not part of this build; `formgen build` updates them", err=True)
+        click.echo(f"note: {named} left as {was}, not part of this build; `{command}` updates them", err=True)
 
 
 def _pages(count: int) -> str:
@@ -441,7 +441,11 @@ def _unchanged(
 @DATA_OPTION
 @CONFIG_OPTION
 @click.option("--from", "source", callback=_year, help="Year to roll forward (default: the latest in --data).")
-@click.option("--force", is_flag=True, help="Replace data files already in the next year's folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace data files already in the next year's folder, and roll a year whose lines are still marked 要更新.",
+)
 @reports_errors
 def new_year(data_dir: Path | None, config_path: Path | None, source: FiscalYear | None, force: bool) -> None:
     """Start next year's data from this year's: data/R7 → data/R8.

@@ -92,8 +92,9 @@ def roll_record(record: PolicyArea, words: Words | None = None) -> tuple[dict[st
         years = _by_year(data["projects"][i].get("years", {}))
         loc: Loc = ("projects", i, "years")
         if closed in years:
-            said = f"holds the {closed.long} 予算: enter the {closed.long} 決算 (settled)"
-            notes.append(_Note(loc + (closed.short,), said))
+            held = any(years[closed].get(k) is not None for k in FIGURES)  # the budget typed last year
+            said = f"enter the {closed.long} 決算 (settled)"
+            notes.append(_Note(loc + (closed.short,), f"holds the {closed.long} 予算: {said}" if held else said))
         if budget in years:
             said = f"last year's {budget.long}(見込み): confirm the {budget.long} budget"
         else:
@@ -232,7 +233,7 @@ def new_year(
     old_files = {area: _OldFile.of(raw) for area, raw in contents.items()}
     unfinished = [(f, line) for f in files for line in old_files[f.area_id].marked_lines()]
     if unfinished and not force:
-        said = f"{STILL_MARKED}, before rolling {old.short} forward"
+        said = f"{STILL_MARKED}, before rolling {old.short} forward (or --force to roll it as it is)"
         raise InputError([Issue(f.display, line, "", said) for f, line in unfinished])
     loaded, problems = load_all(files, contents, config or default_config())
     if problems:

@@ -178,7 +178,7 @@ class _Reader:
         if start is None or end is None or end.line == start.line:
             return
         first = start.line + 2  # the 1-based number of the line after the key's
-        lines = self.text.split("\n")[first - 1 : end.line + 1]
+        lines = self.text.splitlines()[first - 1 : end.line + 1]  # breaks as YAML counts them (\r, U+2028…)
         item = next((n for n, line in enumerate(lines, first) if line.lstrip().startswith("- ")), None)
         if item is not None:
             self.problem(

@@ -258,10 +258,13 @@ def _annotations(pdf: pikepdf.Pdf) -> list[str]:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python tests/pdfcheck.py FILE.pdf ...")
     found = {name: check(Path(name)) for name in sys.argv[1:]}
     for name, problems in found.items():
         for problem in problems:
             print(f"{name}: {problem}")
     failing = sum(1 for problems in found.values() if problems)
-    print(f"{len(found) - failing} of {len(found)} PDFs pass the PDF/UA and PDF/A rules checked here")
+    noun = "PDF passes" if len(found) - failing == 1 else "PDFs pass"
+    print(f"{len(found) - failing} of {len(found)} {noun} the PDF/UA and PDF/A rules checked here")
     sys.exit(1 if failing else 0)

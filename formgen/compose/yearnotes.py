@@ -46,8 +46,10 @@ def _slips(
     key, that year in the key's own form). A key just beside the columns is what a layout's
     columns moved by a year, or the past a file keeps, leave there: it counts only for a blank
     year between printed years with figures. A key further off before the columns counts for a
-    blank year before a printed year with figures (not the newest, still to be filled in). Each
-    blank year is taken for its nearest key only (R2, R3, R4 are all one slip from R6)."""
+    blank year before a printed year with figures (not the newest, still to be filled in), if it
+    lies next to a year with figures (a slip lands among the years given; a survey taken every
+    other year leaves R3 apart). Each blank year is taken for its nearest key only (R2, R3, R4
+    are all one slip from R6)."""
     given = typed & printed
     first, last = min(printed), max(printed)
     found: dict[FiscalYear, tuple[FiscalYear, str, str]] = {}
@@ -60,6 +62,8 @@ def _slips(
                 continue
             if year < blank and not after:  # the past, kept, and the newest year still to be filled
                 continue
+            if year < blank and not (year - 1 in typed or year + 1 in typed):  # a year apart: a survey
+                continue  # taken every other year (R3, R5, R7), not a slip
             form = _slip_form(key, blank)
             if form is not None:
                 near.append((abs(year.western - blank.western), year, form))
