@@ -43,34 +43,33 @@ def _slips(
     keys: dict[FiscalYear, str], printed: set[FiscalYear], typed: set[FiscalYear]
 ) -> dict[FiscalYear, tuple[str, str]]:
     """Keys outside the columns that look like a slip for a printed year without figures → (the
-    key, that year in the key's own form). A key just beside the columns is what a layout's
-    columns moved by a year, or the past a file keeps, leave there: it counts only for a blank
-    year between printed years with figures. A key further off before the columns counts for a
-    blank year before a printed year with figures (not the newest, still to be filled in), if it
-    lies next to a year with figures (a slip lands among the years given; a survey taken every
-    other year leaves R3 apart). Each blank year is taken for its nearest key only (R2, R3, R4
-    are all one slip from R6)."""
-    given = typed & printed
-    first, last = min(printed), max(printed)
+    key, that year in the key's own form). Each blank year is taken for its nearest key only
+    (R2, R3, R4 are all one slip from R6)."""
     found: dict[FiscalYear, tuple[FiscalYear, str, str]] = {}
     for blank in sorted(printed - typed):
-        before, after = any(g < blank for g in given), any(g > blank for g in given)
         near: list[tuple[int, FiscalYear, str]] = []
         for year, key in keys.items():
-            beside = year.western in (first.western - 1, last.western + 1)
-            if beside and not (before and after):  # the columns moved by a year, or the past kept
-                continue
-            if year < blank and not after:  # the past, kept, and the newest year still to be filled
-                continue
-            if year < blank and not (year - 1 in typed or year + 1 in typed):  # a year apart: a survey
-                continue  # taken every other year (R3, R5, R7), not a slip
-            form = _slip_form(key, blank)
+            form = _slip_form(key, blank) if _where_a_slip_lands(year, blank, printed, typed) else None
             if form is not None:
                 near.append((abs(year.western - blank.western), year, form))
         if near:
             _, year, form = min(near)
             found.setdefault(year, (blank, keys[year], form))
     return {year: (key, form) for year, (_, key, form) in found.items()}
+
+
+def _where_a_slip_lands(year: FiscalYear, blank: FiscalYear, printed: set[FiscalYear], typed: set[FiscalYear]) -> bool:
+    """Whether figures under ``year`` may be the blank printed year's, as where they lie goes:
+    - a key just beside the columns is what columns moved by a year, or the past a file keeps,
+      leave there: only for a blank year between printed years with figures;
+    - a key before the columns (the past): only for a blank year before a printed year with
+      figures (not the newest, still to be filled in), and only next to a year with figures
+      (a survey taken every other year leaves R3 apart from R5 and R7)."""
+    given = typed & printed
+    before, after = any(g < blank for g in given), any(g > blank for g in given)
+    if year.western in (min(printed).western - 1, max(printed).western + 1) and not (before and after):
+        return False
+    return year > blank or (after and (year - 1 in typed or year + 1 in typed))
 
 
 def _given(figures: dict[str, object]) -> bool:
