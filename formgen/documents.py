@@ -13,7 +13,6 @@ folder), and every rendered name, since a data value could hold one.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .book import book_layout
 from .compose.context import Context, Scope, UnknownField
 from .config.load import Config
 from .config.model import UNSAFE_FILE_CHARS, DocumentSpec
-from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors, shown
+from .errors import ConfigError, FormgenError, InputError, Issue, ManyErrors, did_you_mean, shown
 from .layout.bind import Binding, Unbound, resolve
 from .layout.load import LoadedLayout, load_layout
 from .layout.model import DEFERRED, PLACEHOLDER, pad_problem, padded, placeholder_parts
@@ -167,8 +166,7 @@ def _layout_file(config: Config, layouts_dir: Path, file: str, loc: Loc) -> Path
     if path.is_file() or not layouts_dir.is_dir():  # no folder at all: said as such by the loader
         return path
     there = sorted(p.name for p in layouts_dir.glob("*.yaml"))
-    close = difflib.get_close_matches(file, there, n=1)
-    hint = f"; did you mean {shown(close[0])}?" if close else ""
+    hint = did_you_mean(file, there)
     listed = ", ".join(there[:LISTED]) + (", …" if len(there) > LISTED else "")
     holds = f" ({layouts_dir} holds {listed})" if there else f" ({layouts_dir} holds no layouts)"
     raise ConfigError([_issue(config, loc, f"{path}: no such file{hint}{holds}")])

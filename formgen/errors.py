@@ -7,6 +7,8 @@ only place that turns them into messages and exit codes; nothing else prints.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,13 @@ QUOTE_LIMIT = 60
 def cut(text: str, limit: int) -> str:
     """``text``, ending in … after ``limit`` - 1 characters when it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def did_you_mean(typed: str, options: Iterable[str], cutoff: float = 0.6) -> str:
+    """'; did you mean 'x'?' naming the option closest to what was typed, or nothing when none
+    is close: the hint every message about a misspelt name ends with."""
+    close = difflib.get_close_matches(typed, list(options), n=1, cutoff=cutoff)
+    return f"; did you mean {shown(close[0])}?" if close else ""
 
 
 def shown(value: object, limit: int = QUOTE_LIMIT) -> str:

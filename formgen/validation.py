@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Issue, shown
+from .errors import InputError, Issue, did_you_mean, shown
 from .yamlsource import FULL_WIDTH_SPACE, Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -187,9 +187,7 @@ def _wrong_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: di
     ctx = err.get("ctx", {})
     tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
     tag = str(ctx.get("tag", ""))
-    close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
-    hint = f"; did you mean {shown(close[0])}?" if close else ""
-    return f"must be one of {', '.join(tags)}, got {shown(tag)}{hint}"
+    return f"must be one of {', '.join(tags)}, got {shown(tag)}{did_you_mean(tag, tags)}"
 
 
 def _no_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
@@ -205,8 +203,8 @@ def _no_tag(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[
 def _not_listed(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: dict[str, str]) -> str:
     expected = str(err.get("ctx", {}).get("expected", ""))
     got = err.get("input")
-    close = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.5)
-    return f"must be one of {expected}, got {shown(got)}" + (f"; did you mean {shown(close[0])}?" if close else "")
+    hint = did_you_mean(str(got), re.findall(r"'([^']*)'", expected), cutoff=0.5)
+    return f"must be one of {expected}, got {shown(got)}{hint}"
 
 
 def _message(text: str) -> Callable[[type[BaseModel], Loc, dict[str, Any], dict[str, str]], str]:

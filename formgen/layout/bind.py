@@ -21,7 +21,7 @@ from typing import Any
 
 from ..config.model import Words
 from ..eras import FiscalYear
-from ..errors import shown
+from ..errors import did_you_mean, shown
 from ..records.members import (
     alternatives,
     is_number,
@@ -152,9 +152,7 @@ def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
     first = path.split(".")[0]
     if first in MOVED:
         return f"there is no field {shown(path)} here: {MOVED[first]}"
-    close = difflib.get_close_matches(first, list(found), n=1, cutoff=0.6)
-    hint = f"; did you mean {shown(close[0])}?" if close else ""
-    return f"there is no field {shown(path)} here{hint} (available: {_available(found, use)})"
+    return f"there is no field {shown(path)} here{did_you_mean(first, found)} (available: {_available(found, use)})"
 
 
 def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -10,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import FontError, LayoutError, Place, shown
+from ..errors import FontError, LayoutError, Place, did_you_mean, shown
 from ..fonts import FontFace, read_face
 from ..plan import BORDER_WIDTH_PT, CellStyle, FontPlan
 from ..validation import validate
@@ -289,8 +288,7 @@ def row_groups(layout: Layout) -> Iterator[tuple[int, list[RowAt]]]:
 def _check_references(layout: Layout, styles: dict[str, CellStyle]) -> Iterator[tuple[Loc, str]]:
     def style_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
         if name not in layout.styles:
-            close = difflib.get_close_matches(name, list(layout.styles), n=1, cutoff=0.6)
-            meant = f"; did you mean {shown(close[0])}?" if close else ""
+            meant = did_you_mean(name, layout.styles)
             yield loc, f"there is no style named {shown(name)}{meant} (styles: {', '.join(layout.styles)})"
 
     for part in ("header", "footer"):
