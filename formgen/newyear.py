@@ -62,11 +62,11 @@ class _Note:
     message: str
 
 
-def roll_record(record: PolicyArea, words: Words | None = None) -> tuple[dict[str, Any], list[_Note]]:
+def roll_record(record: PolicyArea, words: Words) -> tuple[dict[str, Any], list[_Note]]:
     """The next year's record as YAML-ready data, and what the clerk must do. ``words`` say
     which years the new sheet reports as settled (sheet_year): their actuals and 決算 are due."""
     old, new = record.fiscal_year, record.fiscal_year + 1
-    budget = (words or Words()).budget_year(new)  # the new sheet's budget year; the one before it closes
+    budget = words.budget_year(new)  # the new sheet's budget year; the one before it closes
     closed = budget - 1
     data = record.model_dump(mode="python", exclude_defaults=True)
     data["fiscal_year"] = new
@@ -223,6 +223,7 @@ def annotate(text: str, notes: list[_Note], display: str) -> tuple[str, list[Iss
 def new_year(
     data_dir: Path, source: FiscalYear | None = None, force: bool = False, config: Config | None = None
 ) -> RolloverReport:
+    config = config or default_config()
     old, folder = select_year(data_dir, source)
     new = old + 1
     target_dir = data_dir / new.short
@@ -235,14 +236,14 @@ def new_year(
     if unfinished and not force:
         said = f"{STILL_MARKED}, before rolling {old.short} forward (or --force to roll it as it is)"
         raise InputError([Issue(f.display, line, "", said) for f, line in unfinished])
-    loaded, problems = load_all(files, contents, config or default_config())
+    loaded, problems = load_all(files, contents, config)
     if problems:
         raise ManyErrors(problems, f"fix these files of {old.short} first; nothing was written")
     report = RolloverReport(old, new)
     staged = []
     try:
         for datafile, sourced in loaded:
-            data, notes = roll_record(sourced.record, (config or default_config()).words)
+            data, notes = roll_record(sourced.record, config.words)
             data = in_file_order(data, sourced.source.data)
             target = target_dir / datafile.path.name
             comments = old_files[datafile.area_id].own_comments(old)
