@@ -28,7 +28,7 @@ from ..layout.model import Aggregate, CellSpec, Computed
 from ..records.model import YearEntry
 from ..records.values import Percent
 from ..yamlsource import Loc
-from .context import MISSING, Context, Items, display
+from .context import MISSING, Context, Items, Lookup, display
 
 Number = int | Decimal | Percent
 
@@ -60,11 +60,15 @@ def compute(cell: CellSpec, ctx: Context) -> Figure:
 
 
 def _operand(operand: str | Aggregate, ctx: Context) -> Figure:
-    """A field's figure (when missing: where it is, unless its item has no figures that year at
-    all, as for a sum) or an aggregate's."""
+    """A field's figure or an aggregate's."""
     if isinstance(operand, Aggregate):
         return aggregate(operand, ctx)
-    found = ctx.lookup(operand)
+    return _figure(ctx.lookup(operand))
+
+
+def _figure(found: Lookup) -> Figure:
+    """A field's figure; when it is missing, where it is — unless its item has no figures that
+    year at all (a project not started yet), which is no missing figure."""
     if found.value is not None and found.value is not MISSING:
         return Figure(found.value)
     if isinstance(found.owner, YearEntry) and not found.owner.given():
@@ -93,15 +97,9 @@ def aggregate(spec: Computed, ctx: Context) -> Figure:
     chosen = [item_ctx for item_ctx in items if _meets(item_ctx, spec.where, ctx)]
     if function == "count":
         return Figure(len(chosen))
-    values: list[Number] = []
-    missing: list[Loc | None] = []
-    for item_ctx in chosen:
-        found = item_ctx.lookup(path)
-        if found.value is not None and found.value is not MISSING:
-            values.append(found.value)
-        elif not (isinstance(found.owner, YearEntry) and not found.owner.given()):
-            missing.append(found.loc)
-        # else: the item has no figures for that year at all (not started yet): nothing is missing
+    figures = [_figure(item_ctx.lookup(path)) for item_ctx in chosen]
+    values = [f.value for f in figures if f.value is not None]
+    missing = [loc for f in figures for loc in f.missing]
     if not values:
         return Figure(None, missing)  # printed 「-」; what is missing matters to a figure adding it
     return Figure(_reduce(function, values, getattr(spec, "decimals", None)), missing)
