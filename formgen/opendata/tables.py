@@ -436,15 +436,20 @@ def _years(year: FiscalYear) -> Row:
 
 def _kinds_described(words: Words) -> str:
     """What 区分 says, as the city's sheet_year has it (the data and its description agree)."""
-    if words.sheet_year == "settled":
-        return (
-            f"評価年度から見た区分：評価年度以前は{words.settled}、翌年度は{words.budget}、"
-            f"翌々年度は{words.forecast}、その後は{words.plan}"
-        )
+    years = ("前年度", "評価年度", "翌年度", "翌々年度")
+    shift = 1 if words.sheet_year == "settled" else 0  # the budget's year after the sheet's
+    settled, budget, forecast = years[shift], years[shift + 1], years[shift + 2]
     return (
-        f"評価年度から見た区分：前年度以前は{words.settled}、評価年度は{words.budget}、"
-        f"翌年度は{words.forecast}、その後は{words.plan}"
+        f"評価年度から見た区分：{settled}以前は{words.settled}、{budget}は{words.budget}、"
+        f"{forecast}は{words.forecast}、その後は{words.plan}"
     )
+
+
+def _numbered(key: str, value: core.Numbered | None) -> Row:
+    """``key_number`` and ``key_name`` of a numbered item, empty when the data gives none."""
+    if value is None:
+        return {f"{key}_number": None, f"{key}_name": None}
+    return {f"{key}_number": value.number, f"{key}_name": value.name}
 
 
 def _area(record: core.PolicyArea) -> Row:
@@ -453,10 +458,8 @@ def _area(record: core.PolicyArea) -> Row:
         **_years(record.fiscal_year),
         "area_number": record.area.number,
         "area_name": record.area.name,
-        "policy_goal_number": None if record.policy_goal is None else record.policy_goal.number,
-        "policy_goal_name": None if record.policy_goal is None else record.policy_goal.name,
-        "policy_number": None if record.policy is None else record.policy.number,
-        "policy_name": None if record.policy is None else record.policy.name,
+        **_numbered("policy_goal", record.policy_goal),
+        **_numbered("policy", record.policy),
         "department": record.department,
         "vision": record.vision,
         "final_evaluation": record.final_evaluation,
