@@ -215,16 +215,20 @@ class KpiYear(YearEntry):
         return None if rate is None else Percent(rate, self._item.decimals)
 
     def note_on(self, name: str) -> str | None:
-        """A rate over a target or actual of 0: none (「-」), or 0 % whatever the actual."""
-        if name != "rate" or self._item is None or self.target is None or self.actual is None:
+        """A rate over a divisor of 0: none (「-」); or a dividend of 0 where lower is better (a
+        target of 0): 0 % whatever the actual."""
+        if name != "rate" or self._item is None or self._year is None:
             return None
-        lower = self._item.better == "lower"
-        if self.target == 0 and not lower:
-            return "達成率 not computed: the target is 0 (actual ÷ target); printed 「-」"
-        if self.actual == 0 and lower:
-            return "達成率 not computed: the actual is 0 (target ÷ actual, lower is better); printed 「-」"
-        if self.target == 0 and lower:
-            return "達成率 is 0 %: the target is 0 (target ÷ actual, lower is better), whatever the actual"
+        terms = self._item.rate_terms(self._year)
+        if terms is None:
+            return None
+        (top, top_value), (bottom, bottom_value) = terms
+        lower = ", lower is better" if self._item.better == "lower" else ""
+        formula = f"({top} ÷ {bottom}{lower})"
+        if bottom_value == 0:
+            return f"達成率 not computed: the {bottom} is 0 {formula}; printed 「-」"
+        if top_value == 0 and lower:
+            return f"達成率 is 0 %: the {top} is 0 {formula}, whatever the {bottom}"
         return None
 
 
@@ -270,6 +274,15 @@ class Kpi(WithYears):
     def numbered(self, number: int) -> None:
         self._number = number
 
+    def rate_terms(self, year: FiscalYear) -> tuple[tuple[str, Decimal], tuple[str, Decimal]] | None:
+        """The rate's dividend and divisor, each with its name (actual ÷ target; target ÷ actual
+        when lower is better), when both are given."""
+        entry = self.years.get(year)
+        if entry is None or entry.target is None or entry.actual is None:
+            return None
+        actual, target = ("actual", entry.actual), ("target", entry.target)
+        return (actual, target) if self.better == "higher" else (target, actual)
+
     def rate(self, year: FiscalYear) -> Decimal | None:
         """達成率 in percent: actual / target (target / actual when lower is better).
 
@@ -277,14 +290,10 @@ class Kpi(WithYears):
         divisor is 0: a target of 0, or an actual of 0 where lower is better, has no
         finite rate, and the form prints none rather than inventing one.
         """
-        entry = self.years.get(year)
-        if entry is None or entry.target is None or entry.actual is None:
+        terms = self.rate_terms(year)
+        if terms is None or terms[1][1] == 0:
             return None
-        numerator, denominator = (
-            (entry.actual, entry.target) if self.better == "higher" else (entry.target, entry.actual)
-        )
-        if denominator == 0:
-            return None
+        (_, numerator), (_, denominator) = terms
         exact = numerator * 100 / denominator
         return exact.quantize(Decimal(1).scaleb(-self.decimals), rounding=_ROUNDING[self.rounding])
 
