@@ -1,5 +1,6 @@
-"""Figures a layout computes — sum, average, min, max, count, add, difference, ratio, totals — over the
-sample's own data, compared with the same figures computed here from the data as PyYAML reads it."""
+"""Figures a layout computes — sum, average, min, max, count, add, difference, ratio, product, totals,
+and operations of operations — over the sample's own data, compared with the same figures computed
+here from the data as PyYAML reads it."""
 
 from __future__ import annotations
 
@@ -81,6 +82,17 @@ sheets:
              {ratio: [final_target.value, baseline.value], span: 2}]
         total:
           - [{text: 平均達成率, span: 4}, {years: [-2, -1], cells: [{average: rate, span: 2}]}, {text: "", span: 2}]
+      - type: table
+        items: projects
+        row:
+          - [{text: "率 {name}", span: 4},
+             {years: [1, 1], cells: [{ratio: [{difference: [cost, previous.cost]}, previous.cost],
+                                      decimals: 2, span: 3}]},
+             {years: [0, 0], cells: [{product: [cost, {ratio: [personnel, cost], decimals: 2}], span: 3}]}]
+      - type: table
+        items: kpis
+        row:
+          - [{text: "積 {name}", span: 4}, {years: [-2, -1], cells: [{product: [target, rate], span: 3}]}]
 """
 
 
@@ -209,17 +221,49 @@ def test_figures_added_as_a_sum_adds_them(computed: tuple, data: dict[str, Any])
         assert cell.number_format == ('#,##0"※"' if None in figures else "#,##0"), year
 
 
+def kpi_rate(kpi: dict[str, Any], year: str) -> Decimal:
+    """The 達成率 the sample's KPI prints for ``year``, rounded as the KPI says."""
+    entry = kpi["years"][year]
+    exact = Decimal(str(entry["actual"])) * 100 / Decimal(str(entry["target"]))
+    rounding = ROUND_HALF_UP if kpi.get("rounding", "half_up") == "half_up" else "ROUND_DOWN"
+    return exact.quantize(Decimal(1).scaleb(-kpi.get("decimals", 1)), rounding=rounding)
+
+
+def test_operations_of_operations(computed: tuple, data: dict[str, Any]) -> None:
+    """A ratio of a difference (増減率), a product with a percentage as its fraction, nested."""
+    _, cells, _ = computed
+    seen = set()
+    for project in data["projects"]:
+        row = row_starting(cells, f"率 {project['name']}")
+        growth, share = row[1].value, row[2].value
+        now, before = figure(project["years"]["R8"].get("cost")), figure(project["years"]["R7"].get("cost"))
+        if now is None or not before:
+            assert growth == "-", project["name"]
+        else:
+            expected = ((now - before) * 100 / before).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            assert Decimal(str(growth)) == expected / 100, project["name"]
+            assert row[1].number_format == "0.00%"
+        personnel = figure(project["years"]["R7"].get("personnel"))
+        if before is None or personnel is None or not before:
+            assert share == "-", project["name"]
+            seen.add("missing")
+            continue
+        percent = (personnel * 100 / before).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert abs(Decimal(str(share)) - before * percent / 100) < Decimal("1e-9"), project["name"]
+        seen.add("given")
+    assert seen == {"missing", "given"}, "the sample has a project without an R7 cost"
+    for kpi in data["kpis"]:
+        row = row_starting(cells, f"積 {kpi['name']}")
+        for year, cell in zip(("R5", "R6"), row[1:3], strict=True):
+            expected = Decimal(str(kpi["years"][year]["target"])) * kpi_rate(kpi, year) / 100
+            assert abs(Decimal(str(cell.value)) - expected) < Decimal("1e-9"), (kpi["name"], year)
+
+
 def test_average_of_rates_keeps_the_rates_decimals(computed: tuple, data: dict[str, Any]) -> None:
     rows, cells, _ = computed
     row = row_starting(cells, "平均達成率")
     for year, cell in zip(("R5", "R6"), row[1:3], strict=True):
-        rates = []
-        for kpi in data["kpis"]:
-            entry = kpi["years"][year]
-            exact = Decimal(str(entry["actual"])) * 100 / Decimal(str(entry["target"]))
-            places = Decimal(1).scaleb(-kpi.get("decimals", 1))
-            rounding = ROUND_HALF_UP if kpi.get("rounding", "half_up") == "half_up" else "ROUND_DOWN"
-            rates.append(exact.quantize(places, rounding=rounding))
+        rates = [kpi_rate(kpi, year) for kpi in data["kpis"]]
         expected = (sum(rates) / len(rates)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         assert Decimal(str(cell.value)) == expected / 100 and cell.number_format == "0.0%"
 

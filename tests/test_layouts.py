@@ -434,6 +434,35 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "sheets[0].blocks[6].row[4][1].cells[0].add",
             "adds a percentage to a plain figure (rate is a percentage, target is not): give figures of one kind",
         ),
+        (  # inside an operation of an operation: the same check, at the inner one
+            "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
+            "{years: [-2, 1], cells: [{ratio: [{add: [rate, target]}, target], span: 4, style: figure}]}",
+            "ratio: [{add: [rate, target]}",
+            "sheets[0].blocks[6].row[4][1].cells[0].ratio[0].add",
+            "adds a percentage to a plain figure (rate is a percentage, target is not): give figures of one kind",
+        ),
+        (
+            "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
+            "{years: [-2, 1], cells: [{product: [rate, {ratio: [actual, target]}], span: 4, style: figure}]}",
+            "product: [rate,",
+            "sheets[0].blocks[6].row[4][1].cells[0].product",
+            "multiplies percentages together (rate is a percentage, {ratio: …} is a percentage): give one",
+        ),
+        (
+            "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
+            "{years: [-2, 1], cells: [{ratio: [{difference: [actul, target]}, target], span: 4, style: figure}]}",
+            "difference: [actul, target]",
+            "sheets[0].blocks[6].row[4][1].cells[0].ratio[0].difference[0]",
+            "there is no field 'actul' here; did you mean 'actual'?",
+        ),
+        (
+            "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
+            "{years: [-2, 1], cells: [{ratio: [{difference: [actual, target], sum: actual}, target], span: 4}]}",
+            "difference: [actual, target], sum",
+            "sheets[0].blocks[6].row[4][1].cells[0].ratio[0]",
+            "an operand is an aggregate such as {sum: cost} or an operation such as {difference: [actual, target]}, "
+            "not both (got sum, difference)",
+        ),
         (
             "- {value: final, span: 7, style: center}",
             "- {text: x, span: 7, style: center}",
@@ -507,3 +536,23 @@ def test_a_styles_number_format_the_font_cannot_print_is_named_once_at_the_style
     assert lines[0].startswith(f"{path}:{line_of(path, chr(0x1F600))}: ")
     assert "the style 'figure' prints figures with" in lines[0] and "U+1F600" in lines[0]
     assert "not in the font BIZ UDGothic" in lines[0]
+
+
+def test_an_empty_text_prints_the_missing_text_its_cell_or_block_gives(tmp_path: Path) -> None:
+    """A narrative left out prints nothing by default; with ``missing`` (a cell's, or a text block's)
+    it prints that, so that an empty box does not look forgotten."""
+    project = make_project(tmp_path)
+    data = project / "data" / "R7" / "37.yaml"
+    edit_file(data, "vision: 相互理解と平和意識", "# vision: 相互理解と平和意識")
+    edit_file(data, "final_evaluation: 政策分野37", "# final_evaluation: 政策分野37")
+    record = load_record(data)
+    before = plan_of(project, record)
+    texts = ["".join(c.lines) for s in before.sheets for r in s.rows for c in r.cells]
+    assert "（意見なし）" not in texts and "（未記入）" not in texts
+    edit_layout(project, "{value: vision, span: 31}", "{value: vision, span: 31, missing: （未記入）}")
+    block = "        value: final_evaluation\n"
+    edit_layout(project, block, block + "        missing: （意見なし）\n")
+    assert build_project(project).exit_code == 0
+    after = plan_of(project, record)
+    texts = ["".join(c.lines) for s in after.sheets for r in s.rows for c in r.cells]
+    assert texts.count("（未記入）") == 1 and texts.count("（意見なし）") == 1

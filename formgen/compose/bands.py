@@ -301,7 +301,7 @@ class BandBuilder:
         raise AssertionError(f"unknown block {block!r}")  # pragma: no cover
 
     def text_block(self, block: TextBlock, loc: Loc) -> Band:
-        cell = CellSpec(value=block.value, text=block.text, style=block.style)
+        cell = CellSpec(value=block.value, text=block.text, style=block.style, missing=block.missing)
         place = self.place(loc + ("value" if block.value else "text",))
         style = self.style(block.style)
         content = cell_content(cell, self.ctx, style.number_format, place)

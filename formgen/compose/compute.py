@@ -1,4 +1,5 @@
-"""Figures a layout computes: sum, average, min, max and count over a list; added, difference and ratio.
+"""Figures a layout computes: sum, average, min, max and count over a list; added, difference,
+ratio and product, of fields, aggregates or other such operations.
 
 Exact decimal arithmetic on the record's figures. A figure left out of the
 data is never taken as 0:
@@ -13,8 +14,9 @@ data is never taken as 0:
   a figure left out of a year that is given (or written null or 「-」) is;
 * figures added (``add: [cost, personnel]``) are as a sum: marked when some are
   missing, each named;
-* a ratio whose divisor is 0 or missing is missing; a difference or ratio of
-  a marked figure is marked too.
+* a ratio whose divisor is 0 or missing is missing; a difference, ratio or
+  product with a missing figure is missing (a product with one factor left out
+  would be no estimate of it), and one of a marked figure is marked too.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import Issue
-from ..layout.model import Aggregate, CellSpec, Computed
+from ..layout.model import Aggregate, CellSpec, Computed, Operation, Operations
 from ..records.model import YearEntry
 from ..records.values import Percent
 from ..yamlsource import Loc
@@ -48,21 +50,32 @@ class Figure:
 
 def compute(cell: CellSpec, ctx: Context) -> Figure:
     """The figure ``cell`` computes in ``ctx``."""
-    if cell.add is not None:
-        return _added([_operand(op, ctx) for op in cell.add])
-    if cell.difference is not None:
-        a, b = (_operand(op, ctx) for op in cell.difference)
-        return _combine(a, b, _difference(a.value, b.value))
-    if cell.ratio is not None:
-        a, b = (_operand(op, ctx) for op in cell.ratio)
-        return _combine(a, b, _ratio(a.value, b.value, 1 if cell.decimals is None else cell.decimals))
+    if cell.operation() is not None:
+        return _operate(cell, ctx)
     return aggregate(cell, ctx)
 
 
-def _operand(operand: str | Aggregate, ctx: Context) -> Figure:
-    """A field's figure or an aggregate's."""
+def _operate(spec: Operations, ctx: Context) -> Figure:
+    """The figure of add, difference, ratio or product."""
+    if spec.add is not None:
+        return _added([_operand(op, ctx) for op in spec.add])
+    if spec.product is not None:
+        figures = [_operand(op, ctx) for op in spec.product]
+        return _combine(figures, _product([f.value for f in figures], spec.decimals))
+    pair = spec.difference if spec.difference is not None else spec.ratio
+    assert pair is not None, "an operation gives one of add, difference, ratio or product"
+    a, b = (_operand(op, ctx) for op in pair)
+    if spec.difference is not None:
+        return _combine([a, b], _difference(a.value, b.value))
+    return _combine([a, b], _ratio(a.value, b.value, 1 if spec.decimals is None else spec.decimals))
+
+
+def _operand(operand: str | Aggregate | Operation, ctx: Context) -> Figure:
+    """A field's figure, an aggregate's or an operation's."""
     if isinstance(operand, Aggregate):
         return aggregate(operand, ctx)
+    if isinstance(operand, Operation):
+        return _operate(operand, ctx)
     return _figure(ctx.lookup(operand))
 
 
@@ -76,8 +89,9 @@ def _figure(found: Lookup) -> Figure:
     return Figure(None, [found.loc])
 
 
-def _combine(a: Figure, b: Figure, value: Number | None) -> Figure:
-    return Figure(value, a.missing + b.missing if value is not None else [])
+def _combine(figures: list[Figure], value: Number | None) -> Figure:
+    """The figure made of ``figures``: marked for what each of them left out, unless it is missing."""
+    return Figure(value, [loc for f in figures for loc in f.missing] if value is not None else [])
 
 
 def _added(figures: list[Figure]) -> Figure:
@@ -183,6 +197,21 @@ def _difference(a: Number | None, b: Number | None) -> Number | None:
     result = _plain(a) - _plain(b)
     rates = [r.decimals for r in (a, b) if isinstance(r, Percent)]
     return Percent(Decimal(result), max(rates)) if rates else result
+
+
+def _product(values: list[Number | None], decimals: int | None) -> Number | None:
+    """The factors multiplied, a percentage as its fraction; exact, or rounded half up to ``decimals``."""
+    if any(v is None for v in values):
+        return None
+    result = Decimal(1)
+    for value in values:
+        assert value is not None
+        result *= value.fraction if isinstance(value, Percent) else Decimal(value)
+    if decimals is not None:
+        result = result.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if result == result.to_integral_value() and decimals in (None, 0):
+        return int(result)
+    return result if decimals is not None else result.normalize()  # 154.250 as 154.25
 
 
 def _ratio(a: Number | None, b: Number | None, decimals: int) -> Percent | None:

@@ -109,7 +109,8 @@ def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, pla
 
 
 def value_content(value: Any, cell: CellSpec, style_format: str | None, where: Place, layout_place: Place) -> Content:
-    if value is None or value is MISSING:
+    if value is None or value is MISSING or (cell.missing is not None and value in ("", [])):
+        # an empty text or narrative prints the cell's missing text when it gives one (（意見なし）)
         return TextContent(text_paragraphs("-" if cell.missing is None else cell.missing), where)
     if isinstance(value, bool):
         return TextContent(text_paragraphs((cell.mark or "◎") if value else ""), where)

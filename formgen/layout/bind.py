@@ -44,6 +44,8 @@ from .model import (
     Layout,
     LogicModelBlock,
     NoteBlock,
+    Operation,
+    Operations,
     Rows,
     TableBlock,
     TextBlock,
@@ -319,18 +321,36 @@ class Binder:
             self.path(cell.value, loc + ("value",), scopes, "value")
         if cell.aggregate() is not None:
             self.aggregate(cell, loc, scopes, in_year)
-        for key in ("add", "difference", "ratio"):
-            operands = getattr(cell, key) or ()
-            kinds = [self.operand(operand, loc + (key, k), scopes, in_year) for k, operand in enumerate(operands)]
-            if key != "ratio" and True in kinds and False in kinds:  # a ratio of any two figures is one
-                verb = "adds" if key == "add" else "subtracts"
-                said = f"{verb} a percentage to a plain figure ({_kinds_shown(operands, kinds)})"
-                self.problems.append((loc + (key,), f"{said}: give figures of one kind"))
+        if cell.operation() is not None:
+            self.operation(cell, loc, scopes, in_year)
 
-    def operand(self, operand: str | Aggregate, loc: Loc, scopes: list[Any], in_year: bool) -> bool | None:
-        """Check an operand of add, difference or ratio; whether it is a percentage (None: unknown)."""
+    def operation(self, spec: Operations, loc: Loc, scopes: list[Any], in_year: bool) -> bool | None:
+        """Check add, difference, ratio or product and its operands; whether its figure is a
+        percentage (None: unknown). Adding or subtracting a percentage and a plain figure, or
+        multiplying two percentages, is refused: a ratio of any two figures is one."""
+        key = spec.operation()
+        assert key is not None
+        operands = getattr(spec, key)
+        kinds = [self.operand(operand, loc + (key, k), scopes, in_year) for k, operand in enumerate(operands)]
+        if key in ("add", "difference") and True in kinds and False in kinds:
+            verb = "adds" if key == "add" else "subtracts"
+            said = f"{verb} a percentage to a plain figure ({_kinds_shown(operands, kinds)})"
+            self.problems.append((loc + (key,), f"{said}: give figures of one kind"))
+        if key == "product" and kinds.count(True) > 1:
+            said = f"multiplies percentages together ({_kinds_shown(operands, kinds)})"
+            self.problems.append((loc + (key,), f"{said}: give one percentage at most, the others plain figures"))
+        if key == "ratio":
+            return True
+        if key == "product":
+            return False
+        return None if None in kinds else kinds[0]
+
+    def operand(self, operand: str | Aggregate | Operation, loc: Loc, scopes: list[Any], in_year: bool) -> bool | None:
+        """Check an operand of an operation; whether it is a percentage (None: unknown)."""
         if isinstance(operand, Aggregate):
             return self.aggregate(operand, loc, scopes, in_year)
+        if isinstance(operand, Operation):
+            return self.operation(operand, loc, scopes, in_year)
         found = self.path(operand, loc, scopes, "figure")
         return None if found is None else is_percent(found)
 
@@ -359,9 +379,18 @@ class Binder:
 
 def _kinds_shown(operands: tuple[Any, ...], kinds: list[bool | None]) -> str:
     """The operands as written, each with its kind: 'rate is a percentage, target is not'."""
-    named = [op if isinstance(op, str) else "{%s: %s}" % (op.aggregate() or ("", "")) for op in operands]
+    named = [_shown_operand(op) for op in operands]
     said = [f"{n} is {'a percentage' if k else 'not'}" for n, k in zip(named, kinds, strict=True) if k is not None]
     return ", ".join(said)
+
+
+def _shown_operand(operand: str | Aggregate | Operation) -> str:
+    """An operand as a clerk wrote it, in short: cost, {sum: cost}, {difference: …}."""
+    if isinstance(operand, str):
+        return operand
+    if isinstance(operand, Operation):
+        return f"{{{operand.operation()}: …}}"
+    return "{%s: %s}" % (operand.aggregate() or ("", ""))
 
 
 def check_bindings(layout: Layout, binding: Binding) -> Iterator[tuple[Loc, str]]:

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     Strict,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -277,15 +278,80 @@ class Aggregate(Computed):
         return self
 
 
+OPERATIONS = ("add", "difference", "ratio", "product")
+"""figures computed from other figures (each an operand: a field, an aggregate or an operation)"""
+
+
 def _operand_kind(value: Any) -> str:
+    if isinstance(value, Operation) or (isinstance(value, dict) and any(k in value for k in OPERATIONS)):
+        return "operation"
     return "aggregate" if isinstance(value, (dict, Aggregate)) else "path"
 
 
 Operand = Annotated[
-    Annotated[FieldPath, Tag("path")] | Annotated[Aggregate, Tag("aggregate")],
+    Annotated[FieldPath, Tag("path")]
+    | Annotated[Aggregate, Tag("aggregate")]
+    | Annotated["Operation", Tag("operation")],
     Discriminator(_operand_kind),
 ]
-"""a field, or an aggregate such as {sum: cost}"""
+"""a field, an aggregate such as {sum: cost}, or an operation such as {difference: [actual, baseline]}"""
+
+
+class Operations(Spec):
+    """The keys of a figure computed from other figures."""
+
+    add: tuple[Operand, ...] | None = None
+    """the sum of two figures or more, e.g. [cost, personnel] (トータルコスト: 事業費 + 人件費)"""
+    difference: tuple[Operand, Operand] | None = None
+    """the first minus the second, e.g. [cost, previous.cost]"""
+    ratio: tuple[Operand, Operand] | None = None
+    """the first divided by the second, as a percentage, e.g. [cost, previous.cost] (前年度比)"""
+    product: tuple[Operand, ...] | None = None
+    """two figures or more multiplied, e.g. [staff, salary] (人件費: 職員数 × 平均給与); a percentage
+    counts as its fraction (50 % as 0.5)"""
+    decimals: Whole | None = Field(None, ge=0, le=6)
+    """decimals of an average, a ratio or a product (default: an average one more than its figures,
+    a ratio 1, a product exact)"""
+
+    @field_validator("add", "product")
+    @classmethod
+    def _two_or_more(cls, value: tuple[Any, ...] | None, info: ValidationInfo) -> tuple[Any, ...] | None:
+        if value is not None and len(value) < 2:
+            example = "[cost, personnel]" if info.field_name == "add" else "[staff, salary]"
+            verb = "adds" if info.field_name == "add" else "multiplies"
+            raise ValueError(f"{verb} two figures or more, e.g. {example}; got {len(value)}")
+        return value
+
+    def operation(self) -> str | None:
+        """Which of add, difference, ratio or product this gives, if any."""
+        return next((key for key in OPERATIONS if getattr(self, key) is not None), None)
+
+
+class Operation(Operations):
+    """A figure computed from others, as an operand: exactly one of add, difference, ratio or
+    product, e.g. the progress toward a target, {ratio: [{difference: [actual, baseline.value]},
+    {difference: [final_target.value, baseline.value]}]}."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_an_aggregate_too(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            both = [key for key in (*AGGREGATES, *OPERATIONS) if key in value]
+            if any(key in AGGREGATES for key in both):
+                raise ValueError(
+                    f"an operand is an aggregate such as {{sum: cost}} or an operation such as "
+                    f"{{difference: [actual, target]}}, not both (got {', '.join(both)})"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> Operation:
+        given = [key for key in OPERATIONS if getattr(self, key) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give one of {', '.join(OPERATIONS)}" + (f" (got {', '.join(given)})" if given else ""))
+        if self.decimals is not None and given[0] not in ("ratio", "product"):
+            raise ValueError("decimals go with ratio or product")
+        return self
 
 
 class YearRange(Spec):
@@ -322,12 +388,12 @@ class ChartSpec(YearRange):
 
 GRAPHICS = ("image", "sdg_tiles", "chart")
 """cell contents that are drawn, not written"""
-CONTENTS = ("label", "value", "text", *AGGREGATES, "add", "difference", "ratio", *GRAPHICS)
+CONTENTS = ("label", "value", "text", *AGGREGATES, *OPERATIONS, *GRAPHICS)
 
 
-class CellSpec(Computed):
+class CellSpec(Computed, Operations):
     """One cell of a row: exactly one of ``label``, ``value``, ``text``, an aggregate (``sum``,
-    ``average``, ``min``, ``max``, ``count``), ``add``, ``difference`` or ``ratio``."""
+    ``average``, ``min``, ``max``, ``count``), ``add``, ``difference``, ``ratio`` or ``product``."""
 
     label: str | None = None
     """fixed text (style defaults to 'label')"""
@@ -335,14 +401,6 @@ class CellSpec(Computed):
     """a record field, e.g. department or baseline.value"""
     text: str | None = None
     """a template with {field} placeholders, e.g. '政策分野{area.number} {area.name}'"""
-    add: tuple[Operand, ...] | None = None
-    """the sum of two figures or more, e.g. [cost, personnel] (トータルコスト: 事業費 + 人件費)"""
-    difference: tuple[Operand, Operand] | None = None
-    """the first minus the second, e.g. [cost, previous.cost]"""
-    ratio: tuple[Operand, Operand] | None = None
-    """the first divided by the second, as a percentage, e.g. [cost, previous.cost] (前年度比)"""
-    decimals: Whole | None = Field(None, ge=0, le=6)
-    """decimals of an average or a ratio (default: an average one more than its figures, a ratio 1)"""
     span: Whole = Field(1, ge=1)
     """columns covered"""
     rows: Whole = Field(1, ge=1)
@@ -372,21 +430,14 @@ class CellSpec(Computed):
     tile: Number = Field(12, ge=5, le=40)
     """the size of an SDG tile in millimetres"""
 
-    @field_validator("add")
-    @classmethod
-    def _two_or_more(cls, value: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
-        if value is not None and len(value) < 2:
-            raise ValueError(f"adds two figures or more, e.g. [cost, personnel]; got {len(value)}")
-        return value
-
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
         given = self._given()
         if len(given) > 1:
             raise ValueError(f"give only one of {', '.join(given)}")
         self._check_aggregate()
-        if self.decimals is not None and not (self.average or self.ratio):
-            raise ValueError("decimals go with average or ratio")
+        if self.decimals is not None and not (self.average or self.ratio or self.product):
+            raise ValueError("decimals go with average, ratio or product")
         if self.format is not None:
             check_format(self.format)
         if self.image is not None and not (self.alt or "").strip():
@@ -523,6 +574,8 @@ class TextBlock(BlockBase):
     style: str = "text"
     label_style: str = "label"
     keep_together: Flag = False
+    missing: str | None = None
+    """printed when the text is empty (e.g. （意見なし）, rather than a box that looks forgotten)"""
 
     @model_validator(mode="after")
     def _one_content(self) -> TextBlock:
