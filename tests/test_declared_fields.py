@@ -318,3 +318,47 @@ def test_a_latest_year_grade_of_a_plan_grades_the_latest_plan_not_the_latest_act
     )
     spec = GradeField.model_validate({"type": "grade", "of": "plan", "year": "latest", "scale": [{"grade": "A"}]})
     assert graded_value(evidence, spec) == 5
+
+
+def test_a_unique_field_given_twice_names_both_items(tmp_path: Path) -> None:
+    """A project copied twice would be counted twice in every total: its 事業番号 declared unique
+    is refused at the copy's line, naming the first."""
+    config = tmp_path / "formgen.yaml"
+    config.write_text("fields:\n  project:\n    code: {type: line, unique: true}\n", encoding="utf-8")
+    project = "  - measure: 1\n    name: {name}\n    code: '{code}'\n    department: 総務課\n"
+    projects = "".join(project.format(name=n, code=c) for n, c in (("事業A", "03-05"), ("事業B", "03-06")))
+    path = tmp_path / "data" / "R7" / "37.yaml"
+    path.parent.mkdir(parents=True)
+    base = MINIMAL_RECORD.split("projects:\n")[0] + "projects:\n"
+    path.write_text(base + projects, encoding="utf-8")
+    assert validate(tmp_path, path).exit_code == 0
+    path.write_text(base + projects + project.format(name="事業C", code="03-05"), encoding="utf-8")
+    result = validate(tmp_path, path)
+    assert result.exit_code == 2, result.output
+    line = (base + projects).count("\n") + 3  # the copy's code
+    assert f"{path}:{line}: projects[2].code: '03-05' is given to projects[0].code too" in result.stderr, result.stderr
+
+
+def test_a_project_listed_twice_in_a_measure_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "R7" / "37.yaml"
+    path.parent.mkdir()
+    copy = MINIMAL_RECORD.split("projects:\n")[1]
+    path.write_text(MINIMAL_RECORD + copy, encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 2, result.output
+    lines = (MINIMAL_RECORD + copy).splitlines()
+    line = len(lines) - lines[::-1].index("    name: 交流事業")  # the copy's
+    assert f"{path}:{line}: projects[1].name: '交流事業' is listed twice in 施策1 (as projects[0].name too)" in (
+        result.stderr
+    ), result.stderr
+
+
+def test_unique_is_refused_where_there_is_no_list(tmp_path: Path) -> None:
+    config = tmp_path / "formgen.yaml"
+    config.write_text("fields:\n  area:\n    code: {type: line, unique: true}\n", encoding="utf-8")
+    data = tmp_path / "R7" / "37.yaml"
+    data.parent.mkdir()
+    data.write_text(MINIMAL_RECORD, encoding="utf-8")
+    result = run_cli("validate", "--config", str(config), str(data))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{config}:2: fields.area: code: unique is for the fields of a list's items" in result.stderr, result.stderr

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..eras import FiscalYear
 from ..errors import shown
@@ -118,6 +127,10 @@ class FieldBase(Spec):
     """the data must give it (otherwise it may be left out)"""
     default: Any = None
     """the value when it is left out (checked like a typed value)"""
+    unique: bool = False
+    """no two items of the list may have the same value (a project's 事業番号: a project copied
+    twice would be counted twice in every total); for fields of list items, not of the area or
+    of a year's entry"""
 
     @model_validator(mode="after")
     def _required_or_default(self) -> FieldBase:
@@ -280,6 +293,19 @@ class Fields(Spec):
     logic_model: DeclaredFields = {}
     evidence: DeclaredFields = {}
     evidence_year: DeclaredFields = {}
+
+    @field_validator("area", "kpi_year", "project_year", "evidence_year")
+    @classmethod
+    def _unique_in_lists(cls, value: DeclaredFields, info: ValidationInfo) -> DeclaredFields:
+        """``unique`` compares the items of a list: an area is one per file, a year's entry one per year."""
+        for name, spec in value.items():
+            if getattr(spec, "unique", False):
+                one = "file" if info.field_name == "area" else "year"
+                raise ValueError(
+                    f"{name}: unique is for the fields of a list's items (measure, kpi, project, related, "
+                    f"review, logic_model, evidence); there is one {info.field_name} per {one}"
+                )
+        return value
 
 
 # --------------------------------------------------------------------------- documents

@@ -379,6 +379,8 @@ def _extend(
     for name, spec in grades.items():
         hints[name] = f"is computed from {spec.of} (a grade declared in formgen.yaml), never typed"
     setattr(model, "key_hints", hints)  # noqa: B010 - a ClassVar of the core model, set on the subclass
+    unique = tuple(name for name, spec in declared.items() if getattr(spec, "unique", False))
+    setattr(model, "unique_fields", unique)  # noqa: B010 - likewise
     for name, spec in grades.items():
         graded = model.year_model() if spec.year is not None and hasattr(model, "year_model") else model
         if check_grade is not None:

@@ -8,7 +8,7 @@ here and never typed by the clerk.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Annotated, Any, ClassVar, Literal
@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from ..eras import FiscalYear
 from ..errors import shown
-from ..yamlsource import Loc
+from ..yamlsource import Loc, format_loc
 from .narrative import Narrative
 from .types import (
     Flag,
@@ -45,6 +45,8 @@ class Model(BaseModel):
     key_hints: ClassVar[dict[str, str]] = {}
     """what to say about a key that is not a field here but means something (a field that moved,
     a value that is computed); ``{year}`` and ``{next}`` name the sheet's fiscal years"""
+    unique_fields: ClassVar[tuple[str, ...]] = ()
+    """declared fields no two items of a list may share (``unique: true`` in formgen.yaml)"""
 
 
 class Numbered(Model):
@@ -526,6 +528,24 @@ class PolicyArea(Model):
 
     # ----- cross-field checks
 
+    def _unique_values(self) -> Iterator[tuple[Loc, str]]:
+        """Declared fields that must differ between the items of a list (an item copied twice
+        would otherwise be counted twice in every total)."""
+        lists: list[tuple[Loc, list[Any]]] = [
+            ((name,), getattr(self, name))
+            for name in ("measures", "kpis", "related", "projects", "logic_models", "outcome_evidence")
+        ]
+        lists += [(("review", part), getattr(self.review, part)) for part in ("results", "issues")]
+        for loc, items in lists:
+            for name in type(items[0]).unique_fields if items else ():
+                given = [(loc + (i, name), getattr(item, name)) for i, item in enumerate(items)]
+                yield from _twice(
+                    [(where, value) for where, value in given if value is not None and value != ""],
+                    lambda value, first: (
+                        f"{shown(str(value))} is given to {format_loc(first)} too: no two may be the same"
+                    ),
+                )
+
     def problems(self) -> Iterator[tuple[Loc, str]]:
         """Inconsistencies pydantic cannot see field by field, with the location of each."""
         numbers = [m.number for m in self.measures]
@@ -557,7 +577,22 @@ class PolicyArea(Model):
                         f"its cells span {total} rows but there are {rows} projects; "
                         "each column must cover every project row (use rows: n to span)",
                     )
+        yield from _twice(
+            [(("projects", i, "name"), (p.measure, p.name)) for i, p in enumerate(self.projects)],
+            lambda key, first: f"{shown(key[1])} is listed twice in 施策{key[0]} (as {format_loc(first)} too)",
+        )
+        yield from self._unique_values()
         names = {p.name for p in self.projects}
         for i, evidence in enumerate(self.outcome_evidence):
             if evidence.project not in names:
                 yield ("outcome_evidence", i, "project"), f"no project is named {shown(evidence.project)}"
+
+
+def _twice(keyed: list[tuple[Loc, Any]], message: Callable[[Any, Loc], str]) -> Iterator[tuple[Loc, str]]:
+    """Every item whose key an earlier item has already, at its own place, naming the first."""
+    first: dict[Any, Loc] = {}
+    for loc, key in keyed:
+        if key in first:
+            yield loc, message(key, first[key])
+        else:
+            first[key] = loc
