@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import build_project, edit_file, edit_layout, make_project, plan_of, run_cli
+from conftest import build_project, edit_file, edit_layout, make_project, pdf_text, plan_of, run_cli, squash
 from formgen.build.inputs import FAILED
 from formgen.records import load_record
 
@@ -556,3 +556,22 @@ def test_an_empty_text_prints_the_missing_text_its_cell_or_block_gives(tmp_path:
     after = plan_of(project, record)
     texts = ["".join(c.lines) for s in after.sheets for r in s.rows for c in r.cells]
     assert texts.count("（未記入）") == 1 and texts.count("（意見なし）") == 1
+
+
+def test_a_measure_without_a_description_builds_and_prints_it_blank(tmp_path: Path) -> None:
+    """A plan whose 施策 have no 施策の内容 leaves it out rather than inventing one."""
+    project = make_project(tmp_path)
+    data = project / "data" / "R7" / "37.yaml"
+    text = data.read_text(encoding="utf-8")
+    measures = text.split("\nkpis:")[0]
+    described = [line for line in measures.splitlines() if line.startswith("    description: ")]
+    assert len(described) == 2, "test setup: the sample's two measures each have a description"
+    for line in described:
+        edit_file(data, line + "\n", "")
+    result = build_project(project, "--no-book")
+    assert result.exit_code == 0, result.output
+    record = load_record(data)
+    assert [m.description for m in record.measures] == ["", ""]
+    printed = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert all(squash(line.removeprefix("    description: "))[:12] not in printed for line in described)
+    assert "交流の促進" in printed  # the measures themselves are printed

@@ -89,8 +89,8 @@ class Measure(Model):
     """名称"""
     sdgs: list[SdgGoal] = []
     """関連するSDGs17のゴール (goal numbers 1–17)"""
-    description: Text
-    """施策の内容"""
+    description: Text = ""
+    """施策の内容 (a form without one leaves it out)"""
     achievements: Narrative = []
     """主な取組状況と成果"""
     outlook: Narrative = []
