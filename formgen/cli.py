@@ -27,6 +27,8 @@ from .errors import FormgenError
 if TYPE_CHECKING:
     from .config.load import Config
     from .eras import FiscalYear
+    from .plan import DocumentPlan
+    from .records import SourcedRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,25 +227,58 @@ def validate(
 @FONTS_OPTION
 @CONFIG_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--document",
+    "document_name",
+    help="Lay the file out as this document of formgen.yaml (e.g. project_sheet): every output it makes "
+    "of the file, each headed by its file name (default: the 施策評価票, layouts/policy_area.yaml).",
+)
 @reports_errors
-def plan(datafile: Path, layouts_dir: Path | None, fonts_dir: Path | None, config_path: Path | None, fmt: str) -> None:
+def plan(
+    datafile: Path,
+    layouts_dir: Path | None,
+    fonts_dir: Path | None,
+    config_path: Path | None,
+    fmt: str,
+    document_name: str | None,
+) -> None:
     """Print the plan of one data file: every row, cell, line and page break (for review and golden tests)."""
     import json
 
-    from .build import area_layout
-    from .compose import compose
     from .datafiles import describe, load
 
     project = _project(config_path)
-    layout = area_layout(layouts_dir or project.folder("layouts"), fonts_dir or project.folder("fonts"), project)
-    sourced = load(describe(datafile), config=project)
-    document = compose(layout, sourced.record, source=sourced.source)
-    if document.too_long is not None:  # the plan is what to look at to shorten it
-        click.echo(f"note: {document.too_long}", err=True)
+    layouts, fonts = layouts_dir or project.folder("layouts"), fonts_dir or project.folder("fonts")
+    described = describe(datafile)
+    sourced = load(described, config=project)
+    plans = _plans(project, layouts, fonts, sourced, described.area_id, document_name)
+    for _, document in plans:
+        if document.too_long is not None:  # the plan is what to look at to shorten it
+            click.echo(f"note: {document.too_long}", err=True)
     if fmt == "json":
-        click.echo(json.dumps(document.to_data(), ensure_ascii=False, indent=1))
-    else:
+        data = plans[0][1].to_data() if document_name is None else {stem: p.to_data() for stem, p in plans}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for stem, document in plans:
+        if document_name is not None:
+            click.echo(f"== {stem} ==")
         click.echo(document.to_text(), nl=False)
+
+
+def _plans(
+    project: Config, layouts: Path, fonts: Path, sourced: SourcedRecord, area_id: str, document_name: str | None
+) -> list[tuple[str, DocumentPlan]]:
+    """The plans of one data file: the 施策評価票's, or every output of the named document."""
+    from .build import area_layout
+    from .compose import compose
+    from .documents import load_documents, outputs
+
+    record, source = sourced.record, sourced.source
+    if document_name is None:
+        return [(area_id, compose(area_layout(layouts, fonts, project), record, source=source))]
+    [document] = load_documents(project, layouts, fonts, (document_name,), books=False)
+    made = outputs(document, record, area_id, source)
+    return [(output.stem, compose(document.layout, record, output.item, source)) for output in made]
 
 
 def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> FiscalYear | None:

@@ -49,3 +49,26 @@ def test_json_dump_is_plain_data() -> None:
     data = json.loads(result.stdout)
     assert data["sheets"][0]["name"] == "施策評価票"
     assert data["page"]["width"] == pytest.approx(595.28)
+
+
+def test_the_plan_of_a_document_made_per_project_shows_every_output() -> None:
+    """``--document project_sheet``: one plan per project, each headed by its file name, in the
+    data's order (a town whose form is the 事務事業評価シート reviews its own layout this way)."""
+    import yaml
+
+    result = run_cli(
+        "plan", str(SEED_DATA), "--document", "project_sheet", "--config", str(ROOT / "formgen.yaml"),
+        "--layouts", str(ROOT / "layouts"), "--fonts", str(ROOT / "fonts"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    projects = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))["projects"]
+    counted: dict[int, int] = {}
+    expected = []
+    for project in projects:
+        counted[project["measure"]] = counted.get(project["measure"], 0) + 1
+        expected.append(f"== 37-{project['measure']}-{counted[project['measure']]:02} ==")
+    headings = [line for line in result.stdout.splitlines() if line.startswith("== ")]
+    assert headings == expected
+    sheets = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("sheet ")]
+    assert sheets == ["sheet 事務事業評価シート"] * len(projects)
+    assert projects[0]["name"] in result.stdout.split(expected[1])[0]
