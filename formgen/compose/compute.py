@@ -57,17 +57,18 @@ def compute(cell: CellSpec, ctx: Context) -> Figure:
 
 def _operate(spec: Operations, ctx: Context) -> Figure:
     """The figure of add, difference, ratio or product."""
-    if spec.add is not None:
-        return _added([_operand(op, ctx) for op in spec.add])
-    if spec.product is not None:
-        figures = [_operand(op, ctx) for op in spec.product]
-        return _combine(figures, _product([f.value for f in figures], spec.decimals))
-    pair = spec.difference if spec.difference is not None else spec.ratio
-    assert pair is not None, "an operation gives one of add, difference, ratio or product"
-    a, b = (_operand(op, ctx) for op in pair)
-    if spec.difference is not None:
-        return _combine([a, b], _difference(a.value, b.value))
-    return _combine([a, b], _ratio(a.value, b.value, 1 if spec.decimals is None else spec.decimals))
+    key = spec.operation()
+    assert key is not None, "compute() and operands ask only operations"
+    figures = [_operand(op, ctx) for op in getattr(spec, key)]
+    if key == "add":
+        return _added(figures)
+    values = [f.value for f in figures]
+    if key == "product":
+        return _combine(figures, _product(values, spec.decimals))
+    a, b = values  # difference and ratio take two
+    if key == "difference":
+        return _combine(figures, _difference(a, b))
+    return _combine(figures, _ratio(a, b, 1 if spec.decimals is None else spec.decimals))
 
 
 def _operand(operand: str | Aggregate | Operation, ctx: Context) -> Figure:
@@ -209,9 +210,8 @@ def _product(values: list[Number | None], decimals: int | None) -> Number | None
         result *= value.fraction if isinstance(value, Percent) else Decimal(value)
     if decimals is not None:
         result = result.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if result == result.to_integral_value() and decimals in (None, 0):
-        return int(result)
-    return result if decimals is not None else result.normalize()  # 154.250 as 154.25
+        return int(result) if decimals == 0 else result
+    return int(result) if result == result.to_integral_value() else result.normalize()  # 154.250 as 154.25
 
 
 def _ratio(a: Number | None, b: Number | None, decimals: int) -> Percent | None:
