@@ -528,16 +528,19 @@ class PolicyArea(Model):
 
     # ----- cross-field checks
 
+    def _lists(self) -> Iterator[tuple[Loc, list[Model]]]:
+        """Every list of items the record holds (the review's two as well), with its place."""
+        for owner, loc in ((self, ()), (self.review, ("review",))):
+            for name in type(owner).model_fields:
+                value = getattr(owner, name)
+                if isinstance(value, list) and value and isinstance(value[0], Model):
+                    yield loc + (name,), value
+
     def _unique_values(self) -> Iterator[tuple[Loc, str]]:
         """Declared fields that must differ between the items of a list (an item copied twice
         would otherwise be counted twice in every total)."""
-        lists: list[tuple[Loc, list[Any]]] = [
-            ((name,), getattr(self, name))
-            for name in ("measures", "kpis", "related", "projects", "logic_models", "outcome_evidence")
-        ]
-        lists += [(("review", part), getattr(self.review, part)) for part in ("results", "issues")]
-        for loc, items in lists:
-            for name in type(items[0]).unique_fields if items else ():
+        for loc, items in self._lists():
+            for name in type(items[0]).unique_fields:
                 given = [(loc + (i, name), getattr(item, name)) for i, item in enumerate(items)]
                 yield from _twice(
                     [(where, value) for where, value in given if value is not None and value != ""],
@@ -549,11 +552,10 @@ class PolicyArea(Model):
     def problems(self) -> Iterator[tuple[Loc, str]]:
         """Inconsistencies pydantic cannot see field by field, with the location of each."""
         numbers = [m.number for m in self.measures]
-        seen: set[int] = set()
-        for i, n in enumerate(numbers):
-            if n in seen:
-                yield ("measures", i, "number"), f"施策{n} is listed twice"
-            seen.add(n)
+        yield from _twice(
+            [(("measures", i, "number"), n) for i, n in enumerate(numbers)], lambda n, _: f"施策{n} is listed twice"
+        )
+        seen = set(numbers)
         known = ", ".join(str(n) for n in numbers)
 
         def measure_ref(loc: Loc, n: int) -> Iterator[tuple[Loc, str]]:
