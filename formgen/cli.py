@@ -165,7 +165,7 @@ def validate(
     from .datafiles import DataFile, expand, load_all
     from .documents import Document, book_layout_problems, load_documents, outputs
     from .errors import DataError, FontError, FormgenError, InputError
-    from .newyear import STILL_MARKED, marked_lines
+    from .newyear import still_marked
 
     project = _project(config_path)
     unique: dict[Path, DataFile] = {}
@@ -191,8 +191,8 @@ def validate(
     area = project.words.area
     for datafile, sourced in loaded:
         record, source = sourced.record, sourced.source
-        for line in marked_lines(datafile.path.read_bytes()):
-            click.echo(f"note: {datafile.display}:{line}: {STILL_MARKED}", err=True)
+        for note in still_marked(datafile.display, datafile.path.read_bytes()):
+            click.echo(f"note: {note}", err=True)
         pages = ""
         try:
             counts: list[tuple[str, int]] = []

@@ -37,12 +37,12 @@ MARK = "要更新"
 """the comment marking a line the clerk must update"""
 
 
-def marked_lines(raw: bytes) -> list[int]:
-    """The lines of a data file still marked 要更新 by new-year: the build and validate name them,
-    since a year published with them holds last year's figures or none."""
+def still_marked(display: str, raw: bytes) -> list[Issue]:
+    """A note for each line of a data file still marked 要更新 by new-year: the build and validate
+    name them, since a year published with them holds last year's figures or none."""
     if MARK.encode() not in raw:  # nearly every file: no comment scanned
         return []
-    return _OldFile.of(raw).marked_lines()
+    return [Issue(display, line, "", STILL_MARKED) for line in _OldFile.of(raw).marked_lines()]
 
 
 STILL_MARKED = f"still marked {MARK} by formgen new-year: update the value, then delete the mark"

@@ -102,14 +102,14 @@ def _keep(
 def _still_marked(task: AreaTask, raw: bytes | None) -> list[str]:
     """Notes for the lines new-year marked and the clerk has not updated yet (read again when the
     area's outputs all came from the cache: the notes are the data file's, whatever was drawn)."""
-    from ..newyear import STILL_MARKED, marked_lines
+    from ..newyear import still_marked
 
     if raw is None:
         try:
             raw = task.datafile.path.read_bytes()
         except OSError:  # gone since the build read it: the build reports that
             return []
-    return [str(Issue(task.datafile.display, line, "", STILL_MARKED)) for line in marked_lines(raw)]
+    return [str(note) for note in still_marked(task.datafile.display, raw)]
 
 
 def _open_data_entry(task: AreaTask) -> Path:
