@@ -21,11 +21,17 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def closest(typed: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The option closest to what was typed, if any is close enough to be what was meant."""
+    close = difflib.get_close_matches(typed, list(options), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def did_you_mean(typed: str, options: Iterable[str], cutoff: float = 0.6) -> str:
     """'; did you mean 'x'?' naming the option closest to what was typed, or nothing when none
     is close: the hint every message about a misspelt name ends with."""
-    close = difflib.get_close_matches(typed, list(options), n=1, cutoff=cutoff)
-    return f"; did you mean {shown(close[0])}?" if close else ""
+    close = closest(typed, options, cutoff)
+    return f"; did you mean {shown(close)}?" if close is not None else ""
 
 
 def shown(value: object, limit: int = QUOTE_LIMIT) -> str:

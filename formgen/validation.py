@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Issue, did_you_mean, shown
+from .errors import InputError, Issue, closest, did_you_mean, shown
 from .yamlsource import FULL_WIDTH_SPACE, Loc, Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -83,7 +83,7 @@ def _misspelt(loc: Loc, errors: list[tuple[Loc, Any]]) -> bool:
     """Whether a missing key is there under a close spelling (cels for cells), which its own
     message names ("unknown field: 'cels'; did you mean 'cells'?"): one mistake, said once."""
     typed = [str(other[-1]) for other, e in errors if e["type"] == "extra_forbidden" and other[:-1] == loc[:-1]]
-    return bool(loc) and bool(difflib.get_close_matches(str(loc[-1]), typed, n=1, cutoff=0.6))
+    return bool(loc) and closest(str(loc[-1]), typed) is not None
 
 
 def data_loc(data: Any, loc: tuple, keep_last: bool = False) -> Loc:
@@ -164,17 +164,17 @@ def _unknown_key(model: type[BaseModel], loc: Loc, err: dict[str, Any], values: 
     typed = name.strip(FULL_WIDTH_SPACE)
     if typed != name and typed in allowed:  # looks like the field on screen
         return f"the key {shown(typed)} has a full-width space「　」 beside it: indent with half-width spaces only"
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    close = closest(name, allowed)
     elsewhere = _places_of(model, name)
     found = f"; {shown(name)} is a field of {' and of '.join(elsewhere[:2])}" if elsewhere else ""
     if not found:  # a misspelt field of another level (kpi: under area:), if it is the closer one
         others = {f for _, m in _models_in_tree(model) for f in m.model_fields} - set(allowed)
-        near = difflib.get_close_matches(name, sorted(others), n=1, cutoff=0.75)
-        if near and (not close or _likeness(name, near[0]) > _likeness(name, close[0])):
-            places = " and of ".join(_places_of(model, near[0])[:2])
-            return f"unknown field; did you mean {shown(near[0])}? It is a field of {places}"
-    if close:
-        return f"unknown field{found}; did you mean {shown(close[0])}?"
+        near = closest(name, sorted(others), cutoff=0.75)
+        if near is not None and (close is None or _likeness(name, near) > _likeness(name, close)):
+            places = " and of ".join(_places_of(model, near)[:2])
+            return f"unknown field; did you mean {shown(near)}? It is a field of {places}"
+    if close is not None:
+        return f"unknown field{found}; did you mean {shown(close)}?"
     return f"unknown field{found}" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
 
 

@@ -13,7 +13,6 @@ used.
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 
 from ..config.model import Words
 from ..eras import FiscalYear
-from ..errors import did_you_mean, shown
+from ..errors import closest, did_you_mean, shown
 from ..records.members import (
     alternatives,
     is_number,
@@ -163,8 +162,8 @@ def _not_inside(path: str, name: str, tp: Any, part: str, use: str) -> str:
     inside = names_of(tp)
     if not inside:
         return f"there is no field {shown(path)}: {shown(name)} is a single value, not a group of fields"
-    close = difflib.get_close_matches(part, list(inside), n=1, cutoff=0.6)
-    hint = f"; did you mean {name}.{close[0]}?" if close else ""
+    close = closest(part, inside)
+    hint = f"; did you mean {name}.{close}?" if close is not None else ""
     available = ", ".join(f"{name}.{w}" for n, t in sorted(inside.items()) for w in _usable(n, t, use)) or "none"
     return f"there is no field {shown(path)}{hint}; {shown(name)} has: {available}"
 

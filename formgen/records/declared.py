@@ -9,7 +9,6 @@ fields: a property of the subclass.
 
 from __future__ import annotations
 
-import difflib
 import typing
 import unicodedata
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from ..config.model import (
     PercentField,
 )
 from ..eras import FISCAL_YEAR_SCHEMA, FiscalYear
-from ..errors import shown
+from ..errors import closest, shown
 from . import model as core
 from .narrative import Narrative
 from .types import (
@@ -127,8 +126,8 @@ def _choice(spec: ChoiceField) -> Callable[[Any], Choice]:
             hint = f": {shown(key)} is the label of {shown(by_label[key])}; write {by_label[key]}"
         else:
             same = [v for v in options if v.casefold() == key.casefold()]
-            close = same or (difflib.get_close_matches(key, list(options), n=1, cutoff=0.5) if key else [])
-            hint = f"; did you mean {shown(close[0])}?" if close else ""
+            close = same[0] if same else closest(key, options, cutoff=0.5) if key else None
+            hint = f"; did you mean {shown(close)}?" if close is not None else ""
         raise fail("choice", "must be one of {listed}, got {got}{hint}", listed=listed, got=shown(value), hint=hint)
 
     return check
