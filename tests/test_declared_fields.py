@@ -362,3 +362,21 @@ def test_unique_is_refused_where_there_is_no_list(tmp_path: Path) -> None:
     result = run_cli("validate", "--config", str(config), str(data))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"{config}:2: fields.area: code: unique is for the fields of a list's items" in result.stderr, result.stderr
+
+
+def test_messages_about_measures_use_the_citys_word_for_them(tmp_path: Path) -> None:
+    """A city whose 施策 is the policy area calls its measures 基本事業: so do the messages."""
+    config = tmp_path / "formgen.yaml"
+    config.write_text("words:\n  measure: 基本事業\n", encoding="utf-8")
+    path = tmp_path / "data" / "R7" / "37.yaml"
+    path.parent.mkdir(parents=True)
+    copy = MINIMAL_RECORD.split("projects:\n")[1]
+    path.write_text(
+        MINIMAL_RECORD + copy + copy.replace("measure: 1", "measure: 2"),
+        encoding="utf-8",
+    )
+    result = validate(tmp_path, path)
+    assert result.exit_code == 2, result.output
+    assert "projects[1].name: '交流事業' is listed twice in 基本事業1 (as projects[0].name too)" in result.stderr
+    assert "projects[2].measure: there is no 基本事業2 in measures (known: 1)" in result.stderr
+    assert "施策" not in result.stderr, result.stderr

@@ -509,8 +509,12 @@ class PolicyArea(Model):
     outcome_evidence: list[Evidence] = []
     """成果を示す根拠の推移(中期成果)"""
 
+    _measure_word: str = PrivateAttr(default="施策")
+    """what the city calls a measure, for the messages of :meth:`problems` (as Measure._word)"""
+
     def model_post_init(self, context: Any) -> None:
-        """Number what the form numbers."""
+        """Number what the form numbers. ``context``: the validation context, ``{"measure_word": "施策"}``."""
+        self._measure_word = (context or {}).get("measure_word", "施策")
         for index, kpi in enumerate(self.kpis, start=1):
             kpi.numbered(index)
         counters: dict[int, int] = {}
@@ -551,16 +555,16 @@ class PolicyArea(Model):
 
     def problems(self) -> Iterator[tuple[Loc, str]]:
         """Inconsistencies pydantic cannot see field by field, with the location of each."""
-        numbers = [m.number for m in self.measures]
+        numbers, word = [m.number for m in self.measures], self._measure_word
         yield from _twice(
-            [(("measures", i, "number"), n) for i, n in enumerate(numbers)], lambda n, _: f"施策{n} is listed twice"
+            [(("measures", i, "number"), n) for i, n in enumerate(numbers)], lambda n, _: f"{word}{n} is listed twice"
         )
         seen = set(numbers)
         known = ", ".join(str(n) for n in numbers)
 
         def measure_ref(loc: Loc, n: int) -> Iterator[tuple[Loc, str]]:
             if n not in seen:
-                yield loc, f"there is no 施策{n} in measures (known: {known})"
+                yield loc, f"there is no {word}{n} in measures (known: {known})"
 
         for i, project in enumerate(self.projects):
             yield from measure_ref(("projects", i, "measure"), project.measure)
@@ -581,7 +585,7 @@ class PolicyArea(Model):
                     )
         yield from _twice(
             [(("projects", i, "name"), (p.measure, p.name)) for i, p in enumerate(self.projects)],
-            lambda key, first: f"{shown(key[1])} is listed twice in 施策{key[0]} (as {format_loc(first)} too)",
+            lambda key, first: f"{shown(key[1])} is listed twice in {word}{key[0]} (as {format_loc(first)} too)",
         )
         yield from self._unique_values()
         names = {p.name for p in self.projects}
