@@ -575,3 +575,21 @@ def test_a_measure_without_a_description_builds_and_prints_it_blank(tmp_path: Pa
     printed = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
     assert all(squash(line.removeprefix("    description: "))[:12] not in printed for line in described)
     assert "交流の促進" in printed  # the measures themselves are printed
+
+
+def test_a_text_key_left_empty_or_null_is_the_text_left_out(tmp_path: Path) -> None:
+    """``vision:`` with nothing after it, or ``final_evaluation: null``, is what a clerk writes for
+    "none yet": read as left out (a cell's missing text prints), not refused as 'got None'."""
+    project = make_project(tmp_path)
+    data = project / "data" / "R7" / "37.yaml"
+    text = data.read_text(encoding="utf-8")
+    vision = next(line for line in text.splitlines() if line.startswith("vision: "))
+    final = next(line for line in text.splitlines() if line.startswith("final_evaluation: "))
+    edit_file(data, vision, "vision:")
+    edit_file(data, final, "final_evaluation: null")
+    edit_layout(project, "{value: vision, span: 31}", "{value: vision, span: 31, missing: （未記入）}")
+    result = build_project(project, "--no-book")
+    assert result.exit_code == 0, result.output
+    record = load_record(data)
+    assert (record.vision, record.final_evaluation) == ("", "")
+    assert "（未記入）" in squash(pdf_text(project / "out" / "R7" / "37.pdf"))

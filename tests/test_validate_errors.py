@@ -27,6 +27,13 @@ def append(extra: str) -> Callable[[str], str]:
 
 # (case id, mutation, expected line, expected field, fragment of the message)
 CASES = [
+    (
+        "empty-required-text",
+        replace("    name: 交流事業\n", "    name:\n"),
+        19,
+        "projects[0].name",
+        "is empty: write the text",
+    ),
     ("yaml-syntax", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "flow sequence that starts on line 10"),
     # libyaml's words, and what a clerk can do about them
     ("yaml-unclosed-flow", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "a {…} or […] not closed"),

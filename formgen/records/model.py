@@ -26,6 +26,7 @@ from .types import (
     Line,
     OptionalAmount,
     OptionalNumber,
+    OptionalText,
     PositiveInt,
     SdgGoal,
     SdgTarget,
@@ -89,7 +90,7 @@ class Measure(Model):
     """名称"""
     sdgs: list[SdgGoal] = []
     """関連するSDGs17のゴール (goal numbers 1–17)"""
-    description: Text = ""
+    description: OptionalText = ""
     """施策の内容 (a form without one leaves it out)"""
     achievements: Narrative = []
     """主な取組状況と成果"""
@@ -249,7 +250,7 @@ class Kpi(WithYears):
     """指標名"""
     unit: Line
     """単位 (人, 件, 世帯)"""
-    description: Text = ""
+    description: OptionalText = ""
     """説明又は計算式"""
     better: Literal["higher", "lower"] = "higher"
     """whether a higher or a lower actual is better (decides the rate's direction)"""
@@ -263,7 +264,7 @@ class Kpi(WithYears):
     """最終目標値: {year: R12, value: 5000}"""
     years: Annotated[dict[FiscalYear, KpiYear], BeforeValidator(_years_once)] = {}
     """目標 / 実績 per fiscal year, keyed R5, R6, …"""
-    assessment: Text = ""
+    assessment: OptionalText = ""
     """検証"""
 
     _number: int = PrivateAttr(default=0)
@@ -342,7 +343,7 @@ class Project(WithYears):
     """担当部・課"""
     basis: Literal["法定", "自主"] | None = None
     """法定/自主 (not given: printed 「-」 as any missing value and published empty, never taken for 自主)"""
-    summary: Text = ""
+    summary: OptionalText = ""
     """概要(目的・内容)"""
     years: Annotated[dict[FiscalYear, ProjectYear], BeforeValidator(_years_once)] = {}
     """財務内容 (千円) per fiscal year, keyed R6, R7, …: 決算, 予算, 見込み by the year"""
@@ -490,7 +491,7 @@ class PolicyArea(Model):
     """政策 (likewise)"""
     area: Numbered
     """政策分野"""
-    vision: Text = ""
+    vision: OptionalText = ""
     """めざす姿"""
     measures: list[Measure] = Field(min_length=1)
     """施策"""
@@ -500,7 +501,7 @@ class PolicyArea(Model):
     """関連する政策分野と事務事業"""
     review: Review = Review()
     """第7次総合計画の期中総括"""
-    final_evaluation: Text = ""
+    final_evaluation: OptionalText = ""
     """最終評価"""
     projects: list[Project] = []
     """事務事業一覧 and 事務事業評価"""

@@ -139,6 +139,8 @@ _UNHOLDABLE = re.compile(
 
 def check_text(value: Any, *, single_line: bool = False) -> str:
     """Refuse what a workbook cell or a printed page cannot hold."""
+    if value is None:  # a key with nothing after it
+        raise fail("string_type", "is empty: write the text after the key")
     if not isinstance(value, str):  # a list or mapping is named, a long value cut
         advice = "" if isinstance(value, (list, dict)) else "; put it in quotes"
         raise fail("string_type", "must be text, got {got}" + advice, got=shown(value))
@@ -185,6 +187,18 @@ MISSING_SCHEMA = {"anyOf": [{"type": "null"}, {"const": "-"}]}
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "maxLength": MAX_CELL_CHARS})]
 """Free text; ``\\n`` separates paragraphs or forced line breaks."""
+
+
+def _optional_text(value: Any) -> str:
+    return "" if value is None else check_text(value)
+
+
+OptionalText = Annotated[
+    str,
+    BeforeValidator(_optional_text),
+    WithJsonSchema({"type": ["string", "null"], "maxLength": MAX_CELL_CHARS}),
+]
+"""Free text a sheet may go without: a key left empty (``vision:``) or null is the text left out."""
 
 Line = Annotated[str, BeforeValidator(line), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})]
 """A single line of text: names, titles, labels."""
