@@ -586,10 +586,15 @@ def test_a_text_key_left_empty_or_null_is_the_text_left_out(tmp_path: Path) -> N
     vision = next(line for line in text.splitlines() if line.startswith("vision: "))
     final = next(line for line in text.splitlines() if line.startswith("final_evaluation: "))
     edit_file(data, vision, "vision:")
-    edit_file(data, final, "final_evaluation: null")
+    edit_file(data, final, 'final_evaluation: "\u3000"')  # a full-width space typed as a placeholder
     edit_layout(project, "{value: vision, span: 31}", "{value: vision, span: 31, missing: （未記入）}")
+    block = "        value: final_evaluation\n"
+    edit_layout(project, block, block + "        missing: （意見なし）\n")
     result = build_project(project, "--no-book")
     assert result.exit_code == 0, result.output
     record = load_record(data)
-    assert (record.vision, record.final_evaluation) == ("", "")
-    assert "（未記入）" in squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert (record.vision, record.final_evaluation) == ("", "\u3000")
+    printed = squash(pdf_text(project / "out" / "R7" / "37.pdf"))
+    assert "（未記入）" in printed and "（意見なし）" in printed
+    edit_file(data, 'final_evaluation: "\u3000"', "final_evaluation: null")
+    assert load_record(data).final_evaluation == ""

@@ -108,8 +108,13 @@ def figure_content(figure: Figure, cell: CellSpec, style_format: str | None, pla
     return content
 
 
+def _blank(value: Any) -> bool:
+    """An empty narrative, or a text of spaces only (「　」 typed as a placeholder)."""
+    return value == [] or (isinstance(value, str) and not value.strip())
+
+
 def value_content(value: Any, cell: CellSpec, style_format: str | None, where: Place, layout_place: Place) -> Content:
-    if value is None or value is MISSING or (cell.missing is not None and value in ("", [])):
+    if value is None or value is MISSING or (cell.missing is not None and _blank(value)):
         # an empty text or narrative prints the cell's missing text when it gives one (（意見なし）)
         return TextContent(text_paragraphs("-" if cell.missing is None else cell.missing), where)
     if isinstance(value, bool):

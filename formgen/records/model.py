@@ -548,7 +548,7 @@ class PolicyArea(Model):
             for name in type(items[0]).unique_fields:
                 given = [(loc + (i, name), getattr(item, name)) for i, item in enumerate(items)]
                 yield from _twice(
-                    [(where, value) for where, value in given if value is not None and value != ""],
+                    [(where, value) for where, value in given if value is not None and str(value).strip()],
                     lambda value, first: (
                         f"{shown(str(value))} is given to {format_loc(first)} too: no two may be the same"
                     ),
