@@ -352,6 +352,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> list[Issue]:
     said = problem + (f" ({context})" if context else "")
     typed = _line_text(lines, context_mark.line + 1 if context_mark is not None else line)
     hint = _hint(problem, _line_text(lines, line), typed) or _under_a_value(problem, lines, line)
+    above = _full_width_indent_above(lines, line) if hint is None else None
+    if above is not None:  # the parser read that line as a key of its own and stumbled on the next
+        line, hint = above, FULL_WIDTH_INDENT
     hint = hint or next((hint for words, hint in _HINTS if words in problem), None)
     message = f"YAML syntax error: {hint}; the parser says: {said}" if hint else f"YAML syntax error: {said}"
     return [Issue(path, line, "", message)]
@@ -382,6 +385,19 @@ def _under_a_value(problem: str, lines: list[str], line: int | None) -> str | No
     return None
 
 
+FULL_WIDTH_INDENT = "the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
+
+
+def _full_width_indent_above(lines: list[str], line: int | None) -> int | None:
+    """The line before ``line`` (blank lines and comments passed over), when it is indented with a
+    full-width space: YAML takes such a line for text, and the error shows on the line after it."""
+    for number in range((line or 1) - 1, 0, -1):
+        above = lines[number - 1]
+        if above.strip() and not above.lstrip().startswith("#"):
+            return number if above.lstrip(" ").startswith(FULL_WIDTH_SPACE) else None
+    return None
+
+
 def _hint(problem: str, written: str, typed: str) -> str | None:
     """What to do, in plain words, about the slips the line ``written`` shows (the key the parser
     was reading began on the line ``typed``); the parser's ``problem`` alone is
@@ -389,7 +405,7 @@ def _hint(problem: str, written: str, typed: str) -> str | None:
     if "\t" in written[: len(written) - len(written.lstrip())]:
         return "the line is indented with a tab: YAML indents with spaces only"
     if written.lstrip(" ").startswith(FULL_WIDTH_SPACE):
-        return "the line is indented with a full-width space「　」: YAML indents with half-width spaces only"
+        return FULL_WIDTH_INDENT
     if _QUOTED_THEN_MORE.match(written):
         return (
             "a text that begins with a quote ends with it, and here more follows; put the whole text "

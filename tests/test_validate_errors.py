@@ -35,6 +35,13 @@ CASES = [
         "is empty: write the text",
     ),
     ("yaml-syntax", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "flow sequence that starts on line 10"),
+    (  # YAML reads the line as a key of its own and stumbles on the next: the indented line is named
+        "yaml-full-width-indent",
+        replace("  - name: 参加人数", "\u3000- name: 参加人数"),
+        13,
+        "",
+        "the line is indented with a full-width space「　」: YAML indents with half-width spaces only",
+    ),
     # libyaml's words, and what a clerk can do about them
     ("yaml-unclosed-flow", replace("    sdgs: [4, 8]", "    sdgs: [4, 8\n"), 12, "", "a {…} or […] not closed"),
     (
