@@ -434,6 +434,14 @@ def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
             "sheets[0].blocks[6].row[4][1].cells[0].add",
             "adds a percentage to a plain figure (rate is a percentage, target is not): give figures of one kind",
         ),
+        (  # a figure of each year, outside the year columns: where it goes, not the fields there are
+            "{label: 事業費, span: 7}, {years: [0, 1], cells: [{value: cost, span: 5, style: figure}]}",
+            "{label: 事業費, span: 7}, {value: cost, span: 10, style: figure}",
+            "{value: cost, span: 10",
+            "sheets[1].blocks[0].row[3][1].value",
+            "there is no field 'cost' here: it is given for each year (years: {R7: {cost: …}}); put the cell in a "
+            "year column, e.g. {years: [0, 0], cells: [{…cost…}]}",
+        ),
         (  # inside an operation of an operation: the same check, at the inner one
             "{years: [-2, 1], cells: [{value: rate, span: 4, style: figure}]}",
             "{years: [-2, 1], cells: [{ratio: [{add: [rate, target]}, target], span: 4, style: figure}]}",

@@ -153,6 +153,12 @@ def _nowhere(scopes: list[Any], path: str, use: str, root: Any) -> str:
     first = path.split(".")[0]
     if first in MOVED:
         return f"there is no field {shown(path)} here: {MOVED[first]}"
+    entry = next((e for s in scopes if not isinstance(s, Names) and (e := year_entry_type(s)) is not None), None)
+    if entry is not None and first in names_of(entry):  # a figure of a year, asked for outside the years
+        return (
+            f"there is no field {shown(path)} here: it is given for each year (years: {{R7: {{{first}: …}}}}); "
+            f"put the cell in a year column, e.g. {{years: [0, 0], cells: [{{…{first}…}}]}}"
+        )
     return f"there is no field {shown(path)} here{did_you_mean(first, found)} (available: {_available(found, use)})"
 
 
