@@ -277,6 +277,7 @@ BROKEN = [
         "fields.area.x.required",
         "must be true or false, got 'はい'",
     ),
+    ("yes-for-true", "    x: {type: line, unique: yes}", "fields.area.x.unique", "must be true or false, got 'yes'"),
     ("yaml-syntax", "    x: {type: line", "", "flow mapping that starts on line 3"),
 ]
 

@@ -24,6 +24,7 @@ from pydantic import (
 from ..eras import FiscalYear
 from ..errors import shown
 from ..project import FOLDERS
+from ..records.types import Flag
 
 LEVELS: dict[str, str] = {
     "area": "the sheet itself (one policy area): e.g. 課長名, 問い合わせ先, 総合評価",
@@ -123,11 +124,11 @@ class FieldBase(Spec):
     """the form's name for it (帳票の項目名), e.g. 課長名: shown by editors and in messages"""
     description: str | None = None
     """a longer explanation for the clerk"""
-    required: bool = False
+    required: Flag = False
     """the data must give it (otherwise it may be left out)"""
     default: Any = None
     """the value when it is left out (checked like a typed value)"""
-    unique: bool = False
+    unique: Flag = False
     """no two items of the list may have the same value (a project's 事業番号: a project copied
     twice would be counted twice in every total); for fields of list items, not of the area or
     of a year's entry"""
@@ -387,7 +388,7 @@ class OpenData(Spec):
     """The year's open data: every area's figures as CSV tables, one JSON of the records and a
     data package (datapackage.json) describing them, in out/<year>/opendata/."""
 
-    enabled: bool = True
+    enabled: Flag = True
     """write it with every build of the whole year (--no-open-data turns it off for one build)"""
     license: License | None = None
     """the licence written into datapackage.json; none by default: the city decides"""
